@@ -115,6 +115,41 @@ class EmbeddedKafkaBrokerIT {
         assertEquals(sent.size() + after.size(), consumeAll(topic, sent.size() + after.size(), "read_committed").size());
     }
 
+    @Test
+    void clientsOpenAcrossARestartCarryOnWhereTheyWere() throws Exception {
+        String topic = "mid-stream";
+        try (Admin admin = Admin.create(broker.clientProperties())) {
+            admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all().get();
+        }
+        Properties producerProps = broker.clientProperties();
+        producerProps.put(ProducerConfig.ACKS_CONFIG, "all");
+        producerProps.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "60000");
+        Properties consumerProps = broker.clientProperties();
+        consumerProps.put(ConsumerConfig.GROUP_ID_CONFIG, "mid-stream");
+        consumerProps.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        List<String> received = new ArrayList<>();
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(producerProps, new StringSerializer(), new StringSerializer());
+             KafkaConsumer<String, String> consumer = new KafkaConsumer<>(consumerProps, new StringDeserializer(), new StringDeserializer())) {
+            consumer.subscribe(List.of(topic));
+            producer.send(new ProducerRecord<>(topic, "k", "before")).get();
+            pollUntil(consumer, received, 1);
+            consumer.commitSync();
+
+            broker.restart();
+
+            producer.send(new ProducerRecord<>(topic, "k", "after")).get();
+            pollUntil(consumer, received, 2);
+        }
+        assertEquals(List.of("before", "after"), received);
+    }
+
+    private static void pollUntil(KafkaConsumer<String, String> consumer, List<String> received, int count) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (received.size() < count && System.nanoTime() < deadline) {
+            consumer.poll(Duration.ofMillis(200)).forEach(r -> received.add(r.value()));
+        }
+    }
+
     private static Config config(Admin admin, String topic) throws Exception {
         ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
         return admin.describeConfigs(List.of(resource)).all().get().get(resource);
