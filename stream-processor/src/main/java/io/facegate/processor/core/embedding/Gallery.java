@@ -139,6 +139,36 @@ public final class Gallery {
     }
   }
 
+  /**
+   * Records that {@code identity} has a stored template that cannot be read or used; 1:1 for this
+   * identity then denies with {@link Status#INVALID} instead of {@link Status#ABSENT}.
+   */
+  public void markInvalid(String identity, String detail) {
+    Objects.requireNonNull(identity, "identity");
+    lock.writeLock().lock();
+    try {
+      removeLocked(identity);
+      setAside.put(identity, "invalid template: " + detail);
+      setAsideStatus.put(identity, Status.INVALID);
+    } finally {
+      lock.writeLock().unlock();
+    }
+  }
+
+  /** Forgets everyone, e.g. before reloading from the store. */
+  public void clear() {
+    lock.writeLock().lock();
+    try {
+      rowOf.clear();
+      setAside.clear();
+      setAsideStatus.clear();
+      Arrays.fill(ids, null);
+      size = 0;
+    } finally {
+      lock.writeLock().unlock();
+    }
+  }
+
   /** Forgets {@code identity}; returns whether anything was known about it. */
   public boolean remove(String identity) {
     lock.writeLock().lock();

@@ -141,4 +141,20 @@ class GalleryTest {
       assertEquals(bestD, n.distance(), 1e-5);
     }
   }
+
+  @Test
+  void markInvalidReplacesComparableTemplateAndClearForgetsEveryone() {
+    Gallery g = new Gallery(V1, 2);
+    g.put("a", unit(0), V1);
+    g.put("b", unit(1), V1);
+    g.markInvalid("a", "unreadable bytes");
+    assertEquals(Gallery.Status.INVALID, g.lookup("a").status());
+    assertEquals(1, g.size());
+    g.clear();
+    assertEquals(0, g.size());
+    assertEquals(0, g.setAsideCount());
+    assertEquals(Gallery.Status.ABSENT, g.lookup("b").status());
+    g.put("c", unit(2), V1);
+    assertEquals("c", g.nearest(unit(2)).orElseThrow().identity());
+  }
 }
