@@ -83,6 +83,27 @@ class OnnxEmbedderTest {
   }
 
   @Test
+  void centredModelSubtractsTheMeanBeforeNormalising() {
+    try (OnnxEmbedder e = OnnxEmbedder.open(write(MODEL.centred()), DeviceSpec.cpu(), 1)) {
+      float[] x = random(48, 5);
+      float[] plain = expected(x, 0);
+      float mu = 0;
+      for (float v : plain) {
+        mu += v / plain.length;
+      }
+      double sq = 0;
+      for (int i = 0; i < plain.length; i++) {
+        plain[i] -= mu;
+        sq += plain[i] * plain[i];
+      }
+      for (int i = 0; i < plain.length; i++) {
+        plain[i] /= (float) Math.sqrt(sq);
+      }
+      assertArrayEquals(plain, e.embed(x, 1)[0], 1e-5f);
+    }
+  }
+
+  @Test
   void embedRejectsBufferThatDoesNotMatchBatchSize() {
     try (OnnxEmbedder e = OnnxEmbedder.open(write(MODEL), DeviceSpec.cpu(), 1)) {
       assertThrows(InferenceException.class, () -> e.embed(new float[47], 1));

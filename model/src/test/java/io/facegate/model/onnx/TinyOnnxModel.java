@@ -13,7 +13,8 @@ import java.util.Map;
 
 /**
  * Builds a small deterministic ONNX embedding model inside a test, so no binary model is ever
- * committed: {@code AveragePool(k x k, stride k) -> Flatten -> LpNormalization(p=2)}. The
+ * committed: {@code AveragePool(k x k, stride k) -> Flatten -> [minus its mean] ->
+ * LpNormalization(p=2)}. The
  * embedding is a down-sampled, L2-normalised image, so Euclidean distance between embeddings is
  * a pixel nearest-neighbour distance: crude but enough to tell ORL people apart, and exactly
  * reproducible. Withers make contract-breaking variants (wrong names, fixed shapes, no metadata).
@@ -26,10 +27,11 @@ public final class TinyOnnxModel {
   private final String inputName;
   private final String outputName;
   private final boolean dynamicBatch;
+  private final boolean centred;
   private final Map<String, String> metadata;
 
   private TinyOnnxModel(int width, int height, int channels, int pool, String inputName,
-      String outputName, boolean dynamicBatch, Map<String, String> metadata) {
+      String outputName, boolean dynamicBatch, boolean centred, Map<String, String> metadata) {
     this.width = width;
     this.height = height;
     this.channels = channels;
@@ -37,6 +39,7 @@ public final class TinyOnnxModel {
     this.inputName = inputName;
     this.outputName = outputName;
     this.dynamicBatch = dynamicBatch;
+    this.centred = centred;
     this.metadata = metadata;
   }
 
@@ -47,7 +50,7 @@ public final class TinyOnnxModel {
   public static TinyOnnxModel pooling(String version, int width, int height, int channels,
       int pool, float threshold) {
     TinyOnnxModel m = new TinyOnnxModel(width, height, channels, pool, OnnxEmbedder.INPUT,
-        OnnxEmbedder.OUTPUT, true, Map.of());
+        OnnxEmbedder.OUTPUT, true, false, Map.of());
     return m.withMetadata(m.metadata(version, threshold).toProperties());
   }
 
@@ -66,24 +69,33 @@ public final class TinyOnnxModel {
 
   public TinyOnnxModel withInputName(String name) {
     return new TinyOnnxModel(width, height, channels, pool, name, outputName, dynamicBatch,
-        metadata);
+        centred, metadata);
   }
 
   public TinyOnnxModel withOutputName(String name) {
     return new TinyOnnxModel(width, height, channels, pool, inputName, name, dynamicBatch,
-        metadata);
+        centred, metadata);
   }
 
   /** A fixed batch of 1 instead of a dynamic batch dimension. */
   public TinyOnnxModel withFixedBatch() {
     return new TinyOnnxModel(width, height, channels, pool, inputName, outputName, false,
-        metadata);
+        centred, metadata);
   }
 
   /** Replaces all metadata_props (empty: a model without facegate metadata). */
   public TinyOnnxModel withMetadata(Map<String, String> props) {
     return new TinyOnnxModel(width, height, channels, pool, inputName, outputName, dynamicBatch,
-        new LinkedHashMap<>(props));
+        centred, new LinkedHashMap<>(props));
+  }
+
+  /**
+   * Subtracts each embedding's mean before normalising: the distance becomes one minus a
+   * correlation of pooled pixels, which ignores overall brightness (ORL's lighting varies).
+   */
+  public TinyOnnxModel centred() {
+    return new TinyOnnxModel(width, height, channels, pool, inputName, outputName, dynamicBatch,
+        true, metadata);
   }
 
   /** Writes the model to {@code file} and returns it. */
@@ -106,8 +118,17 @@ public final class TinyOnnxModel {
         .addAttribute(ints("strides", pool, pool)));
     g.addNode(OnnxMl.NodeProto.newBuilder().setName("flatten").setOpType("Flatten")
         .addInput("pooled").addOutput("flat").addAttribute(intAttr("axis", 1)));
+    String beforeNorm = "flat";
+    if (centred) {
+      g.addNode(OnnxMl.NodeProto.newBuilder().setName("mean").setOpType("ReduceMean")
+          .addInput("flat").addOutput("mu").addAttribute(ints("axes", 1))
+          .addAttribute(intAttr("keepdims", 1)));
+      g.addNode(OnnxMl.NodeProto.newBuilder().setName("centre").setOpType("Sub")
+          .addInput("flat").addInput("mu").addOutput("centred"));
+      beforeNorm = "centred";
+    }
     g.addNode(OnnxMl.NodeProto.newBuilder().setName("l2").setOpType("LpNormalization")
-        .addInput("flat").addOutput(outputName)
+        .addInput(beforeNorm).addOutput(outputName)
         .addAttribute(intAttr("axis", 1)).addAttribute(intAttr("p", 2)));
     OnnxMl.ModelProto.Builder m = OnnxMl.ModelProto.newBuilder()
         .setIrVersion(8)

@@ -67,7 +67,7 @@ public final class FacegateTopology {
         topics.embeddingStore().name(),
         GALLERY_PROCESSOR,
         () -> new GalleryUpdater(topics.embeddingStore().valueSerde().deserializer(),
-            topics.embeddingStore().name(), gallery));
+            topics.embeddingStore().name(), gallery, observer));
 
     t.addSource(ENROLLMENTS_SOURCE, topics.enrollments().keySerde().deserializer(),
         new ByteArrayDeserializer(), topics.enrollments().name());

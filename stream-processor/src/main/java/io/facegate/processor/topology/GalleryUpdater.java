@@ -25,12 +25,15 @@ final class GalleryUpdater implements Processor<String, byte[], Void, Void> {
   private final Deserializer<EnrolledTemplate> templates;
   private final String topic;
   private final Gallery gallery;
+  private final ProcessingObserver observer;
   private KeyValueStore<String, byte[]> store;
 
-  GalleryUpdater(Deserializer<EnrolledTemplate> templates, String topic, Gallery gallery) {
+  GalleryUpdater(Deserializer<EnrolledTemplate> templates, String topic, Gallery gallery,
+      ProcessingObserver observer) {
     this.templates = templates;
     this.topic = topic;
     this.gallery = gallery;
+    this.observer = observer;
   }
 
   @Override
@@ -47,6 +50,7 @@ final class GalleryUpdater implements Processor<String, byte[], Void, Void> {
     }
     LOG.info("gallery loaded: {} identities from the embedding store, {} comparable with model {}",
         n, gallery.size(), gallery.modelVersion());
+    observer.galleryLoaded(n);
   }
 
   @Override

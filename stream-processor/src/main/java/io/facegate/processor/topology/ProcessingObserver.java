@@ -19,6 +19,9 @@ public interface ProcessingObserver {
   /** One inference call embedded {@code size} faces in {@code nanos}. */
   default void batchEmbedded(int size, long nanos) {}
 
+  /** The global thread loaded the restored embedding store into the gallery. */
+  default void galleryLoaded(int identities) {}
+
   /** A dead letter was written, with the reason it carries. */
   default void deadLettered(String reason) {}
 }

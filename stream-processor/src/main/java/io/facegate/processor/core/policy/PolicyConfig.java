@@ -11,10 +11,10 @@ package io.facegate.processor.core.policy;
 public record PolicyConfig(float threshold, float minMargin) {
   public PolicyConfig {
     if (!(threshold > 0f && threshold <= 2f)) {
-      throw new IllegalArgumentException("policy.threshold must be in (0, 2]: " + threshold);
+      throw new IllegalArgumentException("processor.policy.threshold must be in (0, 2]: " + threshold);
     }
     if (!(minMargin >= 0f && minMargin < 2f)) {
-      throw new IllegalArgumentException("policy.min-margin must be in [0, 2): " + minMargin);
+      throw new IllegalArgumentException("processor.policy.min-margin must be in [0, 2): " + minMargin);
     }
   }
 }
