@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.facegate.schemas.AccessDecision;
 import io.facegate.schemas.DecisionReason;
 import io.facegate.schemas.Outcome;
-import io.facegate.schemas.SourceCoordinates;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.security.KeyPair;
@@ -18,7 +17,6 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.Map;
-import org.apache.avro.util.ClassSecurityValidator;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
@@ -61,11 +59,7 @@ class DecisionSignatureTest {
 
     @Test
     void genuineDecisionStillVerifiesAfterAvroRoundTrip() throws IOException {
-        // Avro 1.12 only instantiates allow-listed classes when decoding; the serde configures this
-        // in production, the test does it for the classes it decodes
-        ClassSecurityValidator.setGlobal(ClassSecurityValidator.composite(ClassSecurityValidator.getGlobal(),
-                ClassSecurityValidator.builder().add(AccessDecision.class).add(SourceCoordinates.class)
-                        .add(Outcome.class).add(DecisionReason.class).build()));
+        AvroTrust.allowDecisions();
         AccessDecision d = signer.signed(Decisions.grant());
         ByteBuffer wire = AccessDecision.getEncoder().encode(d);
         AccessDecision back = AccessDecision.getDecoder().decode(wire);
