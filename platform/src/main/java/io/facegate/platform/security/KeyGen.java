@@ -1,6 +1,7 @@
 package io.facegate.platform.security;
 
 import java.io.IOException;
+import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
@@ -26,6 +27,44 @@ public final class KeyGen {
 
     /** Where a generated pair was written. */
     public record KeyFiles(String keyId, Path privateKey, Path publicKey) {
+    }
+
+    /**
+     * {@code KeyGen [--if-absent] KEY_ID DIR}: writes a pair (for containers and scripts until the
+     * CLI has a command for it). Exit 0 on success, or with {@code --if-absent} when both files are
+     * already there; 1 when a key file exists (never overwritten) or cannot be written; 2 on usage.
+     */
+    public static void main(String[] args) {
+        System.exit(run(args, System.out, System.err));
+    }
+
+    static int run(String[] args, PrintStream out, PrintStream err) {
+        boolean ifAbsent = args.length > 0 && args[0].equals("--if-absent");
+        int first = ifAbsent ? 1 : 0;
+        if (args.length - first != 2) {
+            err.println("usage: KeyGen [--if-absent] KEY_ID DIR");
+            return 2;
+        }
+        String keyId = args[first];
+        Path dir = Path.of(args[first + 1]);
+        try {
+            KeyIds.requireValid(keyId);
+            Path priv = dir.resolve(keyId + PRIVATE_KEY_SUFFIX);
+            Path pub = dir.resolve(keyId + DecisionVerifier.PUBLIC_KEY_SUFFIX);
+            if (ifAbsent && Files.isRegularFile(priv) && Files.isRegularFile(pub)) {
+                out.println("signing key " + keyId + " already in " + dir + "; kept");
+                return 0;
+            }
+            KeyFiles files = generate(keyId, dir);
+            out.println("wrote " + files.privateKey() + " (processor only) and " + files.publicKey() + " (doors, tail)");
+            return 0;
+        } catch (IllegalArgumentException e) {
+            err.println(e.getMessage());
+            return 2;
+        } catch (IOException e) {
+            err.println("cannot write key " + keyId + ": " + e.getMessage());
+            return 1;
+        }
     }
 
     /** Generates a pair and writes both files; fails if either already exists. */

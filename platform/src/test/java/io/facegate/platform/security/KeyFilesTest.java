@@ -6,7 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.facegate.schemas.AccessDecision;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -59,6 +62,20 @@ class KeyFilesTest {
         AccessDecision fresh = DecisionSigner.fromPemFile("proc-new", dir.resolve("proc-new.key.pem")).signed(Decisions.grant());
         assertTrue(verifier.verify(old));
         assertTrue(verifier.verify(fresh));
+    }
+
+    @Test
+    void keyGenCommandLineIsIdempotentOnlyWhenAsked() throws IOException {
+        ByteArrayOutputStream sink = new ByteArrayOutputStream();
+        PrintStream ps = new PrintStream(sink, true, StandardCharsets.UTF_8);
+        String d = dir.toString();
+        assertEquals(0, KeyGen.run(new String[] {"--if-absent", "compose-1", d}, ps, ps));
+        String key = Files.readString(dir.resolve("compose-1.key.pem"));
+        assertEquals(0, KeyGen.run(new String[] {"--if-absent", "compose-1", d}, ps, ps));
+        assertEquals(key, Files.readString(dir.resolve("compose-1.key.pem")), "an existing key is kept");
+        assertEquals(1, KeyGen.run(new String[] {"compose-1", d}, ps, ps), "without --if-absent an existing key is an error");
+        assertEquals(2, KeyGen.run(new String[] {"../x", d}, ps, ps));
+        assertEquals(2, KeyGen.run(new String[] {}, ps, ps));
     }
 
     @Test
