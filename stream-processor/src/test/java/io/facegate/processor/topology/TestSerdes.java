@@ -18,7 +18,7 @@ import org.apache.kafka.common.serialization.Serdes;
  * Avro single-object-encoding serdes for topology tests: a value written with an unknown schema
  * fingerprint fails to deserialise, as an unknown registry schema id does with the real serde.
  */
-final class TestSerdes {
+public final class TestSerdes {
   static {
     // Avro 1.12 refuses to instantiate generated classes it was not told to trust
     ClassSecurityValidator.setGlobal(ClassSecurityValidator.composite(
@@ -28,15 +28,15 @@ final class TestSerdes {
 
   private TestSerdes() {}
 
-  interface Reader<T> {
+  public interface Reader<T> {
     T read(ByteBuffer b) throws IOException;
   }
 
-  interface Writer<T> {
+  public interface Writer<T> {
     ByteBuffer write(T t) throws IOException;
   }
 
-  static <T> Serde<T> avro(Reader<T> reader, Writer<T> writer) {
+  public static <T> Serde<T> avro(Reader<T> reader, Writer<T> writer) {
     return Serdes.serdeFrom((topic, value) -> {
       if (value == null) {
         return null;
@@ -61,7 +61,7 @@ final class TestSerdes {
     });
   }
 
-  static ProcessorTopics topics() {
+  public static ProcessorTopics topics() {
     TopicNames n = TopicNames.defaults();
     Serde<String> k = Serdes.String();
     Serde<AccessDecision> decisions = avro(AccessDecision::fromByteBuffer,
