@@ -1,0 +1,29 @@
+package io.facegate.trainer.model;
+
+/**
+ * One layer of the embedding network, as both DJL (training) and the ONNX exporter see it: each
+ * layer is one child block of the DJL {@code SequentialBlock} and maps to one ONNX node.
+ */
+public sealed interface Layer {
+
+  /** 2-D convolution, square kernel, stride 1, with bias. */
+  record Conv(int filters, int kernel, int padding) implements Layer {}
+
+  /** Batch normalisation over channels (axis 1). */
+  record BatchNorm(float epsilon) implements Layer {}
+
+  /** Rectified linear unit. */
+  record Relu() implements Layer {}
+
+  /** Square max-pooling, no padding. */
+  record MaxPool(int kernel, int stride) implements Layer {}
+
+  /** [N, C, H, W] -> [N, C*H*W]. */
+  record Flatten() implements Layer {}
+
+  /** Fully connected layer with bias. */
+  record Dense(int units) implements Layer {}
+
+  /** Divides each row by its L2 norm (floored at a tiny epsilon in DJL). */
+  record L2Normalize() implements Layer {}
+}

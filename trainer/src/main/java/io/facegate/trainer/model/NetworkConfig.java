@@ -1,0 +1,48 @@
+package io.facegate.trainer.model;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Shape of the embedding CNN: one conv block (conv 3x3, batch-norm, ReLU, 2x2 max-pool) per entry
+ * of {@code channels}, then a dense layer to {@code embeddingDim} and L2 normalisation.
+ *
+ * @param inputChannels 1 (grey) or 3 (RGB)
+ * @param inputSize input width and height in pixels
+ * @param channels filters of each conv block
+ * @param embeddingDim embedding length
+ */
+public record NetworkConfig(int inputChannels, int inputSize, List<Integer> channels, int embeddingDim) {
+
+  /** Validates; the message names the offending option. */
+  public NetworkConfig {
+    if (inputChannels != 1 && inputChannels != 3) {
+      throw new IllegalArgumentException("input-channels must be 1 or 3, got " + inputChannels);
+    }
+    channels = List.copyOf(channels);
+    if (channels.isEmpty() || channels.stream().anyMatch(c -> c <= 0)) {
+      throw new IllegalArgumentException("channels must be a non-empty list of positive numbers");
+    }
+    if (inputSize >> channels.size() < 1) {
+      throw new IllegalArgumentException("input-size " + inputSize + " is too small for " + channels.size() + " pooling blocks");
+    }
+    if (embeddingDim <= 0) {
+      throw new IllegalArgumentException("embedding-dim must be > 0, got " + embeddingDim);
+    }
+  }
+
+  /** The layers, in order. */
+  public List<Layer> layers() {
+    List<Layer> layers = new ArrayList<>();
+    for (int c : channels) {
+      layers.add(new Layer.Conv(c, 3, 1));
+      layers.add(new Layer.BatchNorm(1e-5f));
+      layers.add(new Layer.Relu());
+      layers.add(new Layer.MaxPool(2, 2));
+    }
+    layers.add(new Layer.Flatten());
+    layers.add(new Layer.Dense(embeddingDim));
+    layers.add(new Layer.L2Normalize());
+    return List.copyOf(layers);
+  }
+}
