@@ -1,7 +1,6 @@
 package io.facegate.cli;
 
 import io.facegate.cli.replay.ReplayRun;
-import io.facegate.trainer.data.DatasetException;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -60,7 +59,7 @@ public final class ReplayCommand implements Callable<Integer> {
             out.flush();
             return result.report().lost() == 0 && result.report().duplicated() == 0
                     ? CommandLine.ExitCode.OK : CommandLine.ExitCode.SOFTWARE;
-        } catch (DatasetException | IllegalArgumentException e) {
+        } catch (IllegalArgumentException e) {
             throw new CommandFailedException(e.getMessage());
         }
     }
