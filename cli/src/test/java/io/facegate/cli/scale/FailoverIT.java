@@ -37,7 +37,7 @@ class FailoverIT {
                 if (i == KILL_AT) {
                     try {
                         for (int j = 0; j < 3; j++) {
-                            beforeKill[j] = jvms.get(j).decisions();
+                            beforeKill[j] = jvms.get(j).awaitDecisions(1, Duration.ofSeconds(30));
                         }
                         victim.kill();
                     } catch (InterruptedException e) {

@@ -109,6 +109,27 @@ final class ProcessorJvm implements AutoCloseable {
         return (long) sum;
     }
 
+    /**
+     * Waits until this JVM has decided at least {@code atLeast} events (the load may run ahead of
+     * a processor still warming up on a busy machine).
+     *
+     * @return its decision count
+     */
+    long awaitDecisions(long atLeast, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        long n = decisions();
+        while (n < atLeast && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+            n = decisions();
+        }
+        return n;
+    }
+
     /** {@code kill -9}. */
     void kill() throws InterruptedException {
         process.destroyForcibly();

@@ -113,8 +113,11 @@ final class ScaleCluster implements AutoCloseable {
 
     @Override
     public void close() throws Exception {
+        Path keep = Files.createDirectories(Path.of("target", "scale-logs"));
         for (ProcessorJvm p : processors) {
             p.close();
+            // kept for a look after the build: the temp dir goes away with the test
+            Files.writeString(keep.resolve(dir.getFileName() + "-" + p.name() + ".log"), p.log());
         }
         registry.close();
         broker.close();
