@@ -34,6 +34,8 @@ import org.apache.kafka.streams.StreamsConfig;
  * @param streamThreads {@code processor.stream-threads}
  * @param commitInterval {@code processor.commit-interval-ms}: how often the EOS transaction
  *     commits (bounds decision latency)
+ * @param sessionTimeout {@code processor.session-timeout-ms}: how soon the group notices an
+ *     instance or stream thread that died without leaving (Kafka's default 45 s)
  * @param maxBatchSize {@code processor.batch.max-size}
  * @param maxBatchWait {@code processor.batch.max-wait-ms}
  * @param imageLimits {@code processor.image.max-bytes}, {@code .max-pixels}, {@code .min-side}
@@ -44,7 +46,7 @@ import org.apache.kafka.streams.StreamsConfig;
  */
 public record ProcessorConfig(KafkaClientSettings kafka, TopicNames topics, String applicationId,
     Path modelDir, DeviceSpec device, int intraOpThreads, Path stateDir, int streamThreads,
-    Duration commitInterval, int maxBatchSize, Duration maxBatchWait, ImageLimits imageLimits,
+    Duration commitInterval, Duration sessionTimeout, int maxBatchSize, Duration maxBatchWait, ImageLimits imageLimits,
     Optional<Float> threshold, float minMargin, int httpPort, Map<String, String> registry) {
 
   public static final String APPLICATION_ID = "processor.application-id";
@@ -54,6 +56,7 @@ public record ProcessorConfig(KafkaClientSettings kafka, TopicNames topics, Stri
   public static final String STATE_DIR = "processor.state-dir";
   public static final String STREAM_THREADS = "processor.stream-threads";
   public static final String COMMIT_INTERVAL_MS = "processor.commit-interval-ms";
+  public static final String SESSION_TIMEOUT_MS = "processor.session-timeout-ms";
   public static final String BATCH_MAX_SIZE = "processor.batch.max-size";
   public static final String BATCH_MAX_WAIT_MS = "processor.batch.max-wait-ms";
   public static final String IMAGE_MAX_BYTES = "processor.image.max-bytes";
@@ -86,6 +89,9 @@ public record ProcessorConfig(KafkaClientSettings kafka, TopicNames topics, Stri
     }
     if (commitInterval == null || commitInterval.toMillis() < 1) {
       throw new InvalidConfigException(COMMIT_INTERVAL_MS, "must be >= 1 ms");
+    }
+    if (sessionTimeout == null || sessionTimeout.toMillis() < 1000) {
+      throw new InvalidConfigException(SESSION_TIMEOUT_MS, "must be >= 1000 ms");
     }
     Objects.requireNonNull(imageLimits, "image limits");
     Objects.requireNonNull(threshold, THRESHOLD);
@@ -144,6 +150,7 @@ public record ProcessorConfig(KafkaClientSettings kafka, TopicNames topics, Stri
             Path.of(System.getProperty("java.io.tmpdir"), "facegate-streams").toString())),
         intValue(m, STREAM_THREADS, 1),
         Duration.ofMillis(intValue(m, COMMIT_INTERVAL_MS, 100)),
+        Duration.ofMillis(intValue(m, SESSION_TIMEOUT_MS, 45_000)),
         intValue(m, BATCH_MAX_SIZE, 16),
         Duration.ofMillis(intValue(m, BATCH_MAX_WAIT_MS, 20)),
         limits,
@@ -180,6 +187,8 @@ public record ProcessorConfig(KafkaClientSettings kafka, TopicNames topics, Stri
     p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
     p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, Long.toString(commitInterval.toMillis()));
     p.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
+    p.put(StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG),
+        Long.toString(sessionTimeout.toMillis()));
     return p;
   }
 
