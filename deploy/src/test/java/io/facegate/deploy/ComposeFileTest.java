@@ -66,7 +66,7 @@ class ComposeFileTest {
         String image = service("schema-registry").get("image").toString();
         assertTrue(image.startsWith("apicurio/apicurio-registry") || image.startsWith("confluentinc/cp-schema-registry"), image);
         Map<String, Object> env = Repo.map(service("processor").get("environment"), "processor.environment");
-        assertTrue(env.get("FACEGATE_REGISTRY_URL").toString().contains("/apis/ccompat/"), "processors use the ccompat API");
+        assertTrue(env.get("FACEGATE_SCHEMA_REGISTRY_URL").toString().contains("/apis/ccompat/"), "processors use the ccompat API");
     }
 
     @Test

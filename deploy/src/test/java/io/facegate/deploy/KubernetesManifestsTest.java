@@ -176,7 +176,7 @@ class KubernetesManifestsTest {
     void configuredApplicationIdIsTheOneTheAclsAllow() throws IOException {
         Map<String, Object> cm = ofKind("ConfigMap").stream()
                 .filter(d -> "facegate-processor".equals(Repo.at(d, "metadata", "name"))).findFirst().orElseThrow();
-        String appId = Repo.at(cm, "data", "FACEGATE_PROCESSOR_APPLICATION_ID").toString();
+        String appId = Repo.at(cm, "data", "FACEGATE_PROCESSOR_APPLICATION__ID").toString();
         String acls = Files.readString(Repo.file("deploy/kafka/acls.conf"), StandardCharsets.UTF_8);
         assertTrue(acls.matches("(?s).*User:processor\\s+READ\\s+GROUP\\s+LITERAL\\s+" + appId + "\\s.*"), "group ACL for " + appId);
         assertTrue(acls.matches("(?s).*TRANSACTIONAL_ID\\s+PREFIXED\\s+" + appId + "-\\s.*"), "transactional-id ACL for " + appId);

@@ -13,12 +13,15 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.ScramCredentialInfo;
 import org.apache.kafka.clients.admin.ScramMechanism;
 import org.apache.kafka.clients.admin.UserScramCredentialAlteration;
 import org.apache.kafka.clients.admin.UserScramCredentialUpsertion;
+import org.apache.kafka.common.acl.AclBinding;
+import org.apache.kafka.common.acl.AclBindingFilter;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.security.auth.SecurityProtocol;
 
@@ -82,12 +85,28 @@ final class SecuredBroker implements AutoCloseable {
                 topics.add(topic);
             }
             admin.createTopics(topics).all().get();
-            AclFile.apply(admin, AclFile.read(aclFile()));
+            List<AclBinding> rules = AclFile.read(aclFile());
+            AclFile.apply(admin, rules);
+            awaitAclsVisible(admin, rules.size());
         } catch (RuntimeException | ExecutionException | InterruptedException | IOException e) {
             broker.close();
             throw e;
         }
         return secured;
+    }
+
+    /**
+     * The controller commits ACLs before the broker's authorizer has replayed them from the metadata
+     * log; DescribeAcls is answered by the broker, so once it lists them all they are enforced.
+     */
+    private static void awaitAclsVisible(Admin admin, int expected) throws ExecutionException, InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (admin.describeAcls(AclBindingFilter.ANY).values().get().size() < expected) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("broker did not show all " + expected + " ACLs within 30 s");
+            }
+            Thread.sleep(50);
+        }
     }
 
     /** Per-principal test password. */
