@@ -4,6 +4,7 @@ import io.facegate.model.metadata.ModelMetadata;
 import io.facegate.model.onnx.Embedder;
 import io.facegate.model.onnx.OnnxEmbedder;
 import io.facegate.processor.core.embedding.Gallery;
+import io.facegate.processor.topology.DecisionSeal;
 import io.facegate.processor.topology.FacegateTopology;
 import io.facegate.processor.topology.ProcessorTopics;
 import io.facegate.processor.topology.TopologyConfig;
@@ -95,8 +96,15 @@ public final class ProcessorApp implements AutoCloseable {
       ProcessorMetrics metrics = new ProcessorMetrics(registry, gallery);
       TopologyConfig topologyConfig = config.topologyConfig(model);
       Embedder inference = decorate.apply(embedder);
+      DecisionSeal seal = config.signing().signer()
+          .<DecisionSeal>map(signer -> signer::signed)
+          .orElseGet(() -> {
+            LOG.warn("no signing key (signing.key-id / signing.key-file): decisions are "
+                + "unsigned and door controllers that verify signatures will refuse them");
+            return DecisionSeal.UNSIGNED;
+          });
       Topology topology = FacegateTopology.build(topologyConfig, topics, inference, gallery,
-          metrics);
+          metrics, seal);
       ProcessorApp app = new ProcessorApp(embedder, registry, metrics, gallery, topology, config);
       app.streams.start();
       LOG.info("processor {} started: model {} on {}, threshold {}, batches of <= {} or {} ms, "

@@ -5,6 +5,7 @@ import io.facegate.model.onnx.DeviceSpec;
 import io.facegate.model.preprocess.ImageLimits;
 import io.facegate.platform.config.InvalidConfigException;
 import io.facegate.platform.config.KafkaClientSettings;
+import io.facegate.platform.security.SigningConfig;
 import io.facegate.platform.topics.TopicNames;
 import io.facegate.processor.core.policy.PolicyConfig;
 import io.facegate.processor.topology.TopologyConfig;
@@ -42,12 +43,15 @@ import org.apache.kafka.streams.StreamsConfig;
  * @param threshold {@code processor.policy.threshold}: overrides the model's calibrated threshold
  * @param minMargin {@code processor.policy.min-margin}: 1:N margin over the runner-up, 0 = off
  * @param httpPort {@code processor.http.port}: metrics, /health and /ready; 0 = any free port
+ * @param signing {@code signing.key-id} and {@code signing.key-file}: the key every decision is
+ *     signed with (door controllers verify it); none means unsigned decisions
  * @param registry the raw settings, for the schema-registry client's own keys
  */
 public record ProcessorConfig(KafkaClientSettings kafka, TopicNames topics, String applicationId,
     Path modelDir, DeviceSpec device, int intraOpThreads, Path stateDir, int streamThreads,
     Duration commitInterval, Duration sessionTimeout, int maxBatchSize, Duration maxBatchWait, ImageLimits imageLimits,
-    Optional<Float> threshold, float minMargin, int httpPort, Map<String, String> registry) {
+    Optional<Float> threshold, float minMargin, int httpPort, SigningConfig signing,
+    Map<String, String> registry) {
 
   public static final String APPLICATION_ID = "processor.application-id";
   public static final String MODEL_DIR = "processor.model-dir";
@@ -106,6 +110,7 @@ public record ProcessorConfig(KafkaClientSettings kafka, TopicNames topics, Stri
     if (httpPort < 0 || httpPort > 65535) {
       throw new InvalidConfigException(HTTP_PORT, "must be a port number or 0: " + httpPort);
     }
+    Objects.requireNonNull(signing, "signing");
     registry = Map.copyOf(registry == null ? Map.of() : registry);
     try {
       // validate the batch settings here so that their keys are named at start-up
@@ -158,6 +163,7 @@ public record ProcessorConfig(KafkaClientSettings kafka, TopicNames topics, Stri
             .map(s -> floatValue(THRESHOLD, s)),
         m.containsKey(MIN_MARGIN) ? floatValue(MIN_MARGIN, m.get(MIN_MARGIN)) : 0f,
         intValue(m, HTTP_PORT, 9464),
+        SigningConfig.fromMap(m),
         m);
   }
 
