@@ -87,7 +87,7 @@ public final class BrokerCommand implements Callable<Integer> {
             err.println("log dir: " + broker.logDir() + (logDir == null ? " (temporary, deleted on exit)" : ""));
             out.println("bootstrap: " + broker.bootstrapServers());
             out.flush();
-            err.println("Press Ctrl-C to stop.");
+            err.println("Clients: export FACEGATE_KAFKA_BOOTSTRAP_SERVERS=" + broker.bootstrapServers() + "   Press Ctrl-C to stop.");
             err.flush();
         } catch (RuntimeException e) {
             Runtime.getRuntime().removeShutdownHook(hook);

@@ -1,21 +1,44 @@
 package io.facegate.cli;
 
+import io.facegate.trainer.pipeline.EvaluatePipeline;
+import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
-
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Spec;
+import picocli.CommandLine.Option;
 
-/** {@code facegate evaluate}: evaluate a trained model on people it has never seen. Not in this build yet: says so and exits 2. */
+/** {@code facegate evaluate}: measures an exported model on any folder-per-identity data. */
 @Command(name = "evaluate", mixinStandardHelpOptions = true,
-        description = {"Evaluate a trained model on people it has never seen.", "(Not yet available in this build.)"})
+    description = "Evaluate an exported model on folder-per-identity data (all people treated as unseen) "
+        + "and write evaluation.json and plots.")
 public final class EvaluateCommand implements Callable<Integer> {
 
-    @Spec
-    private CommandSpec spec;
+  @Option(names = "--model", required = true, description = "Model folder (with model.onnx) or the .onnx file.")
+  Path model;
 
-    @Override
-    public Integer call() {
-        return Placeholder.unavailable(spec);
+  @Option(names = "--data", required = true, description = "Folder-per-identity dataset root; repeat to combine.")
+  List<Path> data;
+
+  @Option(names = "--out", required = true, description = "Output folder.")
+  Path out;
+
+  /** Runs {@code evaluate} on its own. */
+  public static void main(String[] args) {
+    System.exit(new CommandLine(new EvaluateCommand()).execute(args));
+  }
+
+  @Override
+  public Integer call() {
+    try {
+      new EvaluatePipeline(System.out).run(model, data, out);
+      return 0;
+    } catch (IllegalArgumentException e) {
+      System.err.println("facegate evaluate: " + e.getMessage());
+      return 2;
+    } catch (Exception e) {
+      System.err.println("facegate evaluate: failed: " + e);
+      return 1;
     }
+  }
 }

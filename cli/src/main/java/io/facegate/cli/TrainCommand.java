@@ -1,21 +1,122 @@
 package io.facegate.cli;
 
+import io.facegate.trainer.pipeline.TrainPipeline;
+import io.facegate.trainer.training.LossKind;
+import io.facegate.trainer.training.TrainingOptions;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
-
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Spec;
+import picocli.CommandLine.Option;
 
-/** {@code facegate train}: train the Siamese face-embedding network and export it to ONNX. Not in this build yet: says so and exits 2. */
+/** {@code facegate train}: trains the Siamese embedding network and exports it to ONNX. */
 @Command(name = "train", mixinStandardHelpOptions = true,
-        description = {"Train the Siamese face-embedding network and export it to ONNX.", "(Not yet available in this build.)"})
+    description = "Train the face-embedding network on folder-per-identity data, evaluate it on held-out people "
+        + "and write model.onnx, model-card.json and plots.")
 public final class TrainCommand implements Callable<Integer> {
 
-    @Spec
-    private CommandSpec spec;
+  @Option(names = "--data", required = true, description = "Folder-per-identity dataset root; repeat to combine datasets.")
+  List<Path> data;
 
-    @Override
-    public Integer call() {
-        return Placeholder.unavailable(spec);
+  @Option(names = "--out", required = true, description = "Output folder.")
+  Path out;
+
+  @Option(names = "--seed", description = "Random seed (mandatory): split, sampling, augmentation, initialisation.")
+  Long seed;
+
+  @Option(names = "--loss", defaultValue = "contrastive", description = "contrastive | triplet (default: ${DEFAULT-VALUE}).")
+  String loss;
+
+  @Option(names = "--epochs", defaultValue = "40", description = "Maximum epochs (default: ${DEFAULT-VALUE}).")
+  int epochs;
+
+  @Option(names = "--steps-per-epoch", defaultValue = "10", description = "Optimiser steps per epoch (default: ${DEFAULT-VALUE}).")
+  int stepsPerEpoch;
+
+  @Option(names = "--pairs-per-step", defaultValue = "32", description = "Contrastive: pairs per step, half genuine (default: ${DEFAULT-VALUE}).")
+  int pairsPerStep;
+
+  @Option(names = "--identities-per-step", defaultValue = "16", description = "Triplet: people per batch P (default: ${DEFAULT-VALUE}).")
+  int identitiesPerStep;
+
+  @Option(names = "--images-per-identity", defaultValue = "4", description = "Triplet: images per person K (default: ${DEFAULT-VALUE}).")
+  int imagesPerIdentity;
+
+  @Option(names = "--learning-rate", defaultValue = "0.001", description = "Adam learning rate, cosine-decayed (default: ${DEFAULT-VALUE}).")
+  float learningRate;
+
+  @Option(names = "--weight-decay", defaultValue = "0.0001", description = "Weight decay (default: ${DEFAULT-VALUE}).")
+  float weightDecay;
+
+  @Option(names = "--margin", description = "Loss margin (default: 1.0 contrastive, 0.3 triplet).")
+  Float margin;
+
+  @Option(names = "--patience", defaultValue = "10", description = "Early stopping patience in epochs (default: ${DEFAULT-VALUE}).")
+  int patience;
+
+  @Option(names = "--no-augment", description = "Disable training augmentation.")
+  boolean noAugment;
+
+  @Option(names = "--input-size", defaultValue = "64", description = "Model input width = height (default: ${DEFAULT-VALUE}).")
+  int inputSize;
+
+  @Option(names = "--input-channels", defaultValue = "1", description = "1 = grey, 3 = RGB (default: ${DEFAULT-VALUE}).")
+  int inputChannels;
+
+  @Option(names = "--channels", defaultValue = "16,32,64,64", description = "Filters per conv block (default: ${DEFAULT-VALUE}).")
+  String channels;
+
+  @Option(names = "--embedding-dim", defaultValue = "128", description = "Embedding size (default: ${DEFAULT-VALUE}).")
+  int embeddingDim;
+
+  @Option(names = "--validation-fraction", defaultValue = "0.15", description = "People per dataset for validation (default: ${DEFAULT-VALUE}).")
+  double validationFraction;
+
+  @Option(names = "--test-fraction", defaultValue = "0.15", description = "People per dataset held out for test (default: ${DEFAULT-VALUE}).")
+  double testFraction;
+
+  @Option(names = "--target-far", description = "Calibrate the threshold at this validation FAR (e.g. 0.001) instead of the EER.")
+  Double targetFar;
+
+  /** Runs {@code train} on its own. */
+  public static void main(String[] args) {
+    System.exit(new CommandLine(new TrainCommand()).execute(args));
+  }
+
+  @Override
+  public Integer call() {
+    // fail fast if the PyTorch natives are not on the class path instead of downloading them
+    System.setProperty("ai.djl.offline", System.getProperty("ai.djl.offline", "true"));
+    try {
+      if (seed == null) {
+        throw new IllegalArgumentException("--seed is mandatory (runs must be reproducible)");
+      }
+      LossKind kind = switch (loss.toLowerCase(Locale.ROOT)) {
+        case "contrastive" -> LossKind.CONTRASTIVE;
+        case "triplet" -> LossKind.TRIPLET;
+        default -> throw new IllegalArgumentException("--loss must be contrastive or triplet, got " + loss);
+      };
+      float m = margin != null ? margin : kind == LossKind.CONTRASTIVE ? 1.0f : 0.3f;
+      List<Integer> filters;
+      try {
+        filters = Arrays.stream(channels.split(",")).map(String::trim).map(Integer::valueOf).toList();
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException("--channels must be comma-separated integers, got " + channels);
+      }
+      TrainingOptions options = new TrainingOptions(seed, kind, epochs, stepsPerEpoch, pairsPerStep,
+          identitiesPerStep, imagesPerIdentity, learningRate, weightDecay, m, patience, !noAugment, inputSize,
+          inputChannels, filters, embeddingDim, validationFraction, testFraction, targetFar);
+      new TrainPipeline(options, System.out).run(data, out);
+      return 0;
+    } catch (IllegalArgumentException e) {
+      System.err.println("facegate train: " + e.getMessage());
+      return 2;
+    } catch (Exception e) {
+      System.err.println("facegate train: failed: " + e);
+      return 1;
     }
+  }
 }

@@ -55,7 +55,7 @@ class FacegateCommandTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"train", "evaluate", "demo", "processor", "enroll", "publish", "tail", "replay", "bench"})
+    @ValueSource(strings = {"train", "evaluate", "demo", "enroll", "publish", "tail", "replay", "bench"})
     void placeholdersSayTheyAreNotAvailableAndExit2(String name) {
         int code = run(name);
 

@@ -53,6 +53,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     private static final String HOST = "127.0.0.1";
     private static final int NODE_ID = 1;
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
+    private static final int PORT_ATTEMPTS = 3;
 
     private final BrokerSettings settings;
     private final Path logDir;
@@ -81,11 +82,22 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         boolean owns = settings.logDir() == null;
         Path dir = owns ? createTempLogDir() : prepareLogDir(settings.logDir());
         try {
-            int[] ports = choosePorts(settings.port());
-            EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(settings, dir, owns, ports[0], ports[1]);
-            broker.formatIfNew();
-            broker.startServer();
-            return broker;
+            for (int attempt = 1; ; attempt++) {
+                int[] ports = choosePorts(settings.port());
+                EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(settings, dir, owns, ports[0], ports[1]);
+                broker.formatIfNew();
+                try {
+                    broker.startServer();
+                    return broker;
+                } catch (BrokerStartException e) {
+                    // a free port can be taken by another process between choosing it and binding it
+                    boolean portRace = settings.port() == 0 && String.valueOf(e.getMessage()).contains("already in use");
+                    if (!portRace || attempt == PORT_ATTEMPTS) {
+                        throw e;
+                    }
+                    LOG.warn("port taken while starting ({}); retrying on other free ports", e.getMessage());
+                }
+            }
         } catch (RuntimeException e) {
             if (owns) {
                 deleteRecursively(dir);

@@ -64,6 +64,9 @@ public record KafkaClientSettings(String bootstrapServers, SecurityProtocol secu
     /** Key of the private key password inside the key store. */
     public static final String KEY_PASSWORD = "kafka.ssl.key.password";
 
+    /** Kafka's default store type; Java 17 loads PKCS12 files through it as well. */
+    public static final String DEFAULT_STORE_TYPE = "JKS";
+
     private static final List<String> SASL_MECHANISMS = List.of("PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512");
 
     /** Validates the combination; every message names the key to fix. */
@@ -121,9 +124,9 @@ public record KafkaClientSettings(String bootstrapServers, SecurityProtocol secu
         if (blankToNull(config.get(TRUSTSTORE_LOCATION)) != null || blankToNull(config.get(KEYSTORE_LOCATION)) != null) {
             tls = Optional.of(new Tls(
                     pathOrNull(config.get(TRUSTSTORE_LOCATION)), blankToNull(config.get(TRUSTSTORE_PASSWORD)),
-                    config.getOrDefault(TRUSTSTORE_TYPE, "PKCS12"),
+                    config.getOrDefault(TRUSTSTORE_TYPE, DEFAULT_STORE_TYPE),
                     pathOrNull(config.get(KEYSTORE_LOCATION)), blankToNull(config.get(KEYSTORE_PASSWORD)),
-                    blankToNull(config.get(KEY_PASSWORD)), config.getOrDefault(KEYSTORE_TYPE, "PKCS12")));
+                    blankToNull(config.get(KEY_PASSWORD)), config.getOrDefault(KEYSTORE_TYPE, DEFAULT_STORE_TYPE)));
         }
         return new KafkaClientSettings(bootstrap, protocol, sasl, tls);
     }

@@ -42,6 +42,20 @@ class BrokerLifecycleIT {
     }
 
     @Test
+    void twoBrokersRunSideBySideInOneJvm() throws Exception {
+        try (EmbeddedKafkaBroker a = EmbeddedKafkaBroker.start(BrokerSettings.defaults());
+             EmbeddedKafkaBroker b = EmbeddedKafkaBroker.start(BrokerSettings.defaults());
+             Admin adminA = Admin.create(a.clientProperties());
+             Admin adminB = Admin.create(b.clientProperties())) {
+            adminA.createTopics(List.of(new NewTopic("only-on-a", 1, (short) 1))).all().get();
+
+            assertTrue(a.port() != b.port());
+            assertEquals(Set.of("only-on-a"), adminA.listTopics().names().get());
+            assertEquals(Set.of(), adminB.listTopics().names().get());
+        }
+    }
+
+    @Test
     void portInUseIsAOneLineStartError() throws IOException {
         try (ServerSocket taken = new ServerSocket()) {
             taken.bind(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0));

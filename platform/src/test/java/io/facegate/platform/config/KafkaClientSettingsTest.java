@@ -118,16 +118,16 @@ class KafkaClientSettingsTest {
         config.put("kafka.ssl.truststore.password", "tpw");
         config.put("kafka.ssl.keystore.location", keys.toString());
         config.put("kafka.ssl.keystore.password", "kpw");
-        config.put("kafka.ssl.keystore.type", "JKS");
+        config.put("kafka.ssl.keystore.type", "PKCS12");
         config.put("kafka.ssl.key.password", "keypw");
 
         Properties props = KafkaClientSettings.fromMap(config).toProperties();
 
         assertEquals(trust.toString(), props.get("ssl.truststore.location"));
-        assertEquals("PKCS12", props.get("ssl.truststore.type"));
+        assertEquals("JKS", props.get("ssl.truststore.type"), "Kafka's default type");
         assertEquals("tpw", props.get("ssl.truststore.password"));
         assertEquals(keys.toString(), props.get("ssl.keystore.location"));
-        assertEquals("JKS", props.get("ssl.keystore.type"));
+        assertEquals("PKCS12", props.get("ssl.keystore.type"));
         assertEquals("kpw", props.get("ssl.keystore.password"));
         assertEquals("keypw", props.get("ssl.key.password"));
     }

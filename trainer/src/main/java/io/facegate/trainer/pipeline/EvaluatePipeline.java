@@ -1,0 +1,98 @@
+package io.facegate.trainer.pipeline;
+
+import ai.onnxruntime.OrtException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.facegate.model.metadata.ModelMetadata;
+import io.facegate.model.preprocess.Preprocessor;
+import io.facegate.trainer.data.DatasetException;
+import io.facegate.trainer.data.FaceDataset;
+import io.facegate.trainer.data.FaceImageRef;
+import io.facegate.trainer.data.ImageStore;
+import io.facegate.trainer.evaluation.EvaluationResult;
+import io.facegate.trainer.evaluation.VerificationMetrics;
+import io.facegate.trainer.export.OnnxEmbeddingModel;
+import io.facegate.trainer.plot.Plots;
+import io.facegate.trainer.report.MetricsJson;
+import io.facegate.trainer.training.SiameseTrainer;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * {@code facegate evaluate}: every person in the data is treated as unseen; the exported model
+ * embeds every image in ONNX Runtime and pairs are decided with the model's own threshold.
+ * Writes {@code evaluation.json}, the ROC and the distance histograms.
+ */
+public final class EvaluatePipeline {
+
+  /** Output file name. */
+  public static final String EVALUATION_FILE = "evaluation.json";
+  /** Seed of the one-shot gallery draws, fixed so evaluations of different models are comparable. */
+  public static final long ONE_SHOT_SEED = 0;
+
+  private final PrintStream out;
+
+  /** Reports to {@code out}. */
+  public EvaluatePipeline(PrintStream out) {
+    this.out = out;
+  }
+
+  /** Evaluates the model in {@code modelDir} (its {@code model.onnx}) on the data roots. */
+  public EvaluationResult run(Path modelDir, List<Path> dataRoots, Path outDir) throws IOException, OrtException {
+    Path modelFile = Files.isDirectory(modelDir) ? modelDir.resolve(TrainPipeline.MODEL_FILE) : modelDir;
+    if (!Files.isRegularFile(modelFile)) {
+      throw new DatasetException("no model file: " + modelFile);
+    }
+    FaceDataset data = FaceDataset.scan(dataRoots);
+    Files.createDirectories(outDir);
+    try (OnnxEmbeddingModel model = OnnxEmbeddingModel.open(modelFile)) {
+      ModelMetadata meta = model.metadata();
+      ImageStore store = new ImageStore(new Preprocessor(meta.input()));
+      ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+      List<FaceImageRef> images = data.images(data.identities());
+      EvaluationResult r = EvaluationResult.of(Embeddings.of(images, store, model::embed),
+          SiameseTrainer.labels(images), meta.threshold(), ONE_SHOT_SEED);
+      VerificationMetrics v = r.verification();
+      ObjectNode json = mapper.createObjectNode();
+      json.put("eer", v.eer());
+      json.put("auc", v.auc());
+      json.put("tar_at_far_1pct", v.tarAtFar1pct());
+      json.put("tar_at_far_0_1pct", v.tarAtFar01pct());
+      json.put("far_at_threshold", v.farAtThreshold());
+      json.put("frr_at_threshold", v.frrAtThreshold());
+      json.put("accuracy_at_threshold", v.accuracyAtThreshold());
+      json.put("balanced_accuracy_at_threshold", v.balancedAccuracyAtThreshold());
+      json.put("one_shot_accuracy", r.oneShotAccuracy());
+      json.put("threshold", meta.threshold());
+      json.put("operating_point", meta.operatingPoint());
+      json.put("genuine_pairs", v.genuinePairs());
+      json.put("impostor_pairs", v.impostorPairs());
+      json.put("identities", r.identities());
+      json.put("images", r.images());
+      json.put("model_version", meta.modelVersion());
+      json.putArray("datasets").addAll(data.datasets().stream().map(json::textNode).toList());
+      if (data.datasets().size() > 1) {
+        ObjectNode by = json.putObject("by_dataset");
+        for (String d : data.datasets()) {
+          List<FaceImageRef> imgs = data.images(data.identitiesOf(d));
+          by.set(d, MetricsJson.of(mapper, EvaluationResult.of(Embeddings.of(imgs, store, model::embed),
+              SiameseTrainer.labels(imgs), meta.threshold(), ONE_SHOT_SEED)));
+        }
+      }
+      mapper.writeValue(outDir.resolve(EVALUATION_FILE).toFile(), json);
+      Plots.roc(r.distances(), "ROC, " + String.join(" + ", data.datasets()), outDir.resolve("roc.png"));
+      Plots.distanceHistograms(r.distances(), meta.threshold(), "Pair distances, " + String.join(" + ", data.datasets()),
+          outDir.resolve("distance-histograms.png"));
+      out.printf("%s on %s (%d people, %d images, %d genuine / %d impostor pairs): EER %.4f  AUC %.4f  "
+              + "TAR@FAR1%% %.4f  FAR@thr %.4f  FRR@thr %.4f  one-shot %.4f%n",
+          meta.modelVersion(), data.datasets(), r.identities(), r.images(), v.genuinePairs(), v.impostorPairs(),
+          v.eer(), v.auc(), v.tarAtFar1pct(), v.farAtThreshold(), v.frrAtThreshold(), r.oneShotAccuracy());
+      out.println("wrote " + outDir.resolve(EVALUATION_FILE));
+      return r;
+    }
+  }
+}

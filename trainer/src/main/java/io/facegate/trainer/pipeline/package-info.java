@@ -1,0 +1,2 @@
+/** End-to-end train and evaluate runs behind {@code facegate train} and {@code facegate evaluate}. */
+package io.facegate.trainer.pipeline;

@@ -1,0 +1,2 @@
+/** PNG charts of training and evaluation (JFreeChart, rendered off-screen). */
+package io.facegate.trainer.plot;

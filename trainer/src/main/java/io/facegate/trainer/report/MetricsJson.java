@@ -1,0 +1,33 @@
+package io.facegate.trainer.report;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.facegate.trainer.evaluation.EvaluationResult;
+import io.facegate.trainer.evaluation.VerificationMetrics;
+
+/** The metric block shared by the model card and evaluation.json; rates are fractions in [0, 1]. */
+public final class MetricsJson {
+
+  private MetricsJson() {}
+
+  /** eer, auc, tar_at_far_1pct, tar_at_far_0_1pct, accuracy_at_threshold, one_shot_accuracy, ... */
+  public static ObjectNode of(ObjectMapper mapper, EvaluationResult r) {
+    VerificationMetrics v = r.verification();
+    ObjectNode n = mapper.createObjectNode();
+    n.put("eer", v.eer());
+    n.put("auc", v.auc());
+    n.put("tar_at_far_1pct", v.tarAtFar1pct());
+    n.put("tar_at_far_0_1pct", v.tarAtFar01pct());
+    n.put("accuracy_at_threshold", v.accuracyAtThreshold());
+    n.put("balanced_accuracy_at_threshold", v.balancedAccuracyAtThreshold());
+    n.put("far_at_threshold", v.farAtThreshold());
+    n.put("frr_at_threshold", v.frrAtThreshold());
+    n.put("one_shot_accuracy", r.oneShotAccuracy());
+    n.put("eer_threshold", v.eerThreshold());
+    n.put("genuine_pairs", v.genuinePairs());
+    n.put("impostor_pairs", v.impostorPairs());
+    n.put("identities", r.identities());
+    n.put("images", r.images());
+    return n;
+  }
+}
