@@ -53,7 +53,7 @@ final class ScaleCluster implements AutoCloseable {
         TinyOnnxModel.pooling("tiny-scale", WIDTH, HEIGHT, 1, 2, 0.35f).centred().write(model.resolve("model.onnx"));
         // a dead member's partitions move after the session timeout: 6 s (the broker's minimum) instead of 45 s
         this.settingsFile = Files.writeString(dir.resolve("processor.properties"), String.join("\n",
-                "processor.streams.session.timeout.ms=6000",
+                "processor.session-timeout-ms=6000",
                 "processor.streams.heartbeat.interval.ms=1500",
                 "processor.intra-op-threads=1",
                 ""));
