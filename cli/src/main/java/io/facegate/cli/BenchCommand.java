@@ -96,8 +96,26 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--probes", defaultValue = "1000", paramLabel = "N", description = "Gallery probes per size (default: ${DEFAULT-VALUE}).")
     private int probes;
 
-    @Option(names = "--nprobe", paramLabel = "N", split = ",", description = "Index lists to probe; several values are tried and each reported (default: 8,16,32,64).")
-    private List<Integer> nprobe = new ArrayList<>(List.of(8, 16, 32, 64));
+    @Option(names = "--nprobe", paramLabel = "N", split = ",", description = "Index lists to probe; several values are tried and each reported (default: 16,32,64,128).")
+    private List<Integer> nprobe = new ArrayList<>(List.of(16, 32, 64, 128));
+
+    @Option(names = "--against", paramLabel = "HOST:PORT",
+            description = {"Load-test a running cluster instead (e.g. ./facegate broker plus processors): publish --events noise",
+                "frames over --doors keys at --rate, count lost/duplicated committed decisions, write bench-load.json."})
+    private String against;
+
+    @Option(names = "--registry", defaultValue = ClusterOptions.DEFAULT_REGISTRY, paramLabel = "URL",
+            description = "With --against: the schema registry (default: ${DEFAULT-VALUE}).")
+    private String registryUrl;
+
+    @Option(names = "--rate", defaultValue = "100", paramLabel = "R", description = "With --against: events per second (default: ${DEFAULT-VALUE}).")
+    private double rate;
+
+    @Option(names = "--doors", defaultValue = "24", paramLabel = "N", description = "With --against: door ids (record keys) to spread over (default: ${DEFAULT-VALUE}).")
+    private int doors;
+
+    @Option(names = "--image-size", defaultValue = "64x64", paramLabel = "WxH", description = "With --against: noise frame size (default: ${DEFAULT-VALUE}).")
+    private String imageSize;
 
     @Override
     public Integer call() throws IOException, InterruptedException {
@@ -106,7 +124,55 @@ public final class BenchCommand implements Callable<Integer> {
         }
         Files.createDirectories(out);
         PrintWriter o = spec.commandLine().getOut();
+        if (against != null) {
+            return load(o);
+        }
         return gallery ? gallery(o) : pipeline(o);
+    }
+
+    private int load(PrintWriter o) throws IOException, InterruptedException {
+        String[] wh = imageSize.split("x");
+        if (wh.length != 2) {
+            throw new CommandFailedException("--image-size must be WxH: " + imageSize);
+        }
+        Map<String, String> settings = new HashMap<>();
+        settings.put(io.facegate.platform.config.KafkaClientSettings.BOOTSTRAP_SERVERS, against);
+        settings.put(io.facegate.schemas.registry.RegistryConfig.URL, registryUrl);
+        io.facegate.cli.replay.DecisionLedger ledger = new io.facegate.cli.replay.DecisionLedger();
+        try (FacegateClients clients = FacegateClients.connect(settings, List.of());
+             io.facegate.cli.replay.DecisionCollector collector = new io.facegate.cli.replay.DecisionCollector(
+                     clients.committedReader(), clients.topics(), ledger);
+             org.apache.kafka.clients.producer.KafkaProducer<String, io.facegate.schemas.FaceEvent> producer =
+                     clients.producer(clients.topics().cameraFrames())) {
+            LoadGenerator generator = new LoadGenerator(producer, clients.topics().cameraFrames().name(),
+                    LoadGenerator.noiseImages(Integer.parseInt(wh[0]), Integer.parseInt(wh[1]), 32, 1), doors, ledger);
+            o.printf("load: %d events over %d doors at %.0f/s to %s%n", events, doors, rate, against);
+            o.flush();
+            generator.publish(events, rate, i -> {
+                if ((i + 1) % 500 == 0) {
+                    o.printf("load: sent %d, decided %d%n", i + 1, ledger.decidedCount());
+                    o.flush();
+                }
+            });
+            collector.awaitDecisions(java.time.Duration.ofSeconds(60));
+        }
+        ReplayReport r = ledger.report(0, 0);
+        o.printf("load: sent %d, decisions %d, lost %d, duplicated %d, %.1f events/s, latency p50 %.0f / p99 %.0f ms%n",
+                r.eventsSent(), r.decisionsReceived(), r.lost(), r.duplicated(), r.throughputEps(), r.latencyMs().p50(),
+                r.latencyMs().p99());
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("events_sent", r.eventsSent());
+        json.put("decisions_received", r.decisionsReceived());
+        json.put("lost", r.lost());
+        json.put("duplicated", r.duplicated());
+        json.put("throughput_eps", r.throughputEps());
+        json.put("latency_ms", r.latencyMs());
+        json.put("offered_load_eps", rate);
+        json.put("doors", doors);
+        Path file = out.resolve("bench-load.json");
+        JSON.writeValue(file.toFile(), json);
+        o.println("wrote " + file);
+        return r.lost() == 0 && r.duplicated() == 0 ? 0 : 1;
     }
 
     private int pipeline(PrintWriter o) throws IOException, InterruptedException {
@@ -196,9 +262,9 @@ public final class BenchCommand implements Callable<Integer> {
     private int gallery(PrintWriter o) throws IOException {
         List<Object> results = new ArrayList<>();
         for (int n : gallerySizes) {
-            for (int np : nprobe) {
-                results.add(GalleryBench.run(n, dim, probes, np, 0.5, 42, Runtime.getRuntime().availableProcessors(), o)
-                        .toMap());
+            for (GalleryBench.Result r : GalleryBench.run(n, dim, probes, nprobe, 0.5, 42,
+                    Runtime.getRuntime().availableProcessors(), o)) {
+                results.add(r.toMap());
             }
         }
         Map<String, Object> json = new LinkedHashMap<>();

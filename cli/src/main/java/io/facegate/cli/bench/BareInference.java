@@ -15,9 +15,12 @@ import java.util.List;
 /**
  * Bare ONNX Runtime throughput: the images decoded and pre-processed once, up front, into ready
  * batches; then only {@link OnnxEmbedder#embed} is timed, at the processor's batch size and thread
- * settings. This is the ceiling the pipeline is compared with.
+ * settings, best of three repetitions. This is the ceiling the pipeline is compared with.
  */
 public final class BareInference {
+
+    /** Timed repetitions; the fastest counts. */
+    static final int REPETITIONS = 3;
 
     /**
      * @param imagesPerSecond faces embedded per second
@@ -52,12 +55,17 @@ public final class BareInference {
                 embedder.embed(batch, batchSize);
             }
             int calls = Math.max(1, (events + batchSize - 1) / batchSize);
-            long t0 = System.nanoTime();
-            for (int i = 0; i < calls; i++) {
-                embedder.embed(batch, batchSize);
+            // best of three: on a shared machine a slow repetition measures the neighbours, not ONNX Runtime;
+            // the best one is the ceiling the pipeline is held to (so the ratio errs on the low side)
+            double best = 0;
+            for (int rep = 0; rep < REPETITIONS; rep++) {
+                long t0 = System.nanoTime();
+                for (int i = 0; i < calls; i++) {
+                    embedder.embed(batch, batchSize);
+                }
+                best = Math.max(best, calls * batchSize / ((System.nanoTime() - t0) / 1e9));
             }
-            double seconds = (System.nanoTime() - t0) / 1e9;
-            return new Result(calls * batchSize / seconds, embedder.device(), embedder.metadata().modelVersion(),
+            return new Result(best, embedder.device(), embedder.metadata().modelVersion(),
                     embedder.metadata().embeddingDim());
         }
     }

@@ -66,16 +66,17 @@ public final class GalleryBench {
     }
 
     /**
-     * Runs one gallery size.
+     * Runs one gallery size: builds it and the index once, searches every probe exactly once, then
+     * with the index at each {@code nprobe}.
      *
      * @param n templates
      * @param probes probes to time (each also searched exactly, for recall)
-     * @param nprobe lists to probe; the index has about {@code sqrt(n)} lists
+     * @param nprobes lists to probe, one result each; the index has about {@code sqrt(n)} lists
      * @param noise norm of the probe noise (0.5: a clearly genuine distance for unit embeddings)
      * @param threads threads for building the index
      */
-    public static Result run(int n, int dim, int probes, int nprobe, double noise, long seed, int threads,
-                             PrintWriter out) {
+    public static List<Result> run(int n, int dim, int probes, List<Integer> nprobes, double noise, long seed,
+                                   int threads, PrintWriter out) {
         Random random = new Random(seed);
         float[] rows = new float[n * dim];
         float[] v = new float[dim];
@@ -91,40 +92,45 @@ public final class GalleryBench {
         for (int q = 0; q < probes; q++) {
             queries.add(probeOf(rows, random.nextInt(n), dim, noise, random));
         }
-        // warm both paths up so that the JIT has compiled them before timing
-        for (int q = 0; q < Math.min(50, probes); q++) {
+        // warm the paths up so that the JIT has compiled them before timing
+        for (int q = 0; q < Math.min(30, probes); q++) {
             IvfFlatIndex.exactNearest(rows, n, dim, queries.get(q));
-            index.nearest(queries.get(q), nprobe);
+            index.nearest(queries.get(q), nprobes.get(0));
         }
         double[] exact = new double[probes];
-        double[] ivf = new double[probes];
-        int agree = 0;
+        int[] truth = new int[probes];
         for (int q = 0; q < probes; q++) {
-            float[] probe = queries.get(q);
             long a = System.nanoTime();
-            IvfFlatIndex.Hit e = IvfFlatIndex.exactNearest(rows, n, dim, probe)[0];
-            long b = System.nanoTime();
-            IvfFlatIndex.Hit h = index.nearest(probe, nprobe)[0];
-            long c = System.nanoTime();
-            exact[q] = (b - a) / 1e6;
-            ivf[q] = (c - b) / 1e6;
-            if (e.id() == h.id()) {
-                agree++;
+            truth[q] = IvfFlatIndex.exactNearest(rows, n, dim, queries.get(q))[0].id();
+            exact[q] = (System.nanoTime() - a) / 1e6;
+        }
+        double[] exactP = percentiles(exact);
+        List<Result> results = new ArrayList<>();
+        for (int nprobe : nprobes) {
+            double[] ivf = new double[probes];
+            int agree = 0;
+            for (int q = 0; q < probes; q++) {
+                long b = System.nanoTime();
+                IvfFlatIndex.Hit h = index.nearest(queries.get(q), nprobe)[0];
+                ivf[q] = (System.nanoTime() - b) / 1e6;
+                if (h.id() == truth[q]) {
+                    agree++;
+                }
+            }
+            Result r = new Result(n, dim, exactP, percentiles(ivf), index.nlist(), nprobe, (double) agree / probes,
+                    noise, buildSeconds, (double) dim * Float.BYTES, (double) index.bytes() / Math.max(1, n));
+            results.add(r);
+            if (out != null) {
+                out.printf("gallery %,d x %d: exact p50/p95/p99 %.2f/%.2f/%.2f ms; IVF (nlist %d, nprobe %d) "
+                                + "%.2f/%.2f/%.2f ms, recall@1 %.4f, built in %.1f s; %.0f B/template exact floats, "
+                                + "%.0f B/template index%n",
+                        n, dim, r.exactMs()[0], r.exactMs()[1], r.exactMs()[2], r.nlist(), nprobe, r.ivfMs()[0],
+                        r.ivfMs()[1], r.ivfMs()[2], r.recallAt1(), buildSeconds, r.exactBytesPerTemplate(),
+                        r.ivfBytesPerTemplate());
+                out.flush();
             }
         }
-        Result r = new Result(n, dim, percentiles(exact), percentiles(ivf), index.nlist(), nprobe,
-                (double) agree / probes, noise, buildSeconds, (double) dim * Float.BYTES,
-                (double) index.bytes() / Math.max(1, n));
-        if (out != null) {
-            out.printf("gallery %,d x %d: exact p50/p95/p99 %.2f/%.2f/%.2f ms; IVF (nlist %d, nprobe %d) "
-                            + "%.2f/%.2f/%.2f ms, recall@1 %.4f, built in %.1f s; %.0f B/template exact floats, "
-                            + "%.0f B/template index%n",
-                    n, dim, r.exactMs()[0], r.exactMs()[1], r.exactMs()[2], r.nlist(), nprobe, r.ivfMs()[0],
-                    r.ivfMs()[1], r.ivfMs()[2], r.recallAt1(), buildSeconds, r.exactBytesPerTemplate(),
-                    r.ivfBytesPerTemplate());
-            out.flush();
-        }
-        return r;
+        return results;
     }
 
     private static void gaussianUnit(float[] v, Random random) {
@@ -164,10 +170,4 @@ public final class GalleryBench {
         return sorted[Math.max(0, Math.min(sorted.length - 1, r - 1))];
     }
 
-    /** Quick experiments: {@code GalleryBench N DIM PROBES NPROBE NOISE}. */
-    public static void main(String[] args) {
-        PrintWriter out = new PrintWriter(System.out, true);
-        run(Integer.parseInt(args[0]), Integer.parseInt(args[1]), Integer.parseInt(args[2]),
-                Integer.parseInt(args[3]), Double.parseDouble(args[4]), 42, 2, out);
-    }
 }

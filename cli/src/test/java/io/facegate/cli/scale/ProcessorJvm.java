@@ -47,9 +47,18 @@ final class ProcessorJvm implements AutoCloseable {
      * @param dir where its log goes
      */
     static ProcessorJvm start(String name, Path dir, List<String> args) throws IOException {
+        return start(name, dir, "384m", args);
+    }
+
+    /**
+     * Starts {@code facegate processor ARGS} in a new JVM with at most {@code maxHeap} of heap,
+     * which exits on the first {@code OutOfMemoryError}.
+     */
+    static ProcessorJvm start(String name, Path dir, String maxHeap, List<String> args) throws IOException {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        cmd.add("-Xmx384m");
+        cmd.add("-Xmx" + maxHeap);
+        cmd.add("-XX:+ExitOnOutOfMemoryError");
         cmd.add("-XX:+UseSerialGC");
         cmd.add("-XX:TieredStopAtLevel=1");
         cmd.add("-cp");

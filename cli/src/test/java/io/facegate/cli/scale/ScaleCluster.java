@@ -11,6 +11,7 @@ import io.facegate.platform.broker.EmbeddedKafkaBroker;
 import io.facegate.platform.topics.TopicAdmin;
 import io.facegate.platform.topics.TopicNames;
 import io.facegate.schemas.FaceEvent;
+import io.facegate.schemas.FaceImage;
 import io.facegate.schemas.registry.LocalRegistryServer;
 import io.facegate.schemas.registry.RegistryConfig;
 import java.io.IOException;
@@ -61,7 +62,12 @@ final class ScaleCluster implements AutoCloseable {
 
     /** Starts a processor JVM of application {@code applicationId}, with its own state dir. */
     ProcessorJvm startProcessor(String name, String applicationId) throws IOException {
-        ProcessorJvm p = ProcessorJvm.start(name, dir, List.of(
+        return startProcessor(name, applicationId, "384m");
+    }
+
+    /** Starts a processor JVM with at most {@code maxHeap} of heap. */
+    ProcessorJvm startProcessor(String name, String applicationId, String maxHeap) throws IOException {
+        ProcessorJvm p = ProcessorJvm.start(name, dir, maxHeap, List.of(
                 "--bootstrap", broker.bootstrapServers(),
                 "--registry", registry.url().toString(),
                 "--model", model.toString(),
@@ -89,12 +95,18 @@ final class ScaleCluster implements AutoCloseable {
      */
     ReplayReport run(int count, int doors, double rate, Duration idle, IntConsumer afterEach)
             throws InterruptedException {
+        return run(LoadGenerator.noiseImages(WIDTH, HEIGHT, 16, 7), count, doors, rate, idle, afterEach);
+    }
+
+    /** As {@link #run(int, int, double, Duration, IntConsumer)}, with the given images. */
+    ReplayReport run(List<FaceImage> images, int count, int doors, double rate, Duration idle, IntConsumer afterEach)
+            throws InterruptedException {
         DecisionLedger ledger = new DecisionLedger();
         try (FacegateClients clients = FacegateClients.connect(clientSettings(), List.of());
              DecisionCollector collector = new DecisionCollector(clients.committedReader(), clients.topics(), ledger);
              KafkaProducer<String, FaceEvent> producer = clients.producer(clients.topics().cameraFrames())) {
             LoadGenerator load = new LoadGenerator(producer, clients.topics().cameraFrames().name(),
-                    LoadGenerator.noiseImages(WIDTH, HEIGHT, 16, 7), doors, ledger);
+                    images, doors, ledger);
             load.publish(count, rate, afterEach);
             collector.awaitDecisions(idle);
         }

@@ -58,9 +58,9 @@ class IvfFlatIndexTest {
     int agree = 0;
     int probes = 500;
     for (int q = 0; q < probes; q++) {
-      float[] probe = probeOf(rows, r.nextInt(N), 0.6, r);
+      float[] probe = probeOf(rows, r.nextInt(N), 0.5, r);
       IvfFlatIndex.Hit exact = IvfFlatIndex.exactNearest(rows, N, DIM, probe)[0];
-      IvfFlatIndex.Hit approx = index.nearest(probe, 12)[0];
+      IvfFlatIndex.Hit approx = index.nearest(probe, 32)[0];
       if (exact.id() == approx.id()) {
         agree++;
       }
