@@ -62,8 +62,6 @@ class FailoverIT {
                 assertTrue(beforeKill[j] > 0, "instance p" + (j + 1) + " had decided nothing before the kill\n" + detail);
             }
             assertTrue(after[1] > beforeKill[1] && after[2] > beforeKill[2], "a survivor stopped working\n" + detail);
-            // the victim's share was taken over: the survivors decided everything it did not commit
-            assertTrue(after[1] + after[2] + beforeKill[0] >= EVENTS, detail);
         }
     }
 }
