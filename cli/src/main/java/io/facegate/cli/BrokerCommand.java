@@ -1,5 +1,6 @@
 package io.facegate.cli;
 
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Map;
@@ -8,6 +9,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
 import io.facegate.platform.broker.BrokerSettings;
+import io.facegate.schemas.registry.LocalRegistryServer;
 import io.facegate.platform.broker.EmbeddedKafkaBroker;
 import io.facegate.platform.config.ConfigSource;
 import io.facegate.platform.topics.TopicAdmin;
@@ -45,6 +47,11 @@ public final class BrokerCommand implements Callable<Integer> {
             description = "Partitions of each facegate topic; processor instances beyond this sit idle (default: ${DEFAULT-VALUE}).")
     private int partitions;
 
+    @Option(names = "--registry-port", defaultValue = "8081", paramLabel = "PORT",
+            description = "Serve a local schema registry (Confluent API subset, in memory) on 127.0.0.1:PORT so that separate "
+                    + "facegate processes share schema ids; 0 picks a free one, -1 serves none (default: ${DEFAULT-VALUE}).")
+    private int registryPort;
+
     @Option(names = "--no-topics", description = "Do not create facegate's topics.")
     private boolean noTopics;
 
@@ -65,10 +72,34 @@ public final class BrokerCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
 
-        EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(new BrokerSettings(logDir, port, Map.of()));
+        if (registryPort < -1 || registryPort > 65535) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--registry-port must be -1-65535, was " + registryPort);
+        }
+        LocalRegistryServer registry = null;
+        if (registryPort >= 0) {
+            try {
+                registry = LocalRegistryServer.start(registryPort, "facegate-broker");
+            } catch (IOException e) {
+                throw new CommandFailedException("cannot serve the schema registry on 127.0.0.1:" + registryPort + ": "
+                        + e.getMessage() + " (pick another with --registry-port, or -1 for none)", e);
+            }
+        }
+        LocalRegistryServer servedRegistry = registry;
+        EmbeddedKafkaBroker broker;
+        try {
+            broker = EmbeddedKafkaBroker.start(new BrokerSettings(logDir, port, Map.of()));
+        } catch (RuntimeException e) {
+            if (servedRegistry != null) {
+                servedRegistry.close();
+            }
+            throw e;
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
             try {
+                if (servedRegistry != null) {
+                    servedRegistry.close();
+                }
                 broker.close();
                 err.println("broker stopped");
                 err.flush();
@@ -86,11 +117,17 @@ public final class BrokerCommand implements Callable<Integer> {
             }
             err.println("log dir: " + broker.logDir() + (logDir == null ? " (temporary, deleted on exit)" : ""));
             out.println("bootstrap: " + broker.bootstrapServers());
+            if (servedRegistry != null) {
+                out.println("registry: " + servedRegistry.url());
+            }
             out.flush();
             err.println("Clients: export FACEGATE_KAFKA_BOOTSTRAP_SERVERS=" + broker.bootstrapServers() + "   Press Ctrl-C to stop.");
             err.flush();
         } catch (RuntimeException e) {
             Runtime.getRuntime().removeShutdownHook(hook);
+            if (servedRegistry != null) {
+                servedRegistry.close();
+            }
             broker.close();
             throw e;
         }

@@ -2,6 +2,8 @@ package io.facegate.schemas.registry;
 
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
@@ -12,6 +14,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import org.apache.kafka.common.config.types.Password;
 
 /**
  * How to reach a schema registry: {@code mock://scope} (in-JVM) or {@code http(s)://host:port[/path]},
@@ -195,7 +198,7 @@ public record RegistryConfig(URI url, Optional<BasicAuth> basicAuth, Optional<St
     if (value == null) {
       return Optional.empty();
     }
-    String text = value instanceof org.apache.kafka.common.config.types.Password p ? p.value() : value.toString();
+    String text = value instanceof Password p ? p.value() : value.toString();
     return text.isBlank() ? Optional.empty() : Optional.of(text.trim());
   }
 
@@ -231,7 +234,7 @@ public record RegistryConfig(URI url, Optional<BasicAuth> basicAuth, Optional<St
   }
 
   private static String decode(String rawUserInfo) {
-    return java.net.URLDecoder.decode(rawUserInfo.replace("+", "%2B"), java.nio.charset.StandardCharsets.UTF_8);
+    return URLDecoder.decode(rawUserInfo.replace("+", "%2B"), StandardCharsets.UTF_8);
   }
 
   private static void requireRole(StoreSettings s, StoreSettings.Role role) {

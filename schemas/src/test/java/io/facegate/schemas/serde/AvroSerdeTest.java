@@ -401,6 +401,31 @@ class AvroSerdeTest {
     assertEquals(1, counting.fetches.get());
   }
 
+  @Test
+  void oneSerdeServesManyThreads() throws Exception {
+    AvroSerde<FaceEvent> serde = AvroSerde.of(FaceEvent.class, registry, false);
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+    try {
+      List<java.util.concurrent.Future<Integer>> results = new java.util.ArrayList<>();
+      for (int t = 0; t < 4; t++) {
+        int thread = t;
+        results.add(pool.submit(() -> {
+          for (int i = 0; i < 300; i++) {
+            FaceEvent event = FaceEvent.newBuilder(SampleRecords.faceEvent()).setEventId(thread + "-" + i).build();
+            byte[] bytes = serde.serializer().serialize("topic-" + (i % 3), event);
+            assertEquals(event, serde.deserializer().deserialize("topic-" + (i % 3), bytes));
+          }
+          return thread;
+        }));
+      }
+      for (var r : results) {
+        r.get(60, java.util.concurrent.TimeUnit.SECONDS);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
   // --- configured by class name, as Kafka does from properties ---
 
   @Test

@@ -10,16 +10,39 @@ import io.facegate.schemas.Enrollment;
 import io.facegate.schemas.EnrollmentAction;
 import io.facegate.schemas.FaceImage;
 import io.facegate.schemas.testing.SampleRecords;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.apache.avro.util.ClassSecurityValidator;
 import org.junit.jupiter.api.Test;
 
 /** Generated classes work in a plain JVM: no system property, no set-up call. */
 class GeneratedClassTrustTest {
 
+  /** Runs in a fresh JVM, where nothing but the service registration can have installed the trust. */
+  public static final class FreshJvmProbe {
+    public static void main(String[] args) {
+      Enrollment forget = Enrollment.newBuilder().setIdentityId("bob").setRequestedAt(Instant.EPOCH).build();
+      Enrollment copy = Enrollment.newBuilder(SampleRecords.enrollment()).build();
+      System.out.println("ok " + forget.getAction() + " " + copy.getImages().size());
+    }
+  }
+
   @Test
-  void builderDefaultsOfNestedTypesWorkWithoutAnySetting() {
+  void freshJvmNeedsNoSettingAndNoSetUpCall() throws Exception {
+    Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-cp", System.getProperty("java.class.path"), FreshJvmProbe.class.getName())
+        .redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+    assertEquals(0, p.exitValue(), out);
+    assertTrue(out.contains("ok ENROLL 2"), out);
+  }
+
+  @Test
+  void builderDefaultsOfNestedTypesWork() {
     assertNull(System.getProperty("org.apache.avro.SERIALIZABLE_PACKAGES"), "the test must run without it");
     // action (enum) and images (array of records) keep their defaults: Avro deep-copies them by class name
     Enrollment forget = Enrollment.newBuilder().setIdentityId("bob").setRequestedAt(Instant.EPOCH).build();

@@ -48,7 +48,17 @@ public final class FacegateTopology {
    */
   public static Topology build(TopologyConfig config, ProcessorTopics topics, Embedder embedder,
       Gallery gallery, ProcessingObserver observer) {
+    return build(config, topics, embedder, gallery, observer, DecisionSeal.UNSIGNED);
+  }
+
+  /**
+   * As {@link #build(TopologyConfig, ProcessorTopics, Embedder, Gallery, ProcessingObserver)},
+   * sealing (signing) every decision with {@code seal} before it is written.
+   */
+  public static Topology build(TopologyConfig config, ProcessorTopics topics, Embedder embedder,
+      Gallery gallery, ProcessingObserver observer, DecisionSeal seal) {
     Objects.requireNonNull(config, "config");
+    Objects.requireNonNull(seal, "seal");
     Objects.requireNonNull(topics, "topics");
     Objects.requireNonNull(observer, "observer");
     ModelMetadata model = embedder.metadata();
@@ -83,7 +93,7 @@ public final class FacegateTopology {
         new ByteArrayDeserializer(), topics.cameraFrames().name());
     t.addProcessor(FRAMES_PROCESSOR,
         () -> new FrameBatchProcessor(config, topics.cameraFrames().valueSerde().deserializer(),
-            embedder, gallery, observer),
+            embedder, gallery, observer, seal),
         FRAMES_SOURCE);
     // logged (the default): the buffer is part of the exactly-once transaction
     t.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(BUFFER_STORE),

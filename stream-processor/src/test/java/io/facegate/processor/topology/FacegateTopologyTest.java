@@ -11,6 +11,9 @@ import io.facegate.model.onnx.InferenceException;
 import io.facegate.model.onnx.OnnxEmbedder;
 import io.facegate.model.onnx.TinyOnnxModel;
 import io.facegate.model.preprocess.ImageLimits;
+import io.facegate.platform.security.DecisionSigner;
+import io.facegate.platform.security.DecisionVerifier;
+import io.facegate.platform.security.KeyGen;
 import io.facegate.processor.core.embedding.Gallery;
 import io.facegate.processor.core.policy.PolicyConfig;
 import io.facegate.schemas.AccessDecision;
@@ -98,6 +101,10 @@ class FacegateTopologyTest {
   }
 
   private void start(int maxBatch) {
+    start(maxBatch, DecisionSeal.UNSIGNED);
+  }
+
+  private void start(int maxBatch, DecisionSeal seal) {
     TopologyConfig config = new TopologyConfig(maxBatch, WAIT, LIMITS,
         new PolicyConfig(0.5f, 0f));
     Gallery gallery = new Gallery(V1, MODEL.embeddingDim());
@@ -106,7 +113,8 @@ class FacegateTopologyTest {
     p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "dummy:9092");
     p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
     driver = new TopologyTestDriver(
-        FacegateTopology.build(config, topics, embedder(), gallery, ProcessingObserver.NONE), p);
+        FacegateTopology.build(config, topics, embedder(), gallery, ProcessingObserver.NONE, seal),
+        p);
     frames = driver.createInputTopic(topics.cameraFrames().name(), new StringSerializer(),
         topics.cameraFrames().valueSerde().serializer());
     rawFrames = driver.createInputTopic(topics.cameraFrames().name(), new StringSerializer(),
@@ -465,6 +473,37 @@ class FacegateTopologyTest {
         assertTrue(d.getDistance() <= d.getThreshold());
       }
     }
+  }
+
+  @Test
+  void everyDecisionIsSignedWithTheConfiguredKeyAndVerifies() throws Exception {
+    Path keys = java.nio.file.Files.createDirectories(dir.resolve("keys"));
+    KeyGen.KeyFiles files = KeyGen.generate("processor-test", keys);
+    DecisionSigner signer = DecisionSigner.fromPemFile("processor-test", files.privateKey());
+    start(2, signer::signed);
+    enrolAliceAndBob();
+    frames.pipeInput("door-1", Faces.event("e1", Faces.raw(Faces.left()), null));
+    rawFrames.pipeInput("door-1", new byte[] {1, 2, 3});
+    List<AccessDecision> out = decisions.readValuesToList();
+    assertEquals(2, out.size());
+    DecisionVerifier verifier = DecisionVerifier.fromDirectory(keys);
+    for (AccessDecision d : out) {
+      assertEquals("processor-test", d.getSignatureKeyId());
+      assertTrue(verifier.verify(d), "signature verifies: " + d.getEventId());
+    }
+    assertTrue(verifier.verify(granted.readValue()));
+  }
+
+  @Test
+  void grantThatCannotBeSealedIsPublishedAsDenial() {
+    start(1, d -> {
+      throw new IllegalStateException("signing key unavailable");
+    });
+    enrolAliceAndBob();
+    AccessDecision d = decide(Faces.event("e1", Faces.raw(Faces.left()), null));
+    assertEquals(Outcome.DENIED, d.getOutcome());
+    assertEquals(DecisionReason.INTERNAL_ERROR, d.getReason());
+    assertTrue(granted.isEmpty(), "no unsealed grant reaches the doors");
   }
 
   private static List<String> ids(List<AccessDecision> ds) {
