@@ -7,7 +7,11 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import io.facegate.model.onnx.TinyOnnxModel;
 import io.facegate.platform.broker.EmbeddedKafkaBroker;
 import io.facegate.platform.security.AclFile;
+import io.facegate.platform.security.DecisionVerifier;
+import io.facegate.platform.security.KeyGen;
 import io.facegate.platform.security.ScramBroker;
+import io.facegate.platform.security.SignatureCheck;
+import io.facegate.platform.security.SigningConfig;
 import io.facegate.platform.topics.TopicAdmin;
 import io.facegate.platform.topics.TopicNames;
 import io.facegate.processor.app.ProcessorApp;
@@ -57,7 +61,8 @@ import org.junit.jupiter.api.io.TempDir;
  * The real facegate processor (exactly-once v2, its own topology and internal topics) runs as
  * {@code User:processor} on a SASL/SCRAM broker with the standard authorizer and exactly the ACLs
  * of {@code deploy/kafka/acls.conf}: enrollment, decisions, grants, dead letters and "forget" all
- * work, with the other roles (enroller, camera, door, auditor) doing only what their ACLs allow.
+ * work, with the other roles (enroller, camera, door, auditor) doing only what their ACLs allow,
+ * and the door verifies the processor's Ed25519 signature on what it reads.
  */
 class ProcessorUnderAclsIT {
     private static final String ADMIN = "admin";
@@ -71,6 +76,7 @@ class ProcessorUnderAclsIT {
     private static EmbeddedKafkaBroker broker;
     private static ProcessorApp app;
     private static ProcessorTopics topics;
+    private static DecisionVerifier doorVerifier;
 
     private static String password(String user) {
         return user + "-pw-3Kd9";
@@ -108,6 +114,14 @@ class ProcessorUnderAclsIT {
         cfg.put(ProcessorConfig.STATE_DIR, tmp.resolve("state").toString());
         cfg.put(ProcessorConfig.HTTP_PORT, "0");
         cfg.put(ProcessorConfig.BATCH_MAX_WAIT_MS, "20");
+        // the processor signs; the door holds only the public key
+        Path keys = Files.createDirectories(tmp.resolve("keys"));
+        KeyGen.KeyFiles key = KeyGen.generate("processor-acl-it", keys);
+        Path doorKeys = Files.createDirectories(tmp.resolve("door-keys"));
+        Files.copy(key.publicKey(), doorKeys.resolve(key.publicKey().getFileName()));
+        cfg.put(SigningConfig.KEY_ID, key.keyId());
+        cfg.put(SigningConfig.KEY_FILE, key.privateKey().toString());
+        doorVerifier = SigningConfig.fromMap(Map.of(SigningConfig.TRUSTED_KEYS_DIR, doorKeys.toString())).verifier().orElseThrow();
         app = ProcessorApp.start(ProcessorConfig.fromMap(cfg), topics);
         await("processor ready", app::ready);
     }
@@ -152,6 +166,12 @@ class ProcessorUnderAclsIT {
             assertEquals(Outcome.GRANTED, decisions.get("genuine").getOutcome(), decisions.get("genuine").toString());
             assertEquals(Outcome.DENIED, decisions.get("impostor").getOutcome());
             assertEquals(List.of("genuine"), grants.stream().map(AccessDecision::getEventId).toList(), "door sees grants only");
+            assertEquals(SignatureCheck.VALID, doorVerifier.check(grants.get(0)), "the door verifies the processor's signature");
+            for (AccessDecision d : decisions.values()) {
+                assertTrue(doorVerifier.verify(d), "every decision is signed: " + d.getEventId());
+            }
+            AccessDecision forged = AccessDecision.newBuilder(grants.get(0)).setDoorId("door-vault").build();
+            assertEquals(SignatureCheck.BAD_SIGNATURE, doorVerifier.check(forged), "a grant re-aimed at another door fails");
             assertEquals(1, decisions.values().stream().filter(d -> d.getOutcome() == Outcome.DENIED
                     && !d.getEventId().equals("impostor")).count(), "the undecodable event is denied");
 
