@@ -263,6 +263,12 @@ class FacegateTopologyTest {
         decide(Faces.event("e1", Faces.raw(Faces.left()), "nan")).getReason());
     assertEquals(DecisionReason.INVALID_TEMPLATE,
         decide(Faces.event("e2", Faces.raw(Faces.left()), "short")).getReason());
+    List<DeadLetter> letters = dead.readValuesToList();
+    assertEquals(List.of("e1", "e2"), letters.stream().map(DeadLetter::getEventId).toList());
+    assertTrue(letters.stream().allMatch(l -> l.getReason().equals("INVALID_TEMPLATE")));
+    // the next event is still decided
+    assertEquals(DecisionReason.UNKNOWN_IDENTITY,
+        decide(Faces.event("e3", Faces.raw(Faces.left()), "nobody")).getReason());
   }
 
   @Test
