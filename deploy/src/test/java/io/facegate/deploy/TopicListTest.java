@@ -1,0 +1,67 @@
+package io.facegate.deploy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.facegate.platform.topics.TopicAdmin;
+import io.facegate.platform.topics.TopicNames;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/**
+ * deploy/kafka/topics.conf (what compose and Kubernetes create) names the topics the code uses and
+ * is never weaker than the code's own topic layout ({@link TopicAdmin#topicConfigs}).
+ */
+class TopicListTest {
+
+    private static Map<String, Map<String, String>> shippedConfigs() throws IOException {
+        Map<String, Map<String, String>> out = new LinkedHashMap<>();
+        for (String line : Files.readAllLines(Repo.file("deploy/kafka/topics.conf"), StandardCharsets.UTF_8)) {
+            String l = line.strip();
+            if (l.isEmpty() || l.startsWith("#")) {
+                continue;
+            }
+            String[] f = l.split("\\s+");
+            Map<String, String> configs = new HashMap<>();
+            if (f.length > 2) {
+                for (String kv : f[2].split(",")) {
+                    String[] p = kv.split("=", 2);
+                    configs.put(p[0], p[1]);
+                }
+            }
+            out.put(f[0], configs);
+        }
+        return out;
+    }
+
+    @Test
+    void shipsExactlyTheTopicsTheCodeUses() throws IOException {
+        assertEquals(Set.copyOf(TopicNames.defaults().all()), shippedConfigs().keySet());
+    }
+
+    @Test
+    void everyConfigTheCodeRequiresIsShipped() throws IOException {
+        Map<String, Map<String, String>> shipped = shippedConfigs();
+        TopicAdmin.topicConfigs(TopicNames.defaults(), TopicAdmin.DEFAULT_FRAME_RETENTION).forEach((topic, required) ->
+                required.forEach((key, value) -> assertEquals(value, shipped.get(topic).get(key), topic + " " + key)));
+    }
+
+    @Test
+    void biometricTopicsHaveBoundedLifetimes() throws IOException {
+        Map<String, Map<String, String>> shipped = shippedConfigs();
+        long day = 86_400_000L;
+        assertTrue(Long.parseLong(shipped.get("camera-frames").get("retention.ms")) <= day, "face images kept <= 1 day");
+        for (String compacted : Set.of("enrollments", "embedding-store")) {
+            Map<String, String> c = shipped.get(compacted);
+            assertEquals("compact", c.get("cleanup.policy"), compacted);
+            assertTrue(Long.parseLong(c.get("max.compaction.lag.ms")) <= day, compacted + ": superseded values compacted within a day");
+            assertTrue(Long.parseLong(c.get("segment.ms")) <= 3_600_000L, compacted + ": segments roll hourly so compaction can reach them");
+        }
+    }
+}
