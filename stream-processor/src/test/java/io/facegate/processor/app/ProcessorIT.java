@@ -65,12 +65,13 @@ import org.junit.jupiter.api.io.TempDir;
  * L2-normalised (a pixel-correlation "embedding"). Threshold 0.45: with templates from images 1-5
  * and probes from images 6-10 of all 40 ORL people, the nearest impostor pair is at 0.499 while
  * 46 of 200 genuine pairs are within 0.45 (measured with this same model and pre-processing). So
- * the threshold keeps a 0.05 margin below every impostor distance, and grants only some genuine
+ * the threshold keeps a 0.05 margin below every impostor distance ({@link OrlThresholdTest}
+ * re-measures it), and grants only some genuine
  * probes: this crude model cannot do better, which is why a trained network exists.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ProcessorIT {
-  private static final float THRESHOLD = 0.45f;
+  static final float THRESHOLD = 0.45f;
   private static final int ENROLLED = 8;
   /** Well under Kafka's default 1 MB record limit, so an oversized image can still be sent. */
   private static final int MAX_IMAGE_BYTES = 200_000;
