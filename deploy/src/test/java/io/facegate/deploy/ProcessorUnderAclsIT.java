@@ -16,6 +16,7 @@ import io.facegate.platform.topics.TopicAdmin;
 import io.facegate.platform.topics.TopicNames;
 import io.facegate.processor.app.ProcessorApp;
 import io.facegate.processor.app.ProcessorConfig;
+import io.facegate.processor.topology.FacegateTopology;
 import io.facegate.processor.topology.ProcessorTopics;
 import io.facegate.schemas.AccessDecision;
 import io.facegate.schemas.DeadLetter;
@@ -28,6 +29,7 @@ import io.facegate.schemas.ImageEncoding;
 import io.facegate.schemas.Outcome;
 import io.facegate.schemas.registry.RegistryConfig;
 import io.facegate.schemas.registry.SchemaRegistryClients;
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,12 +44,17 @@ import java.util.Properties;
 import java.util.UUID;
 import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -69,6 +76,7 @@ class ProcessorUnderAclsIT {
     private static final List<String> ROLES = List.of("camera", "enroller", "processor", "door", "auditor");
     private static final Duration TIMEOUT = Duration.ofSeconds(40);
     private static final TopicNames NAMES = TopicNames.defaults();
+    private static final String BUFFER_CHANGELOG = "facegate-processor-" + FacegateTopology.BUFFER_STORE + "-changelog";
 
     @TempDir
     static Path tmp;
@@ -96,6 +104,9 @@ class ProcessorUnderAclsIT {
             ROLES.forEach(r -> users.put(r, password(r)));
             ScramBroker.upsertUsers(admin, users);
             TopicAdmin.createAll(admin, NAMES, 2);
+            // pre-created like deploy/kafka/create-topics.sh does, with the shipped configs
+            admin.createTopics(List.of(new NewTopic(BUFFER_CHANGELOG, 2, (short) 1).configs(shippedConfigs(BUFFER_CHANGELOG))))
+                    .all().get();
             AclFile.apply(admin, AclFile.read(Repo.file("deploy/kafka/acls.conf")));
         }
         Path modelDir = Files.createDirectories(tmp.resolve("model"));
@@ -187,7 +198,34 @@ class ProcessorUnderAclsIT {
             assertEquals(Outcome.DENIED, after.getOutcome());
             assertEquals(DecisionReason.UNKNOWN_IDENTITY, after.getReason());
             assertTrue(app.ready(), "processor still running");
+
+            // Streams used the pre-created buffer changelog (face bytes) and kept its short-lived configs
+            try (Admin admin = Admin.create(client(ADMIN))) {
+                ConfigResource topic = new ConfigResource(ConfigResource.Type.TOPIC, BUFFER_CHANGELOG);
+                Config actual = admin.describeConfigs(List.of(topic)).all().get().get(topic);
+                shippedConfigs(BUFFER_CHANGELOG).forEach((k, v) -> assertEquals(v, actual.get(k).value(), BUFFER_CHANGELOG + " " + k));
+                Map<TopicPartition, OffsetSpec> ends = Map.of(new TopicPartition(BUFFER_CHANGELOG, 0), OffsetSpec.latest(),
+                        new TopicPartition(BUFFER_CHANGELOG, 1), OffsetSpec.latest());
+                long written = admin.listOffsets(ends).all().get().values().stream().mapToLong(i -> i.offset()).sum();
+                assertTrue(written > 0, "the processor buffered events in the pre-created changelog (it is the one in use)");
+            }
         }
+    }
+
+    /** The configs deploy/kafka/topics.conf ships for {@code topic}. */
+    private static Map<String, String> shippedConfigs(String topic) throws IOException {
+        for (String line : Files.readAllLines(Repo.file("deploy/kafka/topics.conf"))) {
+            String[] f = line.strip().split("\\s+");
+            if (f.length == 3 && f[0].equals(topic)) {
+                Map<String, String> configs = new HashMap<>();
+                for (String kv : f[2].split(",")) {
+                    String[] p = kv.split("=", 2);
+                    configs.put(p[0], p[1]);
+                }
+                return configs;
+            }
+        }
+        throw new AssertionError(topic + " not in deploy/kafka/topics.conf");
     }
 
     private static void drain(KafkaConsumer<String, byte[]> auditor, Map<String, AccessDecision> decisions, List<DeadLetter> dead) {
