@@ -83,6 +83,15 @@ class FacegateCommandTest {
         assertFalse(placeholders().anyMatch("broker"::equals));
     }
 
+    @Test
+    void benchWithoutAModelSaysWhatToDo() {
+        int code = run("bench", "--out", dir.resolve("bench").toString(), "--model", dir.resolve("nowhere").toString());
+
+        assertEquals(1, code);
+        assertTrue(err.toString().contains("no model at "), err.toString());
+        assertFalse(placeholders().anyMatch("bench"::equals));
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"train", "evaluate", "demo", "processor", "enroll", "publish", "tail", "replay", "bench", "broker"})
     void everySubcommandHasHelp(String name) {

@@ -69,6 +69,13 @@ public record ProcessorConfig(KafkaClientSettings kafka, TopicNames topics, Stri
   public static final String THRESHOLD = "processor.policy.threshold";
   public static final String MIN_MARGIN = "processor.policy.min-margin";
   public static final String HTTP_PORT = "processor.http.port";
+  /**
+   * Prefix of raw Kafka Streams / client settings passed through unchanged, for tuning (e.g.
+   * {@code processor.streams.heartbeat.interval.ms}, {@code processor.streams.producer.linger.ms}).
+   * Cannot weaken the guarantees: the processing guarantee, application id and naming rule set
+   * here win.
+   */
+  public static final String STREAMS_PREFIX = "processor.streams.";
 
   /** The file inside {@link #modelDir()} that holds the network. */
   public static final String MODEL_FILE = "model.onnx";
@@ -186,13 +193,18 @@ public record ProcessorConfig(KafkaClientSettings kafka, TopicNames topics, Stri
   /** Kafka Streams settings: exactly-once v2, explicit naming, security from {@code kafka.*}. */
   public Properties streamsProperties() {
     Properties p = kafka.toProperties();
+    registry.forEach((k, v) -> {
+      if (k.startsWith(STREAMS_PREFIX) && k.length() > STREAMS_PREFIX.length()) {
+        p.put(k.substring(STREAMS_PREFIX.length()), v);
+      }
+    });
     p.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
     p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
     p.put(StreamsConfig.ENSURE_EXPLICIT_INTERNAL_RESOURCE_NAMING_CONFIG, "true");
     p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, Integer.toString(streamThreads));
     p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
     p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, Long.toString(commitInterval.toMillis()));
-    p.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
+    p.putIfAbsent(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
     p.put(StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG),
         Long.toString(sessionTimeout.toMillis()));
     return p;
