@@ -110,7 +110,7 @@ class FacegateCommandTest {
         try (ServerSocket taken = new ServerSocket()) {
             taken.bind(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0));
 
-            int code = run("broker", "--port", Integer.toString(taken.getLocalPort()));
+            int code = run("broker", "--registry-port", "-1", "--port", Integer.toString(taken.getLocalPort()));
 
             assertEquals(1, code);
             assertEquals("facegate broker: port " + taken.getLocalPort() + " on 127.0.0.1 is already in use", err.toString().strip());
@@ -121,7 +121,7 @@ class FacegateCommandTest {
     void brokerWithUnusableLogDirFailsWithOneLine() throws IOException {
         Path file = Files.createFile(dir.resolve("file"));
 
-        int code = run("broker", "--port", "0", "--log-dir", file.resolve("kafka").toString());
+        int code = run("broker", "--registry-port", "-1", "--port", "0", "--log-dir", file.resolve("kafka").toString());
 
         assertEquals(1, code);
         String message = err.toString().strip();
@@ -131,7 +131,7 @@ class FacegateCommandTest {
 
     @Test
     void brokerWithMissingConfigFileFailsWithOneLine() {
-        int code = run("broker", "--config", dir.resolve("missing.properties").toString());
+        int code = run("broker", "--registry-port", "-1", "--config", dir.resolve("missing.properties").toString());
 
         assertEquals(1, code);
         assertTrue(err.toString().strip().startsWith("facegate broker: config file: no such file"), err.toString());

@@ -1,15 +1,21 @@
 package io.facegate.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.File;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.spi.ToolProvider;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -48,5 +54,28 @@ class LauncherClasspathIT {
         assertEquals(0, p.exitValue(), output);
         assertTrue(Files.size(out.resolve("model.onnx")) > 0, output);
         assertTrue(Files.isRegularFile(out.resolve("model-card.json")), output);
+    }
+
+    /**
+     * Static check over every class of facegate's own modules, not only those {@code train} loads:
+     * whatever they refer to must be on the launcher's class path.
+     */
+    @Test
+    void everyClassFacegateCodeReferencesIsOnTheLauncherClassPath() throws Exception {
+        String classpath = Files.readString(Path.of("target", "classpath.txt"), StandardCharsets.UTF_8).strip();
+        List<String> facegateJars = Arrays.stream(classpath.split(File.pathSeparator))
+                .filter(entry -> Path.of(entry).getFileName().toString().startsWith("facegate-"))
+                .toList();
+        assertFalse(facegateJars.isEmpty(), "no facegate module jars on " + classpath);
+        List<String> args = new ArrayList<>(List.of("--multi-release", "17", "--missing-deps", "-cp", classpath,
+                Path.of("target", "classes").toString()));
+        args.addAll(facegateJars);
+        StringWriter out = new StringWriter();
+
+        int code = ToolProvider.findFirst("jdeps").orElseThrow()
+                .run(new PrintWriter(out, true), new PrintWriter(out, true), args.toArray(String[]::new));
+
+        assertEquals(0, code, out.toString());
+        assertEquals("", out.toString().strip(), "classes referenced but missing from target/classpath.txt");
     }
 }

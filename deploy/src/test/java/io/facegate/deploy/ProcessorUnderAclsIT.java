@@ -7,11 +7,16 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import io.facegate.model.onnx.TinyOnnxModel;
 import io.facegate.platform.broker.EmbeddedKafkaBroker;
 import io.facegate.platform.security.AclFile;
+import io.facegate.platform.security.DecisionVerifier;
+import io.facegate.platform.security.KeyGen;
 import io.facegate.platform.security.ScramBroker;
+import io.facegate.platform.security.SignatureCheck;
+import io.facegate.platform.security.SigningConfig;
 import io.facegate.platform.topics.TopicAdmin;
 import io.facegate.platform.topics.TopicNames;
 import io.facegate.processor.app.ProcessorApp;
 import io.facegate.processor.app.ProcessorConfig;
+import io.facegate.processor.topology.FacegateTopology;
 import io.facegate.processor.topology.ProcessorTopics;
 import io.facegate.schemas.AccessDecision;
 import io.facegate.schemas.DeadLetter;
@@ -24,6 +29,7 @@ import io.facegate.schemas.ImageEncoding;
 import io.facegate.schemas.Outcome;
 import io.facegate.schemas.registry.RegistryConfig;
 import io.facegate.schemas.registry.SchemaRegistryClients;
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,12 +44,17 @@ import java.util.Properties;
 import java.util.UUID;
 import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -57,13 +68,15 @@ import org.junit.jupiter.api.io.TempDir;
  * The real facegate processor (exactly-once v2, its own topology and internal topics) runs as
  * {@code User:processor} on a SASL/SCRAM broker with the standard authorizer and exactly the ACLs
  * of {@code deploy/kafka/acls.conf}: enrollment, decisions, grants, dead letters and "forget" all
- * work, with the other roles (enroller, camera, door, auditor) doing only what their ACLs allow.
+ * work, with the other roles (enroller, camera, door, auditor) doing only what their ACLs allow,
+ * and the door verifies the processor's Ed25519 signature on what it reads.
  */
 class ProcessorUnderAclsIT {
     private static final String ADMIN = "admin";
     private static final List<String> ROLES = List.of("camera", "enroller", "processor", "door", "auditor");
     private static final Duration TIMEOUT = Duration.ofSeconds(40);
     private static final TopicNames NAMES = TopicNames.defaults();
+    private static final String BUFFER_CHANGELOG = "facegate-processor-" + FacegateTopology.BUFFER_STORE + "-changelog";
 
     @TempDir
     static Path tmp;
@@ -71,6 +84,7 @@ class ProcessorUnderAclsIT {
     private static EmbeddedKafkaBroker broker;
     private static ProcessorApp app;
     private static ProcessorTopics topics;
+    private static DecisionVerifier doorVerifier;
 
     private static String password(String user) {
         return user + "-pw-3Kd9";
@@ -90,6 +104,9 @@ class ProcessorUnderAclsIT {
             ROLES.forEach(r -> users.put(r, password(r)));
             ScramBroker.upsertUsers(admin, users);
             TopicAdmin.createAll(admin, NAMES, 2);
+            // pre-created like deploy/kafka/create-topics.sh does, with the shipped configs
+            admin.createTopics(List.of(new NewTopic(BUFFER_CHANGELOG, 2, (short) 1).configs(shippedConfigs(BUFFER_CHANGELOG))))
+                    .all().get();
             AclFile.apply(admin, AclFile.read(Repo.file("deploy/kafka/acls.conf")));
         }
         Path modelDir = Files.createDirectories(tmp.resolve("model"));
@@ -108,6 +125,14 @@ class ProcessorUnderAclsIT {
         cfg.put(ProcessorConfig.STATE_DIR, tmp.resolve("state").toString());
         cfg.put(ProcessorConfig.HTTP_PORT, "0");
         cfg.put(ProcessorConfig.BATCH_MAX_WAIT_MS, "20");
+        // the processor signs; the door holds only the public key
+        Path keys = Files.createDirectories(tmp.resolve("keys"));
+        KeyGen.KeyFiles key = KeyGen.generate("processor-acl-it", keys);
+        Path doorKeys = Files.createDirectories(tmp.resolve("door-keys"));
+        Files.copy(key.publicKey(), doorKeys.resolve(key.publicKey().getFileName()));
+        cfg.put(SigningConfig.KEY_ID, key.keyId());
+        cfg.put(SigningConfig.KEY_FILE, key.privateKey().toString());
+        doorVerifier = SigningConfig.fromMap(Map.of(SigningConfig.TRUSTED_KEYS_DIR, doorKeys.toString())).verifier().orElseThrow();
         app = ProcessorApp.start(ProcessorConfig.fromMap(cfg), topics);
         await("processor ready", app::ready);
     }
@@ -152,6 +177,12 @@ class ProcessorUnderAclsIT {
             assertEquals(Outcome.GRANTED, decisions.get("genuine").getOutcome(), decisions.get("genuine").toString());
             assertEquals(Outcome.DENIED, decisions.get("impostor").getOutcome());
             assertEquals(List.of("genuine"), grants.stream().map(AccessDecision::getEventId).toList(), "door sees grants only");
+            assertEquals(SignatureCheck.VALID, doorVerifier.check(grants.get(0)), "the door verifies the processor's signature");
+            for (AccessDecision d : decisions.values()) {
+                assertTrue(doorVerifier.verify(d), "every decision is signed: " + d.getEventId());
+            }
+            AccessDecision forged = AccessDecision.newBuilder(grants.get(0)).setDoorId("door-vault").build();
+            assertEquals(SignatureCheck.BAD_SIGNATURE, doorVerifier.check(forged), "a grant re-aimed at another door fails");
             assertEquals(1, decisions.values().stream().filter(d -> d.getOutcome() == Outcome.DENIED
                     && !d.getEventId().equals("impostor")).count(), "the undecodable event is denied");
 
@@ -167,7 +198,34 @@ class ProcessorUnderAclsIT {
             assertEquals(Outcome.DENIED, after.getOutcome());
             assertEquals(DecisionReason.UNKNOWN_IDENTITY, after.getReason());
             assertTrue(app.ready(), "processor still running");
+
+            // Streams used the pre-created buffer changelog (face bytes) and kept its short-lived configs
+            try (Admin admin = Admin.create(client(ADMIN))) {
+                ConfigResource topic = new ConfigResource(ConfigResource.Type.TOPIC, BUFFER_CHANGELOG);
+                Config actual = admin.describeConfigs(List.of(topic)).all().get().get(topic);
+                shippedConfigs(BUFFER_CHANGELOG).forEach((k, v) -> assertEquals(v, actual.get(k).value(), BUFFER_CHANGELOG + " " + k));
+                Map<TopicPartition, OffsetSpec> ends = Map.of(new TopicPartition(BUFFER_CHANGELOG, 0), OffsetSpec.latest(),
+                        new TopicPartition(BUFFER_CHANGELOG, 1), OffsetSpec.latest());
+                long written = admin.listOffsets(ends).all().get().values().stream().mapToLong(i -> i.offset()).sum();
+                assertTrue(written > 0, "the processor buffered events in the pre-created changelog (it is the one in use)");
+            }
         }
+    }
+
+    /** The configs deploy/kafka/topics.conf ships for {@code topic}. */
+    private static Map<String, String> shippedConfigs(String topic) throws IOException {
+        for (String line : Files.readAllLines(Repo.file("deploy/kafka/topics.conf"))) {
+            String[] f = line.strip().split("\\s+");
+            if (f.length == 3 && f[0].equals(topic)) {
+                Map<String, String> configs = new HashMap<>();
+                for (String kv : f[2].split(",")) {
+                    String[] p = kv.split("=", 2);
+                    configs.put(p[0], p[1]);
+                }
+                return configs;
+            }
+        }
+        throw new AssertionError(topic + " not in deploy/kafka/topics.conf");
     }
 
     private static void drain(KafkaConsumer<String, byte[]> auditor, Map<String, AccessDecision> decisions, List<DeadLetter> dead) {

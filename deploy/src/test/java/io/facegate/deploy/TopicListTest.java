@@ -5,10 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.facegate.platform.topics.TopicAdmin;
 import io.facegate.platform.topics.TopicNames;
+import io.facegate.processor.topology.FacegateTopology;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -40,9 +42,29 @@ class TopicListTest {
         return out;
     }
 
+    /** {@code <application.id>-frame-batch-buffer-changelog}, from the ConfigMap's id and the topology's store name. */
+    private static String bufferChangelog() throws IOException {
+        String appId = Repo.yamlDocuments(Repo.file("deploy/k8s/configmap.yaml")).get(0).get("data").toString()
+                .replaceAll("(?s).*FACEGATE_PROCESSOR_APPLICATION__ID=([^,}]+).*", "$1");
+        return appId + "-" + FacegateTopology.BUFFER_STORE + "-changelog";
+    }
+
     @Test
     void shipsExactlyTheTopicsTheCodeUses() throws IOException {
-        assertEquals(Set.copyOf(TopicNames.defaults().all()), shippedConfigs().keySet());
+        Set<String> expected = new HashSet<>(TopicNames.defaults().all());
+        expected.add(bufferChangelog());
+        assertEquals(expected, shippedConfigs().keySet());
+    }
+
+    @Test
+    void bufferChangelogIsPreCreatedCompactedWithCameraFramesPartitionsAndShortLived() throws IOException {
+        Map<String, String> c = shippedConfigs().get(bufferChangelog());
+        assertEquals("compact", c.get("cleanup.policy"), "Streams requires a compacted changelog");
+        assertEquals(Repo.topicPartitions().get("camera-frames"), Repo.topicPartitions().get(bufferChangelog()),
+                "Streams requires the changelog to have the input's partition count");
+        assertTrue(Long.parseLong(c.get("max.compaction.lag.ms")) <= 3_600_000L, "face bytes compacted away within an hour");
+        assertTrue(Long.parseLong(c.get("segment.ms")) <= 3_600_000L);
+        assertTrue(Long.parseLong(c.get("delete.retention.ms")) <= 3_600_000L, "tombstones do not linger");
     }
 
     @Test

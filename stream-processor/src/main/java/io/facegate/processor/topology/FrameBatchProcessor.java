@@ -204,9 +204,10 @@ final class FrameBatchProcessor implements Processor<String, byte[], String, Spe
         Decision d = policy.decide(embeddings[slot[i]],
             Optional.ofNullable(faces[i].getClaimedIdentity()), gallery);
         decisions[i] = DecisionRecords.fromPolicy(faces[i], d, modelVersion, inputs[i], now);
-        if (d.reason() == Reason.INVALID_PROBE) {
+        if (d.reason() == Reason.INVALID_PROBE || d.reason() == Reason.INVALID_TEMPLATE) {
+          // broken data, not a plain denial: someone has to look at it
           dead[i] = DecisionRecords.deadLetter(inputs[i], faces[i].getEventId(),
-              DecisionReason.MODEL_ERROR, d.detail().orElse("invalid embedding"), now);
+              DecisionRecords.toAvro(d.reason()), d.detail().orElse(d.reason().name()), now);
         }
       } catch (RuntimeException ex) {
         LOG.error("policy failed for event {}; denying", faces[i].getEventId(), ex);

@@ -62,6 +62,7 @@ class FacegateTopologyTest {
   private final ProcessorTopics topics = TestSerdes.topics();
   private final AtomicInteger inferenceCalls = new AtomicInteger();
   private final AtomicInteger failNextInferences = new AtomicInteger();
+  private final AtomicInteger nanNextInferences = new AtomicInteger();
   private TopologyTestDriver driver;
   private TestInputTopic<String, FaceEvent> frames;
   private TestInputTopic<String, byte[]> rawFrames;
@@ -95,7 +96,11 @@ class FacegateTopologyTest {
         if (failNextInferences.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
           throw new InferenceException("injected failure");
         }
-        return onnx.embed(chw, batch);
+        float[][] out = onnx.embed(chw, batch);
+        if (nanNextInferences.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+          out[0][0] = Float.NaN;
+        }
+        return out;
       }
     };
   }
@@ -263,6 +268,12 @@ class FacegateTopologyTest {
         decide(Faces.event("e1", Faces.raw(Faces.left()), "nan")).getReason());
     assertEquals(DecisionReason.INVALID_TEMPLATE,
         decide(Faces.event("e2", Faces.raw(Faces.left()), "short")).getReason());
+    List<DeadLetter> letters = dead.readValuesToList();
+    assertEquals(List.of("e1", "e2"), letters.stream().map(DeadLetter::getEventId).toList());
+    assertTrue(letters.stream().allMatch(l -> l.getReason().equals("INVALID_TEMPLATE")));
+    // the next event is still decided
+    assertEquals(DecisionReason.UNKNOWN_IDENTITY,
+        decide(Faces.event("e3", Faces.raw(Faces.left()), "nobody")).getReason());
   }
 
   @Test
@@ -398,6 +409,23 @@ class FacegateTopologyTest {
     assertEquals(Outcome.GRANTED, next.get(0).getOutcome());
     assertEquals(Outcome.GRANTED, next.get(1).getOutcome());
     assertEquals(2, inferenceCalls.get() - before);
+  }
+
+  @Test
+  void nanEmbeddingFromTheModelIsDeniedAsModelErrorAndDeadLettered() {
+    start(2);
+    enrolAliceAndBob();
+    nanNextInferences.set(1);
+    frames.pipeInput("door-1", Faces.event("nan", Faces.raw(Faces.left()), null));
+    frames.pipeInput("door-1", Faces.event("ok", Faces.raw(Faces.left()), null));
+    List<AccessDecision> out = decisions.readValuesToList();
+    assertEquals(DecisionReason.MODEL_ERROR, out.get(0).getReason());
+    assertEquals(Outcome.DENIED, out.get(0).getOutcome());
+    assertEquals(Outcome.GRANTED, out.get(1).getOutcome());
+    DeadLetter letter = dead.readValue();
+    assertEquals("nan", letter.getEventId());
+    assertEquals("MODEL_ERROR", letter.getReason());
+    assertTrue(dead.isEmpty());
   }
 
   @Test
