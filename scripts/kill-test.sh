@@ -60,14 +60,20 @@ done
 decisions() { # sum of facegate_decisions_total of processor $1
   curl -fs "http://127.0.0.1:1947$1/metrics" | awk '/^facegate_decisions_total/ {s += $2} END {printf "%d", s}'
 }
-echo "kill-test: waiting for the three processors to be ready"
-for i in 1 2 3; do
-  for _ in $(seq 1 180); do
-    curl -fs "http://127.0.0.1:1947$i/ready" >/dev/null 2>&1 && break
-    sleep 0.5
+echo "kill-test: waiting for the three processors to be ready together (each join rebalances the others)"
+ready=0
+for _ in $(seq 1 240); do
+  ready=0
+  for i in 1 2 3; do
+    curl -fs "http://127.0.0.1:1947$i/ready" >/dev/null 2>&1 && ready=$((ready + 1))
   done
-  curl -fs "http://127.0.0.1:1947$i/ready" >/dev/null || { echo "processor $i not ready; see $LOGS/processor-$i.log" >&2; exit 1; }
+  [[ $ready -eq 3 ]] && break
+  sleep 0.5
 done
+if [[ $ready -ne 3 ]]; then
+  echo "kill-test: the processors did not all become ready; see $LOGS/processor-*.log" >&2
+  exit 1
+fi
 
 echo "kill-test: sending $EVENTS events at $RATE/s over 24 doors"
 ./facegate bench --against "$BOOT" --registry "$REG" --events "$EVENTS" --rate "$RATE" --doors 24 \
