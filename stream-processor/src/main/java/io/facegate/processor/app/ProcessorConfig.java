@@ -77,6 +77,9 @@ public record ProcessorConfig(KafkaClientSettings kafka, TopicNames topics, Stri
    */
   public static final String STREAMS_PREFIX = "processor.streams.";
 
+  /** Fetched records queued per partition before Streams pauses it (Kafka's default: 1000). */
+  static final int BUFFERED_RECORDS_PER_PARTITION = 64;
+
   /** The file inside {@link #modelDir()} that holds the network. */
   public static final String MODEL_FILE = "model.onnx";
 
@@ -205,6 +208,10 @@ public record ProcessorConfig(KafkaClientSettings kafka, TopicNames topics, Stri
     p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
     p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, Long.toString(commitInterval.toMillis()));
     p.putIfAbsent(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
+    // camera frames are large: Streams queues up to this many fetched records per partition
+    // before it pauses fetching (Kafka's default 1000 x 8 MiB images would be 8 GiB per task)
+    p.putIfAbsent(StreamsConfig.BUFFERED_RECORDS_PER_PARTITION_CONFIG,
+        Integer.toString(BUFFERED_RECORDS_PER_PARTITION));
     p.put(StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG),
         Long.toString(sessionTimeout.toMillis()));
     return p;
