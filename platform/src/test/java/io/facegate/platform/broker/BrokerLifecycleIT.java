@@ -50,6 +50,11 @@ class BrokerLifecycleIT {
             adminA.createTopics(List.of(new NewTopic("only-on-a", 1, (short) 1))).all().get();
 
             assertTrue(a.port() != b.port());
+            // the controller acknowledges creation before the broker's metadata cache lists the topic
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while (adminA.listTopics().names().get().isEmpty() && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
             assertEquals(Set.of("only-on-a"), adminA.listTopics().names().get());
             assertEquals(Set.of(), adminB.listTopics().names().get());
         }
