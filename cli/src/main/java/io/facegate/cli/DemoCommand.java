@@ -1,0 +1,194 @@
+package io.facegate.cli;
+
+import io.facegate.cli.replay.ReplayRun;
+import io.facegate.model.onnx.ModelLoadException;
+import io.facegate.platform.broker.BrokerSettings;
+import io.facegate.platform.broker.EmbeddedKafkaBroker;
+import io.facegate.platform.config.KafkaClientSettings;
+import io.facegate.platform.topics.TopicAdmin;
+import io.facegate.platform.topics.TopicNames;
+import io.facegate.processor.app.ProcessorApp;
+import io.facegate.processor.app.ProcessorConfig;
+import io.facegate.processor.topology.ProcessorTopics;
+import io.facegate.schemas.registry.RegistryConfig;
+import io.facegate.schemas.registry.SchemaRegistryClient;
+import io.facegate.schemas.registry.SchemaRegistryClients;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import org.apache.kafka.clients.admin.Admin;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code facegate demo}: the whole system on one machine, no services needed. An in-process broker
+ * and an in-JVM schema registry, a model trained on the shared ORL faces (or the cached one), the
+ * processor, then a replay that enrols some people, keeps others out, and reports.
+ */
+@Command(name = "demo", mixinStandardHelpOptions = true,
+        description = {"Run everything on this machine: in-process Kafka broker and schema registry, train a model on ORL",
+            "(or reuse the cached one), start the processor, enrol, replay, print a summary and write report.json/report.html."})
+public final class DemoCommand implements Callable<Integer> {
+
+    private static final String DEMO_EPOCHS = "12";
+
+    @Spec
+    private CommandSpec spec;
+
+    @Option(names = "--out", defaultValue = "demo-out", paramLabel = "DIR", description = "Where the report goes (default: ${DEFAULT-VALUE}).")
+    private Path out;
+
+    @Option(names = "--data", paramLabel = "DIR", description = "Folder-per-identity faces (default: ../shared/datasets/orl-faces beside the clone).")
+    private Path data;
+
+    @Option(names = "--model", paramLabel = "DIR", description = "Use this trained model (model.onnx + model-card.json) instead of training or the cache.")
+    private Path model;
+
+    @Option(names = "--retrain", description = "Train a new model even if a cached one exists.")
+    private boolean retrain;
+
+    @Option(names = "--seed", defaultValue = "1", paramLabel = "N", description = "Seed for training and the replay split (default: ${DEFAULT-VALUE}).")
+    private long seed;
+
+    @Option(names = "--enroll-per-person", defaultValue = "3", paramLabel = "K", description = "Images per enrolled person (default: ${DEFAULT-VALUE}).")
+    private int enrollPerPerson;
+
+    @Option(names = "--unknown-fraction", defaultValue = "0.25", paramLabel = "F", description = "Share of people kept out as impostors (default: ${DEFAULT-VALUE}).")
+    private double unknownFraction;
+
+    @Override
+    public Integer call() throws IOException, InterruptedException {
+        PrintWriter o = spec.commandLine().getOut();
+        Path dataset = data != null ? data : defaultDataset();
+        if (!Files.isDirectory(dataset)) {
+            throw new CommandFailedException("dataset folder not found: " + dataset
+                    + " (put the shared datasets beside the clone as ../shared, or pass --data DIR)");
+        }
+        Path modelDir = model != null ? model : trainedModel(dataset, o);
+        if (!Files.isRegularFile(modelDir.resolve("model.onnx"))) {
+            throw new CommandFailedException("model file not found: " + modelDir.resolve("model.onnx"));
+        }
+        Path stateDir = Files.createTempDirectory("facegate-demo-state");
+        String registryUrl = "mock://demo-" + UUID.randomUUID();
+        step(o, "starting the in-process Kafka broker (KRaft) and an in-JVM schema registry");
+        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(new BrokerSettings(null, 0, Map.of()))) {
+            TopicNames names = TopicNames.defaults();
+            try (Admin admin = Admin.create(broker.clientProperties())) {
+                TopicAdmin.createAll(admin, names, 2);
+            }
+            Map<String, String> settings = new HashMap<>();
+            settings.put(KafkaClientSettings.BOOTSTRAP_SERVERS, broker.bootstrapServers());
+            settings.put(RegistryConfig.URL, registryUrl);
+            settings.put(ProcessorConfig.MODEL_DIR, modelDir.toString());
+            settings.put(ProcessorConfig.DEVICE, "cpu");
+            settings.put(ProcessorConfig.STATE_DIR, stateDir.toString());
+            settings.put(ProcessorConfig.HTTP_PORT, "0");
+            settings.put(ProcessorConfig.APPLICATION_ID, "facegate-demo");
+            ProcessorConfig config = ProcessorConfig.fromMap(settings);
+            step(o, "broker at " + broker.bootstrapServers() + "; starting the processor with " + modelDir);
+            try (SchemaRegistryClient registry = SchemaRegistryClients.create(RegistryConfig.fromMap(settings));
+                 ProcessorApp app = startProcessor(config, registry)) {
+                awaitReady(app);
+                step(o, "processor ready on " + app.device() + " (metrics: http://127.0.0.1:" + app.httpPort() + "/metrics)");
+                ReplayRun.Options options = new ReplayRun.Options(List.of(dataset), enrollPerPerson, unknownFraction, 0, seed,
+                        out, "demo-camera", "demo-door", Duration.ofSeconds(120), Duration.ofSeconds(60));
+                ReplayRun.Result result;
+                try (FacegateClients clients = FacegateClients.connect(settings, List.of())) {
+                    result = ReplayRun.run(clients, options, o);
+                }
+                step(o, "summary");
+                result.report().summaryLines().forEach(line -> o.println("  " + line));
+                o.println("report: " + result.html().toAbsolutePath() + " (and report.json beside it)");
+                o.flush();
+                return result.report().lost() == 0 && result.report().duplicated() == 0
+                        ? CommandLine.ExitCode.OK : CommandLine.ExitCode.SOFTWARE;
+            }
+        } finally {
+            deleteQuietly(stateDir);
+        }
+    }
+
+    private static ProcessorApp startProcessor(ProcessorConfig config, SchemaRegistryClient registry) {
+        try {
+            return ProcessorApp.start(config, ProcessorTopics.of(config.topics(), registry));
+        } catch (ModelLoadException e) {
+            throw new CommandFailedException(e.getMessage(), e);
+        }
+    }
+
+    private static void awaitReady(ProcessorApp app) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+        while (!app.ready()) {
+            if (System.nanoTime() > deadline) {
+                throw new CommandFailedException("the processor did not become ready within 90 s (streams " + app.state() + ")");
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    /**
+     * The cached demo model for this dataset and seed, trained first when there is none (or
+     * {@code --retrain}). The cache key is the dataset path, the seed and the demo's epochs.
+     */
+    private Path trainedModel(Path dataset, PrintWriter o) throws IOException {
+        Path cache = Path.of(".facegate", "models", "demo-" + dataset.getFileName() + "-seed" + seed);
+        Path keyFile = cache.resolve("demo-key.txt");
+        String key = dataset.toAbsolutePath().normalize() + " seed=" + seed + " epochs=" + DEMO_EPOCHS;
+        boolean cached = Files.isRegularFile(cache.resolve("model.onnx")) && Files.isRegularFile(keyFile)
+                && Files.readString(keyFile, StandardCharsets.UTF_8).equals(key);
+        if (cached && !retrain) {
+            step(o, "reusing the cached model in " + cache.toAbsolutePath() + " (--retrain to train a new one)");
+            return cache;
+        }
+        step(o, "training a model on " + dataset + " (seed " + seed + ", " + DEMO_EPOCHS
+                + " epochs; cached in " + cache + " for the next run)");
+        int code = new CommandLine(new TrainCommand()).execute("--data", dataset.toString(), "--out", cache.toString(),
+                "--seed", Long.toString(seed), "--epochs", DEMO_EPOCHS);
+        if (code != 0) {
+            throw new CommandFailedException("training failed (exit code " + code + "); see the lines above");
+        }
+        Files.writeString(keyFile, key, StandardCharsets.UTF_8);
+        return cache;
+    }
+
+    /** {@code ../shared/datasets/orl-faces} next to the working directory, else next to this clone. */
+    private static Path defaultDataset() {
+        Path fromCwd = Path.of("..", "shared", "datasets", "orl-faces");
+        if (Files.isDirectory(fromCwd)) {
+            return fromCwd;
+        }
+        try {
+            // cli/target/classes -> repository root
+            Path classes = Path.of(DemoCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            Path root = classes.getParent().getParent().getParent();
+            return root.resolveSibling("shared").resolve("datasets").resolve("orl-faces");
+        } catch (URISyntaxException | RuntimeException e) {
+            return fromCwd;
+        }
+    }
+
+    private static void step(PrintWriter o, String what) {
+        o.println("==> " + what);
+        o.flush();
+    }
+
+    private static void deleteQuietly(Path dir) {
+        try (var walk = Files.walk(dir)) {
+            walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            // a temp dir left behind is harmless
+        }
+    }
+}

@@ -1,0 +1,44 @@
+package io.facegate.cli;
+
+import java.io.UncheckedIOException;
+
+import io.facegate.platform.broker.BrokerStartException;
+import io.facegate.platform.config.InvalidConfigException;
+import io.facegate.platform.topics.TopicSetupException;
+import picocli.CommandLine;
+import picocli.CommandLine.IExecutionExceptionHandler;
+import picocli.CommandLine.ParseResult;
+
+/**
+ * Turns failures a user can fix (port taken, bad config, unusable directory...) into one line on
+ * stderr and exit code 1. Anything else is a bug: its stack trace is printed, exit code 1 too.
+ */
+final class OneLineErrors implements IExecutionExceptionHandler {
+
+    @Override
+    public int handleExecutionException(Exception ex, CommandLine commandLine, ParseResult parseResult) throws Exception {
+        if (!isExpected(ex)) {
+            throw ex;
+        }
+        String message = "facegate " + commandLine.getCommandName() + ": " + firstLine(ex.getMessage());
+        commandLine.getErr().println(commandLine.getColorScheme().errorText(message));
+        commandLine.getErr().flush();
+        return CommandLine.ExitCode.SOFTWARE;
+    }
+
+    private static boolean isExpected(Exception ex) {
+        return ex instanceof CommandFailedException
+                || ex instanceof BrokerStartException
+                || ex instanceof TopicSetupException
+                || ex instanceof InvalidConfigException
+                || ex instanceof UncheckedIOException;
+    }
+
+    private static String firstLine(String message) {
+        if (message == null) {
+            return "failed";
+        }
+        int newline = message.indexOf('\n');
+        return newline < 0 ? message : message.substring(0, newline);
+    }
+}

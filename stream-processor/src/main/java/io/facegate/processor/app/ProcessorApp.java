@@ -1,0 +1,148 @@
+package io.facegate.processor.app;
+
+import io.facegate.model.metadata.ModelMetadata;
+import io.facegate.model.onnx.OnnxEmbedder;
+import io.facegate.processor.core.embedding.Gallery;
+import io.facegate.processor.topology.FacegateTopology;
+import io.facegate.processor.topology.ProcessorTopics;
+import io.facegate.processor.topology.TopologyConfig;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The running stream processor: the loaded model, the Kafka Streams client with exactly-once v2,
+ * the metrics registry and the operations HTTP endpoint. Owns all of them; {@link #close()} shuts
+ * them down in order (Streams first, so that the last transaction commits or aborts before the
+ * model goes away).
+ */
+public final class ProcessorApp implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(ProcessorApp.class);
+  /** A stream thread that dies is replaced this many times before the client shuts down. */
+  private static final int MAX_THREAD_REPLACEMENTS = 3;
+  private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
+
+  private final OnnxEmbedder embedder;
+  private final PrometheusMeterRegistry registry;
+  private final ProcessorMetrics metrics;
+  private final KafkaStreams streams;
+  private final KafkaStreamsMetrics streamsMetrics;
+  private final OpsHttpServer http;
+  private final CountDownLatch stopped = new CountDownLatch(1);
+  private final Gallery gallery;
+
+  private ProcessorApp(OnnxEmbedder embedder, PrometheusMeterRegistry registry,
+      ProcessorMetrics metrics, Gallery gallery, Topology topology, ProcessorConfig config) {
+    this.embedder = embedder;
+    this.registry = registry;
+    this.metrics = metrics;
+    this.gallery = gallery;
+    this.streams = new KafkaStreams(topology, config.streamsProperties());
+    AtomicInteger replaced = new AtomicInteger();
+    streams.setUncaughtExceptionHandler(e -> {
+      if (replaced.incrementAndGet() <= MAX_THREAD_REPLACEMENTS) {
+        LOG.error("stream thread died; replacing it (uncommitted work is redone, exactly once)", e);
+        return StreamThreadExceptionResponse.REPLACE_THREAD;
+      }
+      LOG.error("stream thread died {} times; shutting down", replaced.get(), e);
+      return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+    });
+    streams.setStateListener((now, before) -> {
+      LOG.info("streams state {} -> {}", before, now);
+      if (now == KafkaStreams.State.NOT_RUNNING || now == KafkaStreams.State.ERROR) {
+        stopped.countDown();
+      }
+    });
+    this.streamsMetrics = new KafkaStreamsMetrics(streams);
+    streamsMetrics.bindTo(registry);
+    this.http = OpsHttpServer.start(config.httpPort(), registry::scrape, this::healthProblem,
+        this::ready);
+  }
+
+  /**
+   * Loads the model, builds the topology and starts processing.
+   *
+   * @throws io.facegate.model.onnx.ModelLoadException if the model or device cannot be used
+   */
+  public static ProcessorApp start(ProcessorConfig config, ProcessorTopics topics) {
+    OnnxEmbedder embedder = OnnxEmbedder.open(config.modelFile(), config.device(),
+        config.intraOpThreads());
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    try {
+      ModelMetadata model = embedder.metadata();
+      Gallery gallery = new Gallery(model.modelVersion(), model.embeddingDim());
+      ProcessorMetrics metrics = new ProcessorMetrics(registry, gallery);
+      TopologyConfig topologyConfig = config.topologyConfig(model);
+      Topology topology = FacegateTopology.build(topologyConfig, topics, embedder, gallery,
+          metrics);
+      ProcessorApp app = new ProcessorApp(embedder, registry, metrics, gallery, topology, config);
+      app.streams.start();
+      LOG.info("processor {} started: model {} on {}, threshold {}, batches of <= {} or {} ms, "
+              + "http port {}", config.applicationId(), model.modelVersion(), embedder.device(),
+          topologyConfig.policy().threshold(), topologyConfig.maxBatchSize(),
+          topologyConfig.maxBatchWait().toMillis(), app.httpPort());
+      return app;
+    } catch (RuntimeException e) {
+      registry.close();
+      embedder.close();
+      throw e;
+    }
+  }
+
+  /** Ready to decide: model loaded (by construction), gallery restored, Streams running. */
+  public boolean ready() {
+    return metrics.galleryLoaded() && streams.state() == KafkaStreams.State.RUNNING;
+  }
+
+  private String healthProblem() {
+    KafkaStreams.State s = streams.state();
+    return s == KafkaStreams.State.ERROR || s == KafkaStreams.State.PENDING_ERROR
+        || s == KafkaStreams.State.NOT_RUNNING ? "streams " + s : null;
+  }
+
+  public KafkaStreams.State state() {
+    return streams.state();
+  }
+
+  public int httpPort() {
+    return http.port();
+  }
+
+  public String device() {
+    return embedder.device();
+  }
+
+  /** Comparable templates currently in the gallery. */
+  public int gallerySize() {
+    return gallery.size();
+  }
+
+  /** Waits until Streams stops on its own (error) or {@code timeout} passes. */
+  public boolean awaitStop(Duration timeout) throws InterruptedException {
+    return stopped.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  @Override
+  public void close() {
+    LOG.info("processor shutting down");
+    boolean clean = streams.close(CLOSE_TIMEOUT);
+    if (!clean) {
+      LOG.warn("streams did not close within {}; uncommitted work will be redone on restart",
+          CLOSE_TIMEOUT);
+    }
+    streamsMetrics.close();
+    http.close();
+    registry.close();
+    embedder.close();
+    stopped.countDown();
+  }
+}

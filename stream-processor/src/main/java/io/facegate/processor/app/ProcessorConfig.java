@@ -1,0 +1,205 @@
+package io.facegate.processor.app;
+
+import io.facegate.model.metadata.ModelMetadata;
+import io.facegate.model.onnx.DeviceSpec;
+import io.facegate.model.preprocess.ImageLimits;
+import io.facegate.platform.config.InvalidConfigException;
+import io.facegate.platform.config.KafkaClientSettings;
+import io.facegate.platform.topics.TopicNames;
+import io.facegate.processor.core.policy.PolicyConfig;
+import io.facegate.processor.topology.TopologyConfig;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.streams.StreamsConfig;
+
+/**
+ * Everything the stream processor needs, typed and validated; built from the flat settings map of
+ * {@code ConfigSource} (file, then {@code FACEGATE_*} environment) and turned into Kafka
+ * {@link Properties} only in {@link #streamsProperties()}.
+ *
+ * @param kafka bootstrap servers and security ({@code kafka.*})
+ * @param topics topic names ({@code topics.*})
+ * @param applicationId {@code processor.application-id}: the Streams application id; every
+ *     instance of one deployment shares it
+ * @param modelDir {@code processor.model-dir}: directory with {@code model.onnx} (or the file)
+ * @param device {@code processor.device}: cpu | cuda | cuda:N | auto
+ * @param intraOpThreads {@code processor.intra-op-threads}: ONNX Runtime threads, 0 = its default
+ * @param stateDir {@code processor.state-dir}: Kafka Streams state directory
+ * @param streamThreads {@code processor.stream-threads}
+ * @param commitInterval {@code processor.commit-interval-ms}: how often the EOS transaction
+ *     commits (bounds decision latency)
+ * @param maxBatchSize {@code processor.batch.max-size}
+ * @param maxBatchWait {@code processor.batch.max-wait-ms}
+ * @param imageLimits {@code processor.image.max-bytes}, {@code .max-pixels}, {@code .min-side}
+ * @param threshold {@code processor.policy.threshold}: overrides the model's calibrated threshold
+ * @param minMargin {@code processor.policy.min-margin}: 1:N margin over the runner-up, 0 = off
+ * @param httpPort {@code processor.http.port}: metrics, /health and /ready; 0 = any free port
+ * @param registry the raw settings, for the schema-registry client's own keys
+ */
+public record ProcessorConfig(KafkaClientSettings kafka, TopicNames topics, String applicationId,
+    Path modelDir, DeviceSpec device, int intraOpThreads, Path stateDir, int streamThreads,
+    Duration commitInterval, int maxBatchSize, Duration maxBatchWait, ImageLimits imageLimits,
+    Optional<Float> threshold, float minMargin, int httpPort, Map<String, String> registry) {
+
+  public static final String APPLICATION_ID = "processor.application-id";
+  public static final String MODEL_DIR = "processor.model-dir";
+  public static final String DEVICE = "processor.device";
+  public static final String INTRA_OP_THREADS = "processor.intra-op-threads";
+  public static final String STATE_DIR = "processor.state-dir";
+  public static final String STREAM_THREADS = "processor.stream-threads";
+  public static final String COMMIT_INTERVAL_MS = "processor.commit-interval-ms";
+  public static final String BATCH_MAX_SIZE = "processor.batch.max-size";
+  public static final String BATCH_MAX_WAIT_MS = "processor.batch.max-wait-ms";
+  public static final String IMAGE_MAX_BYTES = "processor.image.max-bytes";
+  public static final String IMAGE_MAX_PIXELS = "processor.image.max-pixels";
+  public static final String IMAGE_MIN_SIDE = "processor.image.min-side";
+  public static final String THRESHOLD = "processor.policy.threshold";
+  public static final String MIN_MARGIN = "processor.policy.min-margin";
+  public static final String HTTP_PORT = "processor.http.port";
+
+  /** The file inside {@link #modelDir()} that holds the network. */
+  public static final String MODEL_FILE = "model.onnx";
+
+  public ProcessorConfig {
+    Objects.requireNonNull(kafka, "kafka");
+    Objects.requireNonNull(topics, "topics");
+    if (applicationId == null || !applicationId.matches("[a-zA-Z0-9._-]{1,200}")) {
+      throw new InvalidConfigException(APPLICATION_ID, "must be 1-200 of [a-zA-Z0-9._-], got '"
+          + applicationId + "'");
+    }
+    if (modelDir == null) {
+      throw new InvalidConfigException(MODEL_DIR, "is required");
+    }
+    Objects.requireNonNull(device, DEVICE);
+    if (intraOpThreads < 0 || intraOpThreads > 256) {
+      throw new InvalidConfigException(INTRA_OP_THREADS, "must be in [0, 256]: " + intraOpThreads);
+    }
+    Objects.requireNonNull(stateDir, STATE_DIR);
+    if (streamThreads < 1 || streamThreads > 64) {
+      throw new InvalidConfigException(STREAM_THREADS, "must be in [1, 64]: " + streamThreads);
+    }
+    if (commitInterval == null || commitInterval.toMillis() < 1) {
+      throw new InvalidConfigException(COMMIT_INTERVAL_MS, "must be >= 1 ms");
+    }
+    Objects.requireNonNull(imageLimits, "image limits");
+    Objects.requireNonNull(threshold, THRESHOLD);
+    threshold.ifPresent(t -> {
+      if (!(t > 0f && t <= 2f)) {
+        throw new InvalidConfigException(THRESHOLD, "must be in (0, 2]: " + t);
+      }
+    });
+    if (!(minMargin >= 0f && minMargin < 2f)) {
+      throw new InvalidConfigException(MIN_MARGIN, "must be in [0, 2): " + minMargin);
+    }
+    if (httpPort < 0 || httpPort > 65535) {
+      throw new InvalidConfigException(HTTP_PORT, "must be a port number or 0: " + httpPort);
+    }
+    registry = Map.copyOf(registry == null ? Map.of() : registry);
+    try {
+      // validate the batch settings here so that their keys are named at start-up
+      new TopologyConfig(maxBatchSize, maxBatchWait, imageLimits, new PolicyConfig(1f, 0f));
+    } catch (IllegalArgumentException e) {
+      throw new InvalidConfigException(
+          e.getMessage().startsWith(BATCH_MAX_SIZE) ? BATCH_MAX_SIZE : BATCH_MAX_WAIT_MS,
+          e.getMessage());
+    }
+  }
+
+  /**
+   * Reads the settings map; missing keys take their defaults, except the model directory and
+   * the bootstrap servers.
+   *
+   * @throws InvalidConfigException naming the offending key
+   */
+  public static ProcessorConfig fromMap(Map<String, String> m) {
+    ImageLimits d = ImageLimits.defaults();
+    ImageLimits limits;
+    try {
+      limits = new ImageLimits(intValue(m, IMAGE_MAX_BYTES, d.maxBytes()),
+          intValue(m, IMAGE_MAX_PIXELS, d.maxPixels()), intValue(m, IMAGE_MIN_SIDE, d.minSide()));
+    } catch (IllegalArgumentException e) {
+      throw new InvalidConfigException("processor.image.*", e.getMessage());
+    }
+    DeviceSpec device;
+    try {
+      device = DeviceSpec.parse(m.getOrDefault(DEVICE, "auto"));
+    } catch (IllegalArgumentException e) {
+      throw new InvalidConfigException(DEVICE, e.getMessage());
+    }
+    String model = m.get(MODEL_DIR);
+    return new ProcessorConfig(
+        KafkaClientSettings.fromMap(m),
+        TopicNames.fromMap(m),
+        m.getOrDefault(APPLICATION_ID, "facegate-processor"),
+        model == null || model.isBlank() ? null : Path.of(model),
+        device,
+        intValue(m, INTRA_OP_THREADS, 0),
+        Path.of(m.getOrDefault(STATE_DIR,
+            Path.of(System.getProperty("java.io.tmpdir"), "facegate-streams").toString())),
+        intValue(m, STREAM_THREADS, 1),
+        Duration.ofMillis(intValue(m, COMMIT_INTERVAL_MS, 100)),
+        intValue(m, BATCH_MAX_SIZE, 16),
+        Duration.ofMillis(intValue(m, BATCH_MAX_WAIT_MS, 20)),
+        limits,
+        Optional.ofNullable(m.get(THRESHOLD)).filter(s -> !s.isBlank())
+            .map(s -> floatValue(THRESHOLD, s)),
+        m.containsKey(MIN_MARGIN) ? floatValue(MIN_MARGIN, m.get(MIN_MARGIN)) : 0f,
+        intValue(m, HTTP_PORT, 9464),
+        m);
+  }
+
+  /** The ONNX file: {@code modelDir/model.onnx}, or {@code modelDir} itself if it is a file. */
+  public Path modelFile() {
+    return Files.isRegularFile(modelDir) ? modelDir : modelDir.resolve(MODEL_FILE);
+  }
+
+  /** The topology settings, with the model's calibrated threshold unless overridden. */
+  public TopologyConfig topologyConfig(ModelMetadata model) {
+    float t = threshold.orElse(model.threshold());
+    try {
+      return new TopologyConfig(maxBatchSize, maxBatchWait, imageLimits,
+          new PolicyConfig(t, minMargin));
+    } catch (IllegalArgumentException e) {
+      throw new InvalidConfigException(THRESHOLD, e.getMessage());
+    }
+  }
+
+  /** Kafka Streams settings: exactly-once v2, explicit naming, security from {@code kafka.*}. */
+  public Properties streamsProperties() {
+    Properties p = kafka.toProperties();
+    p.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
+    p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+    p.put(StreamsConfig.ENSURE_EXPLICIT_INTERNAL_RESOURCE_NAMING_CONFIG, "true");
+    p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, Integer.toString(streamThreads));
+    p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+    p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, Long.toString(commitInterval.toMillis()));
+    p.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
+    return p;
+  }
+
+  private static int intValue(Map<String, String> m, String key, int dflt) {
+    String v = m.get(key);
+    if (v == null || v.isBlank()) {
+      return dflt;
+    }
+    try {
+      return Integer.parseInt(v.trim());
+    } catch (NumberFormatException e) {
+      throw new InvalidConfigException(key, "not an integer: '" + v + "'");
+    }
+  }
+
+  private static float floatValue(String key, String v) {
+    try {
+      return Float.parseFloat(v.trim());
+    } catch (NumberFormatException e) {
+      throw new InvalidConfigException(key, "not a number: '" + v + "'");
+    }
+  }
+}

@@ -1,0 +1,155 @@
+package io.facegate.processor.topology;
+
+import io.facegate.model.onnx.Embedder;
+import io.facegate.model.preprocess.ImageRejectedException;
+import io.facegate.processor.core.embedding.InvalidEmbeddingException;
+import io.facegate.processor.core.embedding.Vectors;
+import io.facegate.schemas.DeadLetter;
+import io.facegate.schemas.DecisionReason;
+import io.facegate.schemas.EnrolledTemplate;
+import io.facegate.schemas.Enrollment;
+import io.facegate.schemas.EnrollmentAction;
+import io.facegate.schemas.FaceImage;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Enrollment commands to templates in the embedding store: ENROLL embeds every image with the
+ * loaded model (one inference call) and writes their normalised mean; FORGET writes a tombstone.
+ * An enrollment with any unusable image, or that cannot be read, changes nothing and is
+ * dead-lettered: a person is never enrolled from partly bad data.
+ */
+final class EnrollmentProcessor implements Processor<String, byte[], String, SpecificRecord> {
+  private static final Logger LOG = LoggerFactory.getLogger(EnrollmentProcessor.class);
+  /** Enough for a handful of reference photos of the maximum size. */
+  static final int MAX_IMAGES = 32;
+
+  private final Deserializer<Enrollment> enrollments;
+  private final Embedder embedder;
+  private final FaceTensors tensors;
+  private final ProcessingObserver observer;
+  private ProcessorContext<String, SpecificRecord> ctx;
+
+  EnrollmentProcessor(TopologyConfig config, Deserializer<Enrollment> enrollments,
+      Embedder embedder, ProcessingObserver observer) {
+    this.enrollments = enrollments;
+    this.embedder = embedder;
+    this.tensors = new FaceTensors(config.imageLimits(), embedder.metadata().input());
+    this.observer = observer;
+  }
+
+  @Override
+  public void init(ProcessorContext<String, SpecificRecord> context) {
+    this.ctx = context;
+  }
+
+  @Override
+  public void process(Record<String, byte[]> record) {
+    byte[] value = record.value();
+    Optional<RecordMetadata> meta = ctx.recordMetadata();
+    long now = ctx.currentSystemTimeMs();
+    BufferedInput in = new BufferedInput(record.key(), null, false, PayloadHash.sha256Hex(value),
+        value == null ? 0 : value.length, meta.map(RecordMetadata::topic).orElse("unknown"),
+        meta.map(RecordMetadata::partition).orElse(-1),
+        meta.map(RecordMetadata::offset).orElse(-1L), record.timestamp(), now);
+    Enrollment e;
+    try {
+      e = value == null ? null : enrollments.deserialize(in.topic(), value);
+      if (e == null) {
+        throw new IllegalArgumentException("record has no value");
+      }
+    } catch (RuntimeException ex) {
+      LOG.warn("cannot read {} record at {}-{} offset {}: {}", in.topic(), in.topic(),
+          in.partition(), in.offset(), ex.toString());
+      reject(in, in.coordinatesId(), DecisionReason.UNKNOWN_SCHEMA,
+          "cannot deserialise Enrollment: " + ex, record.timestamp(), now);
+      return;
+    }
+    String id = e.getIdentityId();
+    if (id == null || id.isBlank() || (record.key() != null && !record.key().equals(id))) {
+      reject(in, id, DecisionReason.OTHER, "record key '" + record.key()
+          + "' does not match identityId '" + id + "'", record.timestamp(), now);
+      return;
+    }
+    if (e.getAction() == EnrollmentAction.FORGET) {
+      LOG.info("forgetting {}", id);
+      ctx.forward(new Record<String, SpecificRecord>(id, null, record.timestamp()),
+          FacegateTopology.TEMPLATES_SINK);
+      return;
+    }
+    List<FaceImage> images = e.getImages();
+    if (images == null || images.isEmpty() || images.size() > MAX_IMAGES) {
+      reject(in, id, DecisionReason.BAD_IMAGE, "an enrollment needs 1.." + MAX_IMAGES
+          + " images, got " + (images == null ? 0 : images.size()), record.timestamp(), now);
+      return;
+    }
+    int per = tensors.tensorSize();
+    float[] batch = new float[images.size() * per];
+    for (int i = 0; i < images.size(); i++) {
+      try {
+        tensors.fill(images.get(i), batch, i * per);
+      } catch (ImageRejectedException ex) {
+        reject(in, id, FaceTensors.reasonFor(ex), "image " + i + ": " + ex.getMessage(),
+            record.timestamp(), now);
+        return;
+      } catch (RuntimeException ex) {
+        reject(in, id, DecisionReason.BAD_IMAGE, "image " + i + ": " + ex, record.timestamp(),
+            now);
+        return;
+      }
+    }
+    float[] template;
+    try {
+      long t0 = System.nanoTime();
+      float[][] embeddings = embedder.embed(batch, images.size());
+      observer.batchEmbedded(images.size(), System.nanoTime() - t0);
+      template = Vectors.normalisedMean(Arrays.asList(embeddings),
+          embedder.metadata().embeddingDim());
+    } catch (InvalidEmbeddingException ex) {
+      reject(in, id, DecisionReason.INVALID_TEMPLATE, ex.getMessage(), record.timestamp(), now);
+      return;
+    } catch (RuntimeException ex) {
+      LOG.error("inference failed for enrollment of {}", id, ex);
+      reject(in, id, DecisionReason.MODEL_ERROR, "inference failed: " + ex.getMessage(),
+          record.timestamp(), now);
+      return;
+    }
+    List<Float> values = new ArrayList<>(template.length);
+    for (float f : template) {
+      values.add(f);
+    }
+    EnrolledTemplate t = EnrolledTemplate.newBuilder()
+        .setIdentityId(id)
+        .setDisplayName(e.getDisplayName())
+        .setEmbedding(values)
+        .setEmbeddingDim(template.length)
+        .setModelVersion(embedder.metadata().modelVersion())
+        .setImageCount(images.size())
+        .setUpdatedAt(Instant.ofEpochMilli(now))
+        .build();
+    LOG.info("enrolled {} from {} images", id, images.size());
+    ctx.forward(new Record<String, SpecificRecord>(id, t, record.timestamp()),
+        FacegateTopology.TEMPLATES_SINK);
+  }
+
+  private void reject(BufferedInput in, String id, DecisionReason reason, String error,
+      long timestamp, long now) {
+    LOG.warn("enrollment at {}-{} offset {} rejected: {}", in.topic(), in.partition(), in.offset(),
+        error);
+    DeadLetter d = DecisionRecords.deadLetter(in, id, reason, error, now);
+    ctx.forward(new Record<String, SpecificRecord>(id == null ? in.coordinatesId() : id, d,
+        timestamp), FacegateTopology.DEAD_LETTERS_SINK);
+    observer.deadLettered(reason.name());
+  }
+}

@@ -1,0 +1,30 @@
+package io.facegate.processor.topology;
+
+import io.facegate.model.preprocess.ImageLimits;
+import io.facegate.processor.core.policy.PolicyConfig;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * What shapes the processing topology.
+ *
+ * @param maxBatchSize {@code processor.batch.max-size}: flush a task's buffer at this many events
+ * @param maxBatchWait {@code processor.batch.max-wait-ms}: flush whatever is buffered this often (wall clock)
+ * @param imageLimits byte, pixel and side limits checked before an image is decoded
+ * @param policy the threshold (normally the model's calibrated one) and 1:N margin
+ */
+public record TopologyConfig(int maxBatchSize, Duration maxBatchWait, ImageLimits imageLimits,
+    PolicyConfig policy) {
+  public TopologyConfig {
+    if (maxBatchSize < 1 || maxBatchSize > 4096) {
+      throw new IllegalArgumentException("processor.batch.max-size must be in [1, 4096]: " + maxBatchSize);
+    }
+    Objects.requireNonNull(maxBatchWait, "batch.max-wait");
+    if (maxBatchWait.toMillis() < 1 || maxBatchWait.compareTo(Duration.ofMinutes(1)) > 0) {
+      throw new IllegalArgumentException("processor.batch.max-wait-ms must be in [1 ms, 1 min]: "
+          + maxBatchWait);
+    }
+    Objects.requireNonNull(imageLimits, "image limits");
+    Objects.requireNonNull(policy, "policy");
+  }
+}
