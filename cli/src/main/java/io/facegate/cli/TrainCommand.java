@@ -1,5 +1,8 @@
 package io.facegate.cli;
 
+import io.facegate.model.metadata.InvalidModelMetadataException;
+import io.facegate.trainer.data.DatasetException;
+import io.facegate.trainer.loss.TripletLoss;
 import io.facegate.trainer.pipeline.TrainPipeline;
 import io.facegate.trainer.training.LossKind;
 import io.facegate.trainer.training.TrainingOptions;
@@ -53,6 +56,10 @@ public final class TrainCommand implements Callable<Integer> {
 
   @Option(names = "--margin", description = "Loss margin (default: 1.0 contrastive, 0.3 triplet).")
   Float margin;
+
+  @Option(names = "--mining", defaultValue = "semi-hard",
+      description = "Triplet negative mining: semi-hard | hard (default: ${DEFAULT-VALUE}).")
+  String mining;
 
   @Option(names = "--patience", defaultValue = "10", description = "Early stopping patience in epochs (default: ${DEFAULT-VALUE}).")
   int patience;
@@ -108,6 +115,11 @@ public final class TrainCommand implements Callable<Integer> {
         case "triplet" -> LossKind.TRIPLET;
         default -> throw new IllegalArgumentException("--loss must be contrastive or triplet, got " + loss);
       };
+      TripletLoss.Mining miningKind = switch (mining.toLowerCase(Locale.ROOT)) {
+        case "semi-hard" -> TripletLoss.Mining.SEMI_HARD;
+        case "hard" -> TripletLoss.Mining.HARD;
+        default -> throw new IllegalArgumentException("--mining must be semi-hard or hard, got " + mining);
+      };
       float m = margin != null ? margin : kind == LossKind.CONTRASTIVE ? 1.0f : 0.3f;
       List<Integer> filters;
       try {
@@ -117,15 +129,18 @@ public final class TrainCommand implements Callable<Integer> {
       }
       TrainingOptions options = new TrainingOptions(seed, kind, epochs, stepsPerEpoch, pairsPerStep,
           identitiesPerStep, imagesPerIdentity, learningRate, weightDecay, m, patience, !noAugment, inputSize,
-          inputChannels, filters, embeddingDim, validationFraction, testFraction, targetFar);
+          inputChannels, filters, embeddingDim, validationFraction, testFraction, targetFar, miningKind);
       new TrainPipeline(options, System.out).run(data, out);
       return 0;
+    } catch (DatasetException | InvalidModelMetadataException e) {
+      System.err.println("facegate train: " + e.getMessage());
+      return CommandLine.ExitCode.SOFTWARE;
     } catch (IllegalArgumentException e) {
       System.err.println("facegate train: " + e.getMessage());
-      return 2;
+      return CommandLine.ExitCode.USAGE;
     } catch (Exception e) {
       System.err.println("facegate train: failed: " + e);
-      return 1;
+      return CommandLine.ExitCode.SOFTWARE;
     }
   }
 }

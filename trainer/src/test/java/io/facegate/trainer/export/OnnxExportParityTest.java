@@ -15,6 +15,7 @@ import io.facegate.trainer.data.FaceDataset;
 import io.facegate.trainer.data.FaceImageRef;
 import io.facegate.trainer.data.IdentitySplit;
 import io.facegate.trainer.data.ImageStore;
+import io.facegate.trainer.loss.TripletLoss;
 import io.facegate.trainer.training.LossKind;
 import io.facegate.trainer.training.SiameseTrainer;
 import io.facegate.trainer.training.TrainedModel;
@@ -52,7 +53,7 @@ class OnnxExportParityTest {
     FaceDataset data = FaceDataset.scan(List.of(SyntheticFaces.write(tmp.resolve("synthetic"), 8, 4, 40, 5)));
     // a few real steps, so batch-norm running statistics and weights are not at their initial values
     TrainingOptions options = new TrainingOptions(3, LossKind.TRIPLET, 2, 3, 8, 4, 2, 1e-3f, 0f, 0.3f, 5, true,
-        32, 1, List.of(4, 8), 16, 0.25, 0.25, null);
+        32, 1, List.of(4, 8), 16, 0.25, 0.25, null, TripletLoss.Mining.SEMI_HARD);
     IdentitySplit split = IdentitySplit.of(data, 0.25, 0.25, 3);
     store = new ImageStore(new Preprocessor(options.preprocess()));
     model = new SiameseTrainer(options, new PrintStream(OutputStream.nullOutputStream()))
