@@ -9,7 +9,7 @@ public sealed interface Layer {
   /** 2-D convolution, square kernel, stride 1, with bias. */
   record Conv(int filters, int kernel, int padding) implements Layer {}
 
-  /** Batch normalisation over channels (axis 1). */
+  /** Batch normalisation over axis 1 (channels of a feature map, or features of a vector). */
   record BatchNorm(float epsilon) implements Layer {}
 
   /** Rectified linear unit. */

@@ -5,7 +5,7 @@ import java.util.List;
 
 /**
  * Shape of the embedding CNN: one conv block (conv 3x3, batch-norm, ReLU, 2x2 max-pool) per entry
- * of {@code channels}, then a dense layer to {@code embeddingDim} and L2 normalisation.
+ * of {@code channels}, then a dense layer to {@code embeddingDim}, batch-norm and L2 normalisation.
  *
  * @param inputChannels 1 (grey) or 3 (RGB)
  * @param inputSize input width and height in pixels
@@ -42,6 +42,9 @@ public record NetworkConfig(int inputChannels, int inputSize, List<Integer> chan
     }
     layers.add(new Layer.Flatten());
     layers.add(new Layer.Dense(embeddingDim));
+    // centres the embeddings over the batch: without it they start nearly collinear, all
+    // distances are tiny and the metric losses stall at the margin
+    layers.add(new Layer.BatchNorm(1e-5f));
     layers.add(new Layer.L2Normalize());
     return List.copyOf(layers);
   }
