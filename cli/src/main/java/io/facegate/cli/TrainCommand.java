@@ -30,7 +30,7 @@ public final class TrainCommand implements Callable<Integer> {
   @Option(names = "--seed", description = "Random seed (mandatory): split, sampling, augmentation, initialisation.")
   Long seed;
 
-  @Option(names = "--loss", defaultValue = "contrastive", description = "contrastive | triplet (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--loss", defaultValue = "triplet", description = "triplet | contrastive (default: ${DEFAULT-VALUE}).")
   String loss;
 
   @Option(names = "--epochs", defaultValue = "40", description = "Maximum epochs (default: ${DEFAULT-VALUE}).")
@@ -57,8 +57,8 @@ public final class TrainCommand implements Callable<Integer> {
   @Option(names = "--margin", description = "Loss margin (default: 1.0 contrastive, 0.3 triplet).")
   Float margin;
 
-  @Option(names = "--mining", defaultValue = "semi-hard",
-      description = "Triplet negative mining: semi-hard | hard (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--mining", defaultValue = "hard",
+      description = "Triplet negative mining: hard | semi-hard (default: ${DEFAULT-VALUE}).")
   String mining;
 
   @Option(names = "--patience", defaultValue = "10", description = "Early stopping patience in epochs (default: ${DEFAULT-VALUE}).")
