@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Shape of the embedding CNN: one conv block (conv 3x3, batch-norm, ReLU, 2x2 max-pool) per entry
+ * Shape of the embedding CNN: per-image standardisation, then one conv block (conv 3x3, batch-norm, ReLU, 2x2 max-pool) per entry
  * of {@code channels}, then a dense layer to {@code embeddingDim}, batch-norm and L2 normalisation.
  *
  * @param inputChannels 1 (grey) or 3 (RGB)
@@ -34,6 +34,7 @@ public record NetworkConfig(int inputChannels, int inputSize, List<Integer> chan
   /** The layers, in order. */
   public List<Layer> layers() {
     List<Layer> layers = new ArrayList<>();
+    layers.add(new Layer.InstanceNorm(1e-5f));
     for (int c : channels) {
       layers.add(new Layer.Conv(c, 3, 1));
       layers.add(new Layer.BatchNorm(1e-5f));
