@@ -92,6 +92,20 @@ class OnnxExportParityTest {
   }
 
   @Test
+  void onnxRuntimeMatchesDjlOnANearlyUniformDarkFrame() throws Exception {
+    // per-image standardisation divides by the image's spread: a dark, flat frame is the worst case
+    byte[] px = new byte[40 * 40];
+    java.util.Random random = new java.util.Random(1);
+    for (int i = 0; i < px.length; i++) {
+      px[i] = (byte) (3 + random.nextInt(2));
+    }
+    float[] chw = store.preprocessor().toTensor(new io.facegate.model.preprocess.RawImage(40, 40, 1, px));
+    try (OnnxEmbeddingModel onnx = OnnxEmbeddingModel.open(file)) {
+      assertArrayEquals(model.embed(chw, 1)[0], onnx.embed(chw, 1)[0], (float) TOLERANCE);
+    }
+  }
+
+  @Test
   void metadataRoundTripsThroughTheOnnxFile() throws Exception {
     try (OnnxEmbeddingModel onnx = OnnxEmbeddingModel.open(file)) {
       assertEquals(metadata, onnx.metadata());
