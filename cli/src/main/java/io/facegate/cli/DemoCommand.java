@@ -43,6 +43,13 @@ import picocli.CommandLine.Spec;
 public final class DemoCommand implements Callable<Integer> {
 
     private static final String DEMO_EPOCHS = "12";
+    /**
+     * A door's operating point: the threshold is calibrated for 0.1 % false accepts per comparison
+     * on the validation people. A 1:N search compares an impostor with every enrolled person, so
+     * its chance of some false match grows with the gallery; an EER threshold would open the door
+     * for most impostors.
+     */
+    private static final String DEMO_TARGET_FAR = "0.001";
 
     @Spec
     private CommandSpec spec;
@@ -67,6 +74,9 @@ public final class DemoCommand implements Callable<Integer> {
 
     @Option(names = "--unknown-fraction", defaultValue = "0.25", paramLabel = "F", description = "Share of people kept out as impostors (default: ${DEFAULT-VALUE}).")
     private double unknownFraction;
+
+    @Option(names = "--rate", defaultValue = "50", paramLabel = "R", description = "Camera events per second during the replay; 0 = as fast as possible (default: ${DEFAULT-VALUE}).")
+    private double rate;
 
     @Override
     public Integer call() throws IOException, InterruptedException {
@@ -102,7 +112,7 @@ public final class DemoCommand implements Callable<Integer> {
                  ProcessorApp app = startProcessor(config, registry)) {
                 awaitReady(app);
                 step(o, "processor ready on " + app.device() + " (metrics: http://127.0.0.1:" + app.httpPort() + "/metrics)");
-                ReplayRun.Options options = new ReplayRun.Options(List.of(dataset), enrollPerPerson, unknownFraction, 0, seed,
+                ReplayRun.Options options = new ReplayRun.Options(List.of(dataset), enrollPerPerson, unknownFraction, rate, seed,
                         out, "demo-camera", "demo-door", Duration.ofSeconds(120), Duration.ofSeconds(60));
                 ReplayRun.Result result;
                 try (FacegateClients clients = FacegateClients.connect(settings, List.of())) {
@@ -145,17 +155,18 @@ public final class DemoCommand implements Callable<Integer> {
     private Path trainedModel(Path dataset, PrintWriter o) throws IOException {
         Path cache = Path.of(".facegate", "models", "demo-" + dataset.getFileName() + "-seed" + seed);
         Path keyFile = cache.resolve("demo-key.txt");
-        String key = dataset.toAbsolutePath().normalize() + " seed=" + seed + " epochs=" + DEMO_EPOCHS;
+        String key = dataset.toAbsolutePath().normalize() + " seed=" + seed + " epochs=" + DEMO_EPOCHS
+                + " target-far=" + DEMO_TARGET_FAR;
         boolean cached = Files.isRegularFile(cache.resolve("model.onnx")) && Files.isRegularFile(keyFile)
                 && Files.readString(keyFile, StandardCharsets.UTF_8).equals(key);
         if (cached && !retrain) {
             step(o, "reusing the cached model in " + cache.toAbsolutePath() + " (--retrain to train a new one)");
             return cache;
         }
-        step(o, "training a model on " + dataset + " (seed " + seed + ", " + DEMO_EPOCHS
-                + " epochs; cached in " + cache + " for the next run)");
+        step(o, "training a model on " + dataset + " (seed " + seed + ", " + DEMO_EPOCHS + " epochs, threshold at "
+                + DEMO_TARGET_FAR + " FAR; cached in " + cache + " for the next run)");
         int code = new CommandLine(new TrainCommand()).execute("--data", dataset.toString(), "--out", cache.toString(),
-                "--seed", Long.toString(seed), "--epochs", DEMO_EPOCHS);
+                "--seed", Long.toString(seed), "--epochs", DEMO_EPOCHS, "--target-far", DEMO_TARGET_FAR);
         if (code != 0) {
             throw new CommandFailedException("training failed (exit code " + code + "); see the lines above");
         }

@@ -51,11 +51,13 @@ class BrokerCommandIT {
                 + Files.readString(Path.of("target/classpath.txt")).strip();
         Process process = new ProcessBuilder(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp", classpath,
-                "io.facegate.cli.FacegateCommand", "broker", "--port", "0", "--partitions", "2")
+                "io.facegate.cli.FacegateCommand", "broker", "--port", "0", "--registry-port", "0", "--partitions", "2")
                 .redirectError(stderr.toFile())
                 .start();
         try {
-            String bootstrap = awaitBootstrap(process);
+            List<String> addresses = awaitAddresses(process);
+            String bootstrap = addresses.get(0);
+            assertTrue(addresses.get(1).matches("http://127\\.0\\.0\\.1:\\d+"), addresses.toString());
             Properties client = new Properties();
             client.put("bootstrap.servers", bootstrap);
 
@@ -102,20 +104,24 @@ class BrokerCommandIT {
         assertFalse(Files.exists(Path.of(logDir.group(1))), "temporary log dir deleted on exit");
     }
 
-    private static String awaitBootstrap(Process process) throws Exception {
-        CompletableFuture<String> bootstrap = CompletableFuture.supplyAsync(() -> {
+    /** The {@code bootstrap:} and {@code registry:} lines the command prints on stdout once it is ready. */
+    private static List<String> awaitAddresses(Process process) throws Exception {
+        CompletableFuture<List<String>> addresses = CompletableFuture.supplyAsync(() -> {
             try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                String bootstrap = null;
                 for (String line = out.readLine(); line != null; line = out.readLine()) {
                     Matcher m = BOOTSTRAP.matcher(line);
                     if (m.matches()) {
-                        return m.group(1);
+                        bootstrap = m.group(1);
+                    } else if (bootstrap != null && line.startsWith("registry: ")) {
+                        return List.of(bootstrap, line.substring("registry: ".length()));
                     }
                 }
-                throw new IllegalStateException("broker exited before printing its bootstrap address, exit " + process.waitFor());
+                throw new IllegalStateException("broker exited before printing its addresses, exit " + process.waitFor());
             } catch (IOException | InterruptedException e) {
                 throw new IllegalStateException(e);
             }
         });
-        return bootstrap.get(60, TimeUnit.SECONDS);
+        return addresses.get(60, TimeUnit.SECONDS);
     }
 }

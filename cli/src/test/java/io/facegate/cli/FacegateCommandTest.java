@@ -13,10 +13,13 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import picocli.CommandLine;
 
@@ -54,14 +57,39 @@ class FacegateCommandTest {
         assertTrue(err.toString().contains("Usage: facegate"), err.toString());
     }
 
-    @ParameterizedTest
-    @ValueSource(strings = {"bench"})
+    /**
+     * The subcommands whose help still says they are not available: each must say so when run and
+     * exit 2. A capability that lands drops the notice from its description and leaves this list.
+     */
+    static Stream<String> placeholders() {
+        return FacegateCommand.newCommandLine().getSubcommands().entrySet().stream()
+                .filter(e -> String.join(" ", e.getValue().getCommandSpec().usageMessage().description())
+                        .contains("Not yet available in this build"))
+                .map(Map.Entry::getKey);
+    }
+
+    @ParameterizedTest(allowZeroInvocations = true)
+    @MethodSource("placeholders")
     void placeholdersSayTheyAreNotAvailableAndExit2(String name) {
         int code = run(name);
 
         assertEquals(2, code);
         assertEquals(name + " is not yet available in this build", err.toString().strip());
         assertEquals("", out.toString());
+    }
+
+    @Test
+    void brokerIsARealCommandNotAPlaceholder() {
+        assertFalse(placeholders().anyMatch("broker"::equals));
+    }
+
+    @Test
+    void benchWithoutAModelSaysWhatToDo() {
+        int code = run("bench", "--out", dir.resolve("bench").toString(), "--model", dir.resolve("nowhere").toString());
+
+        assertEquals(1, code);
+        assertTrue(err.toString().contains("no model at "), err.toString());
+        assertFalse(placeholders().anyMatch("bench"::equals));
     }
 
     @ParameterizedTest
@@ -82,7 +110,7 @@ class FacegateCommandTest {
         try (ServerSocket taken = new ServerSocket()) {
             taken.bind(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0));
 
-            int code = run("broker", "--port", Integer.toString(taken.getLocalPort()));
+            int code = run("broker", "--registry-port", "-1", "--port", Integer.toString(taken.getLocalPort()));
 
             assertEquals(1, code);
             assertEquals("facegate broker: port " + taken.getLocalPort() + " on 127.0.0.1 is already in use", err.toString().strip());
@@ -93,7 +121,7 @@ class FacegateCommandTest {
     void brokerWithUnusableLogDirFailsWithOneLine() throws IOException {
         Path file = Files.createFile(dir.resolve("file"));
 
-        int code = run("broker", "--port", "0", "--log-dir", file.resolve("kafka").toString());
+        int code = run("broker", "--registry-port", "-1", "--port", "0", "--log-dir", file.resolve("kafka").toString());
 
         assertEquals(1, code);
         String message = err.toString().strip();
@@ -103,7 +131,7 @@ class FacegateCommandTest {
 
     @Test
     void brokerWithMissingConfigFileFailsWithOneLine() {
-        int code = run("broker", "--config", dir.resolve("missing.properties").toString());
+        int code = run("broker", "--registry-port", "-1", "--config", dir.resolve("missing.properties").toString());
 
         assertEquals(1, code);
         assertTrue(err.toString().strip().startsWith("facegate broker: config file: no such file"), err.toString());

@@ -8,9 +8,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.common.acl.AccessControlEntry;
 import org.apache.kafka.common.acl.AclBinding;
+import org.apache.kafka.common.acl.AclBindingFilter;
 import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.acl.AclPermissionType;
 import org.apache.kafka.common.resource.PatternType;
@@ -65,9 +67,21 @@ public final class AclFile {
         return List.copyOf(rules);
     }
 
-    /** Creates the rules (idempotent: existing identical rules are kept). */
+    /**
+     * Creates the rules (idempotent: existing identical rules are kept) and waits until the broker
+     * answering {@code admin} enforces all of them: the controller commits ACLs before a broker's
+     * authorizer has replayed them from the metadata log, and DescribeAcls is answered from that
+     * authorizer.
+     */
     public static void apply(Admin admin, List<AclBinding> rules) throws InterruptedException, ExecutionException {
         admin.createAcls(rules).all().get();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!admin.describeAcls(AclBindingFilter.ANY).values().get().containsAll(rules)) {
+            if (System.nanoTime() > deadline) {
+                throw new ExecutionException(new IllegalStateException("broker did not show all " + rules.size() + " ACLs within 30 s"));
+            }
+            Thread.sleep(50);
+        }
     }
 
     private static <E extends Enum<E>> E parseEnum(Class<E> type, String value, String where, String what) {

@@ -2,6 +2,8 @@ package io.facegate.platform.topics;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -9,15 +11,18 @@ import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.KafkaFuture;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.TopicPartitionInfo;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.LeaderNotAvailableException;
 import org.apache.kafka.common.errors.TopicExistsException;
 
 /**
@@ -88,6 +93,44 @@ public final class TopicAdmin {
         if (!existing.isEmpty()) {
             checkExisting(admin, existing, partitions, layout);
         }
+        awaitLeaders(admin, layout.keySet());
+    }
+
+    /**
+     * Waits until every partition's leader answers, so that a client writing right after
+     * {@link #createAll} does not meet a partition whose leadership is still being set up (with
+     * Kafka 4.4 an idempotent producer whose first batch met NOT_LEADER_OR_FOLLOWER there was seen
+     * retrying OUT_OF_ORDER_SEQUENCE_NUMBER forever). A ListOffsets request goes to the leader and
+     * fails until it leads.
+     */
+    private static void awaitLeaders(Admin admin, Collection<String> topics) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_SECONDS);
+        Exception last = null;
+        while (System.nanoTime() < deadline) {
+            try {
+                Map<TopicPartition, OffsetSpec> request = new HashMap<>();
+                for (TopicDescription d : await(admin.describeTopics(topics).allTopicNames()).values()) {
+                    for (TopicPartitionInfo p : d.partitions()) {
+                        if (p.leader() == null) {
+                            throw new ExecutionException(new LeaderNotAvailableException(d.name() + "-" + p.partition()));
+                        }
+                        request.put(new TopicPartition(d.name(), p.partition()), OffsetSpec.latest());
+                    }
+                }
+                await(admin.listOffsets(request).all());
+                return;
+            } catch (ExecutionException e) {
+                last = e;
+                try {
+                    Thread.sleep(100);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    throw new TopicSetupException("interrupted while waiting for partition leaders", ie);
+                }
+            }
+        }
+        throw new TopicSetupException("partitions of " + topics + " have no working leader after " + TIMEOUT_SECONDS
+                + " s: " + (last == null ? "" : last.getCause().getMessage()), last);
     }
 
     /**

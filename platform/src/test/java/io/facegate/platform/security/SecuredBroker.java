@@ -1,6 +1,5 @@
 package io.facegate.platform.security;
 
-import io.facegate.platform.broker.BrokerSettings;
 import io.facegate.platform.broker.EmbeddedKafkaBroker;
 import io.facegate.platform.config.KafkaClientSettings;
 import java.io.IOException;
@@ -10,26 +9,16 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.admin.ScramCredentialInfo;
-import org.apache.kafka.clients.admin.ScramMechanism;
-import org.apache.kafka.clients.admin.UserScramCredentialAlteration;
-import org.apache.kafka.clients.admin.UserScramCredentialUpsertion;
-import org.apache.kafka.common.acl.AclBinding;
-import org.apache.kafka.common.acl.AclBindingFilter;
 import org.apache.kafka.common.config.TopicConfig;
-import org.apache.kafka.common.security.auth.SecurityProtocol;
 
 /**
- * An in-process KRaft broker secured like production: SASL/SCRAM-SHA-512 on the client listener,
- * the standard (KRaft) authorizer with only {@code admin} as super user, and no access where no
- * ACL allows it. The controller listener uses SASL/PLAIN (SCRAM cannot authenticate controller
- * connections) so that no anonymous principal needs super-user rights.
+ * An in-process KRaft broker secured by {@link ScramBroker} (SASL/SCRAM, standard authorizer, only
+ * {@code admin} super), with one SCRAM user per facegate role, the six topics, and the ACL set of
+ * {@code deploy/kafka/acls.conf} applied.
  */
 final class SecuredBroker implements AutoCloseable {
     static final String ADMIN = "admin";
@@ -45,37 +34,12 @@ final class SecuredBroker implements AutoCloseable {
     }
 
     static SecuredBroker start() throws ExecutionException, InterruptedException, IOException {
-        String adminPassword = password(ADMIN);
-        String scramJaas = jaas("org.apache.kafka.common.security.scram.ScramLoginModule", ADMIN, adminPassword, "");
-        String plainJaas = jaas("org.apache.kafka.common.security.plain.PlainLoginModule", ADMIN, adminPassword,
-                " user_" + ADMIN + "=\"" + escape(adminPassword) + "\"");
-        Map<String, String> extra = Map.ofEntries(
-                Map.entry("listener.security.protocol.map", "BROKER:SASL_PLAINTEXT,CONTROLLER:SASL_PLAINTEXT"),
-                Map.entry("listener.name.broker.sasl.enabled.mechanisms", "SCRAM-SHA-512"),
-                Map.entry("listener.name.broker.scram-sha-512.sasl.jaas.config", scramJaas),
-                Map.entry("sasl.mechanism.inter.broker.protocol", "SCRAM-SHA-512"),
-                Map.entry("listener.name.controller.sasl.enabled.mechanisms", "PLAIN"),
-                Map.entry("listener.name.controller.plain.sasl.jaas.config", plainJaas),
-                Map.entry("sasl.mechanism.controller.protocol", "PLAIN"),
-                Map.entry("authorizer.class.name", "org.apache.kafka.metadata.authorizer.StandardAuthorizer"),
-                Map.entry("super.users", "User:" + ADMIN),
-                Map.entry("allow.everyone.if.no.acl.found", "false"));
-        Properties adminClient = clientSettings(ADMIN).toProperties();
-        Map<String, String> overrides = new HashMap<>();
-        adminClient.forEach((k, v) -> overrides.put((String) k, (String) v));
-        overrides.remove("bootstrap.servers");
-        BrokerSettings settings = new BrokerSettings(null, 0, extra,
-                List.of("--add-scram", "SCRAM-SHA-512=[name=" + ADMIN + ",password=" + adminPassword + "]"),
-                overrides);
-        EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(settings);
+        EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(ScramBroker.settings(ADMIN, password(ADMIN)));
         SecuredBroker secured = new SecuredBroker(broker);
         try (Admin admin = Admin.create(secured.clientProperties(ADMIN))) {
-            List<UserScramCredentialAlteration> users = new ArrayList<>();
-            for (String p : PRINCIPALS) {
-                users.add(new UserScramCredentialUpsertion(p,
-                        new ScramCredentialInfo(ScramMechanism.SCRAM_SHA_512, 8192), password(p)));
-            }
-            admin.alterUserScramCredentials(users).all().get();
+            Map<String, String> users = new HashMap<>();
+            PRINCIPALS.forEach(p -> users.put(p, password(p)));
+            ScramBroker.upsertUsers(admin, users);
             List<NewTopic> topics = new ArrayList<>();
             for (String t : TOPICS) {
                 NewTopic topic = new NewTopic(t, PARTITIONS, (short) 1);
@@ -85,28 +49,12 @@ final class SecuredBroker implements AutoCloseable {
                 topics.add(topic);
             }
             admin.createTopics(topics).all().get();
-            List<AclBinding> rules = AclFile.read(aclFile());
-            AclFile.apply(admin, rules);
-            awaitAclsVisible(admin, rules.size());
+            AclFile.apply(admin, AclFile.read(aclFile()));
         } catch (RuntimeException | ExecutionException | InterruptedException | IOException e) {
             broker.close();
             throw e;
         }
         return secured;
-    }
-
-    /**
-     * The controller commits ACLs before the broker's authorizer has replayed them from the metadata
-     * log; DescribeAcls is answered by the broker, so once it lists them all they are enforced.
-     */
-    private static void awaitAclsVisible(Admin admin, int expected) throws ExecutionException, InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (admin.describeAcls(AclBindingFilter.ANY).values().get().size() < expected) {
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("broker did not show all " + expected + " ACLs within 30 s");
-            }
-            Thread.sleep(50);
-        }
     }
 
     /** Per-principal test password. */
@@ -115,13 +63,7 @@ final class SecuredBroker implements AutoCloseable {
     }
 
     static KafkaClientSettings clientSettings(String principal, String password, String bootstrap) {
-        return new KafkaClientSettings(bootstrap, SecurityProtocol.SASL_PLAINTEXT,
-                Optional.of(new KafkaClientSettings.Sasl("SCRAM-SHA-512", principal, password)), Optional.empty());
-    }
-
-    private static KafkaClientSettings clientSettings(String principal) {
-        // the broker is not started yet: a placeholder address, replaced in clientProperties()
-        return clientSettings(principal, password(principal), "127.0.0.1:9");
+        return ScramBroker.client(bootstrap, principal, password);
     }
 
     /** Client properties that authenticate as {@code principal}. */
@@ -144,14 +86,6 @@ final class SecuredBroker implements AutoCloseable {
             dir = dir.getParent();
         }
         throw new IllegalStateException("deploy/kafka/acls.conf not found above " + Path.of("").toAbsolutePath());
-    }
-
-    private static String jaas(String module, String user, String password, String extra) {
-        return module + " required username=\"" + escape(user) + "\" password=\"" + escape(password) + "\"" + extra + ";";
-    }
-
-    private static String escape(String v) {
-        return v.replace("\\", "\\\\").replace("\"", "\\\"");
     }
 
     @Override

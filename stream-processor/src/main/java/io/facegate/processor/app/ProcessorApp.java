@@ -1,8 +1,10 @@
 package io.facegate.processor.app;
 
 import io.facegate.model.metadata.ModelMetadata;
+import io.facegate.model.onnx.Embedder;
 import io.facegate.model.onnx.OnnxEmbedder;
 import io.facegate.processor.core.embedding.Gallery;
+import io.facegate.processor.topology.DecisionSeal;
 import io.facegate.processor.topology.FacegateTopology;
 import io.facegate.processor.topology.ProcessorTopics;
 import io.facegate.processor.topology.TopologyConfig;
@@ -13,6 +15,8 @@ import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.UnaryOperator;
+import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
@@ -74,6 +78,15 @@ public final class ProcessorApp implements AutoCloseable {
    * @throws io.facegate.model.onnx.ModelLoadException if the model or device cannot be used
    */
   public static ProcessorApp start(ProcessorConfig config, ProcessorTopics topics) {
+    return start(config, topics, UnaryOperator.identity());
+  }
+
+  /**
+   * As {@link #start(ProcessorConfig, ProcessorTopics)}, with the model wrapped by
+   * {@code decorate} (tests inject faults this way).
+   */
+  static ProcessorApp start(ProcessorConfig config, ProcessorTopics topics,
+      UnaryOperator<Embedder> decorate) {
     OnnxEmbedder embedder = OnnxEmbedder.open(config.modelFile(), config.device(),
         config.intraOpThreads());
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -82,8 +95,16 @@ public final class ProcessorApp implements AutoCloseable {
       Gallery gallery = new Gallery(model.modelVersion(), model.embeddingDim());
       ProcessorMetrics metrics = new ProcessorMetrics(registry, gallery);
       TopologyConfig topologyConfig = config.topologyConfig(model);
-      Topology topology = FacegateTopology.build(topologyConfig, topics, embedder, gallery,
-          metrics);
+      Embedder inference = decorate.apply(embedder);
+      DecisionSeal seal = config.signing().signer()
+          .<DecisionSeal>map(signer -> signer::signed)
+          .orElseGet(() -> {
+            LOG.warn("no signing key (signing.key-id / signing.key-file): decisions are "
+                + "unsigned and door controllers that verify signatures will refuse them");
+            return DecisionSeal.UNSIGNED;
+          });
+      Topology topology = FacegateTopology.build(topologyConfig, topics, inference, gallery,
+          metrics, seal);
       ProcessorApp app = new ProcessorApp(embedder, registry, metrics, gallery, topology, config);
       app.streams.start();
       LOG.info("processor {} started: model {} on {}, threshold {}, batches of <= {} or {} ms, "
@@ -134,7 +155,10 @@ public final class ProcessorApp implements AutoCloseable {
   @Override
   public void close() {
     LOG.info("processor shutting down");
-    boolean clean = streams.close(CLOSE_TIMEOUT);
+    // leave the group at once so that the other instances take the partitions over now, not
+    // after the session timeout
+    boolean clean = streams.close(CloseOptions.groupMembershipOperation(
+        CloseOptions.GroupMembershipOperation.LEAVE_GROUP).withTimeout(CLOSE_TIMEOUT));
     if (!clean) {
       LOG.warn("streams did not close within {}; uncommitted work will be redone on restart",
           CLOSE_TIMEOUT);

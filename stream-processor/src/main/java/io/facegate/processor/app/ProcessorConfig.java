@@ -5,6 +5,7 @@ import io.facegate.model.onnx.DeviceSpec;
 import io.facegate.model.preprocess.ImageLimits;
 import io.facegate.platform.config.InvalidConfigException;
 import io.facegate.platform.config.KafkaClientSettings;
+import io.facegate.platform.security.SigningConfig;
 import io.facegate.platform.topics.TopicNames;
 import io.facegate.processor.core.policy.PolicyConfig;
 import io.facegate.processor.topology.TopologyConfig;
@@ -34,18 +35,23 @@ import org.apache.kafka.streams.StreamsConfig;
  * @param streamThreads {@code processor.stream-threads}
  * @param commitInterval {@code processor.commit-interval-ms}: how often the EOS transaction
  *     commits (bounds decision latency)
+ * @param sessionTimeout {@code processor.session-timeout-ms}: how soon the group notices an
+ *     instance or stream thread that died without leaving (Kafka's default 45 s)
  * @param maxBatchSize {@code processor.batch.max-size}
  * @param maxBatchWait {@code processor.batch.max-wait-ms}
  * @param imageLimits {@code processor.image.max-bytes}, {@code .max-pixels}, {@code .min-side}
  * @param threshold {@code processor.policy.threshold}: overrides the model's calibrated threshold
  * @param minMargin {@code processor.policy.min-margin}: 1:N margin over the runner-up, 0 = off
  * @param httpPort {@code processor.http.port}: metrics, /health and /ready; 0 = any free port
+ * @param signing {@code signing.key-id} and {@code signing.key-file}: the key every decision is
+ *     signed with (door controllers verify it); none means unsigned decisions
  * @param registry the raw settings, for the schema-registry client's own keys
  */
 public record ProcessorConfig(KafkaClientSettings kafka, TopicNames topics, String applicationId,
     Path modelDir, DeviceSpec device, int intraOpThreads, Path stateDir, int streamThreads,
-    Duration commitInterval, int maxBatchSize, Duration maxBatchWait, ImageLimits imageLimits,
-    Optional<Float> threshold, float minMargin, int httpPort, Map<String, String> registry) {
+    Duration commitInterval, Duration sessionTimeout, int maxBatchSize, Duration maxBatchWait, ImageLimits imageLimits,
+    Optional<Float> threshold, float minMargin, int httpPort, SigningConfig signing,
+    Map<String, String> registry) {
 
   public static final String APPLICATION_ID = "processor.application-id";
   public static final String MODEL_DIR = "processor.model-dir";
@@ -54,6 +60,7 @@ public record ProcessorConfig(KafkaClientSettings kafka, TopicNames topics, Stri
   public static final String STATE_DIR = "processor.state-dir";
   public static final String STREAM_THREADS = "processor.stream-threads";
   public static final String COMMIT_INTERVAL_MS = "processor.commit-interval-ms";
+  public static final String SESSION_TIMEOUT_MS = "processor.session-timeout-ms";
   public static final String BATCH_MAX_SIZE = "processor.batch.max-size";
   public static final String BATCH_MAX_WAIT_MS = "processor.batch.max-wait-ms";
   public static final String IMAGE_MAX_BYTES = "processor.image.max-bytes";
@@ -62,6 +69,13 @@ public record ProcessorConfig(KafkaClientSettings kafka, TopicNames topics, Stri
   public static final String THRESHOLD = "processor.policy.threshold";
   public static final String MIN_MARGIN = "processor.policy.min-margin";
   public static final String HTTP_PORT = "processor.http.port";
+  /**
+   * Prefix of raw Kafka Streams / client settings passed through unchanged, for tuning (e.g.
+   * {@code processor.streams.heartbeat.interval.ms}, {@code processor.streams.producer.linger.ms}).
+   * Cannot weaken the guarantees: the processing guarantee, application id and naming rule set
+   * here win.
+   */
+  public static final String STREAMS_PREFIX = "processor.streams.";
 
   /** The file inside {@link #modelDir()} that holds the network. */
   public static final String MODEL_FILE = "model.onnx";
@@ -87,6 +101,9 @@ public record ProcessorConfig(KafkaClientSettings kafka, TopicNames topics, Stri
     if (commitInterval == null || commitInterval.toMillis() < 1) {
       throw new InvalidConfigException(COMMIT_INTERVAL_MS, "must be >= 1 ms");
     }
+    if (sessionTimeout == null || sessionTimeout.toMillis() < 1000) {
+      throw new InvalidConfigException(SESSION_TIMEOUT_MS, "must be >= 1000 ms");
+    }
     Objects.requireNonNull(imageLimits, "image limits");
     Objects.requireNonNull(threshold, THRESHOLD);
     threshold.ifPresent(t -> {
@@ -100,6 +117,7 @@ public record ProcessorConfig(KafkaClientSettings kafka, TopicNames topics, Stri
     if (httpPort < 0 || httpPort > 65535) {
       throw new InvalidConfigException(HTTP_PORT, "must be a port number or 0: " + httpPort);
     }
+    Objects.requireNonNull(signing, "signing");
     registry = Map.copyOf(registry == null ? Map.of() : registry);
     try {
       // validate the batch settings here so that their keys are named at start-up
@@ -144,6 +162,7 @@ public record ProcessorConfig(KafkaClientSettings kafka, TopicNames topics, Stri
             Path.of(System.getProperty("java.io.tmpdir"), "facegate-streams").toString())),
         intValue(m, STREAM_THREADS, 1),
         Duration.ofMillis(intValue(m, COMMIT_INTERVAL_MS, 100)),
+        Duration.ofMillis(intValue(m, SESSION_TIMEOUT_MS, 45_000)),
         intValue(m, BATCH_MAX_SIZE, 16),
         Duration.ofMillis(intValue(m, BATCH_MAX_WAIT_MS, 20)),
         limits,
@@ -151,6 +170,7 @@ public record ProcessorConfig(KafkaClientSettings kafka, TopicNames topics, Stri
             .map(s -> floatValue(THRESHOLD, s)),
         m.containsKey(MIN_MARGIN) ? floatValue(MIN_MARGIN, m.get(MIN_MARGIN)) : 0f,
         intValue(m, HTTP_PORT, 9464),
+        SigningConfig.fromMap(m),
         m);
   }
 
@@ -173,13 +193,20 @@ public record ProcessorConfig(KafkaClientSettings kafka, TopicNames topics, Stri
   /** Kafka Streams settings: exactly-once v2, explicit naming, security from {@code kafka.*}. */
   public Properties streamsProperties() {
     Properties p = kafka.toProperties();
+    registry.forEach((k, v) -> {
+      if (k.startsWith(STREAMS_PREFIX) && k.length() > STREAMS_PREFIX.length()) {
+        p.put(k.substring(STREAMS_PREFIX.length()), v);
+      }
+    });
     p.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
     p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
     p.put(StreamsConfig.ENSURE_EXPLICIT_INTERNAL_RESOURCE_NAMING_CONFIG, "true");
     p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, Integer.toString(streamThreads));
     p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
     p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, Long.toString(commitInterval.toMillis()));
-    p.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
+    p.putIfAbsent(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
+    p.put(StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG),
+        Long.toString(sessionTimeout.toMillis()));
     return p;
   }
 

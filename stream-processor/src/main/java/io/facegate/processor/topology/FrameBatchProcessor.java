@@ -53,6 +53,7 @@ final class FrameBatchProcessor implements Processor<String, byte[], String, Spe
   private final AccessPolicy policy;
   private final FaceTensors tensors;
   private final ProcessingObserver observer;
+  private final DecisionSeal seal;
   private final String modelVersion;
   private final int maxRecordBytes;
 
@@ -62,8 +63,9 @@ final class FrameBatchProcessor implements Processor<String, byte[], String, Spe
   private int pending;
 
   FrameBatchProcessor(TopologyConfig config, Deserializer<FaceEvent> events, Embedder embedder,
-      Gallery gallery, ProcessingObserver observer) {
+      Gallery gallery, ProcessingObserver observer, DecisionSeal seal) {
     this.config = config;
+    this.seal = seal;
     this.events = events;
     this.embedder = embedder;
     this.gallery = gallery;
@@ -202,9 +204,10 @@ final class FrameBatchProcessor implements Processor<String, byte[], String, Spe
         Decision d = policy.decide(embeddings[slot[i]],
             Optional.ofNullable(faces[i].getClaimedIdentity()), gallery);
         decisions[i] = DecisionRecords.fromPolicy(faces[i], d, modelVersion, inputs[i], now);
-        if (d.reason() == Reason.INVALID_PROBE) {
+        if (d.reason() == Reason.INVALID_PROBE || d.reason() == Reason.INVALID_TEMPLATE) {
+          // broken data, not a plain denial: someone has to look at it
           dead[i] = DecisionRecords.deadLetter(inputs[i], faces[i].getEventId(),
-              DecisionReason.MODEL_ERROR, d.detail().orElse("invalid embedding"), now);
+              DecisionRecords.toAvro(d.reason()), d.detail().orElse(d.reason().name()), now);
         }
       } catch (RuntimeException ex) {
         LOG.error("policy failed for event {}; denying", faces[i].getEventId(), ex);
@@ -214,7 +217,7 @@ final class FrameBatchProcessor implements Processor<String, byte[], String, Spe
     }
 
     for (int i = 0; i < n; i++) {
-      AccessDecision d = decisions[i];
+      AccessDecision d = sealed(decisions[i]);
       long ts = inputs[i].timestamp();
       ctx.forward(new Record<String, SpecificRecord>(d.getDoorId(), d, ts),
           FacegateTopology.DECISIONS_SINK);
@@ -231,6 +234,30 @@ final class FrameBatchProcessor implements Processor<String, byte[], String, Spe
       buffer.delete(entries.get(i).key);
     }
     pending = 0;
+  }
+
+  /** The sealed decision; if sealing fails, a sealed (or at worst plain) denial instead. */
+  private AccessDecision sealed(AccessDecision d) {
+    try {
+      return seal.seal(d);
+    } catch (RuntimeException e) {
+      LOG.error("cannot seal the decision for event {}; denying it", d.getEventId(), e);
+      // a shallow copy: Avro's deep copy would re-check enum classes against its allow-list
+      AccessDecision denied = new AccessDecision();
+      for (int f = 0; f < d.getSchema().getFields().size(); f++) {
+        denied.put(f, d.get(f));
+      }
+      denied.setOutcome(Outcome.DENIED);
+      denied.setReason(DecisionReason.INTERNAL_ERROR);
+      denied.setDetail(DecisionRecords.clip("decision could not be sealed: " + e.getMessage()));
+      denied.setSignatureKeyId(null);
+      denied.setSignature(null);
+      try {
+        return seal.seal(denied);
+      } catch (RuntimeException again) {
+        return denied;
+      }
+    }
   }
 
   private void fail(int i, BufferedInput in, FaceEvent e, DecisionReason reason, String error,

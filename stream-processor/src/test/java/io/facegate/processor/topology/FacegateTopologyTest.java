@@ -11,6 +11,9 @@ import io.facegate.model.onnx.InferenceException;
 import io.facegate.model.onnx.OnnxEmbedder;
 import io.facegate.model.onnx.TinyOnnxModel;
 import io.facegate.model.preprocess.ImageLimits;
+import io.facegate.platform.security.DecisionSigner;
+import io.facegate.platform.security.DecisionVerifier;
+import io.facegate.platform.security.KeyGen;
 import io.facegate.processor.core.embedding.Gallery;
 import io.facegate.processor.core.policy.PolicyConfig;
 import io.facegate.schemas.AccessDecision;
@@ -59,6 +62,7 @@ class FacegateTopologyTest {
   private final ProcessorTopics topics = TestSerdes.topics();
   private final AtomicInteger inferenceCalls = new AtomicInteger();
   private final AtomicInteger failNextInferences = new AtomicInteger();
+  private final AtomicInteger nanNextInferences = new AtomicInteger();
   private TopologyTestDriver driver;
   private TestInputTopic<String, FaceEvent> frames;
   private TestInputTopic<String, byte[]> rawFrames;
@@ -92,12 +96,20 @@ class FacegateTopologyTest {
         if (failNextInferences.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
           throw new InferenceException("injected failure");
         }
-        return onnx.embed(chw, batch);
+        float[][] out = onnx.embed(chw, batch);
+        if (nanNextInferences.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+          out[0][0] = Float.NaN;
+        }
+        return out;
       }
     };
   }
 
   private void start(int maxBatch) {
+    start(maxBatch, DecisionSeal.UNSIGNED);
+  }
+
+  private void start(int maxBatch, DecisionSeal seal) {
     TopologyConfig config = new TopologyConfig(maxBatch, WAIT, LIMITS,
         new PolicyConfig(0.5f, 0f));
     Gallery gallery = new Gallery(V1, MODEL.embeddingDim());
@@ -106,7 +118,8 @@ class FacegateTopologyTest {
     p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "dummy:9092");
     p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
     driver = new TopologyTestDriver(
-        FacegateTopology.build(config, topics, embedder(), gallery, ProcessingObserver.NONE), p);
+        FacegateTopology.build(config, topics, embedder(), gallery, ProcessingObserver.NONE, seal),
+        p);
     frames = driver.createInputTopic(topics.cameraFrames().name(), new StringSerializer(),
         topics.cameraFrames().valueSerde().serializer());
     rawFrames = driver.createInputTopic(topics.cameraFrames().name(), new StringSerializer(),
@@ -255,6 +268,12 @@ class FacegateTopologyTest {
         decide(Faces.event("e1", Faces.raw(Faces.left()), "nan")).getReason());
     assertEquals(DecisionReason.INVALID_TEMPLATE,
         decide(Faces.event("e2", Faces.raw(Faces.left()), "short")).getReason());
+    List<DeadLetter> letters = dead.readValuesToList();
+    assertEquals(List.of("e1", "e2"), letters.stream().map(DeadLetter::getEventId).toList());
+    assertTrue(letters.stream().allMatch(l -> l.getReason().equals("INVALID_TEMPLATE")));
+    // the next event is still decided
+    assertEquals(DecisionReason.UNKNOWN_IDENTITY,
+        decide(Faces.event("e3", Faces.raw(Faces.left()), "nobody")).getReason());
   }
 
   @Test
@@ -393,6 +412,23 @@ class FacegateTopologyTest {
   }
 
   @Test
+  void nanEmbeddingFromTheModelIsDeniedAsModelErrorAndDeadLettered() {
+    start(2);
+    enrolAliceAndBob();
+    nanNextInferences.set(1);
+    frames.pipeInput("door-1", Faces.event("nan", Faces.raw(Faces.left()), null));
+    frames.pipeInput("door-1", Faces.event("ok", Faces.raw(Faces.left()), null));
+    List<AccessDecision> out = decisions.readValuesToList();
+    assertEquals(DecisionReason.MODEL_ERROR, out.get(0).getReason());
+    assertEquals(Outcome.DENIED, out.get(0).getOutcome());
+    assertEquals(Outcome.GRANTED, out.get(1).getOutcome());
+    DeadLetter letter = dead.readValue();
+    assertEquals("nan", letter.getEventId());
+    assertEquals("MODEL_ERROR", letter.getReason());
+    assertTrue(dead.isEmpty());
+  }
+
+  @Test
   void batchesUpToMaxSizeInOneInferenceAndEmitsInInputOrder() {
     start(3);
     enrolAliceAndBob();
@@ -465,6 +501,37 @@ class FacegateTopologyTest {
         assertTrue(d.getDistance() <= d.getThreshold());
       }
     }
+  }
+
+  @Test
+  void everyDecisionIsSignedWithTheConfiguredKeyAndVerifies() throws Exception {
+    Path keys = java.nio.file.Files.createDirectories(dir.resolve("keys"));
+    KeyGen.KeyFiles files = KeyGen.generate("processor-test", keys);
+    DecisionSigner signer = DecisionSigner.fromPemFile("processor-test", files.privateKey());
+    start(2, signer::signed);
+    enrolAliceAndBob();
+    frames.pipeInput("door-1", Faces.event("e1", Faces.raw(Faces.left()), null));
+    rawFrames.pipeInput("door-1", new byte[] {1, 2, 3});
+    List<AccessDecision> out = decisions.readValuesToList();
+    assertEquals(2, out.size());
+    DecisionVerifier verifier = DecisionVerifier.fromDirectory(keys);
+    for (AccessDecision d : out) {
+      assertEquals("processor-test", d.getSignatureKeyId());
+      assertTrue(verifier.verify(d), "signature verifies: " + d.getEventId());
+    }
+    assertTrue(verifier.verify(granted.readValue()));
+  }
+
+  @Test
+  void grantThatCannotBeSealedIsPublishedAsDenial() {
+    start(1, d -> {
+      throw new IllegalStateException("signing key unavailable");
+    });
+    enrolAliceAndBob();
+    AccessDecision d = decide(Faces.event("e1", Faces.raw(Faces.left()), null));
+    assertEquals(Outcome.DENIED, d.getOutcome());
+    assertEquals(DecisionReason.INTERNAL_ERROR, d.getReason());
+    assertTrue(granted.isEmpty(), "no unsealed grant reaches the doors");
   }
 
   private static List<String> ids(List<AccessDecision> ds) {

@@ -1,0 +1,106 @@
+package io.facegate.processor.app;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.facegate.model.metadata.ModelMetadata;
+import io.facegate.model.onnx.DeviceSpec;
+import io.facegate.model.preprocess.PreprocessSpec;
+import io.facegate.platform.config.ConfigSource;
+import io.facegate.platform.config.InvalidConfigException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import org.apache.kafka.streams.StreamsConfig;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ProcessorConfigTest {
+  @TempDir
+  Path dir;
+
+  private static Map<String, String> minimal() {
+    Map<String, String> m = new HashMap<>();
+    m.put("kafka.bootstrap.servers", "127.0.0.1:9092");
+    m.put(ProcessorConfig.MODEL_DIR, "/models/current");
+    return m;
+  }
+
+  private static ModelMetadata model(float threshold) {
+    return new ModelMetadata("v1", new PreprocessSpec(8, 8, 1, new float[] {0.5f},
+        new float[] {0.5f}), 4, ModelMetadata.EUCLIDEAN, threshold, "eer", Map.of());
+  }
+
+  @Test
+  void defaultsNeedOnlyBootstrapAndModel() {
+    ProcessorConfig c = ProcessorConfig.fromMap(minimal());
+    assertEquals("facegate-processor", c.applicationId());
+    assertEquals(DeviceSpec.parse("auto"), c.device());
+    assertEquals(16, c.maxBatchSize());
+    assertEquals(Duration.ofMillis(20), c.maxBatchWait());
+    assertEquals(Optional.empty(), c.threshold());
+    assertEquals(9464, c.httpPort());
+    assertEquals(Path.of("/models/current/model.onnx"), c.modelFile());
+  }
+
+  @Test
+  void streamsPropertiesAreExactlyOnceWithExplicitNaming() {
+    Properties p = ProcessorConfig.fromMap(minimal()).streamsProperties();
+    assertEquals(StreamsConfig.EXACTLY_ONCE_V2, p.get(StreamsConfig.PROCESSING_GUARANTEE_CONFIG));
+    assertEquals("true", p.get(StreamsConfig.ENSURE_EXPLICIT_INTERNAL_RESOURCE_NAMING_CONFIG));
+    assertEquals("facegate-processor", p.get(StreamsConfig.APPLICATION_ID_CONFIG));
+    assertEquals("127.0.0.1:9092", p.get("bootstrap.servers"));
+  }
+
+  @Test
+  void environmentOverridesTheFile() throws Exception {
+    Path file = dir.resolve("p.properties");
+    Files.writeString(file, "kafka.bootstrap.servers=a:1\nprocessor.model-dir=/m\n"
+        + "processor.batch.max-size=4\nprocessor.device=cpu\n");
+    Map<String, String> settings = ConfigSource.load(Optional.of(file),
+        Map.of("FACEGATE_PROCESSOR_BATCH_MAX__SIZE", "32", "FACEGATE_PROCESSOR_DEVICE", "cuda:1"));
+    ProcessorConfig c = ProcessorConfig.fromMap(settings);
+    assertEquals(32, c.maxBatchSize());
+    assertEquals(DeviceSpec.parse("cuda:1"), c.device());
+  }
+
+  @Test
+  void thresholdComesFromTheModelUnlessOverridden() {
+    assertEquals(0.7f, ProcessorConfig.fromMap(minimal()).topologyConfig(model(0.7f)).policy()
+        .threshold());
+    Map<String, String> m = minimal();
+    m.put(ProcessorConfig.THRESHOLD, "0.4");
+    assertEquals(0.4f, ProcessorConfig.fromMap(m).topologyConfig(model(0.7f)).policy()
+        .threshold());
+  }
+
+  @Test
+  void badValuesNameTheirKey() {
+    for (String[] kv : new String[][] {
+        {ProcessorConfig.BATCH_MAX_SIZE, "0"}, {ProcessorConfig.BATCH_MAX_SIZE, "many"},
+        {ProcessorConfig.BATCH_MAX_WAIT_MS, "0"}, {ProcessorConfig.DEVICE, "gpu"},
+        {ProcessorConfig.THRESHOLD, "3"}, {ProcessorConfig.MIN_MARGIN, "-1"},
+        {ProcessorConfig.HTTP_PORT, "70000"}, {ProcessorConfig.APPLICATION_ID, "a b"},
+        {ProcessorConfig.SESSION_TIMEOUT_MS, "10"}}) {
+      Map<String, String> m = minimal();
+      m.put(kv[0], kv[1]);
+      InvalidConfigException e = assertThrows(InvalidConfigException.class,
+          () -> ProcessorConfig.fromMap(m), kv[0] + "=" + kv[1]);
+      assertEquals(kv[0], e.key(), e.getMessage());
+    }
+  }
+
+  @Test
+  void missingModelDirIsRefused() {
+    Map<String, String> m = minimal();
+    m.remove(ProcessorConfig.MODEL_DIR);
+    InvalidConfigException e = assertThrows(InvalidConfigException.class,
+        () -> ProcessorConfig.fromMap(m));
+    assertTrue(e.getMessage().contains(ProcessorConfig.MODEL_DIR));
+  }
+}
