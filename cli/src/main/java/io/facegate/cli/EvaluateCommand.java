@@ -1,5 +1,7 @@
 package io.facegate.cli;
 
+import io.facegate.model.metadata.InvalidModelMetadataException;
+import io.facegate.trainer.data.DatasetException;
 import io.facegate.trainer.pipeline.EvaluatePipeline;
 import java.nio.file.Path;
 import java.util.List;
@@ -33,12 +35,15 @@ public final class EvaluateCommand implements Callable<Integer> {
     try {
       new EvaluatePipeline(System.out).run(model, data, out);
       return 0;
+    } catch (DatasetException | InvalidModelMetadataException e) {
+      System.err.println("facegate evaluate: " + e.getMessage());
+      return CommandLine.ExitCode.SOFTWARE;
     } catch (IllegalArgumentException e) {
       System.err.println("facegate evaluate: " + e.getMessage());
-      return 2;
+      return CommandLine.ExitCode.USAGE;
     } catch (Exception e) {
       System.err.println("facegate evaluate: failed: " + e);
-      return 1;
+      return CommandLine.ExitCode.SOFTWARE;
     }
   }
 }

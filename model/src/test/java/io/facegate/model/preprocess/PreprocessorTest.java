@@ -132,7 +132,7 @@ class PreprocessorTest {
 
   @Test
   void flipMirrorsRows() {
-    TrainingAugmenter flipOnly = new TrainingAugmenter(1, 0, 0, 0);
+    TrainingAugmenter flipOnly = new TrainingAugmenter(1, 0, 0, 0, 0, 0);
     RawImage img = new RawImage(3, 1, 1, new byte[] {1, 2, 3});
     assertArrayEquals(new byte[] {3, 2, 1}, flipOnly.apply(img, new Random(1)).pixels());
   }

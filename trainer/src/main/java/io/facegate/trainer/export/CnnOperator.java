@@ -11,6 +11,7 @@ import org.tribuo.util.onnx.ONNXOperator;
  * Attributes are written by {@link OnnxExporter} in sorted order, so this enum declares none.
  */
 enum CnnOperator implements ONNXOperator {
+  INSTANCE_NORMALIZATION("InstanceNormalization", 3, 0),
   CONV("Conv", 2, 1),
   BATCH_NORMALIZATION("BatchNormalization", 5, 0),
   RELU("Relu", 1, 0),

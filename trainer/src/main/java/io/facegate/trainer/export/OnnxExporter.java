@@ -58,7 +58,14 @@ public final class OnnxExporter {
       Map<String, NDArray> params = parameters(blocks.get(i));
       String prefix = "l" + i + "_";
       String out = i == layers.size() - 1 ? OUTPUT : prefix + "out";
-      if (layer instanceof Layer.Conv c) {
+      if (layer instanceof Layer.InstanceNorm norm) {
+        float[] ones = new float[config.inputChannels()];
+        java.util.Arrays.fill(ones, 1f);
+        String scale = constant(graph, prefix + "scale", ones);
+        String bias = constant(graph, prefix + "bias", new float[config.inputChannels()]);
+        graph.addNode(node(CnnOperator.INSTANCE_NORMALIZATION, prefix + "instancenorm", List.of(x, scale, bias), out,
+            Map.of("epsilon", norm.epsilon())));
+      } else if (layer instanceof Layer.Conv c) {
         String w = initializer(graph, prefix + "weight", params.get("weight"));
         String b = initializer(graph, prefix + "bias", params.get("bias"));
         Map<String, Object> attrs = new TreeMap<>();
@@ -136,14 +143,21 @@ public final class OnnxExporter {
     if (array == null) {
       throw new IllegalStateException("parameter missing for " + name);
     }
-    float[] values = array.toFloatArray();
+    return tensor(graph, name, array.toFloatArray(), array.getShape().getShape());
+  }
+
+  private static String constant(OnnxMl.GraphProto.Builder graph, String name, float[] values) {
+    return tensor(graph, name, values, new long[] {values.length});
+  }
+
+  private static String tensor(OnnxMl.GraphProto.Builder graph, String name, float[] values, long[] dims) {
     ByteBuffer buf = ByteBuffer.allocate(values.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
     buf.asFloatBuffer().put(values);
     OnnxMl.TensorProto.Builder t = OnnxMl.TensorProto.newBuilder()
         .setName(name)
         .setDataType(OnnxMl.TensorProto.DataType.FLOAT.getNumber())
         .setRawData(ByteString.copyFrom(buf.array()));
-    for (long d : array.getShape().getShape()) {
+    for (long d : dims) {
       t.addDims(d);
     }
     graph.addInitializer(t);

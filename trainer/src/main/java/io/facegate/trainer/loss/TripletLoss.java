@@ -6,31 +6,60 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.training.loss.Loss;
 
 /**
- * Triplet loss with online batch-hard mining (Hermans, Beyer and Leibe, 2017) on a P x K batch:
- * for each anchor a, the hardest positive is the farthest image of the same person and the
- * hardest negative the closest image of anyone else:
+ * Triplet loss with online negative mining inside a P x K batch, on distances
+ * \( d(x,y) = \lVert f(x) - f(y) \rVert_2 \) and margin \( m \).
  *
- * <p>\( L = \frac{1}{PK} \sum_{a} \max\left(0,\ \max_{p:\,y_p=y_a,\,p\ne a} d(a,p) -
- * \min_{n:\,y_n \ne y_a} d(a,n) + m\right) \) with \( d(x,y) = \lVert f(x) - f(y) \rVert_2 \).
+ * <p>{@link Mining#HARD} (batch-hard; Hermans, Beyer and Leibe, 2017): per anchor a, the farthest
+ * positive and the closest negative:
+ * \( L = \frac{1}{B} \sum_{a} \max\left(0,\ \max_{p:\,y_p=y_a,\,p\ne a} d(a,p) -
+ * \min_{n:\,y_n \ne y_a} d(a,n) + m\right) \).
+ *
+ * <p>{@link Mining#SEMI_HARD} (Schroff, Kalenichenko and Philbin, FaceNet, 2015): per positive pair
+ * (a, p), the closest negative that is still farther than the positive,
+ * \( n^* = \arg\min_{n:\,d(a,n) &gt; d(a,p)} d(a,n) \) (if there is none, the farthest negative);
+ * \( L = \frac{1}{|P|} \sum_{(a,p) \in P} \max(0,\ d(a,p) - d(a,n^*) + m) \) over all positive
+ * pairs P. Semi-hard negatives avoid the collapse to a single point that batch-hard mining can
+ * fall into early in training.
  *
  * <p>Predictions: one array of embeddings [B, D]. Labels: one array of B person indices.
  */
 public final class TripletLoss extends Loss {
 
-  private final float margin;
+  /** How negatives are chosen. */
+  public enum Mining {
+    /** Hardest positive and hardest negative per anchor. */
+    HARD,
+    /** Closest negative farther than the positive, per positive pair. */
+    SEMI_HARD
+  }
 
-  /** A triplet loss with the given margin (&gt; 0). */
-  public TripletLoss(float margin) {
+  // distances on the unit sphere are at most 2: adding this excludes an entry from a minimum
+  private static final float EXCLUDE = 4f;
+
+  private final float margin;
+  private final Mining mining;
+
+  /** A triplet loss with the given margin (&gt; 0) and mining. */
+  public TripletLoss(float margin, Mining mining) {
     super("TripletLoss");
     if (!(margin > 0)) {
       throw new IllegalArgumentException("margin must be > 0, got " + margin);
     }
+    if (mining == null) {
+      throw new IllegalArgumentException("mining must not be null");
+    }
     this.margin = margin;
+    this.mining = mining;
   }
 
   /** The margin m. */
   public float margin() {
     return margin;
+  }
+
+  /** The mining strategy. */
+  public Mining mining() {
+    return mining;
   }
 
   @Override
@@ -42,11 +71,22 @@ public final class TripletLoss extends Loss {
     NDArray sq = norms.expandDims(1).add(norms.expandDims(0)).sub(emb.matMul(emb.transpose()).mul(2f));
     NDArray dist = sq.maximum(1e-12f).sqrt();
     NDArray same = y.expandDims(1).eq(y.expandDims(0)).toType(DataType.FLOAT32, false);
-    NDArray eye = emb.getManager().eye((int) b);
-    NDArray positive = same.sub(eye);
-    NDArray hardestPositive = dist.mul(positive).max(new int[] {1});
-    // distances are at most 2 on the unit sphere: adding 4 to same-person entries excludes them
-    NDArray hardestNegative = dist.add(same.mul(4f)).min(new int[] {1});
-    return hardestPositive.sub(hardestNegative).add(margin).maximum(0f).mean();
+    NDArray positive = same.sub(emb.getManager().eye((int) b));
+    if (mining == Mining.HARD) {
+      NDArray hardestPositive = dist.mul(positive).max(new int[] {1});
+      NDArray hardestNegative = dist.add(same.mul(EXCLUDE)).min(new int[] {1});
+      return hardestPositive.sub(hardestNegative).add(margin).maximum(0f).mean();
+    }
+    // [a, p, n] views: d(a, p) along axis 2, d(a, n) along axis 1
+    NDArray dap = dist.expandDims(2);
+    NDArray dan = dist.expandDims(1);
+    NDArray negative = same.neg().add(1f).expandDims(1);
+    NDArray farther = dan.gt(dap).toType(DataType.FLOAT32, false).mul(negative);
+    NDArray hasFarther = farther.sum(new int[] {2}).gt(0f).toType(DataType.FLOAT32, false);
+    NDArray closestFarther = dan.add(farther.neg().add(1f).mul(EXCLUDE)).min(new int[] {2});
+    NDArray farthestNegative = dan.mul(negative).max(new int[] {2});
+    NDArray chosen = hasFarther.mul(closestFarther).add(hasFarther.neg().add(1f).mul(farthestNegative));
+    NDArray perPair = dist.sub(chosen).add(margin).maximum(0f).mul(positive);
+    return perPair.sum().div(positive.sum().maximum(1f));
   }
 }

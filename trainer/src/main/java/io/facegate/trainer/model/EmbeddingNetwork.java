@@ -42,6 +42,9 @@ public final class EmbeddingNetwork {
   }
 
   private static Block toBlock(Layer layer) {
+    if (layer instanceof Layer.InstanceNorm n) {
+      return new LambdaBlock(in -> instanceNorm(in, n.epsilon()), "instancenorm");
+    }
     if (layer instanceof Layer.Conv c) {
       return Conv2d.builder()
           .setKernelShape(new Shape(c.kernel(), c.kernel()))
@@ -68,6 +71,16 @@ public final class EmbeddingNetwork {
       return new LambdaBlock(EmbeddingNetwork::l2Normalize, "l2normalize");
     }
     throw new IllegalArgumentException("unknown layer " + layer);
+  }
+
+  private static NDList instanceNorm(NDList in, float epsilon) {
+    NDArray x = in.singletonOrThrow();
+    Shape shape = x.getShape();
+    // the PyTorch engine reduces one axis at a time: flatten H x W into one
+    NDArray flat = x.reshape(shape.get(0), shape.get(1), -1);
+    NDArray centred = flat.sub(flat.mean(new int[] {2}, true));
+    NDArray variance = centred.square().mean(new int[] {2}, true);
+    return new NDList(centred.div(variance.add(epsilon).sqrt()).reshape(shape));
   }
 
   private static NDList l2Normalize(NDList in) {

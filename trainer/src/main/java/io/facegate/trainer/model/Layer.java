@@ -6,10 +6,17 @@ package io.facegate.trainer.model;
  */
 public sealed interface Layer {
 
+  /**
+   * Per-image, per-channel standardisation over height and width: {@code (x - mean) / sqrt(var + eps)}
+   * (ONNX InstanceNormalization with unit scale and zero bias). Makes the embedding insensitive to
+   * global brightness and contrast, which vary strongly across cameras and lighting.
+   */
+  record InstanceNorm(float epsilon) implements Layer {}
+
   /** 2-D convolution, square kernel, stride 1, with bias. */
   record Conv(int filters, int kernel, int padding) implements Layer {}
 
-  /** Batch normalisation over channels (axis 1). */
+  /** Batch normalisation over axis 1 (channels of a feature map, or features of a vector). */
   record BatchNorm(float epsilon) implements Layer {}
 
   /** Rectified linear unit. */

@@ -4,8 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Shape of the embedding CNN: one conv block (conv 3x3, batch-norm, ReLU, 2x2 max-pool) per entry
- * of {@code channels}, then a dense layer to {@code embeddingDim} and L2 normalisation.
+ * Shape of the embedding CNN: per-image standardisation, then one conv block (conv 3x3, batch-norm, ReLU, 2x2 max-pool) per entry
+ * of {@code channels}, then a dense layer to {@code embeddingDim}, batch-norm and L2 normalisation.
  *
  * @param inputChannels 1 (grey) or 3 (RGB)
  * @param inputSize input width and height in pixels
@@ -34,6 +34,9 @@ public record NetworkConfig(int inputChannels, int inputSize, List<Integer> chan
   /** The layers, in order. */
   public List<Layer> layers() {
     List<Layer> layers = new ArrayList<>();
+    // a large epsilon (inputs are ~[-2, 2]): a near-uniform frame (dark, over-exposed) must not
+    // have its noise, or float rounding, amplified into a confident embedding
+    layers.add(new Layer.InstanceNorm(1e-2f));
     for (int c : channels) {
       layers.add(new Layer.Conv(c, 3, 1));
       layers.add(new Layer.BatchNorm(1e-5f));
@@ -42,6 +45,9 @@ public record NetworkConfig(int inputChannels, int inputSize, List<Integer> chan
     }
     layers.add(new Layer.Flatten());
     layers.add(new Layer.Dense(embeddingDim));
+    // centres the embeddings over the batch: without it they start nearly collinear, all
+    // distances are tiny and the metric losses stall at the margin
+    layers.add(new Layer.BatchNorm(1e-5f));
     layers.add(new Layer.L2Normalize());
     return List.copyOf(layers);
   }

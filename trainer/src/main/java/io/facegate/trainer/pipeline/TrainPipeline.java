@@ -187,6 +187,8 @@ public final class TrainPipeline {
     splitCounts(n.putObject("train"), data, split.train());
     splitCounts(n.putObject("validation"), data, split.validation());
     splitCounts(n.putObject("test"), data, split.test());
+    ArrayNode testPeople = n.putArray("test_identities");
+    split.test().forEach(testPeople::add);
     ObjectNode by = n.putObject("by_dataset");
     for (String d : data.datasets()) {
       ObjectNode dn = by.putObject(d);

@@ -78,7 +78,7 @@ public final class SiameseTrainer {
     TrainingAugmenter augmenter = options.augment() ? TrainingAugmenter.defaults() : null;
 
     Loss loss = options.loss() == LossKind.CONTRASTIVE
-        ? new ContrastiveLoss(options.margin()) : new TripletLoss(options.margin());
+        ? new ContrastiveLoss(options.margin()) : new TripletLoss(options.margin(), options.mining());
     PairSampler pairs = options.loss() == LossKind.CONTRASTIVE ? new PairSampler(trainPeople) : null;
     PkBatchSampler pk = options.loss() == LossKind.TRIPLET
         ? new PkBatchSampler(trainPeople, Math.min(options.identitiesPerStep(), trainPeople.size()),

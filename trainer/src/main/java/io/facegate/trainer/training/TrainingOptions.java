@@ -1,6 +1,7 @@
 package io.facegate.trainer.training;
 
 import io.facegate.model.preprocess.PreprocessSpec;
+import io.facegate.trainer.loss.TripletLoss;
 import io.facegate.trainer.model.NetworkConfig;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -28,12 +29,14 @@ import java.util.Map;
  * @param validationFraction fraction of each dataset's people used for validation
  * @param testFraction fraction of each dataset's people held out for test
  * @param targetFar when non-null, calibrate the threshold at this validation FAR instead of the EER
+ * @param mining triplet: how negatives are mined
  */
 public record TrainingOptions(long seed, LossKind loss, int epochs, int stepsPerEpoch, int pairsPerStep,
                               int identitiesPerStep, int imagesPerIdentity, float learningRate,
                               float weightDecay, float margin, int patience, boolean augment,
                               int inputSize, int inputChannels, List<Integer> channels, int embeddingDim,
-                              double validationFraction, double testFraction, Double targetFar) {
+                              double validationFraction, double testFraction, Double targetFar,
+                              TripletLoss.Mining mining) {
 
   /** Validates every field. */
   public TrainingOptions {
@@ -69,6 +72,9 @@ public record TrainingOptions(long seed, LossKind loss, int epochs, int stepsPer
     positive("--embedding-dim", embeddingDim);
     if (!(validationFraction > 0 && testFraction > 0 && validationFraction + testFraction < 1)) {
       throw new IllegalArgumentException("--validation-fraction and --test-fraction must be > 0 and sum to < 1");
+    }
+    if (mining == null) {
+      throw new IllegalArgumentException("--mining must be hard or semi-hard");
     }
     if (targetFar != null && !(targetFar > 0 && targetFar < 1)) {
       throw new IllegalArgumentException("--target-far must be in (0, 1), got " + targetFar);
@@ -121,6 +127,7 @@ public record TrainingOptions(long seed, LossKind loss, int epochs, int stepsPer
     } else {
       p.put("identities_per_step", Integer.toString(identitiesPerStep));
       p.put("images_per_identity", Integer.toString(imagesPerIdentity));
+      p.put("mining", mining.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'));
     }
     p.put("optimizer", "adam");
     p.put("learning_rate", Float.toString(learningRate));

@@ -15,6 +15,7 @@ import io.facegate.trainer.data.FaceDataset;
 import io.facegate.trainer.data.FaceImageRef;
 import io.facegate.trainer.data.IdentitySplit;
 import io.facegate.trainer.data.ImageStore;
+import io.facegate.trainer.loss.TripletLoss;
 import io.facegate.trainer.training.LossKind;
 import io.facegate.trainer.training.SiameseTrainer;
 import io.facegate.trainer.training.TrainedModel;
@@ -52,7 +53,7 @@ class OnnxExportParityTest {
     FaceDataset data = FaceDataset.scan(List.of(SyntheticFaces.write(tmp.resolve("synthetic"), 8, 4, 40, 5)));
     // a few real steps, so batch-norm running statistics and weights are not at their initial values
     TrainingOptions options = new TrainingOptions(3, LossKind.TRIPLET, 2, 3, 8, 4, 2, 1e-3f, 0f, 0.3f, 5, true,
-        32, 1, List.of(4, 8), 16, 0.25, 0.25, null);
+        32, 1, List.of(4, 8), 16, 0.25, 0.25, null, TripletLoss.Mining.SEMI_HARD);
     IdentitySplit split = IdentitySplit.of(data, 0.25, 0.25, 3);
     store = new ImageStore(new Preprocessor(options.preprocess()));
     model = new SiameseTrainer(options, new PrintStream(OutputStream.nullOutputStream()))
@@ -87,6 +88,20 @@ class OnnxExportParityTest {
           assertEquals(1.0, Math.sqrt(norm), 1e-5, "embedding is L2-normalised");
         }
       }
+    }
+  }
+
+  @Test
+  void onnxRuntimeMatchesDjlOnANearlyUniformDarkFrame() throws Exception {
+    // per-image standardisation divides by the image's spread: a dark, flat frame is the worst case
+    byte[] px = new byte[40 * 40];
+    java.util.Random random = new java.util.Random(1);
+    for (int i = 0; i < px.length; i++) {
+      px[i] = (byte) (3 + random.nextInt(2));
+    }
+    float[] chw = store.preprocessor().toTensor(new io.facegate.model.preprocess.RawImage(40, 40, 1, px));
+    try (OnnxEmbeddingModel onnx = OnnxEmbeddingModel.open(file)) {
+      assertArrayEquals(model.embed(chw, 1)[0], onnx.embed(chw, 1)[0], (float) TOLERANCE);
     }
   }
 
