@@ -42,7 +42,6 @@ import picocli.CommandLine.Spec;
             "(or reuse the cached one), start the processor, enrol, replay, print a summary and write report.json/report.html."})
 public final class DemoCommand implements Callable<Integer> {
 
-    private static final String DEMO_EPOCHS = "12";
     /**
      * A door's operating point: the threshold is calibrated for 0.1 % false accepts per comparison
      * on the validation people. A 1:N search compares an impostor with every enrolled person, so
@@ -155,18 +154,17 @@ public final class DemoCommand implements Callable<Integer> {
     private Path trainedModel(Path dataset, PrintWriter o) throws IOException {
         Path cache = Path.of(".facegate", "models", "demo-" + dataset.getFileName() + "-seed" + seed);
         Path keyFile = cache.resolve("demo-key.txt");
-        String key = dataset.toAbsolutePath().normalize() + " seed=" + seed + " epochs=" + DEMO_EPOCHS
-                + " target-far=" + DEMO_TARGET_FAR;
+        String key = dataset.toAbsolutePath().normalize() + " seed=" + seed + " target-far=" + DEMO_TARGET_FAR;
         boolean cached = Files.isRegularFile(cache.resolve("model.onnx")) && Files.isRegularFile(keyFile)
                 && Files.readString(keyFile, StandardCharsets.UTF_8).equals(key);
         if (cached && !retrain) {
             step(o, "reusing the cached model in " + cache.toAbsolutePath() + " (--retrain to train a new one)");
             return cache;
         }
-        step(o, "training a model on " + dataset + " (seed " + seed + ", " + DEMO_EPOCHS + " epochs, threshold at "
+        step(o, "training a model on " + dataset + " (seed " + seed + ", the trainer's default recipe, threshold at "
                 + DEMO_TARGET_FAR + " FAR; cached in " + cache + " for the next run)");
         int code = new CommandLine(new TrainCommand()).execute("--data", dataset.toString(), "--out", cache.toString(),
-                "--seed", Long.toString(seed), "--epochs", DEMO_EPOCHS, "--target-far", DEMO_TARGET_FAR);
+                "--seed", Long.toString(seed), "--target-far", DEMO_TARGET_FAR);
         if (code != 0) {
             throw new CommandFailedException("training failed (exit code " + code + "); see the lines above");
         }
