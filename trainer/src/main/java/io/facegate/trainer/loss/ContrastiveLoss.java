@@ -2,7 +2,6 @@ package io.facegate.trainer.loss;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
-import ai.djl.training.loss.Loss;
 
 /**
  * Contrastive loss (Hadsell, Chopra and LeCun, 2006) for a batch of N pairs:
@@ -14,22 +13,11 @@ import ai.djl.training.loss.Loss;
  * <p>Predictions: one array of 2N embeddings, the N left images then the N right images (both
  * branches are the same network, run as one batch). Labels: one array of N values y.
  */
-public final class ContrastiveLoss extends Loss {
-
-  private final float margin;
+public final class ContrastiveLoss extends MarginLoss {
 
   /** A contrastive loss with the given margin (&gt; 0). */
   public ContrastiveLoss(float margin) {
-    super("ContrastiveLoss");
-    if (!(margin > 0)) {
-      throw new IllegalArgumentException("margin must be > 0, got " + margin);
-    }
-    this.margin = margin;
-  }
-
-  /** The margin m. */
-  public float margin() {
-    return margin;
+    super("ContrastiveLoss", margin);
   }
 
   @Override
@@ -44,7 +32,7 @@ public final class ContrastiveLoss extends Loss {
     NDArray right = emb.get(n + ":");
     NDArray sq = left.sub(right).square().sum(new int[] {1});
     NDArray dist = sq.maximum(1e-12f).sqrt();
-    NDArray negative = dist.neg().add(margin).maximum(0f).square();
+    NDArray negative = dist.neg().add(margin()).maximum(0f).square();
     NDArray one = same.onesLike();
     return same.mul(sq).add(one.sub(same).mul(negative)).mean();
   }

@@ -3,7 +3,6 @@ package io.facegate.trainer.loss;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.DataType;
-import ai.djl.training.loss.Loss;
 
 /**
  * Triplet loss with online negative mining inside a P x K batch, on distances
@@ -23,7 +22,7 @@ import ai.djl.training.loss.Loss;
  *
  * <p>Predictions: one array of embeddings [B, D]. Labels: one array of B person indices.
  */
-public final class TripletLoss extends Loss {
+public final class TripletLoss extends MarginLoss {
 
   /** How negatives are chosen. */
   public enum Mining {
@@ -36,25 +35,15 @@ public final class TripletLoss extends Loss {
   // distances on the unit sphere are at most 2: adding this excludes an entry from a minimum
   private static final float EXCLUDE = 4f;
 
-  private final float margin;
   private final Mining mining;
 
   /** A triplet loss with the given margin (&gt; 0) and mining. */
   public TripletLoss(float margin, Mining mining) {
-    super("TripletLoss");
-    if (!(margin > 0)) {
-      throw new IllegalArgumentException("margin must be > 0, got " + margin);
-    }
+    super("TripletLoss", margin);
     if (mining == null) {
       throw new IllegalArgumentException("mining must not be null");
     }
-    this.margin = margin;
     this.mining = mining;
-  }
-
-  /** The margin m. */
-  public float margin() {
-    return margin;
   }
 
   /** The mining strategy. */
@@ -75,7 +64,7 @@ public final class TripletLoss extends Loss {
     if (mining == Mining.HARD) {
       NDArray hardestPositive = dist.mul(positive).max(new int[] {1});
       NDArray hardestNegative = dist.add(same.mul(EXCLUDE)).min(new int[] {1});
-      return hardestPositive.sub(hardestNegative).add(margin).maximum(0f).mean();
+      return hardestPositive.sub(hardestNegative).add(margin()).maximum(0f).mean();
     }
     // [a, p, n] views: d(a, p) along axis 2, d(a, n) along axis 1
     NDArray dap = dist.expandDims(2);
@@ -86,7 +75,7 @@ public final class TripletLoss extends Loss {
     NDArray closestFarther = dan.add(farther.neg().add(1f).mul(EXCLUDE)).min(new int[] {2});
     NDArray farthestNegative = dan.mul(negative).max(new int[] {2});
     NDArray chosen = hasFarther.mul(closestFarther).add(hasFarther.neg().add(1f).mul(farthestNegative));
-    NDArray perPair = dist.sub(chosen).add(margin).maximum(0f).mul(positive);
+    NDArray perPair = dist.sub(chosen).add(margin()).maximum(0f).mul(positive);
     return perPair.sum().div(positive.sum().maximum(1f));
   }
 }
