@@ -1,9 +1,9 @@
 package io.facegate.cli.bench;
 
+import io.facegate.cli.replay.LatencySummary;
 import io.facegate.processor.core.embedding.IvfFlatIndex;
 import java.io.PrintWriter;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,8 +22,8 @@ public final class GalleryBench {
      *
      * @param templates enrolled templates
      * @param dim embedding dimension
-     * @param exactMs exact search latency p50/p95/p99 per probe
-     * @param ivfMs index latency p50/p95/p99 per probe
+     * @param exactMs exact search latency per probe (nearest-rank percentiles, ms)
+     * @param ivfMs index latency per probe (nearest-rank percentiles, ms)
      * @param nlist index lists
      * @param nprobe lists probed
      * @param recallAt1 share of probes whose index answer is the exact answer
@@ -32,7 +32,7 @@ public final class GalleryBench {
      * @param exactBytesPerTemplate bytes per template of the exact search's array (floats only)
      * @param ivfBytesPerTemplate bytes per template of the index (lists, ids, centroids, spare capacity)
      */
-    public record Result(int templates, int dim, double[] exactMs, double[] ivfMs, int nlist, int nprobe,
+    public record Result(int templates, int dim, LatencySummary exactMs, LatencySummary ivfMs, int nlist, int nprobe,
                          double recallAt1, double probeNoise, double buildSeconds,
                          double exactBytesPerTemplate, double ivfBytesPerTemplate) {
 
@@ -41,8 +41,8 @@ public final class GalleryBench {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("templates", templates);
             m.put("dim", dim);
-            m.put("exact_ms", percentiles(exactMs));
-            m.put("ivf_ms", percentiles(ivfMs));
+            m.put("exact_ms", exactMs);
+            m.put("ivf_ms", ivfMs);
             m.put("nlist", nlist);
             m.put("nprobe", nprobe);
             m.put("recall_at_1", recallAt1);
@@ -50,14 +50,6 @@ public final class GalleryBench {
             m.put("build_seconds", buildSeconds);
             m.put("exact_bytes_per_template", exactBytesPerTemplate);
             m.put("ivf_bytes_per_template", ivfBytesPerTemplate);
-            return m;
-        }
-
-        private static Map<String, Double> percentiles(double[] p) {
-            Map<String, Double> m = new LinkedHashMap<>();
-            m.put("p50", p[0]);
-            m.put("p95", p[1]);
-            m.put("p99", p[2]);
             return m;
         }
     }
@@ -104,7 +96,7 @@ public final class GalleryBench {
             truth[q] = IvfFlatIndex.exactNearest(rows, n, dim, queries.get(q))[0].id();
             exact[q] = (System.nanoTime() - a) / 1e6;
         }
-        double[] exactP = percentiles(exact);
+        LatencySummary exactP = LatencySummary.of(exact);
         List<Result> results = new ArrayList<>();
         for (int nprobe : nprobes) {
             double[] ivf = new double[probes];
@@ -117,15 +109,15 @@ public final class GalleryBench {
                     agree++;
                 }
             }
-            Result r = new Result(n, dim, exactP, percentiles(ivf), index.nlist(), nprobe, (double) agree / probes,
+            Result r = new Result(n, dim, exactP, LatencySummary.of(ivf), index.nlist(), nprobe, (double) agree / probes,
                     noise, buildSeconds, (double) dim * Float.BYTES, (double) index.bytes() / Math.max(1, n));
             results.add(r);
             if (out != null) {
                 out.printf("gallery %,d x %d: exact p50/p95/p99 %.2f/%.2f/%.2f ms; IVF (nlist %d, nprobe %d) "
                                 + "%.2f/%.2f/%.2f ms, recall@1 %.4f, built in %.1f s; %.0f B/template exact floats, "
                                 + "%.0f B/template index%n",
-                        n, dim, r.exactMs()[0], r.exactMs()[1], r.exactMs()[2], r.nlist(), nprobe, r.ivfMs()[0],
-                        r.ivfMs()[1], r.ivfMs()[2], r.recallAt1(), buildSeconds, r.exactBytesPerTemplate(),
+                        n, dim, r.exactMs().p50(), r.exactMs().p95(), r.exactMs().p99(), r.nlist(), nprobe, r.ivfMs().p50(),
+                        r.ivfMs().p95(), r.ivfMs().p99(), r.recallAt1(), buildSeconds, r.exactBytesPerTemplate(),
                         r.ivfBytesPerTemplate());
                 out.flush();
             }
@@ -157,17 +149,6 @@ public final class GalleryBench {
             p[d] *= inv;
         }
         return p;
-    }
-
-    private static double[] percentiles(double[] samples) {
-        double[] s = samples.clone();
-        Arrays.sort(s);
-        return new double[] {rank(s, 50), rank(s, 95), rank(s, 99)};
-    }
-
-    private static double rank(double[] sorted, double p) {
-        int r = (int) Math.ceil(p / 100.0 * sorted.length);
-        return sorted[Math.max(0, Math.min(sorted.length - 1, r - 1))];
     }
 
 }
