@@ -172,7 +172,7 @@ public final class BenchCommand implements Callable<Integer> {
         Path file = out.resolve("bench-load.json");
         JSON.writeValue(file.toFile(), json);
         o.println("wrote " + file);
-        return r.lost() == 0 && r.duplicated() == 0 ? 0 : 1;
+        return r.decidedExactlyOnce() ? 0 : 1;
     }
 
     private int pipeline(PrintWriter o) throws IOException, InterruptedException {

@@ -121,7 +121,7 @@ public final class DemoCommand implements Callable<Integer> {
                 result.report().summaryLines().forEach(line -> o.println("  " + line));
                 o.println("report: " + result.html().toAbsolutePath() + " (and report.json beside it)");
                 o.flush();
-                return result.report().lost() == 0 && result.report().duplicated() == 0
+                return result.report().decidedExactlyOnce()
                         ? CommandLine.ExitCode.OK : CommandLine.ExitCode.SOFTWARE;
             }
         } finally {

@@ -57,7 +57,7 @@ public final class ReplayCommand implements Callable<Integer> {
             result.report().summaryLines().forEach(out::println);
             out.println("report: " + result.html().toAbsolutePath());
             out.flush();
-            return result.report().lost() == 0 && result.report().duplicated() == 0
+            return result.report().decidedExactlyOnce()
                     ? CommandLine.ExitCode.OK : CommandLine.ExitCode.SOFTWARE;
         } catch (IllegalArgumentException e) {
             throw new CommandFailedException(e.getMessage());

@@ -107,8 +107,6 @@ public final class DecisionLedger {
         long lastReceived = firstSentMillis;
         double threshold = Double.NaN;
         String modelVersion = null;
-        List<Double> genuineDistances = new ArrayList<>();
-        List<Double> impostorDistances = new ArrayList<>();
         List<Double> latencies = new ArrayList<>();
         Map<String, Long> reasons = new TreeMap<>();
         for (SentEvent event : sent.values()) {
@@ -150,28 +148,13 @@ public final class DecisionLedger {
                 if (d.granted() && !self) {
                     wrongIdentity++;
                 }
-                if (self && !Double.isNaN(d.distance())) {
-                    genuineDistances.add(d.distance());
-                } else if (!Double.isNaN(d.distance())) {
-                    // nearest template is somebody else: for verification that is an impostor score
-                    impostorDistances.add(d.distance());
-                }
-            } else {
-                if (d.granted()) {
-                    impostorGranted++;
-                }
-                if (!Double.isNaN(d.distance())) {
-                    impostorDistances.add(d.distance());
-                }
+            } else if (d.granted()) {
+                impostorGranted++;
             }
         }
-        Double eer = null;
-        Double tar = null;
-        if (!genuineDistances.isEmpty() && !impostorDistances.isEmpty()) {
-            PairDistances distances = distances(genuineDistances, impostorDistances);
-            eer = VerificationMetrics.equalErrorRate(distances)[0];
-            tar = VerificationMetrics.tarAtFar(distances, 0.01);
-        }
+        Optional<PairDistances> distances = distances();
+        Double eer = distances.map(pd -> VerificationMetrics.equalErrorRate(pd)[0]).orElse(null);
+        Double tar = distances.map(pd -> VerificationMetrics.tarAtFar(pd, 0.01)).orElse(null);
         long decided = decisions.size();
         double seconds = Math.max(1, lastReceived - firstSentMillis) / 1000.0;
         return new ReplayReport(sent.size(), received, sent.size() - decided, duplicated, granted, decided - granted,
@@ -182,7 +165,13 @@ public final class DecisionLedger {
                 Double.isNaN(threshold) ? null : threshold, modelVersion, enrolledIdentities, impostorIdentities, reasons);
     }
 
-    /** @return genuine and impostor distances as the trainer's evaluation sees them; empty without both kinds */
+    /**
+     * A genuine score is the distance to the person's own template when it was the nearest; every
+     * other distance (an impostor's nearest, or a genuine user's nearest that is somebody else) is
+     * an impostor score.
+     *
+     * @return genuine and impostor distances as the trainer's evaluation sees them; empty without both kinds
+     */
     public synchronized Optional<PairDistances> distances() {
         List<Double> genuine = new ArrayList<>();
         List<Double> impostor = new ArrayList<>();

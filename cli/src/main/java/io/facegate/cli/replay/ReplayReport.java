@@ -56,6 +56,11 @@ public record ReplayReport(
         @JsonProperty("impostor_identities") int impostorIdentities,
         @JsonProperty("reasons") java.util.Map<String, Long> reasons) {
 
+    /** @return true when every event got exactly one decision (nothing lost, nothing duplicated) */
+    public boolean decidedExactlyOnce() {
+        return lost == 0 && duplicated == 0;
+    }
+
     /** @return the key figures as short lines for a terminal summary */
     public List<String> summaryLines() {
         return List.of(

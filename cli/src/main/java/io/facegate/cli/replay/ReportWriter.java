@@ -70,7 +70,7 @@ public final class ReportWriter {
                 .append("</code>, threshold ").append(r.threshold() == null ? "n/a" : String.format("%.4f", r.threshold()))
                 .append(". ").append(r.enrolledIdentities()).append(" people enrolled, ").append(r.impostorIdentities())
                 .append(" kept out as impostors.</p>\n");
-        String lossClass = r.lost() == 0 && r.duplicated() == 0 ? "good" : "bad";
+        String lossClass = r.decidedExactlyOnce() ? "good" : "bad";
         h.append("<h2>Delivery</h2><table>")
                 .append(row("events sent", r.eventsSent()))
                 .append(row("decisions received", r.decisionsReceived()))
