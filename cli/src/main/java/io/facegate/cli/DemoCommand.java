@@ -1,18 +1,8 @@
 package io.facegate.cli;
 
 import io.facegate.cli.replay.ReplayRun;
-import io.facegate.model.onnx.ModelLoadException;
-import io.facegate.platform.broker.BrokerSettings;
-import io.facegate.platform.broker.EmbeddedKafkaBroker;
-import io.facegate.platform.config.KafkaClientSettings;
-import io.facegate.platform.topics.TopicAdmin;
-import io.facegate.platform.topics.TopicNames;
 import io.facegate.processor.app.ProcessorApp;
 import io.facegate.processor.app.ProcessorConfig;
-import io.facegate.processor.topology.ProcessorTopics;
-import io.facegate.schemas.registry.RegistryConfig;
-import io.facegate.schemas.registry.SchemaRegistryClient;
-import io.facegate.schemas.registry.SchemaRegistryClients;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.URISyntaxException;
@@ -20,12 +10,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.Callable;
-import org.apache.kafka.clients.admin.Admin;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -90,60 +77,26 @@ public final class DemoCommand implements Callable<Integer> {
             throw new CommandFailedException("model file not found: " + modelDir.resolve("model.onnx"));
         }
         Path stateDir = Files.createTempDirectory("facegate-demo-state");
-        String registryUrl = "mock://demo-" + UUID.randomUUID();
-        step(o, "starting the in-process Kafka broker (KRaft) and an in-JVM schema registry");
-        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(new BrokerSettings(null, 0, Map.of()))) {
-            TopicNames names = TopicNames.defaults();
-            try (Admin admin = Admin.create(broker.clientProperties())) {
-                TopicAdmin.createAll(admin, names, 2);
+        step(o, "starting the in-process Kafka broker (KRaft), an in-JVM schema registry and the processor with " + modelDir);
+        Map<String, String> processor = Map.of(ProcessorConfig.MODEL_DIR, modelDir.toString(), ProcessorConfig.DEVICE, "cpu");
+        try (LocalPipeline pipeline = LocalPipeline.start(processor, 2, stateDir, "demo")) {
+            ProcessorApp app = pipeline.app();
+            step(o, "broker at " + pipeline.bootstrapServers() + "; processor ready on " + app.device()
+                    + " (metrics: http://127.0.0.1:" + app.httpPort() + "/metrics)");
+            ReplayRun.Options options = new ReplayRun.Options(List.of(dataset), enrollPerPerson, unknownFraction, rate, seed,
+                    out, "demo-camera", "demo-door", Duration.ofSeconds(120), Duration.ofSeconds(60));
+            ReplayRun.Result result;
+            try (FacegateClients clients = FacegateClients.connect(pipeline.settings(), List.of())) {
+                result = ReplayRun.run(clients, options, o);
             }
-            Map<String, String> settings = new HashMap<>();
-            settings.put(KafkaClientSettings.BOOTSTRAP_SERVERS, broker.bootstrapServers());
-            settings.put(RegistryConfig.URL, registryUrl);
-            settings.put(ProcessorConfig.MODEL_DIR, modelDir.toString());
-            settings.put(ProcessorConfig.DEVICE, "cpu");
-            settings.put(ProcessorConfig.STATE_DIR, stateDir.toString());
-            settings.put(ProcessorConfig.HTTP_PORT, "0");
-            settings.put(ProcessorConfig.APPLICATION_ID, "facegate-demo");
-            ProcessorConfig config = ProcessorConfig.fromMap(settings);
-            step(o, "broker at " + broker.bootstrapServers() + "; starting the processor with " + modelDir);
-            try (SchemaRegistryClient registry = SchemaRegistryClients.create(RegistryConfig.fromMap(settings));
-                 ProcessorApp app = startProcessor(config, registry)) {
-                awaitReady(app);
-                step(o, "processor ready on " + app.device() + " (metrics: http://127.0.0.1:" + app.httpPort() + "/metrics)");
-                ReplayRun.Options options = new ReplayRun.Options(List.of(dataset), enrollPerPerson, unknownFraction, rate, seed,
-                        out, "demo-camera", "demo-door", Duration.ofSeconds(120), Duration.ofSeconds(60));
-                ReplayRun.Result result;
-                try (FacegateClients clients = FacegateClients.connect(settings, List.of())) {
-                    result = ReplayRun.run(clients, options, o);
-                }
-                step(o, "summary");
-                result.report().summaryLines().forEach(line -> o.println("  " + line));
-                o.println("report: " + result.html().toAbsolutePath() + " (and report.json beside it)");
-                o.flush();
-                return result.report().decidedExactlyOnce()
-                        ? CommandLine.ExitCode.OK : CommandLine.ExitCode.SOFTWARE;
-            }
+            step(o, "summary");
+            result.report().summaryLines().forEach(line -> o.println("  " + line));
+            o.println("report: " + result.html().toAbsolutePath() + " (and report.json beside it)");
+            o.flush();
+            return result.report().decidedExactlyOnce()
+                    ? CommandLine.ExitCode.OK : CommandLine.ExitCode.SOFTWARE;
         } finally {
             deleteQuietly(stateDir);
-        }
-    }
-
-    private static ProcessorApp startProcessor(ProcessorConfig config, SchemaRegistryClient registry) {
-        try {
-            return ProcessorApp.start(config, ProcessorTopics.of(config.topics(), registry));
-        } catch (ModelLoadException e) {
-            throw new CommandFailedException(e.getMessage(), e);
-        }
-    }
-
-    private static void awaitReady(ProcessorApp app) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-        while (!app.ready()) {
-            if (System.nanoTime() > deadline) {
-                throw new CommandFailedException("the processor did not become ready within 90 s (streams " + app.state() + ")");
-            }
-            Thread.sleep(100);
         }
     }
 

@@ -1,29 +1,17 @@
 package io.facegate.cli.bench;
 
 import io.facegate.cli.FacegateClients;
+import io.facegate.cli.LocalPipeline;
 import io.facegate.cli.replay.DecisionCollector;
 import io.facegate.cli.replay.DecisionLedger;
 import io.facegate.cli.replay.ReplayReport;
-import io.facegate.platform.broker.BrokerSettings;
-import io.facegate.platform.broker.EmbeddedKafkaBroker;
-import io.facegate.platform.topics.TopicAdmin;
-import io.facegate.platform.topics.TopicNames;
-import io.facegate.processor.app.ProcessorApp;
-import io.facegate.processor.app.ProcessorConfig;
-import io.facegate.processor.topology.ProcessorTopics;
 import io.facegate.schemas.FaceEvent;
 import io.facegate.schemas.FaceImage;
-import io.facegate.schemas.registry.RegistryConfig;
-import io.facegate.schemas.registry.SchemaRegistryClient;
-import io.facegate.schemas.registry.SchemaRegistryClients;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
-import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.streams.StreamsConfig;
 
@@ -44,21 +32,12 @@ public final class PipelineBench implements AutoCloseable {
     public record Run(ReplayReport report, double offeredEps) {
     }
 
-    private final EmbeddedKafkaBroker broker;
-    private final SchemaRegistryClient registry;
-    private final ProcessorApp app;
-    private final ProcessorConfig config;
-    private final Map<String, String> settings;
+    private final LocalPipeline pipeline;
     private final List<FaceImage> images;
     private final int doors;
 
-    private PipelineBench(EmbeddedKafkaBroker broker, SchemaRegistryClient registry, ProcessorApp app,
-                          ProcessorConfig config, Map<String, String> settings, List<FaceImage> images, int doors) {
-        this.broker = broker;
-        this.registry = registry;
-        this.app = app;
-        this.config = config;
-        this.settings = settings;
+    private PipelineBench(LocalPipeline pipeline, List<FaceImage> images, int doors) {
+        this.pipeline = pipeline;
         this.images = images;
         this.doors = doors;
     }
@@ -69,44 +48,18 @@ public final class PipelineBench implements AutoCloseable {
      */
     public static PipelineBench start(Map<String, String> processorSettings, int partitions, List<FaceImage> images,
                                       Path stateDir) throws InterruptedException {
-        EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(new BrokerSettings(null, 0, Map.of()));
-        SchemaRegistryClient registry = null;
-        ProcessorApp app = null;
-        try {
-            try (Admin admin = Admin.create(broker.clientProperties())) {
-                TopicAdmin.createAll(admin, TopicNames.defaults(), partitions);
-            }
-            Map<String, String> s = new HashMap<>(processorSettings);
-            s.put("kafka.bootstrap.servers", broker.bootstrapServers());
-            s.put(RegistryConfig.URL, "mock://bench-" + UUID.randomUUID());
-            s.putIfAbsent(ProcessorConfig.APPLICATION_ID, "facegate-bench");
-            s.put(ProcessorConfig.STATE_DIR, stateDir.toString());
-            s.put(ProcessorConfig.HTTP_PORT, "0");
-            ProcessorConfig config = ProcessorConfig.fromMap(s);
-            registry = SchemaRegistryClients.create(RegistryConfig.fromMap(s));
-            app = ProcessorApp.start(config, ProcessorTopics.of(config.topics(), registry));
-            long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-            while (!app.ready()) {
-                if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("the processor did not become ready within 90 s");
-                }
-                Thread.sleep(50);
-            }
-            return new PipelineBench(broker, registry, app, config, s, images, Math.max(8, partitions * 4));
-        } catch (RuntimeException | InterruptedException e) {
-            closeAll(app, registry, broker);
-            throw e;
-        }
+        return new PipelineBench(LocalPipeline.start(processorSettings, partitions, stateDir, "bench"), images,
+                Math.max(8, partitions * 4));
     }
 
     /** The processor's processing guarantee, as Kafka Streams names it. */
     public String processingGuarantee() {
-        return config.streamsProperties().getProperty(StreamsConfig.PROCESSING_GUARANTEE_CONFIG);
+        return pipeline.config().streamsProperties().getProperty(StreamsConfig.PROCESSING_GUARANTEE_CONFIG);
     }
 
     /** @return where inference runs */
     public String device() {
-        return app.device();
+        return pipeline.app().device();
     }
 
     /**
@@ -115,7 +68,7 @@ public final class PipelineBench implements AutoCloseable {
      */
     public Run load(int events, double eventsPerSecond, PrintWriter out) throws InterruptedException {
         DecisionLedger ledger = new DecisionLedger();
-        try (FacegateClients clients = FacegateClients.connect(settings, List.of());
+        try (FacegateClients clients = FacegateClients.connect(pipeline.settings(), List.of());
              DecisionCollector collector = new DecisionCollector(clients.committedReader(), clients.topics(), ledger);
              KafkaProducer<String, FaceEvent> producer = clients.producer(clients.topics().cameraFrames())) {
             LoadGenerator generator = new LoadGenerator(producer, clients.topics().cameraFrames().name(), images,
@@ -130,20 +83,6 @@ public final class PipelineBench implements AutoCloseable {
 
     @Override
     public void close() {
-        closeAll(app, registry, broker);
-    }
-
-    private static void closeAll(ProcessorApp app, SchemaRegistryClient registry, EmbeddedKafkaBroker broker) {
-        if (app != null) {
-            app.close();
-        }
-        if (registry != null) {
-            try {
-                registry.close();
-            } catch (Exception e) {
-                // closing a registry client only drops caches
-            }
-        }
-        broker.close();
+        pipeline.close();
     }
 }
