@@ -92,7 +92,8 @@ public final class ProcessorApp implements AutoCloseable {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     try {
       ModelMetadata model = embedder.metadata();
-      Gallery gallery = new Gallery(model.modelVersion(), model.embeddingDim());
+      Gallery gallery = new Gallery(model.modelVersion(), model.embeddingDim(),
+          config.galleryIndex());
       ProcessorMetrics metrics = new ProcessorMetrics(registry, gallery);
       TopologyConfig topologyConfig = config.topologyConfig(model);
       Embedder inference = decorate.apply(embedder);

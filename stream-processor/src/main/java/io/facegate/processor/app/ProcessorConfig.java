@@ -7,6 +7,7 @@ import io.facegate.platform.config.InvalidConfigException;
 import io.facegate.platform.config.KafkaClientSettings;
 import io.facegate.platform.security.SigningConfig;
 import io.facegate.platform.topics.TopicNames;
+import io.facegate.processor.core.embedding.Gallery;
 import io.facegate.processor.core.policy.PolicyConfig;
 import io.facegate.processor.topology.TopologyConfig;
 import java.nio.file.Files;
@@ -42,6 +43,9 @@ import org.apache.kafka.streams.StreamsConfig;
  * @param imageLimits {@code processor.image.max-bytes}, {@code .max-pixels}, {@code .min-side}
  * @param threshold {@code processor.policy.threshold}: overrides the model's calibrated threshold
  * @param minMargin {@code processor.policy.min-margin}: 1:N margin over the runner-up, 0 = off
+ * @param galleryIndex {@code processor.gallery.index-threshold}, {@code .index-nprobe},
+ *     {@code .index-build-threads}: from how many templates on 1:N search uses the approximate
+ *     index, and how
  * @param httpPort {@code processor.http.port}: metrics, /health and /ready; 0 = any free port
  * @param signing {@code signing.key-id} and {@code signing.key-file}: the key every decision is
  *     signed with (door controllers verify it); none means unsigned decisions
@@ -50,7 +54,8 @@ import org.apache.kafka.streams.StreamsConfig;
 public record ProcessorConfig(KafkaClientSettings kafka, TopicNames topics, String applicationId,
     Path modelDir, DeviceSpec device, int intraOpThreads, Path stateDir, int streamThreads,
     Duration commitInterval, Duration sessionTimeout, int maxBatchSize, Duration maxBatchWait, ImageLimits imageLimits,
-    Optional<Float> threshold, float minMargin, int httpPort, SigningConfig signing,
+    Optional<Float> threshold, float minMargin, Gallery.IndexSettings galleryIndex, int httpPort,
+    SigningConfig signing,
     Map<String, String> registry) {
 
   public static final String APPLICATION_ID = "processor.application-id";
@@ -68,6 +73,9 @@ public record ProcessorConfig(KafkaClientSettings kafka, TopicNames topics, Stri
   public static final String IMAGE_MIN_SIDE = "processor.image.min-side";
   public static final String THRESHOLD = "processor.policy.threshold";
   public static final String MIN_MARGIN = "processor.policy.min-margin";
+  public static final String GALLERY_INDEX_THRESHOLD = "processor.gallery.index-threshold";
+  public static final String GALLERY_INDEX_NPROBE = "processor.gallery.index-nprobe";
+  public static final String GALLERY_INDEX_BUILD_THREADS = "processor.gallery.index-build-threads";
   public static final String HTTP_PORT = "processor.http.port";
   /**
    * Prefix of raw Kafka Streams / client settings passed through unchanged, for tuning (e.g.
@@ -117,6 +125,7 @@ public record ProcessorConfig(KafkaClientSettings kafka, TopicNames topics, Stri
     if (!(minMargin >= 0f && minMargin < 2f)) {
       throw new InvalidConfigException(MIN_MARGIN, "must be in [0, 2): " + minMargin);
     }
+    Objects.requireNonNull(galleryIndex, "gallery index settings");
     if (httpPort < 0 || httpPort > 65535) {
       throw new InvalidConfigException(HTTP_PORT, "must be a port number or 0: " + httpPort);
     }
@@ -172,9 +181,28 @@ public record ProcessorConfig(KafkaClientSettings kafka, TopicNames topics, Stri
         Optional.ofNullable(m.get(THRESHOLD)).filter(s -> !s.isBlank())
             .map(s -> floatValue(THRESHOLD, s)),
         m.containsKey(MIN_MARGIN) ? floatValue(MIN_MARGIN, m.get(MIN_MARGIN)) : 0f,
+        galleryIndex(m),
         intValue(m, HTTP_PORT, 9464),
         SigningConfig.fromMap(m),
         m);
+  }
+
+  private static Gallery.IndexSettings galleryIndex(Map<String, String> m) {
+    Gallery.IndexSettings d = Gallery.IndexSettings.defaults();
+    int threshold = intValue(m, GALLERY_INDEX_THRESHOLD, d.threshold());
+    if (threshold < 2) {
+      throw new InvalidConfigException(GALLERY_INDEX_THRESHOLD, "must be >= 2: " + threshold);
+    }
+    int nprobe = intValue(m, GALLERY_INDEX_NPROBE, d.nprobe());
+    if (nprobe < 1 || nprobe > 1_000_000) {
+      throw new InvalidConfigException(GALLERY_INDEX_NPROBE, "must be in [1, 1000000]: " + nprobe);
+    }
+    int threads = intValue(m, GALLERY_INDEX_BUILD_THREADS, d.buildThreads());
+    if (threads < 1 || threads > 256) {
+      throw new InvalidConfigException(GALLERY_INDEX_BUILD_THREADS, "must be in [1, 256]: "
+          + threads);
+    }
+    return new Gallery.IndexSettings(threshold, nprobe, threads);
   }
 
   /** The ONNX file: {@code modelDir/model.onnx}, or {@code modelDir} itself if it is a file. */

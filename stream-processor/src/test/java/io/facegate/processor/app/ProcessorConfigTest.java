@@ -70,6 +70,30 @@ class ProcessorConfigTest {
   }
 
   @Test
+  void galleryIndexSettingsHaveDefaultsComeFromTheEnvironmentAndAreValidated() {
+    ProcessorConfig d = ProcessorConfig.fromMap(minimal());
+    assertEquals(50_000, d.galleryIndex().threshold());
+    assertEquals(64, d.galleryIndex().nprobe());
+    Map<String, String> m = new HashMap<>(ConfigSource.load(Optional.empty(),
+        Map.of("FACEGATE_PROCESSOR_GALLERY_INDEX__THRESHOLD", "1000",
+            "FACEGATE_PROCESSOR_GALLERY_INDEX__NPROBE", "16",
+            "FACEGATE_PROCESSOR_GALLERY_INDEX__BUILD__THREADS", "2")));
+    m.putAll(minimal());
+    ProcessorConfig c = ProcessorConfig.fromMap(m);
+    assertEquals(1000, c.galleryIndex().threshold());
+    assertEquals(16, c.galleryIndex().nprobe());
+    assertEquals(2, c.galleryIndex().buildThreads());
+    m.put(ProcessorConfig.GALLERY_INDEX_THRESHOLD, "1");
+    InvalidConfigException e = assertThrows(InvalidConfigException.class,
+        () -> ProcessorConfig.fromMap(m));
+    assertTrue(e.getMessage().contains(ProcessorConfig.GALLERY_INDEX_THRESHOLD), e.getMessage());
+    m.put(ProcessorConfig.GALLERY_INDEX_THRESHOLD, "1000");
+    m.put(ProcessorConfig.GALLERY_INDEX_NPROBE, "0");
+    e = assertThrows(InvalidConfigException.class, () -> ProcessorConfig.fromMap(m));
+    assertTrue(e.getMessage().contains(ProcessorConfig.GALLERY_INDEX_NPROBE), e.getMessage());
+  }
+
+  @Test
   void thresholdComesFromTheModelUnlessOverridden() {
     assertEquals(0.7f, ProcessorConfig.fromMap(minimal()).topologyConfig(model(0.7f)).policy()
         .threshold());
