@@ -108,10 +108,10 @@ public final class ProcessorApp implements AutoCloseable {
           metrics, seal);
       ProcessorApp app = new ProcessorApp(embedder, registry, metrics, gallery, topology, config);
       app.streams.start();
-      LOG.info("processor {} started: model {} on {}, threshold {}, batches of <= {} or {} ms, "
-              + "http port {}", config.applicationId(), model.modelVersion(), embedder.device(),
-          topologyConfig.policy().threshold(), topologyConfig.maxBatchSize(),
-          topologyConfig.maxBatchWait().toMillis(), app.httpPort());
+      LOG.info("processor {} started: model {} on {}, threshold {}, batches of <= {} events, "
+              + "<= {} bytes or {} ms, http port {}", config.applicationId(), model.modelVersion(),
+          embedder.device(), topologyConfig.policy().threshold(), topologyConfig.maxBatchSize(),
+          topologyConfig.maxBatchBytes(), topologyConfig.maxBatchWait().toMillis(), app.httpPort());
       return app;
     } catch (RuntimeException e) {
       registry.close();

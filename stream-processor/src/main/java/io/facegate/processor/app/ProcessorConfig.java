@@ -40,6 +40,7 @@ import org.apache.kafka.streams.StreamsConfig;
  *     instance or stream thread that died without leaving (Kafka's default 45 s)
  * @param maxBatchSize {@code processor.batch.max-size}
  * @param maxBatchWait {@code processor.batch.max-wait-ms}
+ * @param maxBatchBytes {@code processor.batch.max-bytes}: byte bound of a task's buffered batch
  * @param imageLimits {@code processor.image.max-bytes}, {@code .max-pixels}, {@code .min-side}
  * @param threshold {@code processor.policy.threshold}: overrides the model's calibrated threshold
  * @param minMargin {@code processor.policy.min-margin}: 1:N margin over the runner-up, 0 = off
@@ -53,7 +54,8 @@ import org.apache.kafka.streams.StreamsConfig;
  */
 public record ProcessorConfig(KafkaClientSettings kafka, TopicNames topics, String applicationId,
     Path modelDir, DeviceSpec device, int intraOpThreads, Path stateDir, int streamThreads,
-    Duration commitInterval, Duration sessionTimeout, int maxBatchSize, Duration maxBatchWait, ImageLimits imageLimits,
+    Duration commitInterval, Duration sessionTimeout, int maxBatchSize, Duration maxBatchWait,
+    int maxBatchBytes, ImageLimits imageLimits,
     Optional<Float> threshold, float minMargin, Gallery.IndexSettings galleryIndex, int httpPort,
     SigningConfig signing,
     Map<String, String> registry) {
@@ -68,6 +70,7 @@ public record ProcessorConfig(KafkaClientSettings kafka, TopicNames topics, Stri
   public static final String SESSION_TIMEOUT_MS = "processor.session-timeout-ms";
   public static final String BATCH_MAX_SIZE = "processor.batch.max-size";
   public static final String BATCH_MAX_WAIT_MS = "processor.batch.max-wait-ms";
+  public static final String BATCH_MAX_BYTES = "processor.batch.max-bytes";
   public static final String IMAGE_MAX_BYTES = "processor.image.max-bytes";
   public static final String IMAGE_MAX_PIXELS = "processor.image.max-pixels";
   public static final String IMAGE_MIN_SIDE = "processor.image.min-side";
@@ -133,11 +136,12 @@ public record ProcessorConfig(KafkaClientSettings kafka, TopicNames topics, Stri
     registry = Map.copyOf(registry == null ? Map.of() : registry);
     try {
       // validate the batch settings here so that their keys are named at start-up
-      new TopologyConfig(maxBatchSize, maxBatchWait, imageLimits, new PolicyConfig(1f, 0f));
+      new TopologyConfig(maxBatchSize, maxBatchWait, maxBatchBytes, imageLimits,
+          new PolicyConfig(1f, 0f));
     } catch (IllegalArgumentException e) {
-      throw new InvalidConfigException(
-          e.getMessage().startsWith(BATCH_MAX_SIZE) ? BATCH_MAX_SIZE : BATCH_MAX_WAIT_MS,
-          e.getMessage());
+      String key = e.getMessage().startsWith(BATCH_MAX_SIZE) ? BATCH_MAX_SIZE
+          : e.getMessage().startsWith(BATCH_MAX_BYTES) ? BATCH_MAX_BYTES : BATCH_MAX_WAIT_MS;
+      throw new InvalidConfigException(key, e.getMessage());
     }
   }
 
@@ -177,6 +181,7 @@ public record ProcessorConfig(KafkaClientSettings kafka, TopicNames topics, Stri
         Duration.ofMillis(intValue(m, SESSION_TIMEOUT_MS, 45_000)),
         intValue(m, BATCH_MAX_SIZE, 16),
         Duration.ofMillis(intValue(m, BATCH_MAX_WAIT_MS, 20)),
+        intValue(m, BATCH_MAX_BYTES, TopologyConfig.DEFAULT_MAX_BATCH_BYTES),
         limits,
         Optional.ofNullable(m.get(THRESHOLD)).filter(s -> !s.isBlank())
             .map(s -> floatValue(THRESHOLD, s)),
@@ -214,7 +219,7 @@ public record ProcessorConfig(KafkaClientSettings kafka, TopicNames topics, Stri
   public TopologyConfig topologyConfig(ModelMetadata model) {
     float t = threshold.orElse(model.threshold());
     try {
-      return new TopologyConfig(maxBatchSize, maxBatchWait, imageLimits,
+      return new TopologyConfig(maxBatchSize, maxBatchWait, maxBatchBytes, imageLimits,
           new PolicyConfig(t, minMargin));
     } catch (IllegalArgumentException e) {
       throw new InvalidConfigException(THRESHOLD, e.getMessage());

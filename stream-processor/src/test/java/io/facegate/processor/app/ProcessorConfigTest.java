@@ -70,6 +70,19 @@ class ProcessorConfigTest {
   }
 
   @Test
+  void batchByteBoundDefaultsTo16MiBAndIsValidated() {
+    assertEquals(16 * 1024 * 1024, ProcessorConfig.fromMap(minimal()).maxBatchBytes());
+    Map<String, String> m = minimal();
+    m.put(ProcessorConfig.BATCH_MAX_BYTES, "4194304");
+    assertEquals(4 * 1024 * 1024, ProcessorConfig.fromMap(m).topologyConfig(model(0.5f))
+        .maxBatchBytes());
+    m.put(ProcessorConfig.BATCH_MAX_BYTES, "100");
+    InvalidConfigException e = assertThrows(InvalidConfigException.class,
+        () -> ProcessorConfig.fromMap(m));
+    assertTrue(e.getMessage().contains(ProcessorConfig.BATCH_MAX_BYTES), e.getMessage());
+  }
+
+  @Test
   void galleryIndexSettingsHaveDefaultsComeFromTheEnvironmentAndAreValidated() {
     ProcessorConfig d = ProcessorConfig.fromMap(minimal());
     assertEquals(50_000, d.galleryIndex().threshold());
