@@ -43,6 +43,7 @@ public final class ProcessorApp implements AutoCloseable {
   private final OpsHttpServer http;
   private final CountDownLatch stopped = new CountDownLatch(1);
   private final Gallery gallery;
+  private final AtomicInteger replaced = new AtomicInteger();
 
   private ProcessorApp(OnnxEmbedder embedder, PrometheusMeterRegistry registry,
       ProcessorMetrics metrics, Gallery gallery, Topology topology, ProcessorConfig config) {
@@ -51,7 +52,6 @@ public final class ProcessorApp implements AutoCloseable {
     this.metrics = metrics;
     this.gallery = gallery;
     this.streams = new KafkaStreams(topology, config.streamsProperties());
-    AtomicInteger replaced = new AtomicInteger();
     streams.setUncaughtExceptionHandler(e -> {
       if (replaced.incrementAndGet() <= MAX_THREAD_REPLACEMENTS) {
         LOG.error("stream thread died; replacing it (uncommitted work is redone, exactly once)", e);
@@ -146,6 +146,11 @@ public final class ProcessorApp implements AutoCloseable {
   /** Comparable templates currently in the gallery. */
   public int gallerySize() {
     return gallery.size();
+  }
+
+  /** Stream threads that died and were replaced so far (tests: none should). */
+  int threadsReplaced() {
+    return replaced.get();
   }
 
   /** Waits until Streams stops on its own (error) or {@code timeout} passes. */

@@ -18,6 +18,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.StreamsConfig;
 
 /**
@@ -247,7 +248,24 @@ public record ProcessorConfig(KafkaClientSettings kafka, TopicNames topics, Stri
         Integer.toString(BUFFERED_RECORDS_PER_PARTITION));
     p.put(StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG),
         Long.toString(sessionTimeout.toMillis()));
+    // the producer writes batch-buffer changelog entries that copy whole frames (Kafka's default
+    // max.request.size is 1 MiB): it must take the largest, or a large image fails the task
+    atLeast(p, StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG),
+        TopologyConfig.bufferEntryLimit(imageLimits));
     return p;
+  }
+
+  private static void atLeast(Properties p, String key, int min) {
+    Object set = p.get(key);
+    long value = min;
+    if (set != null) {
+      try {
+        value = Math.max(min, Long.parseLong(set.toString().trim()));
+      } catch (NumberFormatException e) {
+        throw new InvalidConfigException(STREAMS_PREFIX + key, "not an integer: '" + set + "'");
+      }
+    }
+    p.put(key, Long.toString(value));
   }
 
   private static int intValue(Map<String, String> m, String key, int dflt) {

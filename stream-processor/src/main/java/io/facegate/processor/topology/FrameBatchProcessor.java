@@ -45,8 +45,6 @@ import org.slf4j.LoggerFactory;
  */
 final class FrameBatchProcessor implements Processor<String, byte[], String, SpecificRecord> {
   private static final Logger LOG = LoggerFactory.getLogger(FrameBatchProcessor.class);
-  /** Room for the Avro envelope around an image of the maximum size. */
-  private static final int ENVELOPE_SLACK = 64 * 1024;
 
   private final TopologyConfig config;
   private final Deserializer<FaceEvent> events;
@@ -76,8 +74,7 @@ final class FrameBatchProcessor implements Processor<String, byte[], String, Spe
     this.tensors = new FaceTensors(config.imageLimits(), embedder.metadata().input());
     this.observer = observer;
     this.modelVersion = embedder.metadata().modelVersion();
-    this.maxRecordBytes = (int) Math.min(Integer.MAX_VALUE,
-        (long) config.imageLimits().maxBytes() + ENVELOPE_SLACK);
+    this.maxRecordBytes = config.maxRecordBytes();
   }
 
   @Override

@@ -19,6 +19,10 @@ public record TopologyConfig(int maxBatchSize, Duration maxBatchWait, int maxBat
     ImageLimits imageLimits, PolicyConfig policy) {
   /** Default {@code processor.batch.max-bytes}: 16 MiB, two images of the default maximum size. */
   public static final int DEFAULT_MAX_BATCH_BYTES = 16 * 1024 * 1024;
+  /** Room for the Avro envelope around an image of the maximum size. */
+  static final int ENVELOPE_SLACK = 64 * 1024;
+  /** Room for what a batch-buffer entry adds to its record: key, hash, source coordinates. */
+  static final int BUFFER_ENTRY_SLACK = 64 * 1024;
 
   public TopologyConfig {
     if (maxBatchSize < 1 || maxBatchSize > 4096) {
@@ -35,5 +39,24 @@ public record TopologyConfig(int maxBatchSize, Duration maxBatchWait, int maxBat
     }
     Objects.requireNonNull(imageLimits, "image limits");
     Objects.requireNonNull(policy, "policy");
+  }
+
+  /** The largest camera-frames record kept and parsed; a bigger one is denied unread. */
+  public int maxRecordBytes() {
+    return maxRecordBytes(imageLimits);
+  }
+
+  private static int maxRecordBytes(ImageLimits limits) {
+    return (int) Math.min(Integer.MAX_VALUE - BUFFER_ENTRY_SLACK,
+        (long) limits.maxBytes() + ENVELOPE_SLACK);
+  }
+
+  /**
+   * The largest entry of the batch buffer, and so of its changelog: a kept record and its
+   * metadata. The changelog topic's {@code max.message.bytes} and the Streams producer's
+   * {@code max.request.size} must allow it, or a large frame would fail the task.
+   */
+  public static int bufferEntryLimit(ImageLimits limits) {
+    return maxRecordBytes(limits) + BUFFER_ENTRY_SLACK;
   }
 }

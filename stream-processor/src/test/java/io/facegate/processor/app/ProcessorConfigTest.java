@@ -6,9 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.facegate.model.metadata.ModelMetadata;
 import io.facegate.model.onnx.DeviceSpec;
+import io.facegate.model.preprocess.ImageLimits;
 import io.facegate.model.preprocess.PreprocessSpec;
 import io.facegate.platform.config.ConfigSource;
 import io.facegate.platform.config.InvalidConfigException;
+import io.facegate.processor.topology.TopologyConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -67,6 +69,21 @@ class ProcessorConfigTest {
     ProcessorConfig c = ProcessorConfig.fromMap(settings);
     assertEquals(32, c.maxBatchSize());
     assertEquals(DeviceSpec.parse("cuda:1"), c.device());
+  }
+
+  @Test
+  void streamsProducerTakesTheLargestBufferedFrameAndCannotBeSetLower() {
+    int entry = TopologyConfig.bufferEntryLimit(ImageLimits.defaults());
+    assertTrue(entry > 8 * 1024 * 1024);
+    assertEquals(Long.toString(entry),
+        ProcessorConfig.fromMap(minimal()).streamsProperties().get("producer.max.request.size"));
+    Map<String, String> m = minimal();
+    m.put(ProcessorConfig.STREAMS_PREFIX + "producer.max.request.size", "1048576");
+    assertEquals(Long.toString(entry),
+        ProcessorConfig.fromMap(m).streamsProperties().get("producer.max.request.size"));
+    m.put(ProcessorConfig.IMAGE_MAX_BYTES, Integer.toString(20 * 1024 * 1024));
+    assertEquals(Long.toString(20 * 1024 * 1024 + 128 * 1024),
+        ProcessorConfig.fromMap(m).streamsProperties().get("producer.max.request.size"));
   }
 
   @Test
