@@ -2,8 +2,10 @@ package io.facegate.processor.core.embedding;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.lang.reflect.Field;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -214,6 +216,48 @@ class GalleryIndexTest {
     for (Map.Entry<String, float[]> e : now.entrySet()) {
       assertEquals(e.getKey(), g.nearest(e.getValue()).orElseThrow().identity());
     }
+  }
+
+  private static IvfFlatIndex indexOf(Gallery g) throws ReflectiveOperationException {
+    Field f = Gallery.class.getDeclaredField("index");
+    f.setAccessible(true);
+    return (IvfFlatIndex) f.get(g);
+  }
+
+  @Test
+  void anIndexOutOfStepWithTheRowsFailsTheSearchAndIsReplaced() throws Exception {
+    Queue<Runnable> builds = new ArrayDeque<>();
+    Random r = new Random(13);
+    Gallery g = new Gallery(V1, DIM, LOW, builds::add);
+    Map<String, float[]> enrolled = enrol(g, 0, 1000, r);
+    builds.remove().run();
+    assertEquals(Gallery.SearchMode.INDEX, g.searchMode());
+
+    // another vector filed under row 0: whoever it proposes, the rows disagree
+    float[] row0 = g.lookup("p0").template();
+    float[] stranger = randomUnit(r);
+    IvfFlatIndex index = indexOf(g);
+    assertTrue(index.remove(0, row0));
+    index.add(0, stranger);
+    assertThrows(IllegalStateException.class, () -> g.nearest(stranger),
+        "a search the index cannot back with the rows is refused (the event is denied)");
+    assertEquals(Gallery.SearchMode.EXACT, g.searchMode(), "the index is dropped");
+    for (Map.Entry<String, float[]> e : enrolled.entrySet()) {
+      assertEquals(e.getKey(), g.nearest(e.getValue()).orElseThrow().identity());
+    }
+    // the next change rebuilds it from the rows
+    enrolled.putAll(enrol(g, 2000, 2001, r));
+    builds.remove().run();
+    assertEquals(Gallery.SearchMode.INDEX, g.searchMode());
+    for (Map.Entry<String, float[]> e : enrolled.entrySet()) {
+      assertEquals(e.getKey(), g.nearest(e.getValue()).orElseThrow().identity());
+    }
+
+    // a vector missing from the index: sizes disagree
+    IvfFlatIndex rebuilt = indexOf(g);
+    assertTrue(rebuilt.remove(5, g.lookup("p5").template()));
+    assertThrows(IllegalStateException.class, () -> g.nearest(enrolled.get("p7")));
+    assertEquals(Gallery.SearchMode.EXACT, g.searchMode());
   }
 
   @Test
