@@ -395,6 +395,7 @@ public final class Gallery {
       built = IvfFlatIndex.build(snapshot, n, dim, Math.max(1, (int) Math.round(Math.sqrt(n))),
           KMEANS_ITERATIONS, INDEX_SEED, indexSettings.buildThreads());
     } catch (RuntimeException | OutOfMemoryError e) {
+      // the index is an optimisation: without it the gallery stays exact (slower, never wrong)
       LOG.log(System.Logger.Level.WARNING, "gallery index build over " + n
           + " templates failed; searching as before", e);
     }
@@ -415,8 +416,9 @@ public final class Gallery {
           indexBuiltSize = n;
           changesSinceBuild = journal.size();
           indexBroken = false;
+          int cells = built.nlist();
           LOG.log(System.Logger.Level.INFO, () -> String.format("gallery index over %d templates"
-              + " (%d cells) ready in %.1f s", n, index.nlist(), (System.nanoTime() - t0) / 1e9));
+              + " (%d cells) ready in %.1f s", n, cells, (System.nanoTime() - t0) / 1e9));
         } else {
           LOG.log(System.Logger.Level.WARNING, "gallery index disagreed with the rows after"
               + " replaying the changes made during its build; discarded");
