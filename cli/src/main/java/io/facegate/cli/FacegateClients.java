@@ -2,6 +2,7 @@ package io.facegate.cli;
 
 import io.facegate.platform.config.KafkaClientSettings;
 import io.facegate.platform.topics.FacegateTopics;
+import io.facegate.platform.topics.RecordSizes;
 import io.facegate.platform.topics.Topic;
 import io.facegate.platform.topics.TopicNames;
 import io.facegate.schemas.registry.RegistryConfig;
@@ -99,7 +100,8 @@ public final class FacegateClients implements AutoCloseable {
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
         props.put(ProducerConfig.LINGER_MS_CONFIG, "5");
         props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
-        props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Integer.toString(8 * 1024 * 1024));
+        // what camera-frames and enrollments accept (TopicAdmin); Kafka's default is 1 MiB
+        props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Integer.toString(RecordSizes.MAX_INPUT_RECORD_BYTES));
         props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "60000");
         props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "15000");
         return new KafkaProducer<>(props, topic.keySerde().serializer(), topic.valueSerde().serializer());

@@ -5,7 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.facegate.platform.topics.TopicAdmin;
 import io.facegate.platform.topics.TopicNames;
+import io.facegate.model.preprocess.ImageLimits;
 import io.facegate.processor.topology.FacegateTopology;
+import io.facegate.processor.topology.TopologyConfig;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -65,6 +67,8 @@ class TopicListTest {
         assertTrue(Long.parseLong(c.get("max.compaction.lag.ms")) <= 3_600_000L, "face bytes compacted away within an hour");
         assertTrue(Long.parseLong(c.get("segment.ms")) <= 3_600_000L);
         assertTrue(Long.parseLong(c.get("delete.retention.ms")) <= 3_600_000L, "tombstones do not linger");
+        assertTrue(Long.parseLong(c.get("max.message.bytes")) >= TopologyConfig.bufferEntryLimit(ImageLimits.defaults()),
+                "the changelog takes the largest frame the processor keeps");
     }
 
     @Test

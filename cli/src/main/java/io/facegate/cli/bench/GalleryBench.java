@@ -1,8 +1,9 @@
 package io.facegate.cli.bench;
 
 import io.facegate.cli.replay.LatencySummary;
-import io.facegate.processor.core.embedding.IvfFlatIndex;
+import io.facegate.processor.core.embedding.Gallery;
 import java.io.PrintWriter;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -11,9 +12,9 @@ import java.util.Random;
 
 /**
  * 1:N search at scale: synthetic random unit vectors as enrolled templates, probes that are noisy
- * copies of enrolled templates (a returning person), exact search over one contiguous
- * {@code float[]} against {@link IvfFlatIndex}; per-probe latency percentiles, recall@1 of the
- * index against exact search, and memory per template.
+ * copies of enrolled templates (a returning person), measured through the processor's own
+ * {@link Gallery}: its exact scan against its approximate-index search; per-probe latency
+ * percentiles, recall@1 of the index path against exact search, and memory per template.
  */
 public final class GalleryBench {
 
@@ -58,8 +59,10 @@ public final class GalleryBench {
     }
 
     /**
-     * Runs one gallery size: builds it and the index once, searches every probe exactly once, then
-     * with the index at each {@code nprobe}.
+     * Runs one gallery size through {@link Gallery}, the class the processor searches with: enrols
+     * {@code n} templates (the index is built when the last one arrives), searches every probe
+     * exactly once ({@link Gallery#nearestExact}), then as the processor does
+     * ({@link Gallery#nearest(float[], int)}) at each {@code nprobe}.
      *
      * @param n templates
      * @param probes probes to time (each also searched exactly, for recall)
@@ -70,30 +73,43 @@ public final class GalleryBench {
     public static List<Result> run(int n, int dim, int probes, List<Integer> nprobes, double noise, long seed,
                                    int threads, PrintWriter out) {
         Random random = new Random(seed);
-        float[] rows = new float[n * dim];
+        int maxNprobe = nprobes.stream().mapToInt(Integer::intValue).max().orElse(1);
+        // the threshold is the gallery size: one index build, when the last template arrives
+        Gallery gallery = new Gallery("bench", dim, new Gallery.IndexSettings(Math.max(2, n), maxNprobe, threads));
         float[] v = new float[dim];
-        for (int i = 0; i < n; i++) {
+        for (int i = 0; i < n - 1; i++) {
             gaussianUnit(v, random);
-            System.arraycopy(v, 0, rows, i * dim, dim);
+            gallery.put(id(i), v, "bench");
         }
-        int nlist = Math.max(1, (int) Math.round(Math.sqrt(n)));
         long t0 = System.nanoTime();
-        IvfFlatIndex index = IvfFlatIndex.build(rows, n, dim, nlist, 6, seed, threads);
+        gaussianUnit(v, random);
+        gallery.put(id(n - 1), v, "bench");
+        try {
+            if (!gallery.awaitIndexIdle(Duration.ofHours(1))) {
+                throw new IllegalStateException("the gallery index was not built within an hour");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while the gallery index was built", e);
+        }
         double buildSeconds = (System.nanoTime() - t0) / 1e9;
+        if (gallery.searchMode() != Gallery.SearchMode.INDEX) {
+            throw new IllegalStateException("the gallery of " + n + " does not search through its index");
+        }
         List<float[]> queries = new ArrayList<>(probes);
         for (int q = 0; q < probes; q++) {
-            queries.add(probeOf(rows, random.nextInt(n), dim, noise, random));
+            queries.add(probeOf(gallery.lookup(id(random.nextInt(n))).template(), noise, random));
         }
         // warm the paths up so that the JIT has compiled them before timing
         for (int q = 0; q < Math.min(30, probes); q++) {
-            IvfFlatIndex.exactNearest(rows, n, dim, queries.get(q));
-            index.nearest(queries.get(q), nprobes.get(0));
+            gallery.nearestExact(queries.get(q));
+            gallery.nearest(queries.get(q), nprobes.get(0));
         }
         double[] exact = new double[probes];
-        int[] truth = new int[probes];
+        String[] truth = new String[probes];
         for (int q = 0; q < probes; q++) {
             long a = System.nanoTime();
-            truth[q] = IvfFlatIndex.exactNearest(rows, n, dim, queries.get(q))[0].id();
+            truth[q] = gallery.nearestExact(queries.get(q)).orElseThrow().identity();
             exact[q] = (System.nanoTime() - a) / 1e6;
         }
         LatencySummary exactP = LatencySummary.of(exact);
@@ -103,14 +119,15 @@ public final class GalleryBench {
             int agree = 0;
             for (int q = 0; q < probes; q++) {
                 long b = System.nanoTime();
-                IvfFlatIndex.Hit h = index.nearest(queries.get(q), nprobe)[0];
+                Gallery.Nearest h = gallery.nearest(queries.get(q), nprobe).orElseThrow();
                 ivf[q] = (System.nanoTime() - b) / 1e6;
-                if (h.id() == truth[q]) {
+                if (h.identity().equals(truth[q])) {
                     agree++;
                 }
             }
-            Result r = new Result(n, dim, exactP, LatencySummary.of(ivf), index.nlist(), nprobe, (double) agree / probes,
-                    noise, buildSeconds, (double) dim * Float.BYTES, (double) index.bytes() / Math.max(1, n));
+            Result r = new Result(n, dim, exactP, LatencySummary.of(ivf), gallery.indexCells(), nprobe,
+                    (double) agree / probes, noise, buildSeconds, (double) dim * Float.BYTES,
+                    (double) gallery.indexBytes() / Math.max(1, n));
             results.add(r);
             if (out != null) {
                 out.printf("gallery %,d x %d: exact p50/p95/p99 %.2f/%.2f/%.2f ms; IVF (nlist %d, nprobe %d) "
@@ -125,6 +142,10 @@ public final class GalleryBench {
         return results;
     }
 
+    private static String id(int i) {
+        return "person-" + i;
+    }
+
     private static void gaussianUnit(float[] v, Random random) {
         double norm = 0;
         for (int d = 0; d < v.length; d++) {
@@ -137,11 +158,12 @@ public final class GalleryBench {
         }
     }
 
-    private static float[] probeOf(float[] rows, int row, int dim, double noise, Random random) {
+    private static float[] probeOf(float[] template, double noise, Random random) {
+        int dim = template.length;
         float[] p = new float[dim];
         double norm = 0;
         for (int d = 0; d < dim; d++) {
-            p[d] = (float) (rows[row * dim + d] + random.nextGaussian() * noise / Math.sqrt(dim));
+            p[d] = (float) (template[d] + random.nextGaussian() * noise / Math.sqrt(dim));
             norm += p[d] * p[d];
         }
         float inv = (float) (1 / Math.sqrt(norm));

@@ -18,7 +18,12 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class BurstMemoryIT {
 
-    /** 960 x 960 grey = 900 KiB raw: just under the broker's default 1 MiB message limit. */
+    /**
+     * 960 x 960 grey = 900 KiB raw: a batch of 16 is about 14 MiB, under processor.batch.max-bytes
+     * (16 MiB), so the count bound and the Streams input queue are what this test loads (the byte
+     * bound is FacegateTopologyTest's); under the consumer's 1 MiB max.partition.fetch.bytes, so a
+     * fetch brings about one image per partition.
+     */
     private static final int SIDE = 960;
     private static final int EVENTS = 240;
 

@@ -34,7 +34,10 @@ import org.apache.kafka.common.errors.TopicExistsException;
  * <li>{@code embedding-store}: {@code cleanup.policy=compact} — the latest template per identity is
  *     kept forever, a tombstone forgets a person.</li>
  * <li>{@code camera-frames}: {@code retention.ms} bounded (default {@link #DEFAULT_FRAME_RETENTION}),
- *     because the events hold face images.</li>
+ *     because the events hold face images, and {@code max.message.bytes} =
+ *     {@link RecordSizes#MAX_INPUT_RECORD_BYTES} so that a large image fits.</li>
+ * <li>{@code enrollments}: {@code max.message.bytes} = {@link RecordSizes#MAX_INPUT_RECORD_BYTES}
+ *     (an enrolment carries several images).</li>
  * <li>the others: the cluster's defaults.</li>
  * </ul>
  */
@@ -148,7 +151,10 @@ public final class TopicAdmin {
         for (String name : names.all()) {
             layout.put(name, Map.of());
         }
-        layout.put(names.cameraFrames(), Map.of(TopicConfig.RETENTION_MS_CONFIG, Long.toString(frameRetention.toMillis())));
+        String maxRecord = Integer.toString(RecordSizes.MAX_INPUT_RECORD_BYTES);
+        layout.put(names.cameraFrames(), Map.of(TopicConfig.RETENTION_MS_CONFIG, Long.toString(frameRetention.toMillis()),
+                TopicConfig.MAX_MESSAGE_BYTES_CONFIG, maxRecord));
+        layout.put(names.enrollments(), Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, maxRecord));
         layout.put(names.embeddingStore(), Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
         return layout;
     }
@@ -168,22 +174,33 @@ public final class TopicAdmin {
                         + ") or delete the topic", null);
             }
             String policy = layout.get(name).get(TopicConfig.CLEANUP_POLICY_CONFIG);
+            String maxMessage = layout.get(name).get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG);
+            if (policy == null && maxMessage == null) {
+                continue;
+            }
+            Config config = config(admin, name);
             if (policy != null) {
-                String actualPolicy = cleanupPolicy(admin, name);
+                ConfigEntry entry = config.get(TopicConfig.CLEANUP_POLICY_CONFIG);
+                String actualPolicy = entry == null ? TopicConfig.CLEANUP_POLICY_DELETE : entry.value();
                 if (!actualPolicy.contains(policy)) {
                     throw new TopicSetupException("topic " + name + " exists with cleanup.policy=" + actualPolicy
                             + " but must be " + policy + " (templates would expire); fix the topic config or delete the topic", null);
                 }
             }
+            ConfigEntry actualMax = config.get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG);
+            if (maxMessage != null && actualMax != null && Long.parseLong(actualMax.value()) < Long.parseLong(maxMessage)) {
+                throw new TopicSetupException("topic " + name + " exists with max.message.bytes=" + actualMax.value()
+                        + ", less than the " + maxMessage + " facegate's producers may send (large images would be refused);"
+                        + " raise it (kafka-configs.sh --alter --entity-type topics --entity-name " + name
+                        + " --add-config max.message.bytes=" + maxMessage + ")", null);
+            }
         }
     }
 
-    private static String cleanupPolicy(Admin admin, String topic) {
+    private static Config config(Admin admin, String topic) {
         ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
         try {
-            Config config = await(admin.describeConfigs(List.of(resource)).all()).get(resource);
-            ConfigEntry entry = config.get(TopicConfig.CLEANUP_POLICY_CONFIG);
-            return entry == null ? TopicConfig.CLEANUP_POLICY_DELETE : entry.value();
+            return await(admin.describeConfigs(List.of(resource)).all()).get(resource);
         } catch (ExecutionException e) {
             throw new TopicSetupException("cannot read the config of topic " + topic + ": " + e.getCause().getMessage(), e.getCause());
         }

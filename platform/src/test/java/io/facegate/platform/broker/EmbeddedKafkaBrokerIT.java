@@ -13,6 +13,7 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.UUID;
 
+import io.facegate.platform.topics.RecordSizes;
 import io.facegate.platform.topics.TopicAdmin;
 import io.facegate.platform.topics.TopicNames;
 import io.facegate.platform.topics.TopicSetupException;
@@ -78,9 +79,23 @@ class EmbeddedKafkaBrokerIT {
             assertEquals("compact", config(admin, "t-store").get("cleanup.policy").value());
             assertEquals("delete", config(admin, "t-frames").get("cleanup.policy").value());
             assertEquals(Long.toString(Duration.ofHours(2).toMillis()), config(admin, "t-frames").get("retention.ms").value());
+            assertEquals(Integer.toString(RecordSizes.MAX_INPUT_RECORD_BYTES), config(admin, "t-frames").get("max.message.bytes").value());
+            assertEquals(Integer.toString(RecordSizes.MAX_INPUT_RECORD_BYTES),
+                    config(admin, "t-enrollments").get("max.message.bytes").value());
 
             TopicSetupException tooFew = assertThrows(TopicSetupException.class, () -> TopicAdmin.createAll(admin, names, 4));
             assertTrue(tooFew.getMessage().contains("fewer than the 4 required"), tooFew.getMessage());
+        }
+    }
+
+    @Test
+    void existingCameraFramesTopicThatRefusesLargeImagesIsRefused() throws Exception {
+        TopicNames names = new TopicNames("v-frames", "v-enrollments", "v-store", "v-decisions", "v-granted", "v-dead");
+        try (Admin admin = Admin.create(broker.clientProperties())) {
+            admin.createTopics(List.of(new NewTopic("v-frames", 1, (short) 1))).all().get();
+
+            TopicSetupException e = assertThrows(TopicSetupException.class, () -> TopicAdmin.createAll(admin, names, 1));
+            assertTrue(e.getMessage().contains("v-frames") && e.getMessage().contains("max.message.bytes"), e.getMessage());
         }
     }
 

@@ -52,7 +52,8 @@ class TopicNamesTest {
 
         assertEquals(names.all(), List.copyOf(layout.keySet()));
         assertEquals(Map.of("cleanup.policy", "compact"), layout.get("embedding-store"));
-        assertEquals(Map.of("retention.ms", "21600000"), layout.get("camera-frames"));
+        assertEquals(Map.of("retention.ms", "21600000", "max.message.bytes", "9437184"), layout.get("camera-frames"));
+        assertEquals(Map.of("max.message.bytes", "9437184"), layout.get("enrollments"));
         assertEquals(Map.of(), layout.get("access-decisions"));
     }
 

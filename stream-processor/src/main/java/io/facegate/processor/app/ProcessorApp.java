@@ -43,6 +43,7 @@ public final class ProcessorApp implements AutoCloseable {
   private final OpsHttpServer http;
   private final CountDownLatch stopped = new CountDownLatch(1);
   private final Gallery gallery;
+  private final AtomicInteger replaced = new AtomicInteger();
 
   private ProcessorApp(OnnxEmbedder embedder, PrometheusMeterRegistry registry,
       ProcessorMetrics metrics, Gallery gallery, Topology topology, ProcessorConfig config) {
@@ -51,7 +52,6 @@ public final class ProcessorApp implements AutoCloseable {
     this.metrics = metrics;
     this.gallery = gallery;
     this.streams = new KafkaStreams(topology, config.streamsProperties());
-    AtomicInteger replaced = new AtomicInteger();
     streams.setUncaughtExceptionHandler(e -> {
       if (replaced.incrementAndGet() <= MAX_THREAD_REPLACEMENTS) {
         LOG.error("stream thread died; replacing it (uncommitted work is redone, exactly once)", e);
@@ -92,7 +92,8 @@ public final class ProcessorApp implements AutoCloseable {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     try {
       ModelMetadata model = embedder.metadata();
-      Gallery gallery = new Gallery(model.modelVersion(), model.embeddingDim());
+      Gallery gallery = new Gallery(model.modelVersion(), model.embeddingDim(),
+          config.galleryIndex());
       ProcessorMetrics metrics = new ProcessorMetrics(registry, gallery);
       TopologyConfig topologyConfig = config.topologyConfig(model);
       Embedder inference = decorate.apply(embedder);
@@ -107,10 +108,10 @@ public final class ProcessorApp implements AutoCloseable {
           metrics, seal);
       ProcessorApp app = new ProcessorApp(embedder, registry, metrics, gallery, topology, config);
       app.streams.start();
-      LOG.info("processor {} started: model {} on {}, threshold {}, batches of <= {} or {} ms, "
-              + "http port {}", config.applicationId(), model.modelVersion(), embedder.device(),
-          topologyConfig.policy().threshold(), topologyConfig.maxBatchSize(),
-          topologyConfig.maxBatchWait().toMillis(), app.httpPort());
+      LOG.info("processor {} started: model {} on {}, threshold {}, batches of <= {} events, "
+              + "<= {} bytes or {} ms, http port {}", config.applicationId(), model.modelVersion(),
+          embedder.device(), topologyConfig.policy().threshold(), topologyConfig.maxBatchSize(),
+          topologyConfig.maxBatchBytes(), topologyConfig.maxBatchWait().toMillis(), app.httpPort());
       return app;
     } catch (RuntimeException e) {
       registry.close();
@@ -145,6 +146,11 @@ public final class ProcessorApp implements AutoCloseable {
   /** Comparable templates currently in the gallery. */
   public int gallerySize() {
     return gallery.size();
+  }
+
+  /** Stream threads that died and were replaced so far (tests: none should). */
+  int threadsReplaced() {
+    return replaced.get();
   }
 
   /** Waits until Streams stops on its own (error) or {@code timeout} passes. */

@@ -7,6 +7,7 @@ import io.facegate.platform.config.InvalidConfigException;
 import io.facegate.platform.config.KafkaClientSettings;
 import io.facegate.platform.security.SigningConfig;
 import io.facegate.platform.topics.TopicNames;
+import io.facegate.processor.core.embedding.Gallery;
 import io.facegate.processor.core.policy.PolicyConfig;
 import io.facegate.processor.topology.TopologyConfig;
 import java.nio.file.Files;
@@ -17,6 +18,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.StreamsConfig;
 
 /**
@@ -39,9 +41,13 @@ import org.apache.kafka.streams.StreamsConfig;
  *     instance or stream thread that died without leaving (Kafka's default 45 s)
  * @param maxBatchSize {@code processor.batch.max-size}
  * @param maxBatchWait {@code processor.batch.max-wait-ms}
+ * @param maxBatchBytes {@code processor.batch.max-bytes}: byte bound of a task's buffered batch
  * @param imageLimits {@code processor.image.max-bytes}, {@code .max-pixels}, {@code .min-side}
  * @param threshold {@code processor.policy.threshold}: overrides the model's calibrated threshold
  * @param minMargin {@code processor.policy.min-margin}: 1:N margin over the runner-up, 0 = off
+ * @param galleryIndex {@code processor.gallery.index-threshold}, {@code .index-nprobe},
+ *     {@code .index-build-threads}: from how many templates on 1:N search uses the approximate
+ *     index, and how
  * @param httpPort {@code processor.http.port}: metrics, /health and /ready; 0 = any free port
  * @param signing {@code signing.key-id} and {@code signing.key-file}: the key every decision is
  *     signed with (door controllers verify it); none means unsigned decisions
@@ -49,8 +55,10 @@ import org.apache.kafka.streams.StreamsConfig;
  */
 public record ProcessorConfig(KafkaClientSettings kafka, TopicNames topics, String applicationId,
     Path modelDir, DeviceSpec device, int intraOpThreads, Path stateDir, int streamThreads,
-    Duration commitInterval, Duration sessionTimeout, int maxBatchSize, Duration maxBatchWait, ImageLimits imageLimits,
-    Optional<Float> threshold, float minMargin, int httpPort, SigningConfig signing,
+    Duration commitInterval, Duration sessionTimeout, int maxBatchSize, Duration maxBatchWait,
+    int maxBatchBytes, ImageLimits imageLimits,
+    Optional<Float> threshold, float minMargin, Gallery.IndexSettings galleryIndex, int httpPort,
+    SigningConfig signing,
     Map<String, String> registry) {
 
   public static final String APPLICATION_ID = "processor.application-id";
@@ -63,11 +71,15 @@ public record ProcessorConfig(KafkaClientSettings kafka, TopicNames topics, Stri
   public static final String SESSION_TIMEOUT_MS = "processor.session-timeout-ms";
   public static final String BATCH_MAX_SIZE = "processor.batch.max-size";
   public static final String BATCH_MAX_WAIT_MS = "processor.batch.max-wait-ms";
+  public static final String BATCH_MAX_BYTES = "processor.batch.max-bytes";
   public static final String IMAGE_MAX_BYTES = "processor.image.max-bytes";
   public static final String IMAGE_MAX_PIXELS = "processor.image.max-pixels";
   public static final String IMAGE_MIN_SIDE = "processor.image.min-side";
   public static final String THRESHOLD = "processor.policy.threshold";
   public static final String MIN_MARGIN = "processor.policy.min-margin";
+  public static final String GALLERY_INDEX_THRESHOLD = "processor.gallery.index-threshold";
+  public static final String GALLERY_INDEX_NPROBE = "processor.gallery.index-nprobe";
+  public static final String GALLERY_INDEX_BUILD_THREADS = "processor.gallery.index-build-threads";
   public static final String HTTP_PORT = "processor.http.port";
   /**
    * Prefix of raw Kafka Streams / client settings passed through unchanged, for tuning (e.g.
@@ -117,6 +129,7 @@ public record ProcessorConfig(KafkaClientSettings kafka, TopicNames topics, Stri
     if (!(minMargin >= 0f && minMargin < 2f)) {
       throw new InvalidConfigException(MIN_MARGIN, "must be in [0, 2): " + minMargin);
     }
+    Objects.requireNonNull(galleryIndex, "gallery index settings");
     if (httpPort < 0 || httpPort > 65535) {
       throw new InvalidConfigException(HTTP_PORT, "must be a port number or 0: " + httpPort);
     }
@@ -124,11 +137,12 @@ public record ProcessorConfig(KafkaClientSettings kafka, TopicNames topics, Stri
     registry = Map.copyOf(registry == null ? Map.of() : registry);
     try {
       // validate the batch settings here so that their keys are named at start-up
-      new TopologyConfig(maxBatchSize, maxBatchWait, imageLimits, new PolicyConfig(1f, 0f));
+      new TopologyConfig(maxBatchSize, maxBatchWait, maxBatchBytes, imageLimits,
+          new PolicyConfig(1f, 0f));
     } catch (IllegalArgumentException e) {
-      throw new InvalidConfigException(
-          e.getMessage().startsWith(BATCH_MAX_SIZE) ? BATCH_MAX_SIZE : BATCH_MAX_WAIT_MS,
-          e.getMessage());
+      String key = e.getMessage().startsWith(BATCH_MAX_SIZE) ? BATCH_MAX_SIZE
+          : e.getMessage().startsWith(BATCH_MAX_BYTES) ? BATCH_MAX_BYTES : BATCH_MAX_WAIT_MS;
+      throw new InvalidConfigException(key, e.getMessage());
     }
   }
 
@@ -168,13 +182,33 @@ public record ProcessorConfig(KafkaClientSettings kafka, TopicNames topics, Stri
         Duration.ofMillis(intValue(m, SESSION_TIMEOUT_MS, 45_000)),
         intValue(m, BATCH_MAX_SIZE, 16),
         Duration.ofMillis(intValue(m, BATCH_MAX_WAIT_MS, 20)),
+        intValue(m, BATCH_MAX_BYTES, TopologyConfig.DEFAULT_MAX_BATCH_BYTES),
         limits,
         Optional.ofNullable(m.get(THRESHOLD)).filter(s -> !s.isBlank())
             .map(s -> floatValue(THRESHOLD, s)),
         m.containsKey(MIN_MARGIN) ? floatValue(MIN_MARGIN, m.get(MIN_MARGIN)) : 0f,
+        galleryIndex(m),
         intValue(m, HTTP_PORT, 9464),
         SigningConfig.fromMap(m),
         m);
+  }
+
+  private static Gallery.IndexSettings galleryIndex(Map<String, String> m) {
+    Gallery.IndexSettings d = Gallery.IndexSettings.defaults();
+    int threshold = intValue(m, GALLERY_INDEX_THRESHOLD, d.threshold());
+    if (threshold < 2) {
+      throw new InvalidConfigException(GALLERY_INDEX_THRESHOLD, "must be >= 2: " + threshold);
+    }
+    int nprobe = intValue(m, GALLERY_INDEX_NPROBE, d.nprobe());
+    if (nprobe < 1 || nprobe > 1_000_000) {
+      throw new InvalidConfigException(GALLERY_INDEX_NPROBE, "must be in [1, 1000000]: " + nprobe);
+    }
+    int threads = intValue(m, GALLERY_INDEX_BUILD_THREADS, d.buildThreads());
+    if (threads < 1 || threads > 256) {
+      throw new InvalidConfigException(GALLERY_INDEX_BUILD_THREADS, "must be in [1, 256]: "
+          + threads);
+    }
+    return new Gallery.IndexSettings(threshold, nprobe, threads);
   }
 
   /** The ONNX file: {@code modelDir/model.onnx}, or {@code modelDir} itself if it is a file. */
@@ -186,7 +220,7 @@ public record ProcessorConfig(KafkaClientSettings kafka, TopicNames topics, Stri
   public TopologyConfig topologyConfig(ModelMetadata model) {
     float t = threshold.orElse(model.threshold());
     try {
-      return new TopologyConfig(maxBatchSize, maxBatchWait, imageLimits,
+      return new TopologyConfig(maxBatchSize, maxBatchWait, maxBatchBytes, imageLimits,
           new PolicyConfig(t, minMargin));
     } catch (IllegalArgumentException e) {
       throw new InvalidConfigException(THRESHOLD, e.getMessage());
@@ -214,7 +248,24 @@ public record ProcessorConfig(KafkaClientSettings kafka, TopicNames topics, Stri
         Integer.toString(BUFFERED_RECORDS_PER_PARTITION));
     p.put(StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG),
         Long.toString(sessionTimeout.toMillis()));
+    // the producer writes batch-buffer changelog entries that copy whole frames (Kafka's default
+    // max.request.size is 1 MiB): it must take the largest, or a large image fails the task
+    atLeast(p, StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG),
+        TopologyConfig.bufferEntryLimit(imageLimits));
     return p;
+  }
+
+  private static void atLeast(Properties p, String key, int min) {
+    Object set = p.get(key);
+    long value = min;
+    if (set != null) {
+      try {
+        value = Math.max(min, Long.parseLong(set.toString().trim()));
+      } catch (NumberFormatException e) {
+        throw new InvalidConfigException(STREAMS_PREFIX + key, "not an integer: '" + set + "'");
+      }
+    }
+    p.put(key, Long.toString(value));
   }
 
   private static int intValue(Map<String, String> m, String key, int dflt) {

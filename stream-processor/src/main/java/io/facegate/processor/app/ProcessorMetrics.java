@@ -50,6 +50,9 @@ public final class ProcessorMetrics implements ProcessingObserver {
         .description("comparable enrolled templates").register(registry);
     Gauge.builder("facegate.gallery.set.aside", gallery, Gallery::setAsideCount)
         .description("templates of another model version or invalid").register(registry);
+    Gauge.builder("facegate.gallery.index.in.use", gallery,
+            g -> g.searchMode() == Gallery.SearchMode.INDEX ? 1 : 0)
+        .description("1 when 1:N search goes through the approximate index").register(registry);
   }
 
   /** Whether the global thread has loaded the restored embedding store. */

@@ -3,7 +3,9 @@ package io.facegate.processor.topology;
 import io.facegate.model.metadata.ModelMetadata;
 import io.facegate.model.onnx.Embedder;
 import io.facegate.processor.core.embedding.Gallery;
+import java.util.Map;
 import java.util.Objects;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.Topology;
@@ -98,8 +100,13 @@ public final class FacegateTopology {
     // logged (the default): the buffer is part of the exactly-once transaction
     // cached: an event buffered and decided within one commit interval never reaches the
     // changelog (only its tombstone does), which halves what the transaction has to write
+    // the changelog copies every kept frame: it must take the largest one (Kafka's default topic
+    // limit is about 1 MiB), or a large image would fail the task instead of being decided
     t.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(BUFFER_STORE),
-        Serdes.Long(), Serdes.ByteArray()).withCachingEnabled(), FRAMES_PROCESSOR);
+        Serdes.Long(), Serdes.ByteArray()).withCachingEnabled()
+        .withLoggingEnabled(Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG,
+            Integer.toString(TopologyConfig.bufferEntryLimit(config.imageLimits())))),
+        FRAMES_PROCESSOR);
     t.addSink(DECISIONS_SINK, topics.accessDecisions().name(),
         topics.accessDecisions().keySerde().serializer(),
         topics.accessDecisions().valueSerde().serializer(), FRAMES_PROCESSOR);

@@ -35,16 +35,16 @@ import org.slf4j.LoggerFactory;
  * <p>Each record is appended to a changelogged state store before Streams may commit its offset,
  * so the buffer is part of the exactly-once transaction: after a crash the restored buffer still
  * holds every event whose offset was committed without a decision, and the input of anything not
- * committed is read again. The buffer is flushed when it holds {@code maxBatchSize} events and by a
- * wall-clock punctuator every {@code maxBatchWait}: every buffered record is deserialised, decoded
+ * committed is read again. The buffer is flushed when it holds {@code maxBatchSize} events, before
+ * its entries would exceed {@code maxBatchBytes} (a burst of large images keeps the heap bounded;
+ * a single entry over the bound is decided alone), and by a wall-clock punctuator every
+ * {@code maxBatchWait}: every buffered record is deserialised, decoded
  * and pre-processed, the good ones embedded in one inference call, and one decision per record is
  * emitted in input order (plus a grant and/or a dead letter), in the same transaction that deletes
  * them from the buffer.
  */
 final class FrameBatchProcessor implements Processor<String, byte[], String, SpecificRecord> {
   private static final Logger LOG = LoggerFactory.getLogger(FrameBatchProcessor.class);
-  /** Room for the Avro envelope around an image of the maximum size. */
-  private static final int ENVELOPE_SLACK = 64 * 1024;
 
   private final TopologyConfig config;
   private final Deserializer<FaceEvent> events;
@@ -61,6 +61,7 @@ final class FrameBatchProcessor implements Processor<String, byte[], String, Spe
   private KeyValueStore<Long, byte[]> buffer;
   private long nextSeq;
   private int pending;
+  private long pendingBytes;
 
   FrameBatchProcessor(TopologyConfig config, Deserializer<FaceEvent> events, Embedder embedder,
       Gallery gallery, ProcessingObserver observer, DecisionSeal seal) {
@@ -73,8 +74,7 @@ final class FrameBatchProcessor implements Processor<String, byte[], String, Spe
     this.tensors = new FaceTensors(config.imageLimits(), embedder.metadata().input());
     this.observer = observer;
     this.modelVersion = embedder.metadata().modelVersion();
-    this.maxRecordBytes = (int) Math.min(Integer.MAX_VALUE,
-        (long) config.imageLimits().maxBytes() + ENVELOPE_SLACK);
+    this.maxRecordBytes = config.maxRecordBytes();
   }
 
   @Override
@@ -84,10 +84,13 @@ final class FrameBatchProcessor implements Processor<String, byte[], String, Spe
     // a restored buffer continues where it stopped; its entries are flushed by the punctuator
     nextSeq = 0;
     pending = 0;
+    pendingBytes = 0;
     try (KeyValueIterator<Long, byte[]> it = buffer.all()) {
       while (it.hasNext()) {
-        nextSeq = Math.max(nextSeq, it.next().key + 1);
+        KeyValue<Long, byte[]> kv = it.next();
+        nextSeq = Math.max(nextSeq, kv.key + 1);
         pending++;
+        pendingBytes += kv.value == null ? 0 : kv.value.length;
       }
     }
     if (pending > 0) {
@@ -108,10 +111,16 @@ final class FrameBatchProcessor implements Processor<String, byte[], String, Spe
         meta.map(RecordMetadata::partition).orElse(-1),
         meta.map(RecordMetadata::offset).orElse(-1L),
         record.timestamp(), ctx.currentSystemTimeMs());
-    buffer.put(nextSeq++, in.encode());
+    byte[] entry = in.encode();
+    if (pending > 0 && pendingBytes + entry.length > config.maxBatchBytes()) {
+      // decide what is buffered first: this record would take the batch over its byte bound
+      flush();
+    }
+    buffer.put(nextSeq++, entry);
     pending++;
+    pendingBytes += entry.length;
     observer.eventBuffered();
-    if (pending >= config.maxBatchSize()) {
+    if (pending >= config.maxBatchSize() || pendingBytes >= config.maxBatchBytes()) {
       flush();
     }
   }
@@ -234,6 +243,7 @@ final class FrameBatchProcessor implements Processor<String, byte[], String, Spe
       buffer.delete(entries.get(i).key);
     }
     pending = 0;
+    pendingBytes = 0;
   }
 
   /** The sealed decision; if sealing fails, a sealed (or at worst plain) denial instead. */

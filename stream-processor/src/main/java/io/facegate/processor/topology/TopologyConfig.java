@@ -10,11 +10,20 @@ import java.util.Objects;
  *
  * @param maxBatchSize {@code processor.batch.max-size}: flush a task's buffer at this many events
  * @param maxBatchWait {@code processor.batch.max-wait-ms}: flush whatever is buffered this often (wall clock)
+ * @param maxBatchBytes {@code processor.batch.max-bytes}: flush before a task's buffered records
+ *     would exceed this many bytes, so that a burst of large images cannot fill the heap
  * @param imageLimits byte, pixel and side limits checked before an image is decoded
  * @param policy the threshold (normally the model's calibrated one) and 1:N margin
  */
-public record TopologyConfig(int maxBatchSize, Duration maxBatchWait, ImageLimits imageLimits,
-    PolicyConfig policy) {
+public record TopologyConfig(int maxBatchSize, Duration maxBatchWait, int maxBatchBytes,
+    ImageLimits imageLimits, PolicyConfig policy) {
+  /** Default {@code processor.batch.max-bytes}: 16 MiB, two images of the default maximum size. */
+  public static final int DEFAULT_MAX_BATCH_BYTES = 16 * 1024 * 1024;
+  /** Room for the Avro envelope around an image of the maximum size. */
+  static final int ENVELOPE_SLACK = 64 * 1024;
+  /** Room for what a batch-buffer entry adds to its record: key, hash, source coordinates. */
+  static final int BUFFER_ENTRY_SLACK = 64 * 1024;
+
   public TopologyConfig {
     if (maxBatchSize < 1 || maxBatchSize > 4096) {
       throw new IllegalArgumentException("processor.batch.max-size must be in [1, 4096]: " + maxBatchSize);
@@ -24,7 +33,30 @@ public record TopologyConfig(int maxBatchSize, Duration maxBatchWait, ImageLimit
       throw new IllegalArgumentException("processor.batch.max-wait-ms must be in [1 ms, 1 min]: "
           + maxBatchWait);
     }
+    if (maxBatchBytes < 1024) {
+      throw new IllegalArgumentException("processor.batch.max-bytes must be >= 1024: "
+          + maxBatchBytes);
+    }
     Objects.requireNonNull(imageLimits, "image limits");
     Objects.requireNonNull(policy, "policy");
+  }
+
+  /** The largest camera-frames record kept and parsed; a bigger one is denied unread. */
+  public int maxRecordBytes() {
+    return maxRecordBytes(imageLimits);
+  }
+
+  private static int maxRecordBytes(ImageLimits limits) {
+    return (int) Math.min(Integer.MAX_VALUE - BUFFER_ENTRY_SLACK,
+        (long) limits.maxBytes() + ENVELOPE_SLACK);
+  }
+
+  /**
+   * The largest entry of the batch buffer, and so of its changelog: a kept record and its
+   * metadata. The changelog topic's {@code max.message.bytes} and the Streams producer's
+   * {@code max.request.size} must allow it, or a large frame would fail the task.
+   */
+  public static int bufferEntryLimit(ImageLimits limits) {
+    return maxRecordBytes(limits) + BUFFER_ENTRY_SLACK;
   }
 }

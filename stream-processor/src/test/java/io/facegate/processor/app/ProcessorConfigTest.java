@@ -6,9 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.facegate.model.metadata.ModelMetadata;
 import io.facegate.model.onnx.DeviceSpec;
+import io.facegate.model.preprocess.ImageLimits;
 import io.facegate.model.preprocess.PreprocessSpec;
 import io.facegate.platform.config.ConfigSource;
 import io.facegate.platform.config.InvalidConfigException;
+import io.facegate.processor.topology.TopologyConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -67,6 +69,58 @@ class ProcessorConfigTest {
     ProcessorConfig c = ProcessorConfig.fromMap(settings);
     assertEquals(32, c.maxBatchSize());
     assertEquals(DeviceSpec.parse("cuda:1"), c.device());
+  }
+
+  @Test
+  void streamsProducerTakesTheLargestBufferedFrameAndCannotBeSetLower() {
+    int entry = TopologyConfig.bufferEntryLimit(ImageLimits.defaults());
+    assertTrue(entry > 8 * 1024 * 1024);
+    assertEquals(Long.toString(entry),
+        ProcessorConfig.fromMap(minimal()).streamsProperties().get("producer.max.request.size"));
+    Map<String, String> m = minimal();
+    m.put(ProcessorConfig.STREAMS_PREFIX + "producer.max.request.size", "1048576");
+    assertEquals(Long.toString(entry),
+        ProcessorConfig.fromMap(m).streamsProperties().get("producer.max.request.size"));
+    m.put(ProcessorConfig.IMAGE_MAX_BYTES, Integer.toString(20 * 1024 * 1024));
+    assertEquals(Long.toString(20 * 1024 * 1024 + 128 * 1024),
+        ProcessorConfig.fromMap(m).streamsProperties().get("producer.max.request.size"));
+  }
+
+  @Test
+  void batchByteBoundDefaultsTo16MiBAndIsValidated() {
+    assertEquals(16 * 1024 * 1024, ProcessorConfig.fromMap(minimal()).maxBatchBytes());
+    Map<String, String> m = minimal();
+    m.put(ProcessorConfig.BATCH_MAX_BYTES, "4194304");
+    assertEquals(4 * 1024 * 1024, ProcessorConfig.fromMap(m).topologyConfig(model(0.5f))
+        .maxBatchBytes());
+    m.put(ProcessorConfig.BATCH_MAX_BYTES, "100");
+    InvalidConfigException e = assertThrows(InvalidConfigException.class,
+        () -> ProcessorConfig.fromMap(m));
+    assertTrue(e.getMessage().contains(ProcessorConfig.BATCH_MAX_BYTES), e.getMessage());
+  }
+
+  @Test
+  void galleryIndexSettingsHaveDefaultsComeFromTheEnvironmentAndAreValidated() {
+    ProcessorConfig d = ProcessorConfig.fromMap(minimal());
+    assertEquals(50_000, d.galleryIndex().threshold());
+    assertEquals(64, d.galleryIndex().nprobe());
+    Map<String, String> m = new HashMap<>(ConfigSource.load(Optional.empty(),
+        Map.of("FACEGATE_PROCESSOR_GALLERY_INDEX__THRESHOLD", "1000",
+            "FACEGATE_PROCESSOR_GALLERY_INDEX__NPROBE", "16",
+            "FACEGATE_PROCESSOR_GALLERY_INDEX__BUILD__THREADS", "2")));
+    m.putAll(minimal());
+    ProcessorConfig c = ProcessorConfig.fromMap(m);
+    assertEquals(1000, c.galleryIndex().threshold());
+    assertEquals(16, c.galleryIndex().nprobe());
+    assertEquals(2, c.galleryIndex().buildThreads());
+    m.put(ProcessorConfig.GALLERY_INDEX_THRESHOLD, "1");
+    InvalidConfigException e = assertThrows(InvalidConfigException.class,
+        () -> ProcessorConfig.fromMap(m));
+    assertTrue(e.getMessage().contains(ProcessorConfig.GALLERY_INDEX_THRESHOLD), e.getMessage());
+    m.put(ProcessorConfig.GALLERY_INDEX_THRESHOLD, "1000");
+    m.put(ProcessorConfig.GALLERY_INDEX_NPROBE, "0");
+    e = assertThrows(InvalidConfigException.class, () -> ProcessorConfig.fromMap(m));
+    assertTrue(e.getMessage().contains(ProcessorConfig.GALLERY_INDEX_NPROBE), e.getMessage());
   }
 
   @Test

@@ -73,7 +73,10 @@ import org.junit.jupiter.api.io.TempDir;
 class ProcessorIT {
   static final float THRESHOLD = 0.45f;
   private static final int ENROLLED = 8;
-  /** Well under Kafka's default 1 MB record limit, so an oversized image can still be sent. */
+  /**
+   * Small, so that an image over it is still a small record for this test's producer (Kafka's
+   * default max.request.size, 1 MiB); LargeFrameIT covers the default 8 MiB limit.
+   */
   private static final int MAX_IMAGE_BYTES = 200_000;
   private static final Duration TIMEOUT = Duration.ofSeconds(40);
 

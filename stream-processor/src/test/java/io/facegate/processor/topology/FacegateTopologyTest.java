@@ -63,6 +63,7 @@ class FacegateTopologyTest {
   private final AtomicInteger inferenceCalls = new AtomicInteger();
   private final AtomicInteger failNextInferences = new AtomicInteger();
   private final AtomicInteger nanNextInferences = new AtomicInteger();
+  private final List<Integer> batchSizes = new ArrayList<>();
   private TopologyTestDriver driver;
   private TestInputTopic<String, FaceEvent> frames;
   private TestInputTopic<String, byte[]> rawFrames;
@@ -93,6 +94,7 @@ class FacegateTopologyTest {
       @Override
       public float[][] embed(float[] chw, int batch) {
         inferenceCalls.incrementAndGet();
+        batchSizes.add(batch);
         if (failNextInferences.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
           throw new InferenceException("injected failure");
         }
@@ -110,7 +112,11 @@ class FacegateTopologyTest {
   }
 
   private void start(int maxBatch, DecisionSeal seal) {
-    TopologyConfig config = new TopologyConfig(maxBatch, WAIT, LIMITS,
+    start(maxBatch, TopologyConfig.DEFAULT_MAX_BATCH_BYTES, seal);
+  }
+
+  private void start(int maxBatch, int maxBatchBytes, DecisionSeal seal) {
+    TopologyConfig config = new TopologyConfig(maxBatch, WAIT, maxBatchBytes, LIMITS,
         new PolicyConfig(0.5f, 0f));
     Gallery gallery = new Gallery(V1, MODEL.embeddingDim());
     Properties p = new Properties();
@@ -442,6 +448,52 @@ class FacegateTopologyTest {
     assertEquals(List.of(Outcome.GRANTED, Outcome.DENIED, Outcome.GRANTED), outcomes(out));
     assertEquals(1, inferenceCalls.get() - before, "one inference call for the batch");
     assertEquals(List.of("e1", "e3"), ids(granted.readValuesToList()));
+  }
+
+  @Test
+  void batchIsFlushedBeforeItsBytesWouldExceedTheBoundLongBeforeTheCountLimit() {
+    // a buffered 32x32 raw frame is about 1.2 KB (1 KiB of pixels, the Avro envelope, its
+    // source coordinates and hash): two fit under 3000 bytes, a third would not
+    start(10, 3000, DecisionSeal.UNSIGNED);
+    enrolAliceAndBob();
+    batchSizes.clear();
+    List<String> sent = new ArrayList<>();
+    for (int i = 1; i <= 7; i++) {
+      sent.add("e" + i);
+      frames.pipeInput("door-1", Faces.event("e" + i,
+          Faces.raw(i % 2 == 0 ? Faces.top() : Faces.left()), null));
+    }
+    // no wall-clock flush yet and far below 10 events: only the byte bound flushed
+    assertEquals(List.of(2, 2, 2), batchSizes);
+    List<AccessDecision> out = new ArrayList<>(decisions.readValuesToList());
+    assertEquals(sent.subList(0, 6), ids(out));
+    driver.advanceWallClockTime(WAIT);
+    out.addAll(decisions.readValuesToList());
+    driver.advanceWallClockTime(WAIT);
+    assertTrue(decisions.isEmpty(), "nothing is decided twice");
+    assertEquals(sent, ids(out), "one decision per event, in input order");
+    for (AccessDecision d : out) {
+      assertEquals(Outcome.GRANTED, d.getOutcome(), d.getEventId());
+    }
+  }
+
+  @Test
+  void aRecordLargerThanTheByteBoundIsDecidedOnItsOwn() {
+    start(10, 1024, DecisionSeal.UNSIGNED);
+    enrolAliceAndBob();
+    batchSizes.clear();
+    frames.pipeInput("door-1", Faces.event("a", Faces.raw(Faces.left()), null));
+    frames.pipeInput("door-1", Faces.event("b", Faces.raw(Faces.top()), null));
+    rawFrames.pipeInput("door-1", new byte[LIMITS.maxBytes() + 70 * 1024]);
+    frames.pipeInput("door-1", Faces.event("c", Faces.raw(Faces.left()), null));
+    assertEquals(List.of(1, 1, 1), batchSizes, "the oversized record needs no inference");
+    List<AccessDecision> out = decisions.readValuesToList();
+    assertEquals(4, out.size());
+    assertEquals(List.of("a", "b"), ids(out.subList(0, 2)));
+    assertEquals(DecisionReason.IMAGE_TOO_LARGE, out.get(2).getReason());
+    assertEquals("c", out.get(3).getEventId());
+    driver.advanceWallClockTime(WAIT);
+    assertTrue(decisions.isEmpty());
   }
 
   @Test
