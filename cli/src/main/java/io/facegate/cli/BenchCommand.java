@@ -69,10 +69,10 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--batch-wait-ms", defaultValue = "20", paramLabel = "MS", description = "Processor micro-batch linger (default: ${DEFAULT-VALUE}).")
     private int batchWaitMs;
 
-    @Option(names = "--commit-interval-ms", defaultValue = "100", paramLabel = "MS", description = "Exactly-once commit interval (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--commit-interval-ms", defaultValue = "" + ProcessorConfig.DEFAULT_COMMIT_INTERVAL_MS, paramLabel = "MS", description = "Exactly-once commit interval (default: ${DEFAULT-VALUE}).")
     private int commitIntervalMs;
 
-    @Option(names = "--intra-op-threads", defaultValue = "0", paramLabel = "N", description = "ONNX Runtime threads, 0 = its default (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--intra-op-threads", defaultValue = "" + ProcessorConfig.DEFAULT_INTRA_OP_THREADS, paramLabel = "N", description = "ONNX Runtime threads, 0 = ORT's default (default: ${DEFAULT-VALUE}, as the processor).")
     private int intraOpThreads;
 
     @Option(names = "--partitions", defaultValue = "1", paramLabel = "N", description = "camera-frames partitions (default: ${DEFAULT-VALUE}).")
