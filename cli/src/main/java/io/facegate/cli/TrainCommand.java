@@ -3,6 +3,7 @@ package io.facegate.cli;
 import io.facegate.model.metadata.InvalidModelMetadataException;
 import io.facegate.trainer.data.DatasetException;
 import io.facegate.trainer.loss.TripletLoss;
+import io.facegate.trainer.model.NetworkConfig;
 import io.facegate.trainer.pipeline.TrainPipeline;
 import io.facegate.trainer.training.LossKind;
 import io.facegate.trainer.training.TrainingOptions;
@@ -73,8 +74,12 @@ public final class TrainCommand implements Callable<Integer> {
   @Option(names = "--input-channels", defaultValue = "1", description = "1 = grey, 3 = RGB (default: ${DEFAULT-VALUE}).")
   int inputChannels;
 
-  @Option(names = "--channels", defaultValue = "16,32,64,64", description = "Filters per conv block (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--channels", defaultValue = "32,64,128", description = "Filters per conv block (default: ${DEFAULT-VALUE}).")
   String channels;
+
+  @Option(names = "--pooling", defaultValue = "average",
+      description = "Last feature map to vector: average (per channel) | flatten (default: ${DEFAULT-VALUE}).")
+  String pooling;
 
   @Option(names = "--embedding-dim", defaultValue = "128", description = "Embedding size (default: ${DEFAULT-VALUE}).")
   int embeddingDim;
@@ -127,9 +132,14 @@ public final class TrainCommand implements Callable<Integer> {
       } catch (NumberFormatException e) {
         throw new IllegalArgumentException("--channels must be comma-separated integers, got " + channels);
       }
+      NetworkConfig.Pooling poolingKind = switch (pooling.toLowerCase(Locale.ROOT)) {
+        case "average" -> NetworkConfig.Pooling.AVERAGE;
+        case "flatten" -> NetworkConfig.Pooling.FLATTEN;
+        default -> throw new IllegalArgumentException("--pooling must be average or flatten, got " + pooling);
+      };
       TrainingOptions options = new TrainingOptions(seed, kind, epochs, stepsPerEpoch, pairsPerStep,
           identitiesPerStep, imagesPerIdentity, learningRate, weightDecay, m, patience, !noAugment, inputSize,
-          inputChannels, filters, embeddingDim, validationFraction, testFraction, targetFar, miningKind);
+          inputChannels, filters, poolingKind, embeddingDim, validationFraction, testFraction, targetFar, miningKind);
       new TrainPipeline(options, System.out).run(data, out);
       return 0;
     } catch (DatasetException | InvalidModelMetadataException e) {

@@ -17,6 +17,7 @@ enum CnnOperator implements ONNXOperator {
   RELU("Relu", 1, 0),
   MAX_POOL("MaxPool", 1, 0),
   FLATTEN("Flatten", 1, 0),
+  GLOBAL_AVERAGE_POOL("GlobalAveragePool", 1, 0),
   GEMM("Gemm", 2, 1),
   LP_NORMALIZATION("LpNormalization", 1, 0);
 

@@ -90,6 +90,10 @@ public final class OnnxExporter {
         attrs.put("pads", new long[] {0, 0, 0, 0});
         attrs.put("strides", new long[] {m.stride(), m.stride()});
         graph.addNode(node(CnnOperator.MAX_POOL, prefix + "maxpool", List.of(x), out, attrs));
+      } else if (layer instanceof Layer.GlobalAvgPool) {
+        String pooled = prefix + "pooled";
+        graph.addNode(node(CnnOperator.GLOBAL_AVERAGE_POOL, prefix + "globalavgpool", List.of(x), pooled, Map.of()));
+        graph.addNode(node(CnnOperator.FLATTEN, prefix + "flatten", List.of(pooled), out, Map.of("axis", 1L)));
       } else if (layer instanceof Layer.Flatten) {
         graph.addNode(node(CnnOperator.FLATTEN, prefix + "flatten", List.of(x), out, Map.of("axis", 1L)));
       } else if (layer instanceof Layer.Dense) {

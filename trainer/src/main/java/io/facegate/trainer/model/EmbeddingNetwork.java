@@ -61,6 +61,9 @@ public final class EmbeddingNetwork {
     if (layer instanceof Layer.MaxPool m) {
       return Pool.maxPool2dBlock(new Shape(m.kernel(), m.kernel()), new Shape(m.stride(), m.stride()));
     }
+    if (layer instanceof Layer.GlobalAvgPool) {
+      return new LambdaBlock(EmbeddingNetwork::globalAvgPool, "globalavgpool");
+    }
     if (layer instanceof Layer.Flatten) {
       return Blocks.batchFlattenBlock();
     }
@@ -71,6 +74,12 @@ public final class EmbeddingNetwork {
       return new LambdaBlock(EmbeddingNetwork::l2Normalize, "l2normalize");
     }
     throw new IllegalArgumentException("unknown layer " + layer);
+  }
+
+  private static NDList globalAvgPool(NDList in) {
+    NDArray x = in.singletonOrThrow();
+    Shape shape = x.getShape();
+    return new NDList(x.reshape(shape.get(0), shape.get(1), -1).mean(new int[] {2}));
   }
 
   private static NDList instanceNorm(NDList in, float epsilon) {

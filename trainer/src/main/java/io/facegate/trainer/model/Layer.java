@@ -25,6 +25,9 @@ public sealed interface Layer {
   /** Square max-pooling, no padding. */
   record MaxPool(int kernel, int stride) implements Layer {}
 
+  /** [N, C, H, W] -> [N, C]: the mean of each channel over the whole map (ONNX GlobalAveragePool + Flatten). */
+  record GlobalAvgPool() implements Layer {}
+
   /** [N, C, H, W] -> [N, C*H*W]. */
   record Flatten() implements Layer {}
 

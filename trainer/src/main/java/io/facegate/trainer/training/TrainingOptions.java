@@ -25,6 +25,7 @@ import java.util.Map;
  * @param inputSize model input width = height
  * @param inputChannels 1 (grey) or 3 (RGB)
  * @param channels filters per conv block
+ * @param pooling how the last feature map becomes a vector
  * @param embeddingDim embedding length
  * @param validationFraction fraction of each dataset's people used for validation
  * @param testFraction fraction of each dataset's people held out for test
@@ -34,7 +35,8 @@ import java.util.Map;
 public record TrainingOptions(long seed, LossKind loss, int epochs, int stepsPerEpoch, int pairsPerStep,
                               int identitiesPerStep, int imagesPerIdentity, float learningRate,
                               float weightDecay, float margin, int patience, boolean augment,
-                              int inputSize, int inputChannels, List<Integer> channels, int embeddingDim,
+                              int inputSize, int inputChannels, List<Integer> channels,
+                              NetworkConfig.Pooling pooling, int embeddingDim,
                               double validationFraction, double testFraction, Double targetFar,
                               TripletLoss.Mining mining) {
 
@@ -69,6 +71,9 @@ public record TrainingOptions(long seed, LossKind loss, int epochs, int stepsPer
       throw new IllegalArgumentException("--input-channels must be 1 or 3, got " + inputChannels);
     }
     channels = List.copyOf(channels);
+    if (pooling == null) {
+      throw new IllegalArgumentException("--pooling must be average or flatten");
+    }
     positive("--embedding-dim", embeddingDim);
     if (!(validationFraction > 0 && testFraction > 0 && validationFraction + testFraction < 1)) {
       throw new IllegalArgumentException("--validation-fraction and --test-fraction must be > 0 and sum to < 1");
@@ -89,7 +94,7 @@ public record TrainingOptions(long seed, LossKind loss, int epochs, int stepsPer
 
   /** The network shape these options describe. */
   public NetworkConfig network() {
-    return new NetworkConfig(inputChannels, inputSize, channels, embeddingDim);
+    return new NetworkConfig(inputChannels, inputSize, channels, pooling, embeddingDim);
   }
 
   /**
@@ -137,6 +142,7 @@ public record TrainingOptions(long seed, LossKind loss, int epochs, int stepsPer
     p.put("patience", Integer.toString(patience));
     p.put("augment", Boolean.toString(augment));
     p.put("channels", channels.toString().replace(" ", ""));
+    p.put("pooling", pooling.name().toLowerCase(java.util.Locale.ROOT));
     p.put("validation_fraction", Double.toString(validationFraction));
     p.put("test_fraction", Double.toString(testFraction));
     return p;

@@ -16,6 +16,7 @@ import io.facegate.trainer.data.FaceImageRef;
 import io.facegate.trainer.data.IdentitySplit;
 import io.facegate.trainer.data.ImageStore;
 import io.facegate.trainer.loss.TripletLoss;
+import io.facegate.trainer.model.NetworkConfig;
 import io.facegate.trainer.training.LossKind;
 import io.facegate.trainer.training.SiameseTrainer;
 import io.facegate.trainer.training.TrainedModel;
@@ -33,7 +34,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The exported ONNX model computes what DJL computes: same faces, DJL inference-mode forward vs
- * ONNX Runtime, within 1e-5 per embedding value, for batch 1 and batch 5; metadata survives.
+ * ONNX Runtime, within 1e-5 per embedding value, for batch 1 and batch 5, with either pooling
+ * head; metadata survives.
  */
 class OnnxExportParityTest {
 
@@ -47,35 +49,58 @@ class OnnxExportParityTest {
   private static List<FaceImageRef> faces;
   private static ModelMetadata metadata;
   private static Path file;
+  private static TrainedModel flattenModel;
+  private static Path flattenFile;
 
   @BeforeAll
   static void trainBriefly() throws Exception {
     FaceDataset data = FaceDataset.scan(List.of(SyntheticFaces.write(tmp.resolve("synthetic"), 8, 4, 40, 5)));
-    // a few real steps, so batch-norm running statistics and weights are not at their initial values
-    TrainingOptions options = new TrainingOptions(3, LossKind.TRIPLET, 2, 3, 8, 4, 2, 1e-3f, 0f, 0.3f, 5, true,
-        32, 1, List.of(4, 8), 16, 0.25, 0.25, null, TripletLoss.Mining.SEMI_HARD);
     IdentitySplit split = IdentitySplit.of(data, 0.25, 0.25, 3);
+    TrainingOptions options = options(NetworkConfig.Pooling.AVERAGE);
     store = new ImageStore(new Preprocessor(options.preprocess()));
-    model = new SiameseTrainer(options, new PrintStream(OutputStream.nullOutputStream()))
-        .train(data, split, store, null).model();
+    model = train(options, data, split);
+    flattenModel = train(options(NetworkConfig.Pooling.FLATTEN), data, split);
     faces = data.images(data.identities()).subList(0, 5);
     metadata = new ModelMetadata("parity-test", options.preprocess(), 16, "euclidean", 0.7f, "eer",
         Map.of("seed", "3", "loss", "triplet"));
     file = tmp.resolve("model.onnx");
     OnnxExporter.write(model, metadata, "test", file);
+    flattenFile = tmp.resolve("flatten.onnx");
+    OnnxExporter.write(flattenModel, metadata, "test", flattenFile);
+  }
+
+  private static TrainingOptions options(NetworkConfig.Pooling pooling) {
+    return new TrainingOptions(3, LossKind.TRIPLET, 2, 3, 8, 4, 2, 1e-3f, 0f, 0.3f, 5, true,
+        32, 1, List.of(4, 8), pooling, 16, 0.25, 0.25, null, TripletLoss.Mining.SEMI_HARD);
+  }
+
+  // a few real steps, so batch-norm running statistics and weights are not at their initial values
+  private static TrainedModel train(TrainingOptions options, FaceDataset data, IdentitySplit split) {
+    return new SiameseTrainer(options, new PrintStream(OutputStream.nullOutputStream()))
+        .train(data, split, store, null).model();
   }
 
   @AfterAll
   static void close() {
     model.close();
+    flattenModel.close();
   }
 
   @Test
   void onnxRuntimeMatchesDjlForBatchOneAndBatchFive() throws Exception {
-    try (OnnxEmbeddingModel onnx = OnnxEmbeddingModel.open(file)) {
+    assertParity(model, file);
+  }
+
+  @Test
+  void theFlattenHeadExportsToo() throws Exception {
+    assertParity(flattenModel, flattenFile);
+  }
+
+  private static void assertParity(TrainedModel trained, Path onnxFile) throws Exception {
+    try (OnnxEmbeddingModel onnx = OnnxEmbeddingModel.open(onnxFile)) {
       for (int batch : new int[] {1, 5}) {
         float[] chw = store.batch(faces.subList(0, batch), null, null);
-        float[][] djl = model.embed(chw, batch);
+        float[][] djl = trained.embed(chw, batch);
         float[][] ort = onnx.embed(chw, batch);
         assertEquals(batch, ort.length);
         for (int i = 0; i < batch; i++) {

@@ -11,6 +11,7 @@ import io.facegate.trainer.data.IdentitySplit;
 import io.facegate.trainer.data.ImageStore;
 import io.facegate.trainer.export.OnnxEmbeddingModel;
 import io.facegate.trainer.loss.TripletLoss;
+import io.facegate.trainer.model.NetworkConfig;
 import io.facegate.trainer.pipeline.EvaluatePipeline;
 import io.facegate.trainer.pipeline.TrainPipeline;
 import java.io.OutputStream;
@@ -42,7 +43,7 @@ class TrainingSmokeTest {
 
   private static TrainingOptions tiny(LossKind loss, int epochs, int steps) {
     return new TrainingOptions(11, loss, epochs, steps, 8, 4, 4, 3e-3f, 0f, loss == LossKind.TRIPLET ? 0.3f : 1f,
-        100, false, 32, 1, List.of(8, 16), 32, 0.15, 0.15, null, TripletLoss.Mining.SEMI_HARD);
+        100, false, 32, 1, List.of(8, 16), NetworkConfig.Pooling.AVERAGE, 32, 0.15, 0.15, null, TripletLoss.Mining.SEMI_HARD);
   }
 
   @Test
