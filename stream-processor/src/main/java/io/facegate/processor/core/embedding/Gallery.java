@@ -598,6 +598,11 @@ public final class Gallery {
       bestSq = secondSq;
       secondSq = t;
     }
+    return nearestOf(best, bestSq, second, secondSq);
+  }
+
+  /** The answer for rows {@code best} and {@code second} (-1: no runner-up), squared distances. */
+  private Optional<Nearest> nearestOf(int best, double bestSq, int second, double secondSq) {
     return Optional.of(new Nearest(ids[best], Math.sqrt(bestSq),
         second < 0 ? Optional.empty() : Optional.of(ids[second]),
         second < 0 ? Double.NaN : Math.sqrt(secondSq)));
@@ -620,8 +625,6 @@ public final class Gallery {
         secondSq = sq;
       }
     }
-    return Optional.of(new Nearest(ids[best], Math.sqrt(bestSq),
-        second < 0 ? Optional.empty() : Optional.of(ids[second]),
-        second < 0 ? Double.NaN : Math.sqrt(secondSq)));
+    return nearestOf(best, bestSq, second, secondSq);
   }
 }
