@@ -76,17 +76,20 @@ public final class EmbeddingNetwork {
     throw new IllegalArgumentException("unknown layer " + layer);
   }
 
-  private static NDList globalAvgPool(NDList in) {
-    NDArray x = in.singletonOrThrow();
+  /** [N, C, H, W] -> [N, C, H*W]: the PyTorch engine reduces one axis at a time. */
+  private static NDArray perChannel(NDArray x) {
     Shape shape = x.getShape();
-    return new NDList(x.reshape(shape.get(0), shape.get(1), -1).mean(new int[] {2}));
+    return x.reshape(shape.get(0), shape.get(1), -1);
+  }
+
+  private static NDList globalAvgPool(NDList in) {
+    return new NDList(perChannel(in.singletonOrThrow()).mean(new int[] {2}));
   }
 
   private static NDList instanceNorm(NDList in, float epsilon) {
     NDArray x = in.singletonOrThrow();
     Shape shape = x.getShape();
-    // the PyTorch engine reduces one axis at a time: flatten H x W into one
-    NDArray flat = x.reshape(shape.get(0), shape.get(1), -1);
+    NDArray flat = perChannel(x);
     NDArray centred = flat.sub(flat.mean(new int[] {2}, true));
     NDArray variance = centred.square().mean(new int[] {2}, true);
     return new NDList(centred.div(variance.add(epsilon).sqrt()).reshape(shape));
