@@ -173,15 +173,10 @@ class ExactlyOnceIT {
   }
 
   private ProcessorConfig config(EmbeddedKafkaBroker broker, Path modelDir, String instance) {
-    Map<String, String> cfg = new HashMap<>();
-    cfg.put("kafka.bootstrap.servers", broker.bootstrapServers());
-    cfg.put(ProcessorConfig.MODEL_DIR, modelDir.toString());
-    cfg.put(ProcessorConfig.DEVICE, "cpu");
-    cfg.put(ProcessorConfig.STATE_DIR, tmp.resolve("state-" + instance).toString());
-    cfg.put(ProcessorConfig.HTTP_PORT, "0");
+    Map<String, String> cfg = TestProcessorSettings.of(broker.bootstrapServers(), modelDir,
+        tmp.resolve("state-" + instance), "facegate-eos-it");
     cfg.put(ProcessorConfig.BATCH_MAX_SIZE, "8");
     cfg.put(ProcessorConfig.BATCH_MAX_WAIT_MS, "50");
-    cfg.put(ProcessorConfig.APPLICATION_ID, "facegate-eos-it");
     // the broker's minimum: the dead thread's member is noticed in 6 s, not 45
     cfg.put(ProcessorConfig.SESSION_TIMEOUT_MS, "6000");
     return ProcessorConfig.fromMap(cfg);

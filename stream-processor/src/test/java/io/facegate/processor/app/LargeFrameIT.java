@@ -101,13 +101,8 @@ class LargeFrameIT {
       }
       Path modelDir = Files.createDirectories(tmp.resolve("model"));
       TinyOnnxModel.pooling("large-1", 16, 16, 1, 4, 0.5f).write(modelDir.resolve("model.onnx"));
-      Map<String, String> cfg = new HashMap<>();
-      cfg.put("kafka.bootstrap.servers", broker.bootstrapServers());
-      cfg.put(ProcessorConfig.MODEL_DIR, modelDir.toString());
-      cfg.put(ProcessorConfig.DEVICE, "cpu");
-      cfg.put(ProcessorConfig.STATE_DIR, tmp.resolve("state").toString());
-      cfg.put(ProcessorConfig.HTTP_PORT, "0");
-      cfg.put(ProcessorConfig.APPLICATION_ID, "facegate-large-it");
+      Map<String, String> cfg = TestProcessorSettings.of(broker.bootstrapServers(), modelDir,
+          tmp.resolve("state"), "facegate-large-it");
       cfg.put(ProcessorConfig.BATCH_MAX_WAIT_MS, "2000");
       // image limits and message sizes: the defaults, which is the point of this test
       Properties pp = broker.clientProperties();

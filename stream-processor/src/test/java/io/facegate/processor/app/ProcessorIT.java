@@ -33,7 +33,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -107,15 +106,10 @@ class ProcessorIT {
     Path modelDir = Files.createDirectories(tmp.resolve("model"));
     TinyOnnxModel.pooling("orl-tiny-1", 46, 56, 1, 2, THRESHOLD).centred()
         .write(modelDir.resolve("model.onnx"));
-    Map<String, String> cfg = new HashMap<>();
-    cfg.put("kafka.bootstrap.servers", broker.bootstrapServers());
-    cfg.put(ProcessorConfig.MODEL_DIR, modelDir.toString());
-    cfg.put(ProcessorConfig.DEVICE, "cpu");
-    cfg.put(ProcessorConfig.STATE_DIR, tmp.resolve("state").toString());
-    cfg.put(ProcessorConfig.HTTP_PORT, "0");
+    Map<String, String> cfg = TestProcessorSettings.of(broker.bootstrapServers(), modelDir,
+        tmp.resolve("state"), "facegate-it");
     cfg.put(ProcessorConfig.BATCH_MAX_SIZE, "8");
     cfg.put(ProcessorConfig.BATCH_MAX_WAIT_MS, "20");
-    cfg.put(ProcessorConfig.APPLICATION_ID, "facegate-it");
     cfg.put(ProcessorConfig.IMAGE_MAX_BYTES, Integer.toString(MAX_IMAGE_BYTES));
     app = ProcessorApp.start(ProcessorConfig.fromMap(cfg), TOPICS);
 
