@@ -17,6 +17,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.TreeMap;
+import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.StreamsConfig;
@@ -147,14 +149,29 @@ public record ProcessorConfig(KafkaClientSettings kafka, TopicNames topics, Stri
     }
     Objects.requireNonNull(signing, "signing");
     registry = Map.copyOf(registry == null ? Map.of() : registry);
+    // the batch settings are checked here, not when the topology is built, so that a bad one is
+    // named at start-up
+    namingKey(() -> new TopologyConfig(maxBatchSize, maxBatchWait, maxBatchBytes, imageLimits,
+        new PolicyConfig(1f, 0f)),
+        Map.of("maxBatchSize", BATCH_MAX_SIZE, "maxBatchWait", BATCH_MAX_WAIT_MS,
+            "maxBatchBytes", BATCH_MAX_BYTES));
+  }
+
+  /**
+   * Builds a settings record whose constructor checks its values and starts its message with the
+   * field at fault; a refusal becomes an {@link InvalidConfigException} naming that field's key.
+   */
+  private static <T> T namingKey(Supplier<T> build, Map<String, String> keyByField) {
     try {
-      // validate the batch settings here so that their keys are named at start-up
-      new TopologyConfig(maxBatchSize, maxBatchWait, maxBatchBytes, imageLimits,
-          new PolicyConfig(1f, 0f));
+      return build.get();
     } catch (IllegalArgumentException e) {
-      String key = e.getMessage().startsWith(BATCH_MAX_SIZE) ? BATCH_MAX_SIZE
-          : e.getMessage().startsWith(BATCH_MAX_BYTES) ? BATCH_MAX_BYTES : BATCH_MAX_WAIT_MS;
-      throw new InvalidConfigException(key, e.getMessage());
+      String problem = String.valueOf(e.getMessage());
+      String key = keyByField.entrySet().stream()
+          .filter(f -> problem.startsWith(f.getKey() + " "))
+          .map(Map.Entry::getValue)
+          .findFirst()
+          .orElse(String.join(" / ", new TreeMap<>(keyByField).values()));
+      throw new InvalidConfigException(key, problem, e);
     }
   }
 
@@ -208,19 +225,11 @@ public record ProcessorConfig(KafkaClientSettings kafka, TopicNames topics, Stri
   private static Gallery.IndexSettings galleryIndex(Map<String, String> m) {
     Gallery.IndexSettings d = Gallery.IndexSettings.defaults();
     int threshold = intValue(m, GALLERY_INDEX_THRESHOLD, d.threshold());
-    if (threshold < 2) {
-      throw new InvalidConfigException(GALLERY_INDEX_THRESHOLD, "must be >= 2: " + threshold);
-    }
     int nprobe = intValue(m, GALLERY_INDEX_NPROBE, d.nprobe());
-    if (nprobe < 1 || nprobe > 1_000_000) {
-      throw new InvalidConfigException(GALLERY_INDEX_NPROBE, "must be in [1, 1000000]: " + nprobe);
-    }
     int threads = intValue(m, GALLERY_INDEX_BUILD_THREADS, d.buildThreads());
-    if (threads < 1 || threads > 256) {
-      throw new InvalidConfigException(GALLERY_INDEX_BUILD_THREADS, "must be in [1, 256]: "
-          + threads);
-    }
-    return new Gallery.IndexSettings(threshold, nprobe, threads);
+    return namingKey(() -> new Gallery.IndexSettings(threshold, nprobe, threads),
+        Map.of("threshold", GALLERY_INDEX_THRESHOLD, "nprobe", GALLERY_INDEX_NPROBE,
+            "buildThreads", GALLERY_INDEX_BUILD_THREADS));
   }
 
   /** The ONNX file: {@code modelDir/model.onnx}, or {@code modelDir} itself if it is a file. */

@@ -26,15 +26,15 @@ public record TopologyConfig(int maxBatchSize, Duration maxBatchWait, int maxBat
 
   public TopologyConfig {
     if (maxBatchSize < 1 || maxBatchSize > 4096) {
-      throw new IllegalArgumentException("processor.batch.max-size must be in [1, 4096]: " + maxBatchSize);
+      throw new IllegalArgumentException("maxBatchSize must be in [1, 4096]: " + maxBatchSize);
     }
     Objects.requireNonNull(maxBatchWait, "batch.max-wait");
     if (maxBatchWait.toMillis() < 1 || maxBatchWait.compareTo(Duration.ofMinutes(1)) > 0) {
-      throw new IllegalArgumentException("processor.batch.max-wait-ms must be in [1 ms, 1 min]: "
+      throw new IllegalArgumentException("maxBatchWait must be in [1 ms, 1 min]: "
           + maxBatchWait);
     }
     if (maxBatchBytes < 1024) {
-      throw new IllegalArgumentException("processor.batch.max-bytes must be >= 1024: "
+      throw new IllegalArgumentException("maxBatchBytes must be >= 1024: "
           + maxBatchBytes);
     }
     Objects.requireNonNull(imageLimits, "image limits");

@@ -140,7 +140,9 @@ class ProcessorConfigTest {
         {ProcessorConfig.BATCH_MAX_WAIT_MS, "0"}, {ProcessorConfig.DEVICE, "gpu"},
         {ProcessorConfig.THRESHOLD, "3"}, {ProcessorConfig.MIN_MARGIN, "-1"},
         {ProcessorConfig.HTTP_PORT, "70000"}, {ProcessorConfig.APPLICATION_ID, "a b"},
-        {ProcessorConfig.SESSION_TIMEOUT_MS, "10"}}) {
+        {ProcessorConfig.SESSION_TIMEOUT_MS, "10"}, {ProcessorConfig.BATCH_MAX_BYTES, "100"},
+        {ProcessorConfig.GALLERY_INDEX_THRESHOLD, "1"}, {ProcessorConfig.GALLERY_INDEX_NPROBE, "0"},
+        {ProcessorConfig.GALLERY_INDEX_BUILD_THREADS, "0"}}) {
       Map<String, String> m = minimal();
       m.put(kv[0], kv[1]);
       InvalidConfigException e = assertThrows(InvalidConfigException.class,

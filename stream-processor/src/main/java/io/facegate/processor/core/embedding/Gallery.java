@@ -57,13 +57,13 @@ public final class Gallery {
 
     public IndexSettings {
       if (threshold < 2) {
-        throw new IllegalArgumentException("index threshold must be >= 2: " + threshold);
+        throw new IllegalArgumentException("threshold must be >= 2: " + threshold);
       }
       if (nprobe < 1) {
-        throw new IllegalArgumentException("index nprobe must be >= 1: " + nprobe);
+        throw new IllegalArgumentException("nprobe must be >= 1: " + nprobe);
       }
       if (buildThreads < 1 || buildThreads > 256) {
-        throw new IllegalArgumentException("index build threads must be in [1, 256]: "
+        throw new IllegalArgumentException("buildThreads must be in [1, 256]: "
             + buildThreads);
       }
     }
