@@ -11,6 +11,7 @@ import java.util.Optional;
 import java.util.concurrent.Executor;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Supplier;
 
 /**
  * The enrolled templates of one model version, held in one contiguous {@code float[]} (row per
@@ -192,22 +193,12 @@ public final class Gallery {
 
   /** Number of comparable templates. */
   public int size() {
-    lock.readLock().lock();
-    try {
-      return size;
-    } finally {
-      lock.readLock().unlock();
-    }
+    return underReadLock(() -> size);
   }
 
   /** Number of identities known but not comparable (other model version or invalid). */
   public int setAsideCount() {
-    lock.readLock().lock();
-    try {
-      return setAside.size();
-    } finally {
-      lock.readLock().unlock();
-    }
+    return underReadLock(setAside::size);
   }
 
   /**
@@ -440,9 +431,13 @@ public final class Gallery {
 
   /** How 1:N search is answered now. */
   public SearchMode searchMode() {
+    return underReadLock(() -> useIndex() ? SearchMode.INDEX : SearchMode.EXACT);
+  }
+
+  private <T> T underReadLock(Supplier<T> read) {
     lock.readLock().lock();
     try {
-      return useIndex() ? SearchMode.INDEX : SearchMode.EXACT;
+      return read.get();
     } finally {
       lock.readLock().unlock();
     }
@@ -454,22 +449,12 @@ public final class Gallery {
 
   /** Cells of the approximate index, 0 without one. */
   public int indexCells() {
-    lock.readLock().lock();
-    try {
-      return index == null ? 0 : index.nlist();
-    } finally {
-      lock.readLock().unlock();
-    }
+    return underReadLock(() -> index == null ? 0 : index.nlist());
   }
 
   /** Bytes held by the approximate index, 0 without one. */
   public long indexBytes() {
-    lock.readLock().lock();
-    try {
-      return index == null ? 0 : index.bytes();
-    } finally {
-      lock.readLock().unlock();
-    }
+    return underReadLock(() -> index == null ? 0L : index.bytes());
   }
 
   /**
