@@ -67,14 +67,13 @@ public record TrainingOptions(long seed, LossKind loss, int epochs, int stepsPer
     }
     positive("--patience", patience);
     positive("--input-size", inputSize);
-    if (inputChannels != 1 && inputChannels != 3) {
-      throw new IllegalArgumentException("--input-channels must be 1 or 3, got " + inputChannels);
-    }
     channels = List.copyOf(channels);
-    if (pooling == null) {
-      throw new IllegalArgumentException("--pooling must be average or flatten");
+    try {
+      // the network's fields are checked once, by the network's shape; here they are options
+      new NetworkConfig(inputChannels, inputSize, channels, pooling, embeddingDim);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("--" + e.getMessage(), e);
     }
-    positive("--embedding-dim", embeddingDim);
     if (!(validationFraction > 0 && testFraction > 0 && validationFraction + testFraction < 1)) {
       throw new IllegalArgumentException("--validation-fraction and --test-fraction must be > 0 and sum to < 1");
     }
