@@ -466,13 +466,7 @@ public final class Gallery {
     long deadline = System.nanoTime() + timeout.toNanos();
     synchronized (buildDone) {
       while (true) {
-        lock.readLock().lock();
-        boolean busy;
-        try {
-          busy = building;
-        } finally {
-          lock.readLock().unlock();
-        }
+        boolean busy = underReadLock(() -> building);
         long left = deadline - System.nanoTime();
         if (!busy) {
           return true;
