@@ -1,6 +1,7 @@
 package io.facegate.processor.app;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -31,6 +32,13 @@ class ProcessorConfigTest {
     m.put("kafka.bootstrap.servers", "127.0.0.1:9092");
     m.put(ProcessorConfig.MODEL_DIR, "/models/current");
     return m;
+  }
+
+  /** The Streams properties of a minimal config plus {@code extra}. */
+  private static Properties streams(Map<String, String> extra) {
+    Map<String, String> m = minimal();
+    m.putAll(extra);
+    return ProcessorConfig.fromMap(m).streamsProperties();
   }
 
   private static ModelMetadata model(float threshold) {
@@ -158,5 +166,31 @@ class ProcessorConfigTest {
     InvalidConfigException e = assertThrows(InvalidConfigException.class,
         () -> ProcessorConfig.fromMap(m));
     assertTrue(e.getMessage().contains(ProcessorConfig.MODEL_DIR));
+  }
+
+  // processor.streams.*: raw Kafka settings for tuning, which cannot weaken the guarantees
+
+  @Test
+  void prefixedSettingsReachKafkaStreamsUnchanged() {
+    Properties p = streams(Map.of("processor.streams.producer.linger.ms", "7",
+        "processor.streams.heartbeat.interval.ms", "1500"));
+    assertEquals("7", p.getProperty("producer.linger.ms"));
+    assertEquals("1500", p.getProperty("heartbeat.interval.ms"));
+    assertNull(p.getProperty("processor.streams.producer.linger.ms"));
+  }
+
+  @Test
+  void theGuaranteeAndTheApplicationIdCannotBeOverridden() {
+    Properties p = streams(Map.of("processor.streams.processing.guarantee", "at_least_once",
+        "processor.streams.application.id", "other"));
+    assertEquals(StreamsConfig.EXACTLY_ONCE_V2, p.getProperty(StreamsConfig.PROCESSING_GUARANTEE_CONFIG));
+    assertEquals("facegate-processor", p.getProperty(StreamsConfig.APPLICATION_ID_CONFIG));
+  }
+
+  @Test
+  void fetchedInputPerPartitionIsBoundedByDefaultAndCanBeChanged() {
+    assertEquals("64", streams(Map.of()).getProperty(StreamsConfig.BUFFERED_RECORDS_PER_PARTITION_CONFIG));
+    assertEquals("500", streams(Map.of("processor.streams.buffered.records.per.partition", "500"))
+        .getProperty(StreamsConfig.BUFFERED_RECORDS_PER_PARTITION_CONFIG));
   }
 }
