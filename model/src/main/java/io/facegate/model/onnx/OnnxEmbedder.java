@@ -12,7 +12,6 @@ import io.facegate.model.metadata.InvalidModelMetadataException;
 import io.facegate.model.metadata.ModelMetadata;
 import io.facegate.model.preprocess.PreprocessSpec;
 import java.nio.FloatBuffer;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Map;
@@ -63,91 +62,19 @@ public final class OnnxEmbedder implements Embedder, AutoCloseable {
    * @throws ModelLoadException naming what is wrong: file, device, input/output or metadata key
    */
   public static OnnxEmbedder open(Path modelFile, DeviceSpec device, int intraOpThreads) {
-    if (!Files.isRegularFile(modelFile)) {
-      throw new ModelLoadException("model file not found: " + modelFile);
-    }
-    if (intraOpThreads < 0) {
-      throw new ModelLoadException("intra-op threads must be >= 0: " + intraOpThreads);
-    }
-    OrtEnvironment env = OrtEnvironment.getEnvironment();
-    OrtSession.SessionOptions options = null;
-    OrtSession session = null;
+    OrtSessions.Opened opened = OrtSessions.open(modelFile, device, intraOpThreads);
     try {
-      String used;
-      switch (device.kind()) {
-        case CPU -> {
-          options = cpuOptions(intraOpThreads);
-          session = env.createSession(modelFile.toString(), options);
-          used = "cpu";
-        }
-        case CUDA -> {
-          options = cpuOptions(intraOpThreads);
-          try {
-            options.addCUDA(device.cudaDevice());
-            session = env.createSession(modelFile.toString(), options);
-          } catch (OrtException e) {
-            throw new ModelLoadException("device " + device + " requested but CUDA cannot be used: "
-                + e.getMessage() + " (the GPU build needs -Pgpu, CUDA 12 and cuDNN 9; "
-                + "use --device cpu or auto)", e);
-          }
-          used = device.toString();
-        }
-        case AUTO -> {
-          // getAvailableProviders() may list CUDA although its libraries cannot load, so the only
-          // reliable test is to try
-          options = cpuOptions(intraOpThreads);
-          String cuda = "cuda:" + device.cudaDevice();
-          try {
-            options.addCUDA(device.cudaDevice());
-            session = env.createSession(modelFile.toString(), options);
-            used = cuda;
-          } catch (OrtException e) {
-            LOG.warn("device auto: CUDA is not usable ({}); falling back to CPU", e.getMessage());
-            options.close();
-            options = cpuOptions(intraOpThreads);
-            session = env.createSession(modelFile.toString(), options);
-            used = "cpu";
-          }
-        }
-        default -> throw new ModelLoadException("unknown device " + device);
-      }
-      ModelMetadata metadata = checkContract(modelFile, session);
+      ModelMetadata metadata = checkContract(modelFile, opened.session());
       LOG.info("loaded model {} (version {}, input {}, embedding dim {}) on {}", modelFile,
-          metadata.modelVersion(), metadata.input(), metadata.embeddingDim(), used);
-      return new OnnxEmbedder(env, options, session, metadata, used);
+          metadata.modelVersion(), metadata.input(), metadata.embeddingDim(), opened.device());
+      return new OnnxEmbedder(opened.env(), opened.options(), opened.session(), metadata,
+          opened.device());
     } catch (OrtException e) {
-      closeQuietly(session, options);
+      opened.close();
       throw new ModelLoadException("cannot load model " + modelFile + ": " + e.getMessage(), e);
     } catch (RuntimeException e) {
-      closeQuietly(session, options);
+      opened.close();
       throw e;
-    }
-  }
-
-  private static OrtSession.SessionOptions cpuOptions(int intraOpThreads) throws OrtException {
-    OrtSession.SessionOptions o = new OrtSession.SessionOptions();
-    try {
-      o.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
-      if (intraOpThreads > 0) {
-        o.setIntraOpNumThreads(intraOpThreads);
-      }
-      return o;
-    } catch (OrtException e) {
-      o.close();
-      throw e;
-    }
-  }
-
-  private static void closeQuietly(OrtSession session, OrtSession.SessionOptions options) {
-    try {
-      if (session != null) {
-        session.close();
-      }
-    } catch (OrtException e) {
-      LOG.warn("closing ONNX session after a failed load: {}", e.getMessage());
-    }
-    if (options != null) {
-      options.close();
     }
   }
 
@@ -238,6 +165,6 @@ public final class OnnxEmbedder implements Embedder, AutoCloseable {
 
   @Override
   public void close() {
-    closeQuietly(session, options);
+    OrtSessions.close(session, options);
   }
 }
