@@ -32,7 +32,7 @@ public final class LandmarkAligner {
     if (landmarker == null) {
       throw new IllegalArgumentException("landmarker must not be null");
     }
-    if (refinements < 0 || refinements > 4) {
+    if (refinements < 0 || refinements > AlignmentSpec.MAX_REFINEMENTS) {
       throw new IllegalArgumentException("refinements must be in [0, 4], got " + refinements);
     }
     if (!(margin >= 0 && margin <= 1)) {

@@ -1,5 +1,7 @@
 package io.facegate.model.metadata;
 
+import io.facegate.model.face.AlignmentSpec;
+import io.facegate.model.face.AlignmentTemplate;
 import io.facegate.model.preprocess.PreprocessSpec;
 import java.util.Collections;
 import java.util.Map;
@@ -16,10 +18,18 @@ import java.util.TreeMap;
  * @param threshold distance at or below which two faces are the same person (finite, &gt; 0)
  * @param operatingPoint how the threshold was chosen, e.g. {@code "eer"} or {@code "far=0.001"}
  * @param provenance hyper-parameters, seed, data fingerprint, code version, ... (copied, sorted)
+ * @param alignment how faces are aligned before {@code input} applies, or {@code null} when the
+ *     whole image is resized (models trained from scratch on crops)
  */
 public record ModelMetadata(String modelVersion, PreprocessSpec input, int embeddingDim,
                             String distanceMetric, float threshold, String operatingPoint,
-                            Map<String, String> provenance) {
+                            Map<String, String> provenance, AlignmentSpec alignment) {
+
+  /** Metadata of a model without face alignment. */
+  public ModelMetadata(String modelVersion, PreprocessSpec input, int embeddingDim,
+      String distanceMetric, float threshold, String operatingPoint, Map<String, String> provenance) {
+    this(modelVersion, input, embeddingDim, distanceMetric, threshold, operatingPoint, provenance, null);
+  }
 
   /** Prefix of every key this class writes. */
   public static final String PREFIX = "facegate.";
@@ -33,6 +43,10 @@ public record ModelMetadata(String modelVersion, PreprocessSpec input, int embed
   public static final String DISTANCE_METRIC = PREFIX + "distance_metric";
   public static final String THRESHOLD = PREFIX + "threshold";
   public static final String OPERATING_POINT = PREFIX + "operating_point";
+  public static final String ALIGNMENT_TEMPLATE = PREFIX + "input.alignment.template";
+  public static final String ALIGNMENT_LANDMARKS = PREFIX + "input.alignment.landmarks_model";
+  public static final String ALIGNMENT_REFINEMENTS = PREFIX + "input.alignment.refinements";
+  public static final String ALIGNMENT_MARGIN = PREFIX + "input.alignment.margin";
   /** Provenance entries are stored as {@code facegate.provenance.<name>}. */
   public static final String PROVENANCE_PREFIX = PREFIX + "provenance.";
   /** The only supported distance. */
@@ -59,6 +73,12 @@ public record ModelMetadata(String modelVersion, PreprocessSpec input, int embed
     if (operatingPoint == null || operatingPoint.isBlank()) {
       throw new InvalidModelMetadataException(OPERATING_POINT, "must not be blank");
     }
+    if (alignment != null && (alignment.template().width() != input.width()
+        || alignment.template().height() != input.height())) {
+      throw new InvalidModelMetadataException(ALIGNMENT_TEMPLATE, "aligned size "
+          + alignment.template().width() + "x" + alignment.template().height()
+          + " differs from the input size " + input.width() + "x" + input.height());
+    }
     provenance = provenance == null ? Map.of()
         : Collections.unmodifiableMap(new TreeMap<>(provenance));
     for (Map.Entry<String, String> e : provenance.entrySet()) {
@@ -83,6 +103,12 @@ public record ModelMetadata(String modelVersion, PreprocessSpec input, int embed
     p.put(THRESHOLD, Float.toString(threshold));
     p.put(OPERATING_POINT, operatingPoint);
     provenance.forEach((k, v) -> p.put(PROVENANCE_PREFIX + k, v));
+    if (alignment != null) {
+      p.put(ALIGNMENT_TEMPLATE, alignment.template().toProperty());
+      p.put(ALIGNMENT_LANDMARKS, alignment.landmarksModel());
+      p.put(ALIGNMENT_REFINEMENTS, Integer.toString(alignment.refinements()));
+      p.put(ALIGNMENT_MARGIN, Double.toString(alignment.margin()));
+    }
     return Collections.unmodifiableMap(p);
   }
 
@@ -114,7 +140,33 @@ public record ModelMetadata(String modelVersion, PreprocessSpec input, int embed
     });
     return new ModelMetadata(required(p, MODEL_VERSION), spec, intValue(p, EMBEDDING_DIM),
         required(p, DISTANCE_METRIC), floatValue(p, THRESHOLD), required(p, OPERATING_POINT),
-        provenance);
+        provenance, alignment(p));
+  }
+
+  private static AlignmentSpec alignment(Map<String, String> p) {
+    if (!p.containsKey(ALIGNMENT_TEMPLATE)) {
+      return null;
+    }
+    AlignmentTemplate template;
+    try {
+      template = AlignmentTemplate.parse(required(p, ALIGNMENT_TEMPLATE));
+    } catch (IllegalArgumentException e) {
+      throw new InvalidModelMetadataException(ALIGNMENT_TEMPLATE, e.getMessage());
+    }
+    String landmarks = required(p, ALIGNMENT_LANDMARKS);
+    int refinements = intValue(p, ALIGNMENT_REFINEMENTS);
+    double margin = floatValue(p, ALIGNMENT_MARGIN);
+    check(AlignmentSpec.isFileName(landmarks), ALIGNMENT_LANDMARKS, "must be a file name beside the model");
+    check(refinements >= 0 && refinements <= AlignmentSpec.MAX_REFINEMENTS, ALIGNMENT_REFINEMENTS,
+        "must be in [0, " + AlignmentSpec.MAX_REFINEMENTS + "]");
+    check(margin >= 0 && margin <= 1, ALIGNMENT_MARGIN, "must be in [0, 1]");
+    return new AlignmentSpec(template, landmarks, refinements, margin);
+  }
+
+  private static void check(boolean ok, String key, String message) {
+    if (!ok) {
+      throw new InvalidModelMetadataException(key, message);
+    }
   }
 
   private static String keyFor(String specMessage) {

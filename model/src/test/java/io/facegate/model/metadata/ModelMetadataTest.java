@@ -3,6 +3,8 @@ package io.facegate.model.metadata;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import io.facegate.model.face.AlignmentSpec;
+import io.facegate.model.face.AlignmentTemplate;
 import io.facegate.model.preprocess.PreprocessSpec;
 import java.util.HashMap;
 import java.util.Map;
@@ -22,6 +24,42 @@ class ModelMetadataTest {
     assertEquals("0.8123", p.get("facegate.threshold"));
     assertEquals("1", p.get("facegate.provenance.seed"));
     assertEquals(m, ModelMetadata.fromProperties(p));
+  }
+
+  private static ModelMetadata aligned() {
+    return new ModelMetadata("faceres-1", new PreprocessSpec(112, 112, 3, new float[3],
+        new float[] {1, 1, 1}), 1024, "euclidean", 0.9f, "eer", Map.of(),
+        new AlignmentSpec(AlignmentTemplate.arcface(112, 0.8), "landmarks.onnx", 1, 0.15));
+  }
+
+  @Test
+  void alignmentRoundTripsAndIsAbsentForPlainModels() {
+    ModelMetadata m = aligned();
+    Map<String, String> p = m.toProperties();
+    assertEquals("landmarks.onnx", p.get(ModelMetadata.ALIGNMENT_LANDMARKS));
+    ModelMetadata back = ModelMetadata.fromProperties(p);
+    assertEquals(m.alignment().template().toProperty(), back.alignment().template().toProperty());
+    assertEquals(1, back.alignment().refinements());
+    assertEquals(null, ModelMetadata.fromProperties(sample().toProperties()).alignment());
+  }
+
+  @Test
+  void badAlignmentNamesItsKey() {
+    for (Map.Entry<String, String> bad : Map.of(
+        ModelMetadata.ALIGNMENT_LANDMARKS, "../evil.onnx",
+        ModelMetadata.ALIGNMENT_REFINEMENTS, "9",
+        ModelMetadata.ALIGNMENT_MARGIN, "NaN",
+        ModelMetadata.ALIGNMENT_TEMPLATE, "112x112:1,2").entrySet()) {
+      Map<String, String> p = new HashMap<>(aligned().toProperties());
+      p.put(bad.getKey(), bad.getValue());
+      InvalidModelMetadataException e = assertThrows(InvalidModelMetadataException.class,
+          () -> ModelMetadata.fromProperties(p));
+      assertEquals(bad.getKey(), e.key());
+    }
+    Map<String, String> p = new HashMap<>(aligned().toProperties());
+    p.put(ModelMetadata.ALIGNMENT_TEMPLATE, AlignmentTemplate.arcface(150, 1).toProperty());
+    assertEquals(ModelMetadata.ALIGNMENT_TEMPLATE,
+        assertThrows(InvalidModelMetadataException.class, () -> ModelMetadata.fromProperties(p)).key());
   }
 
   @Test
