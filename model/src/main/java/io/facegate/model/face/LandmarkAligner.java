@@ -11,7 +11,7 @@ import java.util.List;
  * crop converges on the face; the last landmarks give the five points that {@link FaceAligner}
  * maps onto the template. Each round is one batched call to the {@link Landmarker}.
  */
-public final class LandmarkAligner {
+public final class LandmarkAligner implements FaceStage {
 
   /** Largest side of a re-crop handed to the landmarker, which shrinks it to its input anyway. */
   private static final int MAX_CROP = 448;
@@ -114,6 +114,15 @@ public final class LandmarkAligner {
       }
       double[] points = FaceLandmarks.fivePointsOf68(found[i]);
       out.add(new Aligned(aligner.align(images.get(i), points), found[i], points));
+    }
+    return out;
+  }
+
+  @Override
+  public List<RawImage> prepare(List<RawImage> images) {
+    List<RawImage> out = new ArrayList<>(images.size());
+    for (Aligned a : alignAll(images)) {
+      out.add(a == null ? null : a.image());
     }
     return out;
   }
