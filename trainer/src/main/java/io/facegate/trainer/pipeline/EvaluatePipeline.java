@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.facegate.model.metadata.ModelMetadata;
+import io.facegate.model.onnx.DeviceSpec;
+import io.facegate.model.onnx.OnnxEmbedder;
 import io.facegate.model.preprocess.Preprocessor;
 import io.facegate.trainer.data.DatasetException;
 import io.facegate.trainer.data.FaceDataset;
@@ -12,7 +14,6 @@ import io.facegate.trainer.data.FaceImageRef;
 import io.facegate.trainer.data.ImageStore;
 import io.facegate.trainer.evaluation.EvaluationResult;
 import io.facegate.trainer.evaluation.VerificationMetrics;
-import io.facegate.trainer.export.OnnxEmbeddingModel;
 import io.facegate.trainer.plot.Plots;
 import io.facegate.trainer.report.MetricsJson;
 import io.facegate.trainer.training.SiameseTrainer;
@@ -49,7 +50,7 @@ public final class EvaluatePipeline {
     }
     FaceDataset data = FaceDataset.scan(dataRoots);
     Files.createDirectories(outDir);
-    try (OnnxEmbeddingModel model = OnnxEmbeddingModel.open(modelFile)) {
+    try (OnnxEmbedder model = OnnxEmbedder.open(modelFile, DeviceSpec.cpu(), 0)) {
       ModelMetadata meta = model.metadata();
       ImageStore store = new ImageStore(new Preprocessor(meta.input()));
       ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);

@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.facegate.model.metadata.ModelMetadata;
+import io.facegate.model.onnx.DeviceSpec;
+import io.facegate.model.onnx.OnnxEmbedder;
 import io.facegate.model.preprocess.PreprocessSpec;
 import io.facegate.model.preprocess.Preprocessor;
 import io.facegate.trainer.data.FaceDataset;
@@ -15,7 +17,6 @@ import io.facegate.trainer.data.ImageStore;
 import io.facegate.trainer.evaluation.EvaluationResult;
 import io.facegate.trainer.evaluation.PairDistances;
 import io.facegate.trainer.evaluation.VerificationMetrics;
-import io.facegate.trainer.export.OnnxEmbeddingModel;
 import io.facegate.trainer.export.OnnxExporter;
 import io.facegate.trainer.plot.Plots;
 import io.facegate.trainer.report.MetricsJson;
@@ -97,7 +98,7 @@ public final class TrainPipeline {
       double parity;
       ObjectNode byDataset = mapper.createObjectNode();
       float thresholdF = metadata.threshold();
-      try (OnnxEmbeddingModel onnx = OnnxEmbeddingModel.open(modelFile)) {
+      try (OnnxEmbedder onnx = OnnxEmbedder.open(modelFile, DeviceSpec.cpu(), 0)) {
         float[][] valOnnx = Embeddings.of(valImages, store, onnx::embed);
         float[][] testOnnx = Embeddings.of(testImages, store, onnx::embed);
         float[][] testDjl = Embeddings.of(testImages, store, model::embed);

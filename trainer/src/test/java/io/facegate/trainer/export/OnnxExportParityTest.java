@@ -9,6 +9,8 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
 import io.facegate.model.metadata.ModelMetadata;
+import io.facegate.model.onnx.DeviceSpec;
+import io.facegate.model.onnx.OnnxEmbedder;
 import io.facegate.model.preprocess.Preprocessor;
 import io.facegate.trainer.SyntheticFaces;
 import io.facegate.trainer.data.FaceDataset;
@@ -21,8 +23,8 @@ import io.facegate.trainer.training.LossKind;
 import io.facegate.trainer.training.SiameseTrainer;
 import io.facegate.trainer.training.TrainedModel;
 import io.facegate.trainer.training.TrainingOptions;
-import java.io.PrintStream;
 import java.io.OutputStream;
+import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -97,7 +99,7 @@ class OnnxExportParityTest {
   }
 
   private static void assertParity(TrainedModel trained, Path onnxFile) throws Exception {
-    try (OnnxEmbeddingModel onnx = OnnxEmbeddingModel.open(onnxFile)) {
+    try (OnnxEmbedder onnx = OnnxEmbedder.open(onnxFile, DeviceSpec.cpu(), 0)) {
       for (int batch : new int[] {1, 5}) {
         float[] chw = store.batch(faces.subList(0, batch), null, null);
         float[][] djl = trained.embed(chw, batch);
@@ -125,16 +127,16 @@ class OnnxExportParityTest {
       px[i] = (byte) (3 + random.nextInt(2));
     }
     float[] chw = store.preprocessor().toTensor(new io.facegate.model.preprocess.RawImage(40, 40, 1, px));
-    try (OnnxEmbeddingModel onnx = OnnxEmbeddingModel.open(file)) {
+    try (OnnxEmbedder onnx = OnnxEmbedder.open(file, DeviceSpec.cpu(), 0)) {
       assertArrayEquals(model.embed(chw, 1)[0], onnx.embed(chw, 1)[0], (float) TOLERANCE);
     }
   }
 
   @Test
   void metadataRoundTripsThroughTheOnnxFile() throws Exception {
-    try (OnnxEmbeddingModel onnx = OnnxEmbeddingModel.open(file)) {
+    try (OnnxEmbedder onnx = OnnxEmbedder.open(file, DeviceSpec.cpu(), 0)) {
       assertEquals(metadata, onnx.metadata());
-      assertEquals("3", onnx.customMetadata().get("facegate.provenance.seed"));
+      assertEquals("3", onnx.metadata().provenance().get("seed"));
     }
   }
 

@@ -5,11 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.facegate.model.onnx.DeviceSpec;
+import io.facegate.model.onnx.OnnxEmbedder;
 import io.facegate.model.preprocess.Preprocessor;
 import io.facegate.trainer.data.FaceDataset;
 import io.facegate.trainer.data.IdentitySplit;
 import io.facegate.trainer.data.ImageStore;
-import io.facegate.trainer.export.OnnxEmbeddingModel;
 import io.facegate.trainer.loss.TripletLoss;
 import io.facegate.trainer.model.NetworkConfig;
 import io.facegate.trainer.pipeline.EvaluatePipeline;
@@ -71,7 +72,7 @@ class TrainingSmokeTest {
         "roc.png", "distance-histograms.png")) {
       assertTrue(Files.size(out.resolve(f)) > 0, f);
     }
-    try (OnnxEmbeddingModel onnx = OnnxEmbeddingModel.open(summary.modelFile())) {
+    try (OnnxEmbedder onnx = OnnxEmbedder.open(summary.modelFile(), DeviceSpec.cpu(), 0)) {
       assertEquals(32, onnx.metadata().embeddingDim());
     }
     JsonNode card = new ObjectMapper().readTree(out.resolve("model-card.json").toFile());
