@@ -255,12 +255,6 @@ public final class ImageDecoder {
           + (actual != null ? " (they are " + actual + ")"
               : ImageFormat.sniffUnsupported(data).map(n -> " (they are " + n + ")").orElse("")));
     }
-    // the work budget is enforced on the structure before ImageIO decodes anything
-    if (format == ImageFormat.JPEG) {
-      JpegStructure.read(data, limits);
-    } else {
-      PngStructure.read(data, limits);
-    }
     Iterator<ImageReader> readers = ImageIO.getImageReadersByFormatName(formatName);
     if (!readers.hasNext()) {
       throw new ImageRejectedException(ImageRejectedException.Kind.UNSUPPORTED_FORMAT,
@@ -270,6 +264,12 @@ public final class ImageDecoder {
     List<String> warnings = new ArrayList<>();
     IIOReadWarningListener listener = (source, warning) -> warnings.add(warning);
     try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(data))) {
+      // the work budget is enforced on the structure before ImageIO decodes anything
+      if (format == ImageFormat.JPEG) {
+        JpegStructure.read(data, limits);
+      } else {
+        PngStructure.read(data, limits);
+      }
       reader.setInput(in, true, true);
       reader.addIIOReadWarningListener(listener);
       checkGeometry(reader.getWidth(0), reader.getHeight(0));
