@@ -25,6 +25,11 @@ public final class EvaluateCommand implements Callable<Integer> {
   @Option(names = "--out", required = true, description = "Output folder.")
   Path out;
 
+  @Option(names = "--strict-images",
+      description = "Fail on the first unusable image (not PGM/PNG/JPEG, corrupt, too small...) instead of "
+          + "counting it by reason in evaluation.json and going on.")
+  boolean strictImages;
+
   /** Runs {@code evaluate} on its own. */
   public static void main(String[] args) {
     System.exit(new CommandLine(new EvaluateCommand()).execute(args));
@@ -33,7 +38,7 @@ public final class EvaluateCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     try {
-      new EvaluatePipeline(System.out).run(model, data, out);
+      new EvaluatePipeline(System.out, strictImages).run(model, data, out);
       return 0;
     } catch (DatasetException | InvalidModelMetadataException e) {
       System.err.println("facegate evaluate: " + e.getMessage());

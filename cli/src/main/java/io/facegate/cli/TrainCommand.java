@@ -98,6 +98,11 @@ public final class TrainCommand implements Callable<Integer> {
           + "and steadier on a busy shared host); 0 = PyTorch's default (all cores).")
   int threads;
 
+  @Option(names = "--strict-images",
+      description = "Fail on the first unusable image (not PGM/PNG/JPEG, corrupt, too small...) instead of "
+          + "counting it by reason in the model card and going on.")
+  boolean strictImages;
+
   /** Runs {@code train} on its own. */
   public static void main(String[] args) {
     System.exit(new CommandLine(new TrainCommand()).execute(args));
@@ -140,7 +145,7 @@ public final class TrainCommand implements Callable<Integer> {
       TrainingOptions options = new TrainingOptions(seed, kind, epochs, stepsPerEpoch, pairsPerStep,
           identitiesPerStep, imagesPerIdentity, learningRate, weightDecay, m, patience, !noAugment, inputSize,
           inputChannels, filters, poolingKind, embeddingDim, validationFraction, testFraction, targetFar, miningKind);
-      new TrainPipeline(options, System.out).run(data, out);
+      new TrainPipeline(options, System.out, strictImages).run(data, out);
       return 0;
     } catch (DatasetException | InvalidModelMetadataException e) {
       System.err.println("facegate train: " + e.getMessage());

@@ -64,4 +64,22 @@ class TrainCommandTest {
     assertOneLineError(run(new EvaluateCommand(), "--model", tmp.resolve("nomodel").toString(), "--data",
         tmp.toString(), "--out", tmp.resolve("o").toString()), "no model file");
   }
+
+  @Test
+  void strictImagesStopsAtATooSmallFaceBeforeTraining() throws Exception {
+    Path data = tmp.resolve("faces");
+    for (String person : new String[] {"a", "b"}) {
+      Files.write(Files.createDirectories(data.resolve(person)).resolve("1.pgm"), pgm(40, 40));
+    }
+    Files.write(data.resolve("b").resolve("tiny.pgm"), pgm(30, 40));
+    assertOneLineError(run(new TrainCommand(), "--data", data.toString(), "--out", tmp.resolve("o").toString(),
+        "--seed", "1", "--strict-images"), "tiny.pgm");
+    assertOneLineError(run(new EvaluateCommand(), "--model", tmp.resolve("nomodel").toString(), "--data",
+        data.toString(), "--out", tmp.resolve("o").toString(), "--strict-images"), "no model file");
+  }
+
+  private static byte[] pgm(int w, int h) {
+    byte[] header = ("P5\n" + w + " " + h + "\n255\n").getBytes(StandardCharsets.US_ASCII);
+    return java.util.Arrays.copyOf(header, header.length + w * h);
+  }
 }

@@ -14,17 +14,21 @@ import javax.imageio.stream.ImageInputStream;
 
 /**
  * Decodes untrusted image bytes into a {@link RawImage}, checking the limits before any pixel is
- * decoded: first the byte size, then the pixel count and side lengths from the header (PGM header,
- * or the ImageIO reader's {@code getWidth}/{@code getHeight} before {@code read}), so a small file
- * that claims a huge image is rejected without allocating it.
+ * decoded: first the byte size, then the header. PGM headers are parsed here; JPEG marker
+ * segments (frame type, size, components, number of scans) and PNG chunks (IHDR, then the image
+ * data inflated and counted against what the IHDR implies) are walked here before ImageIO sees the
+ * bytes. So a small file that claims a huge image, a progressive JPEG that repeats a scan thousands
+ * of times and a PNG decompression bomb are all rejected in time linear in their byte size.
+ * Anything a decoder throws becomes an {@link ImageRejectedException}; no other exception leaves.
+ *
+ * <p>{@link #decode(byte[])} takes the format from the bytes' magic number; GIF, BMP, WebP and
+ * TIFF are recognised and rejected as {@link ImageRejectedException.Kind#UNSUPPORTED_FORMAT}.
  *
  * <p>For encoded formats, a width/height given by the caller must agree with the header
  * (otherwise {@link ImageRejectedException.Kind#WRONG_SIZE}); RAW formats require both. Grey
  * inputs decode to one channel, colour to three (RGB, alpha dropped). Thread-safe.
  */
 public final class ImageDecoder {
-
-  private static final byte[] PNG_SIGNATURE = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'};
 
   private final ImageLimits limits;
 
@@ -34,6 +38,28 @@ public final class ImageDecoder {
       throw new IllegalArgumentException("limits must not be null");
     }
     this.limits = limits;
+  }
+
+  /**
+   * Decodes one encoded image (PGM, PNG or JPEG), its format sniffed from its first bytes, as
+   * wherever images are read from files whose names may lie.
+   *
+   * @throws ImageRejectedException when the image must not be used; {@code kind()} says why
+   */
+  public RawImage decode(byte[] data) throws ImageRejectedException {
+    if (data == null || data.length == 0) {
+      throw new ImageRejectedException(ImageRejectedException.Kind.CORRUPT, "no image data");
+    }
+    ImageFormat format = ImageFormat.sniff(data).orElse(null);
+    if (format == null) {
+      String known = ImageFormat.sniffUnsupported(data).orElse(null);
+      throw known != null
+          ? new ImageRejectedException(ImageRejectedException.Kind.UNSUPPORTED_FORMAT,
+              known + " images are not read; use PGM, PNG or JPEG")
+          : new ImageRejectedException(ImageRejectedException.Kind.CORRUPT,
+              "not a PGM, PNG or JPEG image (unknown magic number)");
+    }
+    return decode(data, format, null, null);
   }
 
   /**
@@ -67,6 +93,11 @@ public final class ImageDecoder {
   }
 
   private void checkGeometry(long width, long height) throws ImageRejectedException {
+    checkGeometry(limits, width, height);
+  }
+
+  /** Size checks shared by every format's header reader. */
+  static void checkGeometry(ImageLimits limits, long width, long height) throws ImageRejectedException {
     if (width <= 0 || height <= 0) {
       throw new ImageRejectedException(ImageRejectedException.Kind.CORRUPT,
           "non-positive size " + width + "x" + height);
@@ -218,9 +249,11 @@ public final class ImageDecoder {
 
   private RawImage decodeImageIo(byte[] data, String formatName, ImageFormat format)
       throws ImageRejectedException {
-    if (!hasSignature(data, format)) {
-      throw new ImageRejectedException(ImageRejectedException.Kind.CORRUPT,
-          "bytes are not " + format);
+    ImageFormat actual = ImageFormat.sniff(data).orElse(null);
+    if (actual != format) {
+      throw new ImageRejectedException(ImageRejectedException.Kind.CORRUPT, "bytes are not " + format
+          + (actual != null ? " (they are " + actual + ")"
+              : ImageFormat.sniffUnsupported(data).map(n -> " (they are " + n + ")").orElse("")));
     }
     Iterator<ImageReader> readers = ImageIO.getImageReadersByFormatName(formatName);
     if (!readers.hasNext()) {
@@ -231,6 +264,12 @@ public final class ImageDecoder {
     List<String> warnings = new ArrayList<>();
     IIOReadWarningListener listener = (source, warning) -> warnings.add(warning);
     try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(data))) {
+      // the work budget is enforced on the structure before ImageIO decodes anything
+      if (format == ImageFormat.JPEG) {
+        JpegStructure.read(data, limits);
+      } else {
+        PngStructure.read(data, limits);
+      }
       reader.setInput(in, true, true);
       reader.addIIOReadWarningListener(listener);
       checkGeometry(reader.getWidth(0), reader.getHeight(0));
@@ -247,22 +286,6 @@ public final class ImageDecoder {
     } finally {
       reader.dispose();
     }
-  }
-
-  private static boolean hasSignature(byte[] data, ImageFormat format) {
-    if (format == ImageFormat.PNG) {
-      if (data.length < PNG_SIGNATURE.length) {
-        return false;
-      }
-      for (int i = 0; i < PNG_SIGNATURE.length; i++) {
-        if (data[i] != PNG_SIGNATURE[i]) {
-          return false;
-        }
-      }
-      return true;
-    }
-    return data.length >= 3 && (data[0] & 0xFF) == 0xFF && (data[1] & 0xFF) == 0xD8
-        && (data[2] & 0xFF) == 0xFF;
   }
 
   private static RawImage toRaw(BufferedImage image) {

@@ -14,7 +14,13 @@ public final class ImageRejectedException extends Exception {
     /** A format the decoder does not handle. */
     UNSUPPORTED_FORMAT,
     /** RAW data whose length does not match width x height x channels, or width/height missing. */
-    WRONG_SIZE
+    WRONG_SIZE,
+    /**
+     * More decoding work than {@link ImageLimits} allows, found before decoding: a JPEG with more
+     * than {@link ImageLimits#maxJpegScans()} scans or over {@link ImageLimits#maxPixelScans()},
+     * or PNG image data that inflates past what its header promises.
+     */
+    DECODE_BUDGET
   }
 
   private final Kind kind;

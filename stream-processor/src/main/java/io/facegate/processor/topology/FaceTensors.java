@@ -48,8 +48,14 @@ final class FaceTensors {
         offset);
   }
 
+  /**
+   * Resource limits (bytes, pixels, decode work) are IMAGE_TOO_LARGE, everything else BAD_IMAGE;
+   * the decision's detail starts with the precise kind (e.g. {@code DECODE_BUDGET:}).
+   */
   static DecisionReason reasonFor(ImageRejectedException e) {
-    return e.kind() == ImageRejectedException.Kind.TOO_LARGE
-        ? DecisionReason.IMAGE_TOO_LARGE : DecisionReason.BAD_IMAGE;
+    return switch (e.kind()) {
+      case TOO_LARGE, DECODE_BUDGET -> DecisionReason.IMAGE_TOO_LARGE;
+      case CORRUPT, TOO_SMALL, UNSUPPORTED_FORMAT, WRONG_SIZE -> DecisionReason.BAD_IMAGE;
+    };
   }
 }

@@ -3,6 +3,7 @@ package io.facegate.processor.app;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.facegate.model.embedding.EuclideanDistance;
 import io.facegate.model.onnx.DeviceSpec;
 import io.facegate.model.onnx.OnnxEmbedder;
 import io.facegate.model.onnx.TinyOnnxModel;
@@ -54,7 +55,7 @@ class OrlThresholdTest {
         float[] template = Vectors.normalisedMean(Arrays.asList(emb[q]).subList(0, 5), dim);
         for (int p = 0; p < 40; p++) {
           for (int i = 5; i < 10; i++) {
-            double d = Vectors.distance(emb[p][i], template);
+            double d = EuclideanDistance.between(emb[p][i], template);
             if (p == q) {
               genuine++;
               genuineIn += d <= ProcessorIT.THRESHOLD ? 1 : 0;

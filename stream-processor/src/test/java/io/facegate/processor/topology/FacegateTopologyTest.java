@@ -10,6 +10,7 @@ import io.facegate.model.onnx.Embedder;
 import io.facegate.model.onnx.InferenceException;
 import io.facegate.model.onnx.OnnxEmbedder;
 import io.facegate.model.onnx.TinyOnnxModel;
+import io.facegate.model.preprocess.CraftedImages;
 import io.facegate.model.preprocess.ImageLimits;
 import io.facegate.platform.security.DecisionSigner;
 import io.facegate.platform.security.DecisionVerifier;
@@ -297,7 +298,7 @@ class FacegateTopologyTest {
     assertEquals("bob", oneToN.getMatchedIdentity());
   }
 
-  static Stream<Arguments> badImages() {
+  static Stream<Arguments> badImages() throws java.io.IOException {
     byte[] png = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n', 1, 2, 3, 4, 5};
     byte[] hugeHeader = "P5\n60000 60000\n255\n".getBytes(StandardCharsets.US_ASCII);
     return Stream.of(
@@ -307,6 +308,11 @@ class FacegateTopologyTest {
             ImageEncoding.JPEG, null, null), DecisionReason.BAD_IMAGE),
         Arguments.of("over the byte limit", Faces.image(new byte[LIMITS.maxBytes() + 1],
             ImageEncoding.RAW_GRAY8, LIMITS.maxBytes() + 1, 1), DecisionReason.IMAGE_TOO_LARGE),
+        // about 9.6 KB and 32 x 32: under LIMITS, over the 100-scan decode budget
+        Arguments.of("progressive JPEG repeating its last scan 300 times",
+            Faces.image(CraftedImages.repeatLastScan(
+                CraftedImages.progressiveJpeg(CraftedImages.smooth(32, 32)), 300), ImageEncoding.JPEG, null, null),
+            DecisionReason.IMAGE_TOO_LARGE),
         Arguments.of("header claims too many pixels",
             Faces.image(hugeHeader, ImageEncoding.PGM, null, null),
             DecisionReason.IMAGE_TOO_LARGE),

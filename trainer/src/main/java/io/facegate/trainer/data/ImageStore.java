@@ -35,13 +35,24 @@ public final class ImageStore {
 
   /** The decoded image, decoding it on first use. */
   public RawImage load(FaceImageRef ref) {
+    try {
+      return decode(ref);
+    } catch (IOException | ImageRejectedException e) {
+      throw new DatasetException("cannot use image " + ref.path() + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * The decoded image, decoding it on first use with the format its bytes announce (a file may
+   * have changed since it was scanned).
+   *
+   * @throws ImageRejectedException when the decoder rejects it
+   * @throws IOException when the file cannot be read
+   */
+  public RawImage decode(FaceImageRef ref) throws ImageRejectedException, IOException {
     RawImage img = cache.get(ref);
     if (img == null) {
-      try {
-        img = decoder.decode(Files.readAllBytes(ref.path()), ref.format(), null, null);
-      } catch (IOException | ImageRejectedException e) {
-        throw new DatasetException("cannot use image " + ref.path() + ": " + e.getMessage(), e);
-      }
+      img = decoder.decode(Files.readAllBytes(ref.path()));
       cache.put(ref, img);
     }
     return img;

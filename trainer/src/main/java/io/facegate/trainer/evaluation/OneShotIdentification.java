@@ -1,5 +1,6 @@
 package io.facegate.trainer.evaluation;
 
+import io.facegate.model.embedding.EuclideanDistance;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,8 +17,16 @@ public final class OneShotIdentification {
 
   private OneShotIdentification() {}
 
-  /** Fraction of probes identified correctly, averaged over the trials. */
+  /**
+   * Fraction of probes identified correctly, averaged over the trials.
+   *
+   * @throws IllegalArgumentException if an embedding is missing or not finite (naming the image)
+   */
   public static double accuracy(float[][] embeddings, int[] labels, int trials, long seed) {
+    if (labels.length != embeddings.length) {
+      throw new IllegalArgumentException(embeddings.length + " embeddings but " + labels.length + " labels");
+    }
+    PairDistances.requireFiniteRows(embeddings);
     Map<Integer, List<Integer>> byPerson = new LinkedHashMap<>();
     for (int i = 0; i < labels.length; i++) {
       byPerson.computeIfAbsent(labels[i], k -> new ArrayList<>()).add(i);
@@ -45,7 +54,7 @@ public final class OneShotIdentification {
         int best = -1;
         double bestD = Double.POSITIVE_INFINITY;
         for (int e = 0; e < enrolled.length; e++) {
-          double d = PairDistances.distance(embeddings[i], embeddings[enrolled[e]]);
+          double d = EuclideanDistance.between(embeddings[i], embeddings[enrolled[e]]);
           if (d < bestD) {
             bestD = d;
             best = e;

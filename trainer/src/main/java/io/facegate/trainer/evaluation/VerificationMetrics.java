@@ -7,6 +7,10 @@ import java.util.List;
  * Face-verification figures for a set of genuine and impostor pair distances. A pair is accepted
  * (same person) when its distance is {@code <= threshold}. Rates are fractions in [0, 1].
  *
+ * <p>Inputs are finite ({@link PairDistances} guarantees it; thresholds and target rates are
+ * checked here), and every walk over the sorted distances also ends with an error if it stops
+ * advancing, so a bad value can never turn a metric into an endless loop.
+ *
  * @param eer equal error rate: where the false accept and false reject rates meet
  * @param eerThreshold the distance threshold at the EER
  * @param auc area under the ROC curve = P(impostor distance &gt; genuine distance), ties count half
@@ -28,6 +32,9 @@ public record VerificationMetrics(double eer, double eerThreshold, double auc, d
 
   /** Computes every figure, deciding pairs with {@code threshold}. */
   public static VerificationMetrics of(PairDistances d, double threshold) {
+    if (!Double.isFinite(threshold)) {
+      throw new IllegalArgumentException("threshold must be finite, got " + threshold);
+    }
     double[] eer = equalErrorRate(d);
     double far = fractionAtMost(d.impostor(), threshold);
     double frr = 1 - fractionAtMost(d.genuine(), threshold);
@@ -64,12 +71,14 @@ public record VerificationMetrics(double eer, double eerThreshold, double auc, d
     while (gi < g.length || ii < im.length) {
       double t = Math.min(gi < g.length ? g[gi] : Double.POSITIVE_INFINITY,
           ii < im.length ? im[ii] : Double.POSITIVE_INFINITY);
+      int before = gi + ii;
       while (gi < g.length && g[gi] <= t) {
         gi++;
       }
       while (ii < im.length && im[ii] <= t) {
         ii++;
       }
+      requireProgress(before, gi + ii, t, "EER");
       double far = (double) ii / im.length;
       double frr = 1 - (double) gi / g.length;
       double gap = Math.abs(far - frr);
@@ -88,6 +97,9 @@ public record VerificationMetrics(double eer, double eerThreshold, double auc, d
    * below the (k+1)-th smallest impostor distance, k = floor(targetFar * impostors).
    */
   public static double thresholdAtFar(PairDistances d, double targetFar) {
+    if (!(targetFar >= 0 && targetFar <= 1)) {
+      throw new IllegalArgumentException("target FAR must be in [0, 1], got " + targetFar);
+    }
     double[] im = d.impostor();
     int k = (int) Math.floor(targetFar * im.length + 1e-9);
     if (k >= im.length) {
@@ -131,15 +143,25 @@ public record VerificationMetrics(double eer, double eerThreshold, double auc, d
     while (gi < g.length || ii < im.length) {
       double t = Math.min(gi < g.length ? g[gi] : Double.POSITIVE_INFINITY,
           ii < im.length ? im[ii] : Double.POSITIVE_INFINITY);
+      int before = gi + ii;
       while (gi < g.length && g[gi] <= t) {
         gi++;
       }
       while (ii < im.length && im[ii] <= t) {
         ii++;
       }
+      requireProgress(before, gi + ii, t, "ROC");
       points.add(new double[] {(double) ii / im.length, (double) gi / g.length});
     }
     return points;
+  }
+
+  /** Each candidate threshold must consume at least one distance; otherwise the walk would spin. */
+  private static void requireProgress(int before, int after, double t, String walk) {
+    if (after == before) {
+      throw new IllegalStateException(walk + " walk made no progress at threshold " + t
+          + " (non-finite or unsorted distances)");
+    }
   }
 
   /** Fraction of the sorted values that are {@code <= t}. */

@@ -26,7 +26,9 @@ import java.util.List;
 /**
  * {@code facegate evaluate}: every person in the data is treated as unseen; the exported model
  * embeds every image in ONNX Runtime and pairs are decided with the model's own threshold.
- * Writes {@code evaluation.json}, the ROC and the distance histograms.
+ * Writes {@code evaluation.json}, the ROC and the distance histograms. Images that cannot be used
+ * (wrong format, corrupt, too small...) are counted by reason in {@code unusable_images} and
+ * skipped, unless the pipeline is strict.
  */
 public final class EvaluatePipeline {
 
@@ -36,10 +38,21 @@ public final class EvaluatePipeline {
   public static final long ONE_SHOT_SEED = 0;
 
   private final PrintStream out;
+  private final boolean strictImages;
 
-  /** Reports to {@code out}. */
+  /** Reports to {@code out}; unusable images are counted and skipped. */
   public EvaluatePipeline(PrintStream out) {
+    this(out, false);
+  }
+
+  /**
+   * Reports to {@code out}.
+   *
+   * @param strictImages fail on the first unusable image instead of counting and skipping it
+   */
+  public EvaluatePipeline(PrintStream out, boolean strictImages) {
     this.out = out;
+    this.strictImages = strictImages;
   }
 
   /** Evaluates the model in {@code modelDir} (its {@code model.onnx}) on the data roots. */
@@ -48,11 +61,13 @@ public final class EvaluatePipeline {
     if (!Files.isRegularFile(modelFile)) {
       throw new DatasetException("no model file: " + modelFile);
     }
-    FaceDataset data = FaceDataset.scan(dataRoots);
+    FaceDataset scanned = FaceDataset.scan(dataRoots);
     Files.createDirectories(outDir);
     try (OnnxEmbedder model = OnnxEmbedder.open(modelFile, DeviceSpec.cpu(), 0)) {
       ModelMetadata meta = model.metadata();
       ImageStore store = new ImageStore(new Preprocessor(meta.input()));
+      FaceDataset data = scanned.usable(store, strictImages);
+      UnusableImagesReport.print(out, data);
       ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
       List<FaceImageRef> images = data.images(data.identities());
       EvaluationResult r = EvaluationResult.of(Embeddings.of(images, store, model::embed),
@@ -75,6 +90,7 @@ public final class EvaluatePipeline {
       json.put("identities", r.identities());
       json.put("images", r.images());
       json.put("model_version", meta.modelVersion());
+      json.set("unusable_images", UnusableImagesReport.json(mapper, data));
       json.putArray("datasets").addAll(data.datasets().stream().map(json::textNode).toList());
       if (data.datasets().size() > 1) {
         ObjectNode by = json.putObject("by_dataset");

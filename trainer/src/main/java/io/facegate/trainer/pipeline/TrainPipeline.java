@@ -45,11 +45,22 @@ public final class TrainPipeline {
 
   private final TrainingOptions options;
   private final PrintStream out;
+  private final boolean strictImages;
 
-  /** A pipeline for these options, reporting progress to {@code out}. */
+  /** A pipeline for these options, reporting progress to {@code out}; unusable images are skipped. */
   public TrainPipeline(TrainingOptions options, PrintStream out) {
+    this(options, out, false);
+  }
+
+  /**
+   * A pipeline for these options, reporting progress to {@code out}.
+   *
+   * @param strictImages fail on the first unusable image instead of counting and skipping it
+   */
+  public TrainPipeline(TrainingOptions options, PrintStream out, boolean strictImages) {
     this.options = options;
     this.out = out;
+    this.strictImages = strictImages;
   }
 
   /** Summary of a finished run. */
@@ -58,14 +69,15 @@ public final class TrainPipeline {
 
   /** Runs everything; files go to {@code outDir} (created). */
   public Summary run(List<Path> dataRoots, Path outDir) throws IOException, OrtException {
-    FaceDataset data = FaceDataset.scan(dataRoots);
+    PreprocessSpec spec = options.preprocess();
+    ImageStore store = new ImageStore(new Preprocessor(spec));
+    FaceDataset data = FaceDataset.scan(dataRoots).usable(store, strictImages);
+    UnusableImagesReport.print(out, data);
     IdentitySplit split = IdentitySplit.of(data, options.validationFraction(), options.testFraction(), options.seed());
     Files.createDirectories(outDir);
     out.printf("data: %s, %d identities, %d images; split by identity train/val/test = %d/%d/%d people%n",
         data.datasets(), data.identities().size(), data.imageCount(), split.train().size(),
         split.validation().size(), split.test().size());
-    PreprocessSpec spec = options.preprocess();
-    ImageStore store = new ImageStore(new Preprocessor(spec));
     SiameseTrainer.Result result = new SiameseTrainer(options, out).train(data, split, store, outDir.resolve("checkpoint"));
     try (TrainedModel model = result.model()) {
       List<FaceImageRef> valImages = data.images(split.validation());
@@ -185,6 +197,7 @@ public final class TrainPipeline {
     data.datasets().forEach(names::add);
     n.put("fingerprint", data.fingerprint());
     n.put("split", "by identity, per dataset, seeded");
+    n.set("unusable_images", UnusableImagesReport.json(mapper, data));
     splitCounts(n.putObject("train"), data, split.train());
     splitCounts(n.putObject("validation"), data, split.validation());
     splitCounts(n.putObject("test"), data, split.test());

@@ -45,6 +45,9 @@ import java.util.Random;
  * validation EER (ties broken by validation loss). Deterministic for a given seed on CPU: the
  * engine seed fixes the weight initialisation, one {@link Random} drives sampling and
  * augmentation.
+ *
+ * <p>A NaN or infinite loss (checked after every step) or validation embedding ends the run with
+ * a {@link TrainingDivergedException} naming the epoch and step.
  */
 public final class SiameseTrainer {
 
@@ -113,13 +116,29 @@ public final class SiameseTrainer {
                 ? pairBatch(pairs.sample(options.pairsPerStep(), random), store, augmenter, random)
                 : pkBatch(pk.sample(random), store, augmenter, random);
             double value = step(trainer, loss, batch, network);
+            if (!Double.isFinite(value)) {
+              throw new TrainingDivergedException("training diverged: " + options.loss() + " loss is " + value
+                  + " at epoch " + epoch + ", step " + (step + 1) + " of " + options.stepsPerEpoch()
+                  + " (learning rate " + options.learningRate() + "; try a lower one)");
+            }
             stepLosses.add(value);
             sum += value;
           }
           double trainLoss = sum / options.stepsPerEpoch();
           double valLoss = validationLoss(trained, loss, validationBatches);
+          if (!Double.isFinite(valLoss)) {
+            throw new TrainingDivergedException("training diverged: validation loss is " + valLoss
+                + " after epoch " + epoch);
+          }
           float[][] emb = trained.embed(valImages, store);
-          double valEer = VerificationMetrics.equalErrorRate(PairDistances.allPairs(emb, valLabels))[0];
+          PairDistances valPairs;
+          try {
+            valPairs = PairDistances.allPairs(emb, valLabels);
+          } catch (IllegalArgumentException e) {
+            throw new TrainingDivergedException("training diverged: validation embeddings after epoch " + epoch
+                + ": " + e.getMessage(), e);
+          }
+          double valEer = VerificationMetrics.equalErrorRate(valPairs)[0];
           double seconds = (System.nanoTime() - epochStart) / 1e9;
           history.add(new EpochStats(epoch, trainLoss, valLoss, valEer, seconds));
           boolean better = valEer < bestEer - 1e-12 || (valEer <= bestEer + 1e-12 && valLoss < bestValLoss);
@@ -134,9 +153,6 @@ public final class SiameseTrainer {
           progress.printf("epoch %3d/%d  train-loss %.4f  val-loss %.4f  val-EER %.4f  %5.1f s/epoch  ETA %s%s%n",
               epoch, options.epochs(), trainLoss, valLoss, valEer, seconds, duration(eta),
               better ? "  *best*" : "");
-          if (!Double.isFinite(trainLoss)) {
-            throw new IllegalStateException("training diverged (loss " + trainLoss + ") at epoch " + epoch);
-          }
           if (epoch - bestEpoch >= options.patience()) {
             progress.printf("early stop: no better validation EER for %d epochs; best epoch %d (val-EER %.4f)%n",
                 options.patience(), bestEpoch, bestEer);

@@ -1,6 +1,7 @@
 package io.facegate.trainer.evaluation;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import org.junit.jupiter.api.Test;
 
@@ -19,5 +20,13 @@ class OneShotIdentificationTest {
     float[][] emb = {{0, 0}, {0, 0}, {0, 0}, {0, 0}};
     int[] labels = {0, 0, 1, 1};
     assertEquals(0.5, OneShotIdentification.accuracy(emb, labels, 3, 1), 1e-12);
+  }
+
+  @Test
+  void rejectsANonFiniteEmbeddingInsteadOfFailingOnAnIndex() {
+    // a NaN compared false with every distance, left no nearest person and failed with an index error
+    float[][] emb = {{0, 0}, {0, 0.1f}, {1, 1}, {Float.NaN, 1}};
+    assertThrows(IllegalArgumentException.class,
+        () -> OneShotIdentification.accuracy(emb, new int[] {0, 0, 1, 1}, 3, 1));
   }
 }

@@ -1,6 +1,7 @@
 package io.facegate.trainer.evaluation;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -69,5 +70,13 @@ class VerificationMetricsTest {
     assertEquals(5.0, d.genuine()[0], 1e-9);
     assertEquals(2, d.impostor().length);
     assertEquals(1.0, d.impostor()[0], 1e-9);
+  }
+
+  @Test
+  void rejectsNonFiniteThresholdsAndTargetRates() {
+    assertThrows(IllegalArgumentException.class, () -> VerificationMetrics.of(overlap, Double.NaN));
+    assertThrows(IllegalArgumentException.class, () -> VerificationMetrics.of(overlap, Double.POSITIVE_INFINITY));
+    assertThrows(IllegalArgumentException.class, () -> VerificationMetrics.thresholdAtFar(overlap, Double.NaN));
+    assertThrows(IllegalArgumentException.class, () -> VerificationMetrics.tarAtFar(overlap, 1.5));
   }
 }

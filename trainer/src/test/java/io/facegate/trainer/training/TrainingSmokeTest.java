@@ -1,6 +1,7 @@
 package io.facegate.trainer.training;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -8,6 +9,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.facegate.model.onnx.DeviceSpec;
 import io.facegate.model.onnx.OnnxEmbedder;
 import io.facegate.model.preprocess.Preprocessor;
+import io.facegate.trainer.SyntheticFaces;
+import io.facegate.trainer.data.DatasetException;
 import io.facegate.trainer.data.FaceDataset;
 import io.facegate.trainer.data.IdentitySplit;
 import io.facegate.trainer.data.ImageStore;
@@ -107,5 +110,25 @@ class TrainingSmokeTest {
     assertEquals(400, eval.get("images").asInt());
     assertEquals(40 * 45, eval.get("genuine_pairs").asInt());
     assertTrue(Files.size(evalOut.resolve("roc.png")) > 0);
+    assertEquals(0, card.path("data").path("unusable_images").path("count").asInt(-1));
+    assertEquals(0, eval.path("unusable_images").path("count").asInt(-1));
+
+    // real datasets hold PNG bytes named .jpg and faces too small to use: counted, not fatal
+    Path messy = SyntheticFaces.write(tmp.resolve("messy"), 3, 3, 40, 9);
+    java.io.ByteArrayOutputStream png = new java.io.ByteArrayOutputStream();
+    javax.imageio.ImageIO.write(new java.awt.image.BufferedImage(40, 40, java.awt.image.BufferedImage.TYPE_BYTE_GRAY),
+        "png", png);
+    Files.write(messy.resolve("p0").resolve("png-bytes.jpg"), png.toByteArray());
+    Files.write(messy.resolve("p1").resolve("tiny.pgm"),
+        Files.readAllBytes(SyntheticFaces.write(tmp.resolve("tiny"), 1, 1, 20, 1).resolve("p0").resolve("0.pgm")));
+    Path messyOut = tmp.resolve("eval-messy");
+    new EvaluatePipeline(QUIET).run(out, List.of(messy), messyOut);
+    JsonNode messyEval = new ObjectMapper().readTree(messyOut.resolve("evaluation.json").toFile());
+    assertEquals(10, messyEval.get("images").asInt(), "9 synthetic faces and the PNG named .jpg");
+    assertEquals(1, messyEval.path("unusable_images").path("count").asInt());
+    assertEquals(1, messyEval.path("unusable_images").path("by_reason").path("TOO_SMALL").asInt());
+    DatasetException strict = assertThrows(DatasetException.class,
+        () -> new EvaluatePipeline(QUIET, true).run(out, List.of(messy), tmp.resolve("eval-strict")));
+    assertTrue(strict.getMessage().contains("tiny.pgm"), strict.getMessage());
   }
 }

@@ -3,9 +3,10 @@ package io.facegate.processor.core.embedding;
 import java.util.List;
 
 /**
- * Embedding arithmetic on plain {@code float[]}: validation, L2 normalisation, Euclidean distance
- * and the normalised-mean template. Distances are accumulated in {@code double} so that the result
- * does not depend on the order of a few thousand float additions more than necessary.
+ * Embedding arithmetic on plain {@code float[]}: validation, L2 normalisation, the squared distance
+ * of the gallery scan and the normalised-mean template. Sums are accumulated in {@code double} so
+ * that the result does not depend on the order of a few thousand float additions more than
+ * necessary.
  */
 public final class Vectors {
   /** Below this norm a vector has no direction worth comparing. */
@@ -61,15 +62,11 @@ public final class Vectors {
     return out;
   }
 
-  /** Euclidean distance between {@code a} and {@code b}, which must have the same length. */
-  public static double distance(float[] a, float[] b) {
-    if (a.length != b.length) {
-      throw new InvalidEmbeddingException("dimensions differ: " + a.length + " vs " + b.length);
-    }
-    return Math.sqrt(squaredDistance(a, 0, b, 0, a.length));
-  }
-
-  /** Squared Euclidean distance between {@code a[aOff..aOff+dim)} and {@code b[bOff..bOff+dim)}. */
+  /**
+   * Squared Euclidean distance between {@code a[aOff..aOff+dim)} and {@code b[bOff..bOff+dim)}:
+   * the gallery's scan over rows it has already validated. A single distance between two vectors
+   * is {@code io.facegate.model.embedding.EuclideanDistance}, shared with the trainer.
+   */
   static double squaredDistance(float[] a, int aOff, float[] b, int bOff, int dim) {
     double sum = 0;
     for (int i = 0; i < dim; i++) {

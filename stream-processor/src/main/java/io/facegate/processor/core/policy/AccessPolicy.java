@@ -1,5 +1,6 @@
 package io.facegate.processor.core.policy;
 
+import io.facegate.model.embedding.EuclideanDistance;
 import io.facegate.processor.core.embedding.Gallery;
 import io.facegate.processor.core.embedding.InvalidEmbeddingException;
 import io.facegate.processor.core.embedding.Vectors;
@@ -61,7 +62,12 @@ public final class AccessPolicy {
       default:
         return Decision.denied(Reason.INVALID_TEMPLATE, threshold, "unknown lookup status");
     }
-    double d = Vectors.distance(probe, lookup.template());
+    double d;
+    try {
+      d = EuclideanDistance.between(probe, lookup.template());
+    } catch (IllegalArgumentException e) {
+      return Decision.denied(Reason.INVALID_TEMPLATE, threshold, e.getMessage());
+    }
     boolean within = Double.isFinite(d) && d <= threshold;
     return new Decision(within ? Outcome.GRANTED : Outcome.DENIED,
         within ? Reason.MATCH : Reason.IDENTITY_MISMATCH, Optional.of(claimed),

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.facegate.model.embedding.EuclideanDistance;
 import java.util.Optional;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -130,7 +131,7 @@ class GalleryTest {
         if (i % 3 == 0) {
           continue;
         }
-        double d = Vectors.distance(probe, Vectors.l2Normalised(all[i], dim));
+        double d = EuclideanDistance.between(probe, Vectors.l2Normalised(all[i], dim));
         if (d < bestD) {
           bestD = d;
           best = "p" + i;

@@ -29,18 +29,6 @@ class VectorsTest {
   }
 
   @Test
-  void euclideanDistanceOfOrthogonalUnitVectorsIsSqrtTwo() {
-    assertEquals(Math.sqrt(2), Vectors.distance(new float[] {1, 0}, new float[] {0, 1}), 1e-9);
-    assertEquals(0.0, Vectors.distance(new float[] {0.6f, 0.8f}, new float[] {0.6f, 0.8f}), 0);
-  }
-
-  @Test
-  void distanceRejectsDifferentDimensions() {
-    assertThrows(InvalidEmbeddingException.class,
-        () -> Vectors.distance(new float[] {1, 0}, new float[] {1, 0, 0}));
-  }
-
-  @Test
   void templateIsNormalisedMeanWhereEachImageCountsTheSame() {
     // the long vector must not dominate: both directions get equal weight after normalising
     float[] t = Vectors.normalisedMean(List.of(new float[] {10f, 0f}, new float[] {0f, 1f}), 2);
