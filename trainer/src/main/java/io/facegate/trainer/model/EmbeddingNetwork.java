@@ -97,7 +97,8 @@ public final class EmbeddingNetwork {
 
   private static NDList l2Normalize(NDList in) {
     NDArray x = in.singletonOrThrow();
-    NDArray norm = x.square().sum(new int[] {1}, true).sqrt().maximum(NORM_EPSILON);
+    // clamp before the square root: sqrt's gradient at 0 is infinite, and 0 * inf is NaN
+    NDArray norm = x.square().sum(new int[] {1}, true).maximum(NORM_EPSILON * NORM_EPSILON).sqrt();
     return new NDList(x.div(norm));
   }
 
