@@ -24,4 +24,13 @@ public interface ProcessingObserver {
 
   /** A dead letter was written, with the reason it carries. */
   default void deadLettered(String reason) {}
+
+  /**
+   * A worker thread is still busy with an event (or batch) that was already decided because its
+   * time budget ran out; it was interrupted, and counts as overdue until {@link #workerReturned}.
+   */
+  default void workerOverdue() {}
+
+  /** An overdue worker thread finally returned. */
+  default void workerReturned() {}
 }
