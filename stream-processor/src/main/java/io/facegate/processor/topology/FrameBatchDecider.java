@@ -3,6 +3,7 @@ package io.facegate.processor.topology;
 import io.facegate.model.onnx.Embedder;
 import io.facegate.model.onnx.InferenceException;
 import io.facegate.model.preprocess.ImageRejectedException;
+import io.facegate.model.preprocess.PreprocessSpec;
 import io.facegate.processor.core.embedding.Gallery;
 import io.facegate.processor.core.policy.AccessPolicy;
 import io.facegate.processor.core.policy.Decision;
@@ -11,6 +12,7 @@ import io.facegate.schemas.AccessDecision;
 import io.facegate.schemas.DeadLetter;
 import io.facegate.schemas.DecisionReason;
 import io.facegate.schemas.FaceEvent;
+import io.facegate.schemas.FaceImage;
 import io.facegate.schemas.Outcome;
 import java.util.ArrayList;
 import java.util.List;
@@ -47,7 +49,8 @@ final class FrameBatchDecider {
   private final Embedder embedder;
   private final Gallery gallery;
   private final AccessPolicy policy;
-  private final FaceTensors tensors;
+  private final ImageStage images;
+  private final int tensorSize;
   private final ProcessingObserver observer;
   private final DecisionSeal seal;
   private final BoundedWorkers workers;
@@ -58,17 +61,33 @@ final class FrameBatchDecider {
   private final long eventBudgetMs;
   private final long batchBudgetMs;
 
+  /** Decodes and pre-processes one image: {@link FaceTensors}, or a stand-in in tests. */
+  @FunctionalInterface
+  interface ImageStage {
+    /** The model-input tensor of {@code image}. */
+    float[] tensor(FaceImage image) throws ImageRejectedException;
+  }
+
   /**
    * @param workers where decoding, pre-processing and inference run; stays the caller's to close
    */
   FrameBatchDecider(TopologyConfig config, Deserializer<FaceEvent> events, Embedder embedder,
       Gallery gallery, ProcessingObserver observer, DecisionSeal seal, BoundedWorkers workers) {
+    // ImageDecoder and Preprocessor keep no per-call state: the workers share them
+    this(config, events, embedder, gallery, observer, seal, workers,
+        new FaceTensors(config.imageLimits(), embedder.metadata().input())::tensor);
+  }
+
+  FrameBatchDecider(TopologyConfig config, Deserializer<FaceEvent> events, Embedder embedder,
+      Gallery gallery, ProcessingObserver observer, DecisionSeal seal, BoundedWorkers workers,
+      ImageStage images) {
     this.events = events;
     this.embedder = embedder;
     this.gallery = gallery;
     this.policy = new AccessPolicy(config.policy());
-    // ImageDecoder and Preprocessor keep no per-call state: the workers share them
-    this.tensors = new FaceTensors(config.imageLimits(), embedder.metadata().input());
+    this.images = images;
+    PreprocessSpec spec = embedder.metadata().input();
+    this.tensorSize = spec.channels() * spec.height() * spec.width();
     this.observer = observer;
     this.seal = seal;
     this.workers = workers;
@@ -110,7 +129,7 @@ final class FrameBatchDecider {
     for (Slot s : slots) {
       if (!s.decided()) {
         FaceEvent e = s.event;
-        s.preparing = workers.submit(() -> tensors.tensor(e.getImage()));
+        s.preparing = workers.submit(() -> tensorOf(e.getImage()));
       }
     }
     for (Slot s : slots) {
@@ -159,6 +178,15 @@ final class FrameBatchDecider {
     return s;
   }
 
+  private float[] tensorOf(FaceImage image) throws ImageRejectedException {
+    float[] t = images.tensor(image);
+    if (t == null || t.length != tensorSize) {
+      throw new IllegalStateException("pre-processing produced " + (t == null ? "nothing"
+          : t.length + " floats") + ", the model takes " + tensorSize);
+    }
+    return t;
+  }
+
   private void prepared(Slot s, long deadline, long now) {
     try {
       s.tensor = s.preparing.await(deadline, eventBudgetNanos);
@@ -190,7 +218,7 @@ final class FrameBatchDecider {
     if (k == 0) {
       return;
     }
-    int per = tensors.tensorSize();
+    int per = tensorSize;
     float[] batch = new float[k * per];
     for (int j = 0; j < k; j++) {
       System.arraycopy(ready.get(j).tensor, 0, batch, j * per, per);
