@@ -67,6 +67,10 @@ final class FrameBatchProcessor implements Processor<String, byte[], String, Spe
   public void init(ProcessorContext<String, SpecificRecord> context) {
     this.ctx = context;
     this.buffer = context.getStateStore(FacegateTopology.BUFFER_STORE);
+    if (workers != null) {
+      // initialised again (a task revived after being closed dirty): start from fresh threads
+      workers.close();
+    }
     this.workers = new BoundedWorkers("facegate-" + context.taskId(), config.budget().workers(),
         ProcessingBudget.MAX_OVERDUE_WORKERS, observer);
     this.decider = new FrameBatchDecider(config, events, embedder, gallery, observer, seal,

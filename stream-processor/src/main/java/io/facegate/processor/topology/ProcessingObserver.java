@@ -3,8 +3,8 @@ package io.facegate.processor.topology;
 import io.facegate.schemas.AccessDecision;
 
 /**
- * What the topology reports as it works, for metrics. Called on stream threads; implementations
- * must be cheap and thread-safe, and must not throw.
+ * What the topology reports as it works, for metrics. Called on stream threads and on the tasks'
+ * worker threads; implementations must be cheap and thread-safe, and must not throw.
  */
 public interface ProcessingObserver {
   /** Reports nothing. */
