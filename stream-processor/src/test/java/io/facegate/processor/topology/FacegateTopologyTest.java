@@ -631,6 +631,28 @@ class FacegateTopologyTest {
   }
 
   @Test
+  void enrollmentWhoseInferenceHangsIsDeadLetteredAtTheBudgetAndChangesNothing() {
+    ProcessingBudget budget = new ProcessingBudget(Duration.ofMillis(200),
+        Duration.ofMillis(500), 1);
+    start(1, TopologyConfig.DEFAULT_MAX_BATCH_BYTES, DecisionSeal.UNSIGNED, budget);
+    enrolAliceAndBob();
+    hangOnDiagonal = true;
+    long t0 = System.nanoTime();
+    enrollments.pipeInput("alice", Faces.enroll("alice", Faces.diagonal()));
+    long ms = Duration.ofNanos(System.nanoTime() - t0).toMillis();
+    DeadLetter letter = dead.readValue();
+    assertEquals("alice", letter.getEventId());
+    assertEquals("PROCESSING_TIMEOUT", letter.getReason());
+    assertTrue(ms < 3 * budget.batch().toMillis(), "held the stream thread " + ms + " ms");
+    // alice's old template still stands, and the next enrollment is taken
+    assertEquals(Outcome.GRANTED,
+        decide(Faces.event("e1", Faces.raw(Faces.left()), "alice")).getOutcome());
+    enrollments.pipeInput("carol", Faces.enroll("carol", Faces.top()));
+    assertEquals(Outcome.GRANTED,
+        decide(Faces.event("e2", Faces.raw(Faces.top()), "carol")).getOutcome());
+  }
+
+  @Test
   void corruptBatchBufferEntryIsDeniedAndDeadLetteredNotAThreadKiller() {
     start(4);
     enrolAliceAndBob();
