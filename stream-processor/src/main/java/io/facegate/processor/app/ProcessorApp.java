@@ -3,9 +3,11 @@ package io.facegate.processor.app;
 import io.facegate.model.metadata.ModelMetadata;
 import io.facegate.model.onnx.Embedder;
 import io.facegate.model.onnx.OnnxEmbedder;
+import io.facegate.model.preprocess.PreprocessSpec;
 import io.facegate.processor.core.embedding.Gallery;
 import io.facegate.processor.topology.DecisionSeal;
 import io.facegate.processor.topology.FacegateTopology;
+import io.facegate.processor.topology.ProcessingObserver;
 import io.facegate.processor.topology.ProcessorTopics;
 import io.facegate.processor.topology.TopologyConfig;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
@@ -78,15 +80,16 @@ public final class ProcessorApp implements AutoCloseable {
    * @throws io.facegate.model.onnx.ModelLoadException if the model or device cannot be used
    */
   public static ProcessorApp start(ProcessorConfig config, ProcessorTopics topics) {
-    return start(config, topics, UnaryOperator.identity());
+    return start(config, topics, UnaryOperator.identity(), UnaryOperator.identity());
   }
 
   /**
    * As {@link #start(ProcessorConfig, ProcessorTopics)}, with the model wrapped by
-   * {@code decorate} (tests inject faults this way).
+   * {@code decorate} and what the topology reports to wrapped by {@code observe}: tests inject
+   * slow or failing models, and stream-thread crashes at chosen points, this way.
    */
   static ProcessorApp start(ProcessorConfig config, ProcessorTopics topics,
-      UnaryOperator<Embedder> decorate) {
+      UnaryOperator<Embedder> decorate, UnaryOperator<ProcessingObserver> observe) {
     OnnxEmbedder embedder = OnnxEmbedder.open(config.modelFile(), config.device(),
         config.intraOpThreads());
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -96,6 +99,7 @@ public final class ProcessorApp implements AutoCloseable {
           config.galleryIndex());
       ProcessorMetrics metrics = new ProcessorMetrics(registry, gallery);
       TopologyConfig topologyConfig = config.topologyConfig(model);
+      warmUp(embedder, topologyConfig);
       Embedder inference = decorate.apply(embedder);
       DecisionSeal seal = config.signing().signer()
           .<DecisionSeal>map(signer -> signer::signed)
@@ -105,7 +109,7 @@ public final class ProcessorApp implements AutoCloseable {
             return DecisionSeal.UNSIGNED;
           });
       Topology topology = FacegateTopology.build(topologyConfig, topics, inference, gallery,
-          metrics, seal);
+          observe.apply(metrics), seal);
       ProcessorApp app = new ProcessorApp(embedder, registry, metrics, gallery, topology, config);
       app.streams.start();
       LOG.info("processor {} started: model {} on {}, threshold {}, batches of <= {} events, "
@@ -117,6 +121,21 @@ public final class ProcessorApp implements AutoCloseable {
       registry.close();
       embedder.close();
       throw e;
+    }
+  }
+
+  /**
+   * One inference before the first event: a GPU provider initialises (and may tune kernels) on
+   * its first call, which would otherwise eat the first batch's budget and deny it.
+   */
+  private static void warmUp(OnnxEmbedder embedder, TopologyConfig topology) {
+    PreprocessSpec in = embedder.metadata().input();
+    long t0 = System.nanoTime();
+    embedder.embed(new float[in.channels() * in.height() * in.width()], 1);
+    Duration took = Duration.ofNanos(System.nanoTime() - t0);
+    if (took.compareTo(topology.budget().batch()) > 0) {
+      LOG.warn("the warm-up inference took {} ms, more than the {} ms batch budget", took.toMillis(),
+          topology.budget().batch().toMillis());
     }
   }
 

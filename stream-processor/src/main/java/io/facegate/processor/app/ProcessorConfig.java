@@ -9,6 +9,7 @@ import io.facegate.platform.security.SigningConfig;
 import io.facegate.platform.topics.TopicNames;
 import io.facegate.processor.core.embedding.Gallery;
 import io.facegate.processor.core.policy.PolicyConfig;
+import io.facegate.processor.topology.ProcessingBudget;
 import io.facegate.processor.topology.TopologyConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -44,6 +45,10 @@ import org.apache.kafka.streams.StreamsConfig;
  * @param maxBatchSize {@code processor.batch.max-size}
  * @param maxBatchWait {@code processor.batch.max-wait-ms}
  * @param maxBatchBytes {@code processor.batch.max-bytes}: byte bound of a task's buffered batch
+ * @param budget {@code processor.budget.event-ms}, {@code .batch-ms}, {@code .workers}: how long
+ *     one event's decoding and pre-processing, and one whole flush, may hold a stream thread; the
+ *     batch budget must be at most half of {@code max.poll.interval.ms} and of the transaction
+ *     timeout in force
  * @param imageLimits {@code processor.image.max-bytes}, {@code .max-pixels}, {@code .min-side}
  * @param threshold {@code processor.policy.threshold}: overrides the model's calibrated threshold
  * @param minMargin {@code processor.policy.min-margin}: 1:N margin over the runner-up, 0 = off
@@ -58,7 +63,7 @@ import org.apache.kafka.streams.StreamsConfig;
 public record ProcessorConfig(KafkaClientSettings kafka, TopicNames topics, String applicationId,
     Path modelDir, DeviceSpec device, int intraOpThreads, Path stateDir, int streamThreads,
     Duration commitInterval, Duration sessionTimeout, int maxBatchSize, Duration maxBatchWait,
-    int maxBatchBytes, ImageLimits imageLimits,
+    int maxBatchBytes, ProcessingBudget budget, ImageLimits imageLimits,
     Optional<Float> threshold, float minMargin, Gallery.IndexSettings galleryIndex, int httpPort,
     SigningConfig signing,
     Map<String, String> registry) {
@@ -86,6 +91,9 @@ public record ProcessorConfig(KafkaClientSettings kafka, TopicNames topics, Stri
   public static final String BATCH_MAX_SIZE = "processor.batch.max-size";
   public static final String BATCH_MAX_WAIT_MS = "processor.batch.max-wait-ms";
   public static final String BATCH_MAX_BYTES = "processor.batch.max-bytes";
+  public static final String BUDGET_EVENT_MS = "processor.budget.event-ms";
+  public static final String BUDGET_BATCH_MS = "processor.budget.batch-ms";
+  public static final String BUDGET_WORKERS = "processor.budget.workers";
   public static final String IMAGE_MAX_BYTES = "processor.image.max-bytes";
   public static final String IMAGE_MAX_PIXELS = "processor.image.max-pixels";
   public static final String IMAGE_MIN_SIDE = "processor.image.min-side";
@@ -105,6 +113,11 @@ public record ProcessorConfig(KafkaClientSettings kafka, TopicNames topics, Stri
 
   /** Fetched records queued per partition before Streams pauses it (Kafka's default: 1000). */
   static final int BUFFERED_RECORDS_PER_PARTITION = 64;
+
+  /** Kafka Streams' transaction timeout under exactly-once unless overridden: 10 s. */
+  static final long STREAMS_EOS_TRANSACTION_TIMEOUT_MS = 10_000;
+  /** The consumer's {@code max.poll.interval.ms} unless overridden: 5 min. */
+  static final long CONSUMER_MAX_POLL_INTERVAL_MS = 300_000;
 
   /** The file inside {@link #modelDir()} that holds the network. */
   public static final String MODEL_FILE = "model.onnx";
@@ -134,6 +147,7 @@ public record ProcessorConfig(KafkaClientSettings kafka, TopicNames topics, Stri
       throw new InvalidConfigException(SESSION_TIMEOUT_MS, "must be >= 1000 ms");
     }
     Objects.requireNonNull(imageLimits, "image limits");
+    Objects.requireNonNull(budget, "budget");
     Objects.requireNonNull(threshold, THRESHOLD);
     threshold.ifPresent(t -> {
       if (!(t > 0f && t <= 2f)) {
@@ -149,12 +163,49 @@ public record ProcessorConfig(KafkaClientSettings kafka, TopicNames topics, Stri
     }
     Objects.requireNonNull(signing, "signing");
     registry = Map.copyOf(registry == null ? Map.of() : registry);
+    checkBudgetFitsTimeouts(budget, registry);
     // the batch settings are checked here, not when the topology is built, so that a bad one is
     // named at start-up
     namingKey(() -> new TopologyConfig(maxBatchSize, maxBatchWait, maxBatchBytes, imageLimits,
         new PolicyConfig(1f, 0f)),
         Map.of("maxBatchSize", BATCH_MAX_SIZE, "maxBatchWait", BATCH_MAX_WAIT_MS,
             "maxBatchBytes", BATCH_MAX_BYTES));
+  }
+
+  /**
+   * A flush that takes its whole budget must still leave the stream thread time to poll and to
+   * commit: the batch budget may use at most half of either timeout, as Streams will apply them.
+   */
+  private static void checkBudgetFitsTimeouts(ProcessingBudget budget, Map<String, String> raw) {
+    long transaction = streamsLong(raw, STREAMS_EOS_TRANSACTION_TIMEOUT_MS,
+        ProducerConfig.TRANSACTION_TIMEOUT_CONFIG,
+        StreamsConfig.producerPrefix(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG));
+    long poll = streamsLong(raw, CONSUMER_MAX_POLL_INTERVAL_MS,
+        ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG,
+        StreamsConfig.consumerPrefix(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG),
+        StreamsConfig.mainConsumerPrefix(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG));
+    long batch = budget.batch().toMillis();
+    if (batch * 2 > transaction || batch * 2 > poll) {
+      throw new InvalidConfigException(BUDGET_BATCH_MS, batch + " ms is more than half of the "
+          + "transaction timeout (" + transaction + " ms) or of max.poll.interval.ms (" + poll
+          + " ms): a slow batch would get the task fenced and replayed");
+    }
+  }
+
+  /** A Streams client setting as passed through {@link #STREAMS_PREFIX}; the last key wins. */
+  private static long streamsLong(Map<String, String> raw, long dflt, String... keys) {
+    long value = dflt;
+    for (String k : keys) {
+      String v = raw.get(STREAMS_PREFIX + k);
+      if (v != null && !v.isBlank()) {
+        try {
+          value = Long.parseLong(v.trim());
+        } catch (NumberFormatException e) {
+          throw new InvalidConfigException(STREAMS_PREFIX + k, "not an integer: '" + v + "'");
+        }
+      }
+    }
+    return value;
   }
 
   /**
@@ -212,6 +263,7 @@ public record ProcessorConfig(KafkaClientSettings kafka, TopicNames topics, Stri
         intValue(m, BATCH_MAX_SIZE, 16),
         Duration.ofMillis(intValue(m, BATCH_MAX_WAIT_MS, 20)),
         intValue(m, BATCH_MAX_BYTES, TopologyConfig.DEFAULT_MAX_BATCH_BYTES),
+        budget(m),
         limits,
         Optional.ofNullable(m.get(THRESHOLD)).filter(s -> !s.isBlank())
             .map(s -> floatValue(THRESHOLD, s)),
@@ -220,6 +272,16 @@ public record ProcessorConfig(KafkaClientSettings kafka, TopicNames topics, Stri
         intValue(m, HTTP_PORT, 9464),
         SigningConfig.fromMap(m),
         m);
+  }
+
+  private static ProcessingBudget budget(Map<String, String> m) {
+    Duration event = Duration.ofMillis(intValue(m, BUDGET_EVENT_MS,
+        (int) ProcessingBudget.DEFAULT_EVENT.toMillis()));
+    Duration batch = Duration.ofMillis(intValue(m, BUDGET_BATCH_MS,
+        (int) ProcessingBudget.DEFAULT_BATCH.toMillis()));
+    int workers = intValue(m, BUDGET_WORKERS, ProcessingBudget.DEFAULT_WORKERS);
+    return namingKey(() -> new ProcessingBudget(event, batch, workers),
+        Map.of("event", BUDGET_EVENT_MS, "batch", BUDGET_BATCH_MS, "workers", BUDGET_WORKERS));
   }
 
   private static Gallery.IndexSettings galleryIndex(Map<String, String> m) {
@@ -242,7 +304,7 @@ public record ProcessorConfig(KafkaClientSettings kafka, TopicNames topics, Stri
     float t = threshold.orElse(model.threshold());
     try {
       return new TopologyConfig(maxBatchSize, maxBatchWait, maxBatchBytes, imageLimits,
-          new PolicyConfig(t, minMargin));
+          new PolicyConfig(t, minMargin), budget);
     } catch (IllegalArgumentException e) {
       throw new InvalidConfigException(THRESHOLD, e.getMessage());
     }

@@ -11,6 +11,7 @@ import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The processor's Micrometer meters (Prometheus names in brackets): events
@@ -19,7 +20,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * latency from read to decision ({@code facegate_decision_latency_seconds},
  * {@code facegate_processing_latency_seconds}), inference latency
  * ({@code facegate_inference_latency_seconds}), batch sizes ({@code facegate_batch_size}), gallery
- * size ({@code facegate_gallery_identities}) and dead letters ({@code facegate_dead_letters_total}).
+ * size ({@code facegate_gallery_identities}), dead letters ({@code facegate_dead_letters_total}),
+ * and worker threads still busy with work abandoned at its time budget
+ * ({@code facegate_workers_overdue}; {@code facegate_workers_abandoned_total} counts every
+ * abandonment).
  */
 public final class ProcessorMetrics implements ProcessingObserver {
   private final MeterRegistry registry;
@@ -29,6 +33,8 @@ public final class ProcessorMetrics implements ProcessingObserver {
   private final Timer inference;
   private final DistributionSummary batchSize;
   private final AtomicBoolean galleryLoaded = new AtomicBoolean();
+  private final AtomicInteger overdueWorkers = new AtomicInteger();
+  private final Counter abandoned;
 
   public ProcessorMetrics(MeterRegistry registry, Gallery gallery) {
     this.registry = registry;
@@ -46,6 +52,12 @@ public final class ProcessorMetrics implements ProcessingObserver {
     this.batchSize = DistributionSummary.builder("facegate.batch.size")
         .description("faces per inference call").publishPercentileHistogram()
         .maximumExpectedValue(4096.0).register(registry);
+    Gauge.builder("facegate.workers.overdue", overdueWorkers, AtomicInteger::get)
+        .description("worker threads still busy with work abandoned at its time budget")
+        .register(registry);
+    this.abandoned = Counter.builder("facegate.workers.abandoned")
+        .description("decode, pre-processing or inference work abandoned at its time budget")
+        .register(registry);
     Gauge.builder("facegate.gallery.identities", gallery, Gallery::size)
         .description("comparable enrolled templates").register(registry);
     Gauge.builder("facegate.gallery.set.aside", gallery, Gallery::setAsideCount)
@@ -83,6 +95,22 @@ public final class ProcessorMetrics implements ProcessingObserver {
   @Override
   public void galleryLoaded(int identities) {
     galleryLoaded.set(true);
+  }
+
+  @Override
+  public void workerOverdue() {
+    overdueWorkers.incrementAndGet();
+    abandoned.increment();
+  }
+
+  @Override
+  public void workerReturned() {
+    overdueWorkers.decrementAndGet();
+  }
+
+  /** Worker threads still busy with abandoned work, over all tasks. */
+  int overdueWorkers() {
+    return overdueWorkers.get();
   }
 
   @Override

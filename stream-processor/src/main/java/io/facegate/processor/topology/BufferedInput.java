@@ -4,6 +4,7 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -21,6 +22,16 @@ record BufferedInput(String key, byte[] value, boolean oversized, String sha256,
   /** The event id of a record that has none of its own: its source coordinates. */
   String coordinatesId() {
     return "dlq:" + topic + "-" + partition + "-" + offset;
+  }
+
+  /**
+   * Stands in for a batch-buffer entry that cannot be decoded: it is traced by its place in the
+   * buffer (topic {@value FacegateTopology#BUFFER_STORE}, partition -1, offset = its sequence
+   * number) and the hash of the entry itself.
+   */
+  static BufferedInput unreadable(long seq, byte[] entry, long nowMs) {
+    return new BufferedInput(null, null, false, PayloadHash.sha256Hex(entry),
+        entry == null ? 0 : entry.length, FacegateTopology.BUFFER_STORE, -1, seq, nowMs, nowMs);
   }
 
   byte[] encode() {
@@ -43,7 +54,16 @@ record BufferedInput(String key, byte[] value, boolean oversized, String sha256,
     return bytes.toByteArray();
   }
 
+  /**
+   * Reads an entry written by {@link #encode()}.
+   *
+   * @throws UncheckedIOException if it is truncated
+   * @throws IllegalStateException if it is of an unknown format or has bytes left over
+   */
   static BufferedInput decode(byte[] encoded) {
+    if (encoded == null) {
+      throw new IllegalStateException("batch-buffer entry has no value");
+    }
     try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(encoded))) {
       int format = in.readByte();
       if (format != FORMAT) {
@@ -51,9 +71,14 @@ record BufferedInput(String key, byte[] value, boolean oversized, String sha256,
       }
       byte[] k = readBytes(in);
       byte[] v = readBytes(in);
-      return new BufferedInput(k == null ? null : new String(k, StandardCharsets.UTF_8), v,
-          in.readBoolean(), in.readUTF(), in.readInt(), in.readUTF(), in.readInt(), in.readLong(),
-          in.readLong(), in.readLong());
+      BufferedInput decoded = new BufferedInput(
+          k == null ? null : new String(k, StandardCharsets.UTF_8), v, in.readBoolean(),
+          in.readUTF(), in.readInt(), in.readUTF(), in.readInt(), in.readLong(), in.readLong(),
+          in.readLong());
+      if (in.available() > 0) {
+        throw new IllegalStateException(in.available() + " bytes left over after the entry");
+      }
+      return decoded;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -70,6 +95,10 @@ record BufferedInput(String key, byte[] value, boolean oversized, String sha256,
     int n = in.readInt();
     if (n < 0) {
       return null;
+    }
+    if (n > in.available()) {
+      // a corrupt length must not allocate up to 2 GiB before the read fails
+      throw new EOFException("entry claims " + n + " bytes, " + in.available() + " are left");
     }
     byte[] b = new byte[n];
     in.readFully(b);

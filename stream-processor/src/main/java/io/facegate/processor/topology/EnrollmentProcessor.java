@@ -15,6 +15,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -28,7 +30,9 @@ import org.slf4j.LoggerFactory;
  * Enrollment commands to templates in the embedding store: ENROLL embeds every image with the
  * loaded model (one inference call) and writes their normalised mean; FORGET writes a tombstone.
  * An enrollment with any unusable image, or that cannot be read, changes nothing and is
- * dead-lettered: a person is never enrolled from partly bad data.
+ * dead-lettered: a person is never enrolled from partly bad data. Decoding and inference run on
+ * the task's {@link BoundedWorkers} within the batch budget of the {@link ProcessingBudget}: an
+ * enrollment not done in time is dead-lettered {@code PROCESSING_TIMEOUT} and changes nothing.
  */
 final class EnrollmentProcessor implements Processor<String, byte[], String, SpecificRecord> {
   private static final Logger LOG = LoggerFactory.getLogger(EnrollmentProcessor.class);
@@ -39,7 +43,20 @@ final class EnrollmentProcessor implements Processor<String, byte[], String, Spe
   private final Embedder embedder;
   private final FaceTensors tensors;
   private final ProcessingObserver observer;
+  private final ProcessingBudget budget;
   private ProcessorContext<String, SpecificRecord> ctx;
+  private BoundedWorkers workers;
+
+  /** Why an enrollment's images cannot make a template. */
+  private static final class Rejected extends Exception {
+    private static final long serialVersionUID = 1L;
+    final DecisionReason reason;
+
+    Rejected(DecisionReason reason, String detail) {
+      super(detail, null, false, false);
+      this.reason = reason;
+    }
+  }
 
   EnrollmentProcessor(TopologyConfig config, Deserializer<Enrollment> enrollments,
       Embedder embedder, ProcessingObserver observer) {
@@ -47,11 +64,22 @@ final class EnrollmentProcessor implements Processor<String, byte[], String, Spe
     this.embedder = embedder;
     this.tensors = new FaceTensors(config.imageLimits(), embedder.metadata().input());
     this.observer = observer;
+    this.budget = config.budget();
   }
 
   @Override
   public void init(ProcessorContext<String, SpecificRecord> context) {
     this.ctx = context;
+    if (workers != null) {
+      workers.close();
+    }
+    this.workers = new BoundedWorkers("facegate-" + context.taskId() + "-enrollments",
+        budget.workers(), ProcessingBudget.MAX_OVERDUE_WORKERS, observer);
+  }
+
+  @Override
+  public void close() {
+    workers.close();
   }
 
   @Override
@@ -94,35 +122,23 @@ final class EnrollmentProcessor implements Processor<String, byte[], String, Spe
           + " images, got " + (images == null ? 0 : images.size()), record.timestamp(), now);
       return;
     }
-    int per = tensors.tensorSize();
-    float[] batch = new float[images.size() * per];
-    for (int i = 0; i < images.size(); i++) {
-      try {
-        tensors.fill(images.get(i), batch, i * per);
-      } catch (ImageRejectedException ex) {
-        reject(in, id, FaceTensors.reasonFor(ex), "image " + i + ": " + ex.getMessage(),
-            record.timestamp(), now);
-        return;
-      } catch (RuntimeException ex) {
-        reject(in, id, DecisionReason.BAD_IMAGE, "image " + i + ": " + ex, record.timestamp(),
-            now);
-        return;
-      }
-    }
     float[] template;
     try {
-      long t0 = System.nanoTime();
-      float[][] embeddings = embedder.embed(batch, images.size());
-      observer.batchEmbedded(images.size(), System.nanoTime() - t0);
-      template = Vectors.normalisedMean(Arrays.asList(embeddings),
-          embedder.metadata().embeddingDim());
-    } catch (InvalidEmbeddingException ex) {
-      reject(in, id, DecisionReason.INVALID_TEMPLATE, ex.getMessage(), record.timestamp(), now);
-      return;
-    } catch (RuntimeException ex) {
-      LOG.error("inference failed for enrollment of {}", id, ex);
-      reject(in, id, DecisionReason.MODEL_ERROR, "inference failed: " + ex.getMessage(),
+      template = workers.submit(() -> template(images))
+          .await(System.nanoTime() + budget.batch().toNanos(), Long.MAX_VALUE);
+    } catch (TimeoutException ex) {
+      reject(in, id, DecisionReason.PROCESSING_TIMEOUT, "decoding and inference exceeded the "
+          + budget.batch().toMillis() + " ms batch budget: " + ex.getMessage(),
           record.timestamp(), now);
+      return;
+    } catch (ExecutionException ex) {
+      if (ex.getCause() instanceof Rejected r) {
+        reject(in, id, r.reason, r.getMessage(), record.timestamp(), now);
+      } else {
+        LOG.error("enrollment of {} failed", id, ex.getCause());
+        reject(in, id, DecisionReason.INTERNAL_ERROR, String.valueOf(ex.getCause()),
+            record.timestamp(), now);
+      }
       return;
     }
     List<Float> values = new ArrayList<>(template.length);
@@ -141,6 +157,33 @@ final class EnrollmentProcessor implements Processor<String, byte[], String, Spe
     LOG.info("enrolled {} from {} images", id, images.size());
     ctx.forward(new Record<String, SpecificRecord>(id, t, record.timestamp()),
         FacegateTopology.TEMPLATES_SINK);
+  }
+
+  /** The normalised mean embedding of {@code images}; runs on a worker. */
+  private float[] template(List<FaceImage> images) throws Rejected {
+    int per = tensors.tensorSize();
+    float[] batch = new float[images.size() * per];
+    for (int i = 0; i < images.size(); i++) {
+      try {
+        tensors.fill(images.get(i), batch, i * per);
+      } catch (ImageRejectedException ex) {
+        throw new Rejected(FaceTensors.reasonFor(ex), "image " + i + ": " + ex.getMessage());
+      } catch (RuntimeException ex) {
+        throw new Rejected(DecisionReason.BAD_IMAGE, "image " + i + ": " + ex);
+      }
+    }
+    try {
+      long t0 = System.nanoTime();
+      float[][] embeddings = embedder.embed(batch, images.size());
+      observer.batchEmbedded(images.size(), System.nanoTime() - t0);
+      return Vectors.normalisedMean(Arrays.asList(embeddings),
+          embedder.metadata().embeddingDim());
+    } catch (InvalidEmbeddingException ex) {
+      throw new Rejected(DecisionReason.INVALID_TEMPLATE, ex.getMessage());
+    } catch (RuntimeException ex) {
+      LOG.error("inference failed for an enrollment", ex);
+      throw new Rejected(DecisionReason.MODEL_ERROR, "inference failed: " + ex.getMessage());
+    }
   }
 
   private void reject(BufferedInput in, String id, DecisionReason reason, String error,

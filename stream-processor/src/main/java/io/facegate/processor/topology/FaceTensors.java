@@ -27,6 +27,13 @@ final class FaceTensors {
     return preprocessor.tensorSize();
   }
 
+  /** The tensor of {@code image}, in a new array of {@link #tensorSize()} floats. */
+  float[] tensor(FaceImage image) throws ImageRejectedException {
+    float[] t = new float[tensorSize()];
+    fill(image, t, 0);
+    return t;
+  }
+
   /** Writes the tensor of {@code image} into {@code dst} at {@code offset}. */
   void fill(FaceImage image, float[] dst, int offset) throws ImageRejectedException {
     if (image == null || image.getData() == null || image.getEncoding() == null) {

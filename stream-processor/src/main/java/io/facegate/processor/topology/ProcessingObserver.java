@@ -3,8 +3,8 @@ package io.facegate.processor.topology;
 import io.facegate.schemas.AccessDecision;
 
 /**
- * What the topology reports as it works, for metrics. Called on stream threads; implementations
- * must be cheap and thread-safe, and must not throw.
+ * What the topology reports as it works, for metrics. Called on stream threads and on the tasks'
+ * worker threads; implementations must be cheap and thread-safe, and must not throw.
  */
 public interface ProcessingObserver {
   /** Reports nothing. */
@@ -24,4 +24,13 @@ public interface ProcessingObserver {
 
   /** A dead letter was written, with the reason it carries. */
   default void deadLettered(String reason) {}
+
+  /**
+   * A worker thread is still busy with an event (or batch) that was already decided because its
+   * time budget ran out; it was interrupted, and counts as overdue until {@link #workerReturned}.
+   */
+  default void workerOverdue() {}
+
+  /** An overdue worker thread finally returned. */
+  default void workerReturned() {}
 }

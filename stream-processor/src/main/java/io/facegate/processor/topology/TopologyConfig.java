@@ -14,9 +14,10 @@ import java.util.Objects;
  *     would exceed this many bytes, so that a burst of large images cannot fill the heap
  * @param imageLimits byte, pixel and side limits checked before an image is decoded
  * @param policy the threshold (normally the model's calibrated one) and 1:N margin
+ * @param budget how long decoding, pre-processing and inference of a flush may take
  */
 public record TopologyConfig(int maxBatchSize, Duration maxBatchWait, int maxBatchBytes,
-    ImageLimits imageLimits, PolicyConfig policy) {
+    ImageLimits imageLimits, PolicyConfig policy, ProcessingBudget budget) {
   /** Default {@code processor.batch.max-bytes}: 16 MiB, two images of the default maximum size. */
   public static final int DEFAULT_MAX_BATCH_BYTES = 16 * 1024 * 1024;
   /** Room for the Avro envelope around an image of the maximum size. */
@@ -39,6 +40,14 @@ public record TopologyConfig(int maxBatchSize, Duration maxBatchWait, int maxBat
     }
     Objects.requireNonNull(imageLimits, "image limits");
     Objects.requireNonNull(policy, "policy");
+    Objects.requireNonNull(budget, "budget");
+  }
+
+  /** With the default {@link ProcessingBudget}. */
+  public TopologyConfig(int maxBatchSize, Duration maxBatchWait, int maxBatchBytes,
+      ImageLimits imageLimits, PolicyConfig policy) {
+    this(maxBatchSize, maxBatchWait, maxBatchBytes, imageLimits, policy,
+        ProcessingBudget.defaults());
   }
 
   /** The largest camera-frames record kept and parsed; a bigger one is denied unread. */

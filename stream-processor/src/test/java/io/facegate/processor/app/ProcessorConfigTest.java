@@ -11,6 +11,7 @@ import io.facegate.model.preprocess.ImageLimits;
 import io.facegate.model.preprocess.PreprocessSpec;
 import io.facegate.platform.config.ConfigSource;
 import io.facegate.platform.config.InvalidConfigException;
+import io.facegate.processor.topology.ProcessingBudget;
 import io.facegate.processor.topology.TopologyConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -105,6 +106,51 @@ class ProcessorConfigTest {
     InvalidConfigException e = assertThrows(InvalidConfigException.class,
         () -> ProcessorConfig.fromMap(m));
     assertTrue(e.getMessage().contains(ProcessorConfig.BATCH_MAX_BYTES), e.getMessage());
+  }
+
+  @Test
+  void processingBudgetHasDefaultsWellBelowTheStreamsTimeoutsAndReachesTheTopology() {
+    TopologyConfig t = ProcessorConfig.fromMap(minimal()).topologyConfig(model(0.5f));
+    assertEquals(Duration.ofSeconds(1), t.budget().event());
+    assertEquals(Duration.ofSeconds(4), t.budget().batch());
+    assertEquals(1, t.budget().workers());
+    Map<String, String> m = new HashMap<>(ConfigSource.load(Optional.empty(),
+        Map.of("FACEGATE_PROCESSOR_BUDGET_EVENT__MS", "250",
+            "FACEGATE_PROCESSOR_BUDGET_BATCH__MS", "2000",
+            "FACEGATE_PROCESSOR_BUDGET_WORKERS", "3")));
+    m.putAll(minimal());
+    ProcessingBudget b = ProcessorConfig.fromMap(m).topologyConfig(model(0.5f)).budget();
+    assertEquals(new ProcessingBudget(Duration.ofMillis(250), Duration.ofSeconds(2), 3), b);
+  }
+
+  @Test
+  void processingBudgetIsValidatedAgainstItselfAndTheTimeoutsInForce() {
+    Map<String, Map<String, String>> bad = Map.of(
+        ProcessorConfig.BUDGET_EVENT_MS, Map.of(ProcessorConfig.BUDGET_EVENT_MS, "0"),
+        ProcessorConfig.BUDGET_WORKERS, Map.of(ProcessorConfig.BUDGET_WORKERS, "0"),
+        // the batch budget cannot be shorter than one event's
+        ProcessorConfig.BUDGET_BATCH_MS, Map.of(ProcessorConfig.BUDGET_EVENT_MS, "3000",
+            ProcessorConfig.BUDGET_BATCH_MS, "2000"));
+    bad.forEach((key, settings) -> {
+      Map<String, String> m = minimal();
+      m.putAll(settings);
+      InvalidConfigException e = assertThrows(InvalidConfigException.class,
+          () -> ProcessorConfig.fromMap(m), key);
+      assertTrue(e.getMessage().contains(key), e.getMessage());
+    });
+    // more than half of Streams' 10 s EOS transaction timeout
+    Map<String, String> m = minimal();
+    m.put(ProcessorConfig.BUDGET_BATCH_MS, "6000");
+    InvalidConfigException e = assertThrows(InvalidConfigException.class,
+        () -> ProcessorConfig.fromMap(m));
+    assertTrue(e.getMessage().contains(ProcessorConfig.BUDGET_BATCH_MS), e.getMessage());
+    assertTrue(e.getMessage().contains("10000"), e.getMessage());
+    // allowed once the transaction timeout is raised, unless max.poll.interval.ms is cut
+    m.put(ProcessorConfig.STREAMS_PREFIX + "producer.transaction.timeout.ms", "20000");
+    assertEquals(Duration.ofSeconds(6), ProcessorConfig.fromMap(m).budget().batch());
+    m.put(ProcessorConfig.STREAMS_PREFIX + "max.poll.interval.ms", "10000");
+    e = assertThrows(InvalidConfigException.class, () -> ProcessorConfig.fromMap(m));
+    assertTrue(e.getMessage().contains("max.poll.interval.ms (10000 ms)"), e.getMessage());
   }
 
   @Test

@@ -2,6 +2,7 @@ package io.facegate.processor.topology;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.facegate.model.metadata.ModelMetadata;
@@ -33,6 +34,8 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -41,6 +44,7 @@ import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.state.KeyValueStore;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -64,6 +68,9 @@ class FacegateTopologyTest {
   private final AtomicInteger inferenceCalls = new AtomicInteger();
   private final AtomicInteger failNextInferences = new AtomicInteger();
   private final AtomicInteger nanNextInferences = new AtomicInteger();
+  /** Inference hangs, deaf to interrupts, on a batch holding the diagonal face, until released. */
+  private volatile boolean hangOnDiagonal;
+  private final CountDownLatch release = new CountDownLatch(1);
   private final List<Integer> batchSizes = new ArrayList<>();
   private TopologyTestDriver driver;
   private TestInputTopic<String, FaceEvent> frames;
@@ -96,6 +103,9 @@ class FacegateTopologyTest {
       public float[][] embed(float[] chw, int batch) {
         inferenceCalls.incrementAndGet();
         batchSizes.add(batch);
+        if (hangOnDiagonal && holdsDiagonal(chw, batch)) {
+          hang();
+        }
         if (failNextInferences.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
           throw new InferenceException("injected failure");
         }
@@ -108,6 +118,30 @@ class FacegateTopologyTest {
     };
   }
 
+  /** The diagonal face is the only test face whose top-left pixel is dark. */
+  private static boolean holdsDiagonal(float[] chw, int batch) {
+    int per = chw.length / batch;
+    for (int b = 0; b < batch; b++) {
+      if (chw[b * per] < 0f) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private void hang() {
+    long end = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (System.nanoTime() < end) {
+      try {
+        if (release.await(10, TimeUnit.MILLISECONDS)) {
+          return;
+        }
+      } catch (InterruptedException e) {
+        // deaf to interrupts, like ImageIO or a native call
+      }
+    }
+  }
+
   private void start(int maxBatch) {
     start(maxBatch, DecisionSeal.UNSIGNED);
   }
@@ -117,8 +151,13 @@ class FacegateTopologyTest {
   }
 
   private void start(int maxBatch, int maxBatchBytes, DecisionSeal seal) {
+    start(maxBatch, maxBatchBytes, seal, ProcessingBudget.defaults());
+  }
+
+  private void start(int maxBatch, int maxBatchBytes, DecisionSeal seal,
+      ProcessingBudget budget) {
     TopologyConfig config = new TopologyConfig(maxBatch, WAIT, maxBatchBytes, LIMITS,
-        new PolicyConfig(0.5f, 0f));
+        new PolicyConfig(0.5f, 0f), budget);
     Gallery gallery = new Gallery(V1, MODEL.embeddingDim());
     Properties p = new Properties();
     p.put(StreamsConfig.APPLICATION_ID_CONFIG, "facegate-test");
@@ -148,6 +187,7 @@ class FacegateTopologyTest {
 
   @AfterEach
   void close() {
+    release.countDown();
     if (driver != null) {
       driver.close();
     }
@@ -553,12 +593,94 @@ class FacegateTopologyTest {
     driver.advanceWallClockTime(WAIT);
     all.addAll(decisions.readValuesToList());
     assertEquals(12, all.size());
+    List<String> grants = new ArrayList<>();
     for (AccessDecision d : all) {
       if (d.getOutcome() == Outcome.GRANTED) {
+        grants.add(d.getEventId());
         assertEquals(DecisionReason.MATCH, d.getReason());
         assertTrue(d.getDistance() <= d.getThreshold());
       }
     }
+    // the check above is not vacuous: left and top faces 1:N and top claimed as bob match,
+    // left claimed as bob and every diagonal face do not
+    assertEquals(List.of("e0", "e1", "e4", "e6", "e7", "e10"), grants);
+  }
+
+  @Test
+  void eventWhoseInferenceHangsIsDeniedAtTheBudgetAndTheEventsBehindItAreDecided() {
+    ProcessingBudget budget = new ProcessingBudget(Duration.ofMillis(200),
+        Duration.ofMillis(500), 1);
+    start(1, TopologyConfig.DEFAULT_MAX_BATCH_BYTES, DecisionSeal.UNSIGNED, budget);
+    enrolAliceAndBob();
+    hangOnDiagonal = true;
+    long t0 = System.nanoTime();
+    frames.pipeInput("door-1", Faces.event("e1", Faces.raw(Faces.left()), null));
+    frames.pipeInput("door-1", Faces.event("hung", Faces.raw(Faces.diagonal()), null));
+    frames.pipeInput("door-1", Faces.event("e3", Faces.raw(Faces.top()), "bob"));
+    frames.pipeInput("door-1", Faces.event("e4", Faces.raw(Faces.left()), null));
+    driver.advanceWallClockTime(WAIT);
+    long ms = Duration.ofNanos(System.nanoTime() - t0).toMillis();
+
+    List<AccessDecision> out = decisions.readValuesToList();
+    assertEquals(List.of("e1", "hung", "e3", "e4"), ids(out), "one decision each, in order");
+    assertEquals(Outcome.DENIED, out.get(1).getOutcome());
+    assertEquals(DecisionReason.PROCESSING_TIMEOUT, out.get(1).getReason());
+    assertEquals(List.of(Outcome.GRANTED, Outcome.DENIED, Outcome.GRANTED, Outcome.GRANTED),
+        outcomes(out));
+    List<DeadLetter> letters = dead.readValuesToList();
+    assertEquals(1, letters.size());
+    assertEquals("hung", letters.get(0).getEventId());
+    assertEquals("PROCESSING_TIMEOUT", letters.get(0).getReason());
+    assertEquals(List.of("e1", "e3", "e4"), ids(granted.readValuesToList()));
+    // the stream thread was held for one batch budget, not for the 30 s the model hung
+    assertTrue(ms < 3 * budget.batch().toMillis(), "held the stream thread " + ms + " ms");
+  }
+
+  @Test
+  void enrollmentWhoseInferenceHangsIsDeadLetteredAtTheBudgetAndChangesNothing() {
+    ProcessingBudget budget = new ProcessingBudget(Duration.ofMillis(200),
+        Duration.ofMillis(500), 1);
+    start(1, TopologyConfig.DEFAULT_MAX_BATCH_BYTES, DecisionSeal.UNSIGNED, budget);
+    enrolAliceAndBob();
+    hangOnDiagonal = true;
+    long t0 = System.nanoTime();
+    enrollments.pipeInput("alice", Faces.enroll("alice", Faces.diagonal()));
+    long ms = Duration.ofNanos(System.nanoTime() - t0).toMillis();
+    DeadLetter letter = dead.readValue();
+    assertEquals("alice", letter.getEventId());
+    assertEquals("PROCESSING_TIMEOUT", letter.getReason());
+    assertTrue(ms < 3 * budget.batch().toMillis(), "held the stream thread " + ms + " ms");
+    // alice's old template still stands, and the next enrollment is taken
+    assertEquals(Outcome.GRANTED,
+        decide(Faces.event("e1", Faces.raw(Faces.left()), "alice")).getOutcome());
+    enrollments.pipeInput("carol", Faces.enroll("carol", Faces.top()));
+    assertEquals(Outcome.GRANTED,
+        decide(Faces.event("e2", Faces.raw(Faces.top()), "carol")).getOutcome());
+  }
+
+  @Test
+  void corruptBatchBufferEntryIsDeniedAndDeadLetteredNotAThreadKiller() {
+    start(4);
+    enrolAliceAndBob();
+    frames.pipeInput("door-1", Faces.event("e1", Faces.raw(Faces.left()), null));
+    KeyValueStore<Long, byte[]> buffer = driver.getKeyValueStore(FacegateTopology.BUFFER_STORE);
+    // as a restored changelog could hold it: sorts after e1 (sequence 0)
+    buffer.put(7L, new byte[] {1, 0, 0});
+    driver.advanceWallClockTime(WAIT);
+    List<AccessDecision> out = decisions.readValuesToList();
+    assertEquals(2, out.size());
+    assertEquals(Outcome.GRANTED, out.get(0).getOutcome());
+    assertEquals(Outcome.DENIED, out.get(1).getOutcome());
+    assertEquals(DecisionReason.INTERNAL_ERROR, out.get(1).getReason());
+    assertEquals("dlq:frame-batch-buffer--1-7", out.get(1).getEventId());
+    DeadLetter letter = dead.readValue();
+    assertEquals("dlq:frame-batch-buffer--1-7", letter.getEventId());
+    assertEquals(3, letter.getPayloadSize());
+    assertTrue(dead.isEmpty());
+    assertNull(buffer.get(7L), "taken out of the buffer with its decision");
+    // the task goes on
+    assertEquals(Outcome.GRANTED,
+        decide(Faces.event("e2", Faces.raw(Faces.left()), null)).getOutcome());
   }
 
   @Test

@@ -1,0 +1,303 @@
+package io.facegate.processor.topology;
+
+import io.facegate.model.onnx.Embedder;
+import io.facegate.model.onnx.InferenceException;
+import io.facegate.model.preprocess.ImageRejectedException;
+import io.facegate.model.preprocess.PreprocessSpec;
+import io.facegate.processor.core.embedding.Gallery;
+import io.facegate.processor.core.policy.AccessPolicy;
+import io.facegate.processor.core.policy.Decision;
+import io.facegate.processor.core.policy.Reason;
+import io.facegate.schemas.AccessDecision;
+import io.facegate.schemas.DeadLetter;
+import io.facegate.schemas.DecisionReason;
+import io.facegate.schemas.FaceEvent;
+import io.facegate.schemas.FaceImage;
+import io.facegate.schemas.Outcome;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.streams.KeyValue;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Decides for a batch of buffered camera-frames records: exactly one sealed decision per entry, in
+ * input order, and a dead letter for each that could not be decided on its merits. It reads no
+ * store and forwards nothing; {@link FrameBatchProcessor} does that around it.
+ *
+ * <p>Nothing an entry holds can make it throw or wait unboundedly: an unreadable buffer entry, an
+ * unreadable record, a bad image, a failing or slow model and a failing seal each end in a DENIED
+ * decision. Decoding, pre-processing and inference run on {@link BoundedWorkers} under the
+ * {@link ProcessingBudget}: an event whose work is not done in time is denied
+ * {@code PROCESSING_TIMEOUT}, and the events after it are decided as usual.
+ */
+final class FrameBatchDecider {
+  private static final Logger LOG = LoggerFactory.getLogger(FrameBatchDecider.class);
+
+  /** What to publish for one buffer entry. */
+  record Verdict(AccessDecision decision, DeadLetter deadLetter, long timestamp) {
+    boolean granted() {
+      return decision.getOutcome() == Outcome.GRANTED;
+    }
+  }
+
+  private final Deserializer<FaceEvent> events;
+  private final Embedder embedder;
+  private final Gallery gallery;
+  private final AccessPolicy policy;
+  private final ImageStage images;
+  private final int tensorSize;
+  private final ProcessingObserver observer;
+  private final DecisionSeal seal;
+  private final BoundedWorkers workers;
+  private final String modelVersion;
+  private final float threshold;
+  private final long eventBudgetNanos;
+  private final long batchBudgetNanos;
+  private final long eventBudgetMs;
+  private final long batchBudgetMs;
+
+  /** Decodes and pre-processes one image: {@link FaceTensors}, or a stand-in in tests. */
+  @FunctionalInterface
+  interface ImageStage {
+    /** The model-input tensor of {@code image}. */
+    float[] tensor(FaceImage image) throws ImageRejectedException;
+  }
+
+  /**
+   * @param workers where decoding, pre-processing and inference run; stays the caller's to close
+   */
+  FrameBatchDecider(TopologyConfig config, Deserializer<FaceEvent> events, Embedder embedder,
+      Gallery gallery, ProcessingObserver observer, DecisionSeal seal, BoundedWorkers workers) {
+    // ImageDecoder and Preprocessor keep no per-call state: the workers share them
+    this(config, events, embedder, gallery, observer, seal, workers,
+        new FaceTensors(config.imageLimits(), embedder.metadata().input())::tensor);
+  }
+
+  FrameBatchDecider(TopologyConfig config, Deserializer<FaceEvent> events, Embedder embedder,
+      Gallery gallery, ProcessingObserver observer, DecisionSeal seal, BoundedWorkers workers,
+      ImageStage images) {
+    this.events = events;
+    this.embedder = embedder;
+    this.gallery = gallery;
+    this.policy = new AccessPolicy(config.policy());
+    this.images = images;
+    PreprocessSpec spec = embedder.metadata().input();
+    this.tensorSize = spec.channels() * spec.height() * spec.width();
+    this.observer = observer;
+    this.seal = seal;
+    this.workers = workers;
+    this.modelVersion = embedder.metadata().modelVersion();
+    this.threshold = config.policy().threshold();
+    this.eventBudgetNanos = config.budget().event().toNanos();
+    this.batchBudgetNanos = config.budget().batch().toNanos();
+    this.eventBudgetMs = config.budget().event().toMillis();
+    this.batchBudgetMs = config.budget().batch().toMillis();
+  }
+
+  /** One entry on its way to a decision. */
+  private static final class Slot {
+    BufferedInput in;
+    FaceEvent event;
+    BoundedWorkers.Job<float[]> preparing;
+    float[] tensor;
+    AccessDecision decision;
+    DeadLetter dead;
+
+    boolean decided() {
+      return decision != null;
+    }
+  }
+
+  /**
+   * Decides for {@code entries} (batch-buffer sequence number and encoded {@link BufferedInput}).
+   *
+   * @param now the wall-clock time the decisions carry, in epoch milliseconds
+   * @return one verdict per entry, in the same order
+   */
+  List<Verdict> decide(List<KeyValue<Long, byte[]>> entries, long now) {
+    long deadline = System.nanoTime() + batchBudgetNanos;
+    int n = entries.size();
+    Slot[] slots = new Slot[n];
+    for (int i = 0; i < n; i++) {
+      slots[i] = read(entries.get(i), now);
+    }
+    for (Slot s : slots) {
+      if (!s.decided()) {
+        FaceEvent e = s.event;
+        s.preparing = workers.submit(() -> tensorOf(e.getImage()));
+      }
+    }
+    for (Slot s : slots) {
+      if (s.preparing != null) {
+        prepared(s, deadline, now);
+      }
+    }
+    embedAndDecide(slots, deadline, now);
+    List<Verdict> out = new ArrayList<>(n);
+    for (Slot s : slots) {
+      out.add(new Verdict(sealed(s.decision), s.dead, s.in.timestamp()));
+    }
+    return out;
+  }
+
+  /** The entry and its event; a slot already decided if either cannot be read. */
+  private Slot read(KeyValue<Long, byte[]> entry, long now) {
+    Slot s = new Slot();
+    try {
+      s.in = BufferedInput.decode(entry.value);
+    } catch (RuntimeException e) {
+      // our own store holds garbage: nothing to tell the camera's event apart, so it is denied
+      // under the entry's place in the buffer
+      s.in = BufferedInput.unreadable(entry.key, entry.value, now);
+      LOG.error("batch-buffer entry {} is unreadable ({} bytes); denying it", entry.key,
+          s.in.size(), e);
+      fail(s, DecisionReason.INTERNAL_ERROR, "batch-buffer entry unreadable: " + e, now);
+      return s;
+    }
+    BufferedInput in = s.in;
+    if (in.oversized()) {
+      fail(s, DecisionReason.IMAGE_TOO_LARGE,
+          "record of " + in.size() + " bytes exceeds the image byte limit", now);
+      return s;
+    }
+    try {
+      s.event = in.value() == null ? null : events.deserialize(in.topic(), in.value());
+      if (s.event == null) {
+        throw new IllegalArgumentException("record has no value");
+      }
+    } catch (RuntimeException ex) {
+      LOG.warn("cannot read {} record at {}-{} offset {} ({} bytes): {}", in.topic(), in.topic(),
+          in.partition(), in.offset(), in.size(), ex.toString());
+      fail(s, DecisionReason.UNKNOWN_SCHEMA, "cannot deserialise FaceEvent: " + ex, now);
+    }
+    return s;
+  }
+
+  private float[] tensorOf(FaceImage image) throws ImageRejectedException {
+    float[] t = images.tensor(image);
+    if (t == null || t.length != tensorSize) {
+      throw new IllegalStateException("pre-processing produced " + (t == null ? "nothing"
+          : t.length + " floats") + ", the model takes " + tensorSize);
+    }
+    return t;
+  }
+
+  private void prepared(Slot s, long deadline, long now) {
+    try {
+      s.tensor = s.preparing.await(deadline, eventBudgetNanos);
+    } catch (TimeoutException e) {
+      LOG.warn("event {} at {}-{} offset {}: decoding and pre-processing over budget ({}); "
+          + "denying it", s.event.getEventId(), s.in.topic(), s.in.partition(), s.in.offset(),
+          e.getMessage());
+      fail(s, DecisionReason.PROCESSING_TIMEOUT, "decoding and pre-processing exceeded the "
+          + eventBudgetMs + " ms event budget or the " + batchBudgetMs + " ms batch budget: "
+          + e.getMessage(), now);
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof ImageRejectedException rejected) {
+        fail(s, FaceTensors.reasonFor(rejected), rejected.getMessage(), now);
+      } else {
+        fail(s, DecisionReason.BAD_IMAGE, "pre-processing failed: " + cause, now);
+      }
+    }
+  }
+
+  private void embedAndDecide(Slot[] slots, long deadline, long now) {
+    List<Slot> ready = new ArrayList<>();
+    for (Slot s : slots) {
+      if (!s.decided()) {
+        ready.add(s);
+      }
+    }
+    int k = ready.size();
+    if (k == 0) {
+      return;
+    }
+    int per = tensorSize;
+    float[] batch = new float[k * per];
+    for (int j = 0; j < k; j++) {
+      System.arraycopy(ready.get(j).tensor, 0, batch, j * per, per);
+    }
+    float[][] embeddings;
+    try {
+      embeddings = workers.submit(() -> {
+        long t0 = System.nanoTime();
+        float[][] out = embedder.embed(batch, k);
+        if (out == null || out.length != k) {
+          throw new InferenceException("model returned "
+              + (out == null ? "nothing" : out.length + " embeddings") + " for a batch of " + k);
+        }
+        observer.batchEmbedded(k, System.nanoTime() - t0);
+        return out;
+      }).await(deadline, Long.MAX_VALUE);
+    } catch (TimeoutException e) {
+      LOG.error("inference for a batch of {} not done within the {} ms batch budget ({}); "
+          + "denying all of them", k, batchBudgetMs, e.getMessage());
+      for (Slot s : ready) {
+        fail(s, DecisionReason.PROCESSING_TIMEOUT, "inference exceeded the " + batchBudgetMs
+            + " ms batch budget: " + e.getMessage(), now);
+      }
+      return;
+    } catch (ExecutionException e) {
+      LOG.error("inference failed for a batch of {}; denying all of them", k, e.getCause());
+      for (Slot s : ready) {
+        fail(s, DecisionReason.MODEL_ERROR, "inference failed: " + e.getCause().getMessage(), now);
+      }
+      return;
+    }
+    for (int j = 0; j < k; j++) {
+      decideByPolicy(ready.get(j), embeddings[j], now);
+    }
+  }
+
+  private void decideByPolicy(Slot s, float[] embedding, long now) {
+    FaceEvent e = s.event;
+    try {
+      Decision d = policy.decide(embedding, Optional.ofNullable(e.getClaimedIdentity()), gallery);
+      s.decision = DecisionRecords.fromPolicy(e, d, modelVersion, s.in, now);
+      if (d.reason() == Reason.INVALID_PROBE || d.reason() == Reason.INVALID_TEMPLATE) {
+        // broken data, not a plain denial: someone has to look at it
+        s.dead = DecisionRecords.deadLetter(s.in, e.getEventId(),
+            DecisionRecords.toAvro(d.reason()), d.detail().orElse(d.reason().name()), now);
+      }
+    } catch (RuntimeException ex) {
+      LOG.error("policy failed for event {}; denying", e.getEventId(), ex);
+      fail(s, DecisionReason.INTERNAL_ERROR, ex.toString(), now);
+    }
+  }
+
+  /** The sealed decision; if sealing fails, a sealed (or at worst plain) denial instead. */
+  private AccessDecision sealed(AccessDecision d) {
+    try {
+      return seal.seal(d);
+    } catch (RuntimeException e) {
+      LOG.error("cannot seal the decision for event {}; denying it", d.getEventId(), e);
+      // a shallow copy: Avro's deep copy would re-check enum classes against its allow-list
+      AccessDecision denied = new AccessDecision();
+      for (int f = 0; f < d.getSchema().getFields().size(); f++) {
+        denied.put(f, d.get(f));
+      }
+      denied.setOutcome(Outcome.DENIED);
+      denied.setReason(DecisionReason.INTERNAL_ERROR);
+      denied.setDetail(DecisionRecords.clip("decision could not be sealed: " + e.getMessage()));
+      denied.setSignatureKeyId(null);
+      denied.setSignature(null);
+      try {
+        return seal.seal(denied);
+      } catch (RuntimeException again) {
+        return denied;
+      }
+    }
+  }
+
+  private void fail(Slot s, DecisionReason reason, String error, long now) {
+    s.decision = DecisionRecords.denied(s.event, s.in, reason, error, threshold, modelVersion,
+        now);
+    s.dead = DecisionRecords.deadLetter(s.in, s.decision.getEventId(), reason, error, now);
+  }
+}

@@ -1,0 +1,337 @@
+package io.facegate.processor.topology;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.facegate.model.metadata.ModelMetadata;
+import io.facegate.model.onnx.Embedder;
+import io.facegate.model.onnx.TinyOnnxModel;
+import io.facegate.model.preprocess.ImageLimits;
+import io.facegate.model.preprocess.ImageRejectedException;
+import io.facegate.processor.core.embedding.Gallery;
+import io.facegate.processor.core.policy.PolicyConfig;
+import io.facegate.schemas.DecisionReason;
+import io.facegate.schemas.FaceEvent;
+import io.facegate.schemas.FaceImage;
+import io.facegate.schemas.ImageEncoding;
+import io.facegate.schemas.Outcome;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.streams.KeyValue;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@link FrameBatchDecider} on its own: buffer entries in, verdicts out, with a stand-in model
+ * (4x4 average pooling, the embedding the tiny ONNX model computes) and stand-in stages that
+ * hang on one chosen event, as a pathological image or a wedged accelerator would.
+ */
+class FrameBatchDeciderTest {
+  private static final String V1 = "tiny-v1";
+  private static final TinyOnnxModel MODEL = TinyOnnxModel.pooling(V1, 16, 16, 1, 4, 0.5f);
+  private static final ModelMetadata META = MODEL.metadata(V1, 0.5f);
+  private static final ImageLimits LIMITS = new ImageLimits(16 * 1024, 64 * 64, 8);
+  private static final Duration EVENT_BUDGET = Duration.ofMillis(200);
+  private static final Duration BATCH_BUDGET = Duration.ofSeconds(2);
+  /** How long a hung stage stays hung unless released: far beyond every budget. */
+  private static final long HANG_MS = 30_000;
+
+  private final ProcessorTopics topics = TestSerdes.topics();
+  private final Serializer<FaceEvent> serializer = topics.cameraFrames().valueSerde().serializer();
+  private final FaceTensors real = new FaceTensors(LIMITS, META.input());
+  private final Gallery gallery = new Gallery(V1, MODEL.embeddingDim());
+  private final CountDownLatch release = new CountDownLatch(1);
+  private final AtomicInteger interruptsIgnored = new AtomicInteger();
+  private final AtomicInteger overdue = new AtomicInteger();
+  private final ProcessingObserver observer = new ProcessingObserver() {
+    @Override
+    public void workerOverdue() {
+      overdue.incrementAndGet();
+    }
+
+    @Override
+    public void workerReturned() {
+      overdue.decrementAndGet();
+    }
+  };
+  private final List<BoundedWorkers> pools = new ArrayList<>();
+
+  @AfterEach
+  void releaseHungStages() {
+    release.countDown();
+    pools.forEach(BoundedWorkers::close);
+  }
+
+  /** 4x4 average pooling of the 16x16 tensor: what {@link #MODEL} computes. */
+  private static float[] pool(float[] t) {
+    float[] out = new float[16];
+    for (int y = 0; y < 16; y++) {
+      for (int x = 0; x < 16; x++) {
+        out[(y / 4) * 4 + x / 4] += t[y * 16 + x] / 16f;
+      }
+    }
+    return out;
+  }
+
+  private final Embedder pooling = new Embedder() {
+    @Override
+    public ModelMetadata metadata() {
+      return META;
+    }
+
+    @Override
+    public float[][] embed(float[] chw, int batch) {
+      float[][] out = new float[batch][];
+      for (int b = 0; b < batch; b++) {
+        out[b] = pool(Arrays.copyOfRange(chw, b * 256, (b + 1) * 256));
+      }
+      return out;
+    }
+  };
+
+  /** Hangs, deaf to interrupts as ImageIO and native inference are, until released. */
+  private void hang() {
+    long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(HANG_MS);
+    while (System.nanoTime() < end) {
+      try {
+        if (release.await(10, TimeUnit.MILLISECONDS)) {
+          return;
+        }
+      } catch (InterruptedException e) {
+        interruptsIgnored.incrementAndGet();
+      }
+    }
+  }
+
+  /** The real decoder, except that it hangs on the diagonal face. */
+  private float[] hangOnDiagonal(FaceImage image) throws ImageRejectedException {
+    byte[] data = new byte[image.getData().remaining()];
+    image.getData().duplicate().get(data);
+    if (Arrays.equals(data, Faces.diagonal())) {
+      hang();
+    }
+    return real.tensor(image);
+  }
+
+  private FrameBatchDecider decider(Embedder embedder, FrameBatchDecider.ImageStage images,
+      int maxOverdue) {
+    TopologyConfig config = new TopologyConfig(16, Duration.ofMillis(50),
+        TopologyConfig.DEFAULT_MAX_BATCH_BYTES, LIMITS, new PolicyConfig(0.5f, 0f),
+        new ProcessingBudget(EVENT_BUDGET, BATCH_BUDGET, 1));
+    BoundedWorkers workers = new BoundedWorkers("decider-test", 1, maxOverdue, observer);
+    pools.add(workers);
+    return new FrameBatchDecider(config, topics.cameraFrames().valueSerde().deserializer(),
+        embedder, gallery, observer, DecisionSeal.UNSIGNED, workers, images);
+  }
+
+  private FrameBatchDecider decider() {
+    return decider(pooling, real::tensor, ProcessingBudget.MAX_OVERDUE_WORKERS);
+  }
+
+  private void enrolAlice() throws Exception {
+    gallery.put("alice", pool(real.tensor(Faces.raw(Faces.left()))), V1);
+  }
+
+  private KeyValue<Long, byte[]> entry(long seq, FaceEvent e) {
+    byte[] value = serializer.serialize("camera-frames", e);
+    return KeyValue.pair(seq, new BufferedInput("door-1", value, false,
+        PayloadHash.sha256Hex(value), value.length, "camera-frames", 0, seq, 1_000 + seq, 900)
+        .encode());
+  }
+
+  private KeyValue<Long, byte[]> face(long seq, String id, byte[] pixels) {
+    return entry(seq, Faces.event(id, Faces.raw(pixels), null));
+  }
+
+  private static List<String> ids(List<FrameBatchDecider.Verdict> vs) {
+    return vs.stream().map(v -> v.decision().getEventId()).toList();
+  }
+
+  @Test
+  void decidesEveryEntryInInputOrderOnItsMerits() throws Exception {
+    enrolAlice();
+    List<FrameBatchDecider.Verdict> out = decider().decide(List.of(
+        face(0, "e0", Faces.left()),
+        face(1, "e1", Faces.top()),
+        entry(2, Faces.event("e2", Faces.raw(Faces.left()), "bob")),
+        entry(3, Faces.event("e3", Faces.image(new byte[] {1, 2, 3}, ImageEncoding.PNG, null,
+            null), null))), 5_000);
+    assertEquals(List.of("e0", "e1", "e2", "e3"), ids(out));
+    assertEquals(Outcome.GRANTED, out.get(0).decision().getOutcome());
+    assertEquals("alice", out.get(0).decision().getMatchedIdentity());
+    assertTrue(out.get(0).granted());
+    assertEquals(DecisionReason.NO_MATCH, out.get(1).decision().getReason());
+    assertEquals(DecisionReason.UNKNOWN_IDENTITY, out.get(2).decision().getReason());
+    assertEquals(DecisionReason.BAD_IMAGE, out.get(3).decision().getReason());
+    assertEquals(List.of(1_000L, 1_001L, 1_002L, 1_003L),
+        out.stream().map(FrameBatchDecider.Verdict::timestamp).toList());
+    assertEquals(4_100L, out.get(0).decision().getProcessingLatencyMs());
+    assertNull(out.get(0).deadLetter());
+    assertNull(out.get(1).deadLetter());
+    assertEquals("BAD_IMAGE", out.get(3).deadLetter().getReason());
+  }
+
+  @Test
+  void poisonBufferEntriesAreDeniedAndDeadLetteredAndTheRestDecided() throws Exception {
+    enrolAlice();
+    byte[] good = face(1, "x", Faces.left()).value;
+    byte[] truncated = Arrays.copyOf(good, good.length / 2);
+    // format 1, then a key length claiming 2 GiB
+    byte[] hugeLength = {1, 0x7f, (byte) 0xff, (byte) 0xff, (byte) 0xff, 0, 0};
+    byte[] trailing = Arrays.copyOf(good, good.length + 3);
+    List<KeyValue<Long, byte[]>> entries = new ArrayList<>();
+    entries.add(face(0, "before", Faces.left()));
+    entries.add(KeyValue.pair(1L, new byte[] {7, 7, 7}));
+    entries.add(KeyValue.pair(2L, truncated));
+    entries.add(KeyValue.pair(3L, hugeLength));
+    entries.add(KeyValue.pair(4L, trailing));
+    entries.add(KeyValue.pair(5L, null));
+    entries.add(face(6, "after", Faces.left()));
+
+    List<FrameBatchDecider.Verdict> out = decider().decide(entries, 5_000);
+
+    assertEquals(7, out.size(), "one verdict per entry");
+    assertEquals(Outcome.GRANTED, out.get(0).decision().getOutcome());
+    assertEquals(Outcome.GRANTED, out.get(6).decision().getOutcome());
+    assertEquals("after", out.get(6).decision().getEventId());
+    for (int i = 1; i <= 5; i++) {
+      FrameBatchDecider.Verdict v = out.get(i);
+      assertEquals(Outcome.DENIED, v.decision().getOutcome(), "entry " + i);
+      assertEquals(DecisionReason.INTERNAL_ERROR, v.decision().getReason(), "entry " + i);
+      assertEquals("dlq:frame-batch-buffer--1-" + i, v.decision().getEventId());
+      assertNotNull(v.deadLetter(), "entry " + i);
+      assertEquals("INTERNAL_ERROR", v.deadLetter().getReason());
+      assertEquals(PayloadHash.sha256Hex(entries.get(i).value),
+          v.deadLetter().getPayloadSha256());
+      assertTrue(v.deadLetter().getError().startsWith("batch-buffer entry unreadable"),
+          v.deadLetter().getError());
+    }
+  }
+
+  @Test
+  void eventStuckInDecodingIsDeniedAtItsBudgetAndTheEventsBehindItAreDecided() throws Exception {
+    enrolAlice();
+    FrameBatchDecider decider = decider(pooling, this::hangOnDiagonal,
+        ProcessingBudget.MAX_OVERDUE_WORKERS);
+    long t0 = System.nanoTime();
+    List<FrameBatchDecider.Verdict> out = decider.decide(List.of(
+        face(0, "e0", Faces.left()),
+        face(1, "stuck", Faces.diagonal()),
+        face(2, "e2", Faces.left()),
+        face(3, "e3", Faces.top())), 5_000);
+    long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+
+    assertTrue(ms < BATCH_BUDGET.toMillis(), "the batch took " + ms + " ms");
+    assertEquals(List.of("e0", "stuck", "e2", "e3"), ids(out));
+    assertEquals(Outcome.GRANTED, out.get(0).decision().getOutcome());
+    FrameBatchDecider.Verdict stuck = out.get(1);
+    assertEquals(Outcome.DENIED, stuck.decision().getOutcome());
+    assertEquals(DecisionReason.PROCESSING_TIMEOUT, stuck.decision().getReason(),
+        stuck.decision().getDetail());
+    assertEquals("PROCESSING_TIMEOUT", stuck.deadLetter().getReason());
+    // a fresh worker took over from the hung one: the events behind it were decided on merit
+    assertEquals(Outcome.GRANTED, out.get(2).decision().getOutcome());
+    assertEquals(DecisionReason.NO_MATCH, out.get(3).decision().getReason());
+    assertTrue(interruptsIgnored.get() >= 1, "the hung worker was interrupted");
+    assertEquals(1, overdue.get(), "the hung worker counts as overdue");
+
+    release.countDown();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    while (overdue.get() > 0 && System.nanoTime() < deadline) {
+      Thread.sleep(10);
+    }
+    assertEquals(0, overdue.get(), "a returning worker is no longer overdue");
+  }
+
+  @Test
+  void withEveryWorkerHungTheBatchIsStillDeniedWithinItsBudget() throws Exception {
+    enrolAlice();
+    // one worker, one replacement: the third hung event finds no free worker
+    FrameBatchDecider decider = decider(pooling, this::hangOnDiagonal, 1);
+    long t0 = System.nanoTime();
+    List<FrameBatchDecider.Verdict> out = decider.decide(List.of(
+        face(0, "s0", Faces.diagonal()),
+        face(1, "s1", Faces.diagonal()),
+        face(2, "s2", Faces.diagonal()),
+        face(3, "e3", Faces.left())), 5_000);
+    long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+
+    assertTrue(ms < BATCH_BUDGET.toMillis() + 500, "the batch took " + ms + " ms");
+    assertEquals(4, out.size());
+    for (FrameBatchDecider.Verdict v : out) {
+      assertEquals(Outcome.DENIED, v.decision().getOutcome(), v.decision().getEventId());
+      assertEquals(DecisionReason.PROCESSING_TIMEOUT, v.decision().getReason());
+    }
+    assertEquals(2, overdue.get());
+  }
+
+  @Test
+  void inferenceHungPastTheBatchBudgetDeniesItsBatchAsProcessingTimeout() throws Exception {
+    enrolAlice();
+    Embedder hung = new Embedder() {
+      @Override
+      public ModelMetadata metadata() {
+        return META;
+      }
+
+      @Override
+      public float[][] embed(float[] chw, int batch) {
+        hang();
+        return pooling.embed(chw, batch);
+      }
+    };
+    long t0 = System.nanoTime();
+    List<FrameBatchDecider.Verdict> out = decider(hung, real::tensor, 4).decide(List.of(
+        face(0, "e0", Faces.left()),
+        entry(1, Faces.event("bad", Faces.image(new byte[] {1}, ImageEncoding.PNG, null, null),
+            null)),
+        face(2, "e2", Faces.left())), 5_000);
+    long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+
+    assertTrue(ms < BATCH_BUDGET.toMillis() + 500, "the batch took " + ms + " ms");
+    assertEquals(DecisionReason.PROCESSING_TIMEOUT, out.get(0).decision().getReason());
+    assertEquals(DecisionReason.BAD_IMAGE, out.get(1).decision().getReason());
+    assertEquals(DecisionReason.PROCESSING_TIMEOUT, out.get(2).decision().getReason());
+    assertTrue(out.stream().noneMatch(FrameBatchDecider.Verdict::granted));
+    assertTrue(out.stream().allMatch(v -> v.deadLetter() != null));
+  }
+
+  @Test
+  void modelThatReturnsTooFewEmbeddingsDeniesTheBatchAsModelError() throws Exception {
+    enrolAlice();
+    Embedder shortChanged = new Embedder() {
+      @Override
+      public ModelMetadata metadata() {
+        return META;
+      }
+
+      @Override
+      public float[][] embed(float[] chw, int batch) {
+        return Arrays.copyOf(pooling.embed(chw, batch), batch - 1);
+      }
+    };
+    List<FrameBatchDecider.Verdict> out = decider(shortChanged, real::tensor, 4).decide(
+        List.of(face(0, "e0", Faces.left()), face(1, "e1", Faces.left())), 5_000);
+    for (FrameBatchDecider.Verdict v : out) {
+      assertEquals(DecisionReason.MODEL_ERROR, v.decision().getReason());
+      assertEquals(Outcome.DENIED, v.decision().getOutcome());
+    }
+  }
+
+  @Test
+  void imageStageThatReturnsATensorOfTheWrongSizeIsDeniedAsBadImage() throws Exception {
+    enrolAlice();
+    List<FrameBatchDecider.Verdict> out = decider(pooling, image -> new float[3], 4).decide(
+        List.of(face(0, "e0", Faces.left())), 5_000);
+    assertEquals(DecisionReason.BAD_IMAGE, out.get(0).decision().getReason());
+    assertTrue(out.get(0).decision().getDetail().contains("3 floats"));
+  }
+}
