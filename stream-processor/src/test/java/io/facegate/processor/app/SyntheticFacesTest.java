@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.facegate.model.embedding.EuclideanDistance;
 import io.facegate.model.onnx.DeviceSpec;
 import io.facegate.model.onnx.OnnxEmbedder;
 import io.facegate.model.onnx.TinyOnnxModel;
@@ -57,7 +58,7 @@ class SyntheticFacesTest {
         float[] template = Vectors.normalisedMean(Arrays.asList(emb[q]).subList(0, 5), dim);
         for (int p = 0; p < PEOPLE; p++) {
           for (int i = 5; i < 10; i++) {
-            double d = Vectors.distance(emb[p][i], template);
+            double d = EuclideanDistance.between(emb[p][i], template);
             if (p == q) {
               maxGenuine = Math.max(maxGenuine, d);
             } else {
