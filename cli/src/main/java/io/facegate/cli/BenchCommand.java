@@ -24,8 +24,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -101,12 +103,13 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--against", paramLabel = "HOST:PORT",
             description = {"Load-test a running cluster instead (e.g. ./facegate broker plus processors): publish --events noise",
-                "frames over --doors keys at --rate, count lost/duplicated committed decisions, write bench-load.json."})
+                "frames over --doors keys at --rate, count lost/duplicated committed decisions, write bench-load.json.",
+                "Overrides --bootstrap; --registry and --config apply."})
     private String against;
 
-    @Option(names = "--registry", defaultValue = ClusterOptions.DEFAULT_REGISTRY, paramLabel = "URL",
-            description = "With --against: the schema registry (default: ${DEFAULT-VALUE}).")
-    private String registryUrl;
+    /** With {@code --against}: the registry, settings file and environment; {@code --against} is the bootstrap. */
+    @Mixin
+    private ClusterOptions cluster;
 
     @Option(names = "--rate", defaultValue = "100", paramLabel = "R", description = "With --against: events per second (default: ${DEFAULT-VALUE}).")
     private double rate;
@@ -120,7 +123,7 @@ public final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException, InterruptedException {
         if (events < 100) {
-            throw new CommandFailedException("--events must be at least 100: " + events);
+            throw new CommandLine.ParameterException(spec.commandLine(), "--events must be at least 100: " + events);
         }
         Files.createDirectories(out);
         PrintWriter o = spec.commandLine().getOut();
@@ -135,9 +138,8 @@ public final class BenchCommand implements Callable<Integer> {
         if (wh.length != 2) {
             throw new CommandFailedException("--image-size must be WxH: " + imageSize);
         }
-        Map<String, String> settings = new HashMap<>();
+        Map<String, String> settings = cluster.settings();
         settings.put(io.facegate.platform.config.KafkaClientSettings.BOOTSTRAP_SERVERS, against);
-        settings.put(io.facegate.schemas.registry.RegistryConfig.URL, registryUrl);
         io.facegate.cli.replay.DecisionLedger ledger = new io.facegate.cli.replay.DecisionLedger();
         try (FacegateClients clients = FacegateClients.connect(settings, List.of());
              io.facegate.cli.replay.DecisionCollector collector = new io.facegate.cli.replay.DecisionCollector(

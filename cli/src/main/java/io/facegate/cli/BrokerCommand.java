@@ -13,6 +13,7 @@ import io.facegate.schemas.registry.LocalRegistryServer;
 import io.facegate.platform.broker.EmbeddedKafkaBroker;
 import io.facegate.platform.config.ConfigSource;
 import io.facegate.platform.topics.TopicAdmin;
+import io.facegate.platform.topics.TopicCatalogue;
 import io.facegate.platform.topics.TopicNames;
 import org.apache.kafka.clients.admin.Admin;
 import picocli.CommandLine;
@@ -43,8 +44,9 @@ public final class BrokerCommand implements Callable<Integer> {
                     + "Default: a temporary directory, deleted on exit.")
     private Path logDir;
 
-    @Option(names = "--partitions", defaultValue = "6", paramLabel = "N",
-            description = "Partitions of each facegate topic; processor instances beyond this sit idle (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--partitions", defaultValue = "" + TopicCatalogue.DEFAULT_PARTITIONS, paramLabel = "N",
+            description = "Partitions of camera-frames and the decision topics (the others get at most 3); processor instances"
+                    + " beyond this sit idle (default: ${DEFAULT-VALUE}).")
     private int partitions;
 
     @Option(names = "--registry-port", defaultValue = "8081", paramLabel = "PORT",

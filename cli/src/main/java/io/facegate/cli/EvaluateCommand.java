@@ -1,14 +1,18 @@
 package io.facegate.cli;
 
+import ai.onnxruntime.OrtException;
 import io.facegate.model.metadata.InvalidModelMetadataException;
 import io.facegate.trainer.data.DatasetException;
 import io.facegate.trainer.pipeline.EvaluatePipeline;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code facegate evaluate}: measures an exported model on any folder-per-identity data. */
 @Command(name = "evaluate", mixinStandardHelpOptions = true,
@@ -30,25 +34,20 @@ public final class EvaluateCommand implements Callable<Integer> {
           + "counting it by reason in evaluation.json and going on.")
   boolean strictImages;
 
-  /** Runs {@code evaluate} on its own. */
-  public static void main(String[] args) {
-    System.exit(new CommandLine(new EvaluateCommand()).execute(args));
-  }
+  @Spec
+  private CommandSpec spec;
 
   @Override
-  public Integer call() {
+  public Integer call() throws IOException {
     try {
       new EvaluatePipeline(System.out, strictImages).run(model, data, out);
-      return 0;
+      return CommandLine.ExitCode.OK;
     } catch (DatasetException | InvalidModelMetadataException e) {
-      System.err.println("facegate evaluate: " + e.getMessage());
-      return CommandLine.ExitCode.SOFTWARE;
+      throw new CommandFailedException(e.getMessage(), e);
+    } catch (OrtException e) {
+      throw new CommandFailedException("ONNX Runtime cannot run " + model + ": " + e.getMessage(), e);
     } catch (IllegalArgumentException e) {
-      System.err.println("facegate evaluate: " + e.getMessage());
-      return CommandLine.ExitCode.USAGE;
-    } catch (Exception e) {
-      System.err.println("facegate evaluate: failed: " + e);
-      return CommandLine.ExitCode.SOFTWARE;
+      throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e, null, null);
     }
   }
 }

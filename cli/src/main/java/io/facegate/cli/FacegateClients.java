@@ -43,7 +43,7 @@ public final class FacegateClients implements AutoCloseable {
     }
 
     /**
-     * Reads the settings and checks, within 15 s, that the broker answers and that the topics
+     * Reads and validates the settings (all of them before any network call) and checks, within 15 s, that the broker answers and that the topics
      * exist, so that a user sees "broker unreachable" or "topic missing" instead of a hang.
      *
      * @throws CommandFailedException naming what is wrong
@@ -51,8 +51,9 @@ public final class FacegateClients implements AutoCloseable {
     public static FacegateClients connect(Map<String, String> settings, Collection<String> requiredTopics) {
         KafkaClientSettings kafka = KafkaClientSettings.fromMap(settings);
         TopicNames names = TopicNames.fromMap(settings);
+        RegistryConfig registryConfig = ClusterOptions.registryConfig(settings);
         checkCluster(kafka, requiredTopics.isEmpty() ? names.all() : List.copyOf(requiredTopics));
-        SchemaRegistryClient registry = SchemaRegistryClients.create(RegistryConfig.fromMap(settings));
+        SchemaRegistryClient registry = SchemaRegistryClients.create(registryConfig);
         return new FacegateClients(kafka, registry, new FacegateTopics(names, registry));
     }
 

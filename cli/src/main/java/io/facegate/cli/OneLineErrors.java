@@ -5,13 +5,14 @@ import java.io.UncheckedIOException;
 import io.facegate.platform.broker.BrokerStartException;
 import io.facegate.platform.config.InvalidConfigException;
 import io.facegate.platform.topics.TopicSetupException;
+import io.facegate.schemas.registry.SchemaRegistryException;
 import picocli.CommandLine;
 import picocli.CommandLine.IExecutionExceptionHandler;
 import picocli.CommandLine.ParseResult;
 
 /**
- * Turns failures a user can fix (port taken, bad config, unusable directory...) into one line on
- * stderr and exit code 1. Anything else is a bug: its stack trace is printed, exit code 1 too.
+ * The one error path of every subcommand: failures a user can fix (port taken, bad config,
+ * unusable directory, registry unreachable...) become one line on stderr and exit code 1. Anything else is a bug: its stack trace is printed, exit code 1 too.
  */
 final class OneLineErrors implements IExecutionExceptionHandler {
 
@@ -31,7 +32,8 @@ final class OneLineErrors implements IExecutionExceptionHandler {
                 || ex instanceof BrokerStartException
                 || ex instanceof TopicSetupException
                 || ex instanceof InvalidConfigException
-                || ex instanceof UncheckedIOException;
+                || ex instanceof UncheckedIOException
+                || ex instanceof SchemaRegistryException;
     }
 
     private static String firstLine(String message) {

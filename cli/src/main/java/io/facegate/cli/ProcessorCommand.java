@@ -4,14 +4,11 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.facegate.model.onnx.ModelLoadException;
-import io.facegate.platform.config.ConfigSource;
-import io.facegate.platform.config.KafkaClientSettings;
 import io.facegate.processor.app.ProcessorApp;
 import io.facegate.processor.app.ProcessorConfig;
 import io.facegate.processor.topology.ProcessorTopics;
@@ -20,6 +17,7 @@ import io.facegate.schemas.registry.SchemaRegistryClient;
 import io.facegate.schemas.registry.SchemaRegistryClients;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -27,7 +25,8 @@ import picocli.CommandLine.Spec;
 /**
  * {@code facegate processor}: runs the stream processor (camera frames to access decisions) until
  * Ctrl-C, then shuts down gracefully. Settings come from {@code --config} (properties), then
- * {@code FACEGATE_*} environment variables, then these options, each overriding the one before.
+ * {@code FACEGATE_*} environment variables, then these options, each overriding the one before;
+ * unlike the client tools it has no default cluster: a service must be told where it runs.
  */
 @Command(name = "processor", mixinStandardHelpOptions = true,
         description = {"Run the stream processor: camera frames -> batched ONNX inference -> gallery -> access decisions,",
@@ -37,8 +36,8 @@ public final class ProcessorCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
 
-    @Option(names = "--bootstrap", paramLabel = "HOST:PORT", description = "Kafka bootstrap servers (kafka.bootstrap.servers).")
-    private String bootstrap;
+    @Mixin
+    private ClusterOptions cluster;
 
     @Option(names = "--model", paramLabel = "DIR", description = "Model directory with model.onnx, or the .onnx file (processor.model-dir).")
     private Path model;
@@ -46,12 +45,6 @@ public final class ProcessorCommand implements Callable<Integer> {
     @Option(names = "--device", paramLabel = "cpu|cuda[:N]|auto",
             description = "Inference device (processor.device, default auto: CUDA if it loads, else CPU).")
     private String device;
-
-    @Option(names = {"-c", "--config"}, paramLabel = "FILE", description = "Properties file; FACEGATE_* environment variables override it.")
-    private Path config;
-
-    @Option(names = "--registry", paramLabel = "URL", description = "Schema registry URL (schema.registry.url), http(s):// or mock://scope.")
-    private String registry;
 
     @Option(names = "--application-id", paramLabel = "ID", description = "Kafka Streams application id (processor.application-id).")
     private String applicationId;
@@ -74,11 +67,9 @@ public final class ProcessorCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        Map<String, String> settings = new TreeMap<>(ConfigSource.load(Optional.ofNullable(config), System.getenv()));
-        put(settings, KafkaClientSettings.BOOTSTRAP_SERVERS, bootstrap);
+        Map<String, String> settings = new TreeMap<>(cluster.configured());
         put(settings, ProcessorConfig.MODEL_DIR, model);
         put(settings, ProcessorConfig.DEVICE, device);
-        put(settings, RegistryConfig.URL, registry);
         put(settings, ProcessorConfig.APPLICATION_ID, applicationId);
         put(settings, ProcessorConfig.HTTP_PORT, httpPort);
         put(settings, ProcessorConfig.BATCH_MAX_SIZE, batchSize);
@@ -90,7 +81,8 @@ public final class ProcessorCommand implements Callable<Integer> {
             throw new CommandFailedException("no schema registry: pass --registry URL or set schema.registry.url");
         }
         PrintWriter err = spec.commandLine().getErr();
-        try (SchemaRegistryClient registryClient = SchemaRegistryClients.create(RegistryConfig.fromMap(settings))) {
+        RegistryConfig registryConfig = ClusterOptions.registryConfig(settings);
+        try (SchemaRegistryClient registryClient = SchemaRegistryClients.create(registryConfig)) {
             ProcessorApp app;
             try {
                 app = ProcessorApp.start(cfg, ProcessorTopics.of(cfg.topics(), registryClient));

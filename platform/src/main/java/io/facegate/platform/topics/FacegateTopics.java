@@ -10,10 +10,11 @@ import io.facegate.schemas.Enrollment;
 import io.facegate.schemas.FaceEvent;
 import io.facegate.schemas.registry.SchemaRegistryClient;
 import io.facegate.schemas.serde.AvroSerde;
+import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serdes;
 
 /**
- * facegate's six topics as typed values, defined once: String keys, Avro values in the Confluent
+ * facegate's six topics ({@link TopicCatalogue}) as typed values: String keys, Avro values in the Confluent
  * wire format through the given schema registry. Producers, consumers and the Streams topology take
  * their names and serdes from here, so they cannot disagree.
  *
@@ -36,15 +37,21 @@ public final class FacegateTopics {
     public FacegateTopics(TopicNames names, SchemaRegistryClient registry) {
         this.names = Objects.requireNonNull(names, "names");
         Objects.requireNonNull(registry, "registry");
-        this.cameraFrames = new Topic<>(names.cameraFrames(), Serdes.String(), AvroSerde.of(FaceEvent.class, registry, false));
-        this.enrollments = new Topic<>(names.enrollments(), Serdes.String(), AvroSerde.of(Enrollment.class, registry, false));
-        this.embeddingStore = new Topic<>(names.embeddingStore(), Serdes.String(),
-                AvroSerde.of(EnrolledTemplate.class, registry, false));
-        this.accessDecisions = new Topic<>(names.accessDecisions(), Serdes.String(),
-                AvroSerde.of(AccessDecision.class, registry, false));
-        this.accessGranted = new Topic<>(names.accessGranted(), Serdes.String(),
-                AvroSerde.of(AccessDecision.class, registry, false));
-        this.deadLetters = new Topic<>(names.deadLetters(), Serdes.String(), AvroSerde.of(DeadLetter.class, registry, false));
+        this.cameraFrames = topic(TopicCatalogue.CAMERA_FRAMES, FaceEvent.class, registry);
+        this.enrollments = topic(TopicCatalogue.ENROLLMENTS, Enrollment.class, registry);
+        this.embeddingStore = topic(TopicCatalogue.EMBEDDING_STORE, EnrolledTemplate.class, registry);
+        this.accessDecisions = topic(TopicCatalogue.ACCESS_DECISIONS, AccessDecision.class, registry);
+        this.accessGranted = topic(TopicCatalogue.ACCESS_GRANTED, AccessDecision.class, registry);
+        this.deadLetters = topic(TopicCatalogue.DEAD_LETTERS, DeadLetter.class, registry);
+    }
+
+    /** The typed topic of one catalogue entry; the class restates the catalogue's value type for the compiler. */
+    private <V extends SpecificRecord> Topic<String, V> topic(TopicCatalogue entry, Class<V> valueType,
+                                                              SchemaRegistryClient registry) {
+        if (!entry.valueType().equals(valueType)) {
+            throw new IllegalStateException(entry + " carries " + entry.valueType().getSimpleName() + ", not " + valueType.getSimpleName());
+        }
+        return new Topic<>(entry.name(names), Serdes.String(), AvroSerde.of(valueType, registry, false));
     }
 
     /** @return the names these topics were built from */

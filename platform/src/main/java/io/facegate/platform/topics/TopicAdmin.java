@@ -26,25 +26,17 @@ import org.apache.kafka.common.errors.LeaderNotAvailableException;
 import org.apache.kafka.common.errors.TopicExistsException;
 
 /**
- * Creates facegate's topics explicitly, with their partitions and configs; nothing relies on automatic
- * topic creation. Safe to run again: topics that exist are checked, not changed. The replication
- * factor is left to the cluster's {@code default.replication.factor}.
- *
- * <ul>
- * <li>{@code embedding-store}: {@code cleanup.policy=compact} — the latest template per identity is
- *     kept forever, a tombstone forgets a person.</li>
- * <li>{@code camera-frames}: {@code retention.ms} bounded (default {@link #DEFAULT_FRAME_RETENTION}),
- *     because the events hold face images, and {@code max.message.bytes} =
- *     {@link RecordSizes#MAX_INPUT_RECORD_BYTES} so that a large image fits.</li>
- * <li>{@code enrollments}: {@code max.message.bytes} = {@link RecordSizes#MAX_INPUT_RECORD_BYTES}
- *     (an enrolment carries several images).</li>
- * <li>the others: the cluster's defaults.</li>
- * </ul>
+ * Creates facegate's topics explicitly, as {@link TopicCatalogue} lays them out (partitions from the
+ * deployment's count, every config); nothing relies on automatic topic creation. Safe to run again:
+ * topics that exist are checked, not changed, and refused when they cannot serve (too few
+ * partitions, not compacted where the catalogue compacts, a {@code max.message.bytes} below the
+ * catalogue's). The replication factor is left to the cluster's {@code default.replication.factor}.
  */
 public final class TopicAdmin {
 
-    /** How long camera frames (face images) are kept unless configured otherwise. */
-    public static final Duration DEFAULT_FRAME_RETENTION = Duration.ofHours(24);
+    /** How long camera frames (face images) are kept unless configured otherwise: the catalogue's. */
+    public static final Duration DEFAULT_FRAME_RETENTION = Duration.ofMillis(
+            Long.parseLong(TopicCatalogue.CAMERA_FRAMES.configs().get(TopicConfig.RETENTION_MS_CONFIG)));
 
     private static final long TIMEOUT_SECONDS = 30;
 
@@ -56,9 +48,8 @@ public final class TopicAdmin {
      *
      * @param admin a connected admin client
      * @param names the topic names
-     * @param partitions partitions for each topic (at least 1); existing topics must have at least this many
-     * @throws TopicSetupException when a topic cannot be created or exists with too few partitions or
-     *                             the wrong cleanup policy
+     * @param partitions the deployment's partition count (at least 1), see {@link TopicCatalogue.Partitions}
+     * @throws TopicSetupException when a topic cannot be created or exists but does not fit
      */
     public static void createAll(Admin admin, TopicNames names, int partitions) {
         createAll(admin, names, partitions, DEFAULT_FRAME_RETENTION);
@@ -69,7 +60,8 @@ public final class TopicAdmin {
      *
      * @param admin a connected admin client
      * @param names the topic names
-     * @param partitions partitions for each topic (at least 1); existing topics must have at least this many
+     * @param partitions the deployment's partition count (at least 1), see {@link TopicCatalogue.Partitions};
+     *                   existing topics must have at least as many as the catalogue gives them
      * @param frameRetention how long {@code camera-frames} keeps events (positive)
      * @throws TopicSetupException when a topic cannot be created or exists but does not fit
      */
@@ -78,9 +70,13 @@ public final class TopicAdmin {
             throw new IllegalArgumentException("partitions: must be at least 1, was " + partitions);
         }
         Map<String, Map<String, String>> layout = topicConfigs(names, frameRetention);
+        Map<String, Integer> counts = new HashMap<>();
         List<NewTopic> newTopics = new ArrayList<>();
-        layout.forEach((name, configs) -> newTopics.add(
-                new NewTopic(name, Optional.of(partitions), Optional.empty()).configs(configs)));
+        for (TopicCatalogue topic : TopicCatalogue.values()) {
+            String name = topic.name(names);
+            counts.put(name, topic.partitions().of(partitions));
+            newTopics.add(new NewTopic(name, Optional.of(counts.get(name)), Optional.empty()).configs(layout.get(name)));
+        }
 
         List<String> existing = new ArrayList<>();
         for (Map.Entry<String, KafkaFuture<Void>> created : admin.createTopics(newTopics).values().entrySet()) {
@@ -94,7 +90,7 @@ public final class TopicAdmin {
             }
         }
         if (!existing.isEmpty()) {
-            checkExisting(admin, existing, partitions, layout);
+            checkExisting(admin, existing, counts, layout);
         }
         awaitLeaders(admin, layout.keySet());
     }
@@ -137,29 +133,22 @@ public final class TopicAdmin {
     }
 
     /**
-     * The per-topic configs {@link #createAll} sets, for documentation and deployment scripts.
+     * The per-topic configs {@link #createAll} sets: {@link TopicCatalogue#configs(Duration)} by name.
      *
      * @param names the topic names
      * @param frameRetention retention of {@code camera-frames}
-     * @return topic name to its non-default configs, in {@link TopicNames#all()} order
+     * @return topic name to its configs, in {@link TopicNames#all()} order
      */
     public static Map<String, Map<String, String>> topicConfigs(TopicNames names, Duration frameRetention) {
-        if (frameRetention.isNegative() || frameRetention.isZero()) {
-            throw new IllegalArgumentException("frameRetention: must be positive, was " + frameRetention);
-        }
         Map<String, Map<String, String>> layout = new LinkedHashMap<>();
-        for (String name : names.all()) {
-            layout.put(name, Map.of());
+        for (TopicCatalogue topic : TopicCatalogue.values()) {
+            layout.put(topic.name(names), topic.configs(frameRetention));
         }
-        String maxRecord = Integer.toString(RecordSizes.MAX_INPUT_RECORD_BYTES);
-        layout.put(names.cameraFrames(), Map.of(TopicConfig.RETENTION_MS_CONFIG, Long.toString(frameRetention.toMillis()),
-                TopicConfig.MAX_MESSAGE_BYTES_CONFIG, maxRecord));
-        layout.put(names.enrollments(), Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, maxRecord));
-        layout.put(names.embeddingStore(), Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
         return layout;
     }
 
-    private static void checkExisting(Admin admin, List<String> existing, int partitions, Map<String, Map<String, String>> layout) {
+    private static void checkExisting(Admin admin, List<String> existing, Map<String, Integer> counts,
+                                      Map<String, Map<String, String>> layout) {
         Map<String, TopicDescription> descriptions;
         try {
             descriptions = await(admin.describeTopics(existing).allTopicNames());
@@ -168,23 +157,26 @@ public final class TopicAdmin {
         }
         for (String name : existing) {
             int actual = descriptions.get(name).partitions().size();
+            int partitions = counts.get(name);
             if (actual < partitions) {
                 throw new TopicSetupException("topic " + name + " exists with " + actual + " partition(s), fewer than the "
                         + partitions + " required; add partitions (kafka-topics.sh --alter --partitions " + partitions
                         + ") or delete the topic", null);
             }
-            String policy = layout.get(name).get(TopicConfig.CLEANUP_POLICY_CONFIG);
+            // only what would break a promise is fatal: erasure needs compaction, large images need room
+            boolean compacted = TopicConfig.CLEANUP_POLICY_COMPACT.equals(layout.get(name).get(TopicConfig.CLEANUP_POLICY_CONFIG));
             String maxMessage = layout.get(name).get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG);
-            if (policy == null && maxMessage == null) {
+            if (!compacted && maxMessage == null) {
                 continue;
             }
             Config config = config(admin, name);
-            if (policy != null) {
+            if (compacted) {
                 ConfigEntry entry = config.get(TopicConfig.CLEANUP_POLICY_CONFIG);
                 String actualPolicy = entry == null ? TopicConfig.CLEANUP_POLICY_DELETE : entry.value();
-                if (!actualPolicy.contains(policy)) {
+                if (!actualPolicy.contains(TopicConfig.CLEANUP_POLICY_COMPACT)) {
                     throw new TopicSetupException("topic " + name + " exists with cleanup.policy=" + actualPolicy
-                            + " but must be " + policy + " (templates would expire); fix the topic config or delete the topic", null);
+                            + " but must be compact (a person's superseded and forgotten records must be compacted away);"
+                            + " fix the topic config or delete the topic", null);
                 }
             }
             ConfigEntry actualMax = config.get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG);

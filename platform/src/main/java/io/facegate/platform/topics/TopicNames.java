@@ -56,10 +56,11 @@ public record TopicNames(String cameraFrames, String enrollments, String embeddi
         }
     }
 
-    /** @return {@code camera-frames}, {@code enrollments}, {@code embedding-store}, {@code access-decisions}, {@code access-granted}, {@code dead-letters} */
+    /** @return the {@link TopicCatalogue#defaultName()}s: {@code camera-frames}, {@code enrollments}, ... */
     public static TopicNames defaults() {
-        return new TopicNames("camera-frames", "enrollments", "embedding-store",
-                "access-decisions", "access-granted", "dead-letters");
+        return new TopicNames(TopicCatalogue.CAMERA_FRAMES.defaultName(), TopicCatalogue.ENROLLMENTS.defaultName(),
+                TopicCatalogue.EMBEDDING_STORE.defaultName(), TopicCatalogue.ACCESS_DECISIONS.defaultName(),
+                TopicCatalogue.ACCESS_GRANTED.defaultName(), TopicCatalogue.DEAD_LETTERS.defaultName());
     }
 
     /**
@@ -70,17 +71,20 @@ public record TopicNames(String cameraFrames, String enrollments, String embeddi
      * @throws InvalidConfigException naming the offending key
      */
     public static TopicNames fromMap(Map<String, String> config) {
-        TopicNames d = defaults();
         return new TopicNames(
-                config.getOrDefault(CAMERA_FRAMES_KEY, d.cameraFrames()),
-                config.getOrDefault(ENROLLMENTS_KEY, d.enrollments()),
-                config.getOrDefault(EMBEDDING_STORE_KEY, d.embeddingStore()),
-                config.getOrDefault(ACCESS_DECISIONS_KEY, d.accessDecisions()),
-                config.getOrDefault(ACCESS_GRANTED_KEY, d.accessGranted()),
-                config.getOrDefault(DEAD_LETTERS_KEY, d.deadLetters()));
+                nameOf(TopicCatalogue.CAMERA_FRAMES, config),
+                nameOf(TopicCatalogue.ENROLLMENTS, config),
+                nameOf(TopicCatalogue.EMBEDDING_STORE, config),
+                nameOf(TopicCatalogue.ACCESS_DECISIONS, config),
+                nameOf(TopicCatalogue.ACCESS_GRANTED, config),
+                nameOf(TopicCatalogue.DEAD_LETTERS, config));
     }
 
-    /** @return the six names, in declaration order */
+    private static String nameOf(TopicCatalogue topic, Map<String, String> config) {
+        return config.getOrDefault(topic.nameKey(), topic.defaultName());
+    }
+
+    /** @return the six names, in {@link TopicCatalogue} order */
     public List<String> all() {
         return List.of(cameraFrames, enrollments, embeddingStore, accessDecisions, accessGranted, deadLetters);
     }

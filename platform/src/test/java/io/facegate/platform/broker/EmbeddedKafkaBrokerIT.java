@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -15,10 +16,12 @@ import java.util.UUID;
 
 import io.facegate.platform.topics.RecordSizes;
 import io.facegate.platform.topics.TopicAdmin;
+import io.facegate.platform.topics.TopicCatalogue;
 import io.facegate.platform.topics.TopicNames;
 import io.facegate.platform.topics.TopicSetupException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -67,25 +70,51 @@ class EmbeddedKafkaBrokerIT {
     }
 
     @Test
-    void createsFacegateTopicsWithPartitionsAndConfigsIdempotently() throws Exception {
+    void createsExactlyTheCataloguesPartitionsAndConfigsIdempotently() throws Exception {
         TopicNames names = new TopicNames("t-frames", "t-enrollments", "t-store", "t-decisions", "t-granted", "t-dead");
         try (Admin admin = Admin.create(broker.clientProperties())) {
-            TopicAdmin.createAll(admin, names, 3, Duration.ofHours(2));
-            TopicAdmin.createAll(admin, names, 3, Duration.ofHours(2)); // second run checks, changes nothing
+            TopicAdmin.createAll(admin, names, 4, Duration.ofHours(2));
+            TopicAdmin.createAll(admin, names, 4, Duration.ofHours(2)); // second run checks, changes nothing
 
             Map<String, TopicDescription> topics = admin.describeTopics(names.all()).allTopicNames().get();
             assertEquals(Set.copyOf(names.all()), topics.keySet());
-            topics.values().forEach(t -> assertEquals(3, t.partitions().size(), t.name()));
-            assertEquals("compact", config(admin, "t-store").get("cleanup.policy").value());
-            assertEquals("delete", config(admin, "t-frames").get("cleanup.policy").value());
+            for (TopicCatalogue entry : TopicCatalogue.values()) {
+                String name = entry.name(names);
+                assertEquals(entry.partitions() == TopicCatalogue.Partitions.DEPLOYMENT ? 4 : 3,
+                        topics.get(name).partitions().size(), name);
+                assertEquals(entry.configs(Duration.ofHours(2)), topicLevelConfigs(admin, name), name);
+            }
+            assertEquals("compact", config(admin, "t-enrollments").get("cleanup.policy").value(),
+                    "enrolment images are erased by compaction after a FORGET");
             assertEquals(Long.toString(Duration.ofHours(2).toMillis()), config(admin, "t-frames").get("retention.ms").value());
             assertEquals(Integer.toString(RecordSizes.MAX_INPUT_RECORD_BYTES), config(admin, "t-frames").get("max.message.bytes").value());
-            assertEquals(Integer.toString(RecordSizes.MAX_INPUT_RECORD_BYTES),
-                    config(admin, "t-enrollments").get("max.message.bytes").value());
 
-            TopicSetupException tooFew = assertThrows(TopicSetupException.class, () -> TopicAdmin.createAll(admin, names, 4));
-            assertTrue(tooFew.getMessage().contains("fewer than the 4 required"), tooFew.getMessage());
+            TopicSetupException tooFew = assertThrows(TopicSetupException.class, () -> TopicAdmin.createAll(admin, names, 5));
+            assertTrue(tooFew.getMessage().contains("fewer than the 5 required"), tooFew.getMessage());
         }
+    }
+
+    @Test
+    void existingEnrollmentsThatAreNotCompactedAreRefused() throws Exception {
+        TopicNames names = new TopicNames("w-frames", "w-enrollments", "w-store", "w-decisions", "w-granted", "w-dead");
+        try (Admin admin = Admin.create(broker.clientProperties())) {
+            admin.createTopics(List.of(new NewTopic("w-enrollments", 1, (short) 1).configs(
+                    Map.of("max.message.bytes", Integer.toString(RecordSizes.MAX_INPUT_RECORD_BYTES))))).all().get();
+
+            TopicSetupException e = assertThrows(TopicSetupException.class, () -> TopicAdmin.createAll(admin, names, 1));
+            assertTrue(e.getMessage().contains("w-enrollments") && e.getMessage().contains("must be compact"), e.getMessage());
+        }
+    }
+
+    /** The configs set on the topic itself, not inherited from the broker's defaults. */
+    private static Map<String, String> topicLevelConfigs(Admin admin, String topic) throws Exception {
+        Map<String, String> out = new HashMap<>();
+        for (ConfigEntry e : config(admin, topic).entries()) {
+            if (e.source() == ConfigEntry.ConfigSource.DYNAMIC_TOPIC_CONFIG) {
+                out.put(e.name(), e.value());
+            }
+        }
+        return out;
     }
 
     @Test

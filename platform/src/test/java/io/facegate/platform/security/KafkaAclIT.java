@@ -12,7 +12,6 @@ import io.facegate.schemas.Outcome;
 import io.facegate.schemas.SourceCoordinates;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.time.Duration;
@@ -41,31 +40,20 @@ import org.apache.kafka.common.errors.SaslAuthenticationException;
 import org.apache.kafka.common.errors.TransactionalIdAuthorizationException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.apache.kafka.streams.KafkaStreams;
-import org.apache.kafka.streams.StreamsBuilder;
-import org.apache.kafka.streams.StreamsConfig;
-import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
-import org.apache.kafka.streams.kstream.Consumed;
-import org.apache.kafka.streams.kstream.GlobalKTable;
-import org.apache.kafka.streams.kstream.Grouped;
-import org.apache.kafka.streams.kstream.KStream;
-import org.apache.kafka.streams.kstream.Materialized;
-import org.apache.kafka.streams.kstream.Named;
-import org.apache.kafka.streams.kstream.Produced;
-import org.apache.kafka.streams.kstream.Repartitioned;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * The ACL set in {@code deploy/kafka/acls.conf}, applied to a SASL/SCRAM broker with the standard
  * authorizer, lets each principal do its job and nothing that could open a door or leak faces.
+ * That facegate's real processor (its topology, internal topics and exactly-once transactions)
+ * runs under the processor's ACLs is shown in {@code deploy}'s {@code ProcessorUnderAclsIT}, which
+ * can see both platform and stream-processor.
  */
 class KafkaAclIT {
     private static final Duration WAIT = Duration.ofSeconds(20);
@@ -206,81 +194,6 @@ class KafkaAclIT {
             }
             assertTrue(verifier.verify(received), "door must be able to verify the processor's signature");
         }
-    }
-
-    /**
-     * A Kafka Streams app with the processor's application.id and exactly_once_v2, using the same
-     * kinds of resources as the real topology (a global table over the embedding store, a
-     * repartition topic, a changelogged state store, transactions), runs under the processor's ACLs.
-     */
-    @Test
-    void exactlyOnceStreamsAppRunsUnderTheProcessorAcls(@TempDir Path stateDir) throws Exception {
-        try (KafkaProducer<String, byte[]> processor = producer("processor", Map.of())) {
-            processor.send(new ProducerRecord<>("embedding-store", "alice", "template-alice".getBytes(StandardCharsets.UTF_8))).get();
-        }
-        Properties props = broker.clientProperties("processor");
-        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "facegate-processor");
-        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
-        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-        props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, "100");
-        props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, "1");
-        try (KafkaStreams streams = new KafkaStreams(standInTopology().build(), props)) {
-            List<Throwable> errors = new ArrayList<>();
-            streams.setUncaughtExceptionHandler(e -> {
-                errors.add(e);
-                return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
-            });
-            streams.start();
-            long deadline = System.nanoTime() + Duration.ofSeconds(40).toNanos();
-            while (streams.state() != KafkaStreams.State.RUNNING && System.nanoTime() < deadline && errors.isEmpty()) {
-                Thread.sleep(100);
-            }
-            assertEquals(KafkaStreams.State.RUNNING, streams.state(), "streams state; errors: " + errors);
-
-            try (KafkaProducer<String, byte[]> camera = producer("camera", Map.of())) {
-                camera.send(new ProducerRecord<>("camera-frames", "door-2", "alice".getBytes(StandardCharsets.UTF_8))).get();
-                camera.send(new ProducerRecord<>("camera-frames", "door-2", "mallory".getBytes(StandardCharsets.UTF_8))).get();
-            }
-            List<String> decisions = readValues("auditor", "auditor-acl-test", "access-decisions", 2);
-            assertEquals(List.of("DENIED:mallory", "GRANTED:alice"), decisions.stream().sorted().toList());
-            List<String> grants = readValues("door", "door-2", "access-granted", 1);
-            assertEquals(List.of("GRANTED:alice"), grants.stream().filter(v -> v.startsWith("GRANTED:")).toList());
-            assertTrue(errors.isEmpty(), "stream errors: " + errors);
-        }
-    }
-
-    private static StreamsBuilder standInTopology() {
-        StreamsBuilder b = new StreamsBuilder();
-        GlobalKTable<String, byte[]> gallery = b.globalTable("embedding-store",
-                Consumed.with(Serdes.String(), Serdes.ByteArray()).withName("gallery-source"),
-                Materialized.as("gallery"));
-        KStream<String, byte[]> events = b.stream("camera-frames",
-                Consumed.with(Serdes.String(), Serdes.ByteArray()).withName("frames"));
-        KStream<String, String> decisions = events
-                .repartition(Repartitioned.<String, byte[]>as("by-door")
-                        .withKeySerde(Serdes.String()).withValueSerde(Serdes.ByteArray()))
-                .leftJoin(gallery, (door, claimed) -> new String(claimed, StandardCharsets.UTF_8),
-                        (claimed, template) -> (template == null ? "DENIED:" : "GRANTED:")
-                                + new String(claimed, StandardCharsets.UTF_8),
-                        Named.as("match"));
-        decisions.to("access-decisions", Produced.with(Serdes.String(), Serdes.String()).withName("decisions"));
-        decisions.filter((k, v) -> v.startsWith("GRANTED:"), Named.as("grants-only"))
-                .to("access-granted", Produced.with(Serdes.String(), Serdes.String()).withName("grants"));
-        decisions.groupByKey(Grouped.with("per-door", Serdes.String(), Serdes.String()))
-                .count(Named.as("count"), Materialized.as("decisions-per-door"));
-        return b;
-    }
-
-    private static List<String> readValues(String principal, String group, String topic, int atLeast) {
-        List<String> values = new ArrayList<>();
-        try (KafkaConsumer<String, byte[]> c = consumer(principal, group)) {
-            c.subscribe(List.of(topic));
-            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (values.size() < atLeast && System.nanoTime() < deadline) {
-                c.poll(Duration.ofMillis(200)).forEach(r -> values.add(new String(r.value(), StandardCharsets.UTF_8)));
-            }
-        }
-        return values;
     }
 
     private static List<ConsumerRecord<String, byte[]>> readAll(String principal, String topic, int partition, long until) {

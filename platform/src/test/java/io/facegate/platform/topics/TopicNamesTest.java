@@ -45,16 +45,15 @@ class TopicNamesTest {
     }
 
     @Test
-    void layoutCompactsTheStoreAndBoundsFrameRetention() {
-        TopicNames names = TopicNames.defaults();
+    void layoutFollowsTheCatalogueUnderRenamedTopics() {
+        TopicNames names = TopicNames.fromMap(Map.of("topics.enrollments", "site-a.enrollments"));
 
         Map<String, Map<String, String>> layout = TopicAdmin.topicConfigs(names, Duration.ofHours(6));
 
         assertEquals(names.all(), List.copyOf(layout.keySet()));
-        assertEquals(Map.of("cleanup.policy", "compact"), layout.get("embedding-store"));
-        assertEquals(Map.of("retention.ms", "21600000", "max.message.bytes", "9437184"), layout.get("camera-frames"));
-        assertEquals(Map.of("max.message.bytes", "9437184"), layout.get("enrollments"));
-        assertEquals(Map.of(), layout.get("access-decisions"));
+        assertEquals(TopicCatalogue.ENROLLMENTS.configs(), layout.get("site-a.enrollments"));
+        assertEquals("21600000", layout.get("camera-frames").get("retention.ms"));
+        assertEquals("9437184", layout.get("camera-frames").get("max.message.bytes"));
     }
 
     @Test
