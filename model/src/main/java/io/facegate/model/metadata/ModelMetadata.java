@@ -155,7 +155,7 @@ public record ModelMetadata(String modelVersion, PreprocessSpec input, int embed
     }
     String landmarks = required(p, ALIGNMENT_LANDMARKS);
     int refinements = intValue(p, ALIGNMENT_REFINEMENTS);
-    double margin = floatValue(p, ALIGNMENT_MARGIN);
+    double margin = doubleValue(p, ALIGNMENT_MARGIN);
     check(AlignmentSpec.isFileName(landmarks), ALIGNMENT_LANDMARKS, "must be a file name beside the model");
     check(refinements >= 0 && refinements <= AlignmentSpec.MAX_REFINEMENTS, ALIGNMENT_REFINEMENTS,
         "must be in [0, " + AlignmentSpec.MAX_REFINEMENTS + "]");
@@ -217,6 +217,15 @@ public record ModelMetadata(String modelVersion, PreprocessSpec input, int embed
     String v = required(p, key);
     try {
       return Float.parseFloat(v);
+    } catch (NumberFormatException e) {
+      throw new InvalidModelMetadataException(key, "not a number: '" + v + "'");
+    }
+  }
+
+  private static double doubleValue(Map<String, String> p, String key) {
+    String v = required(p, key);
+    try {
+      return Double.parseDouble(v);
     } catch (NumberFormatException e) {
       throw new InvalidModelMetadataException(key, "not a number: '" + v + "'");
     }

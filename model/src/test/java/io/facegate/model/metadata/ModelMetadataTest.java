@@ -29,7 +29,7 @@ class ModelMetadataTest {
   private static ModelMetadata aligned() {
     return new ModelMetadata("faceres-1", new PreprocessSpec(112, 112, 3, new float[3],
         new float[] {1, 1, 1}), 1024, "euclidean", 0.9f, "eer", Map.of(),
-        new AlignmentSpec(AlignmentTemplate.arcface(112, 0.8), "landmarks.onnx", 1, 0.15));
+        new AlignmentSpec(AlignmentTemplate.arcface(112, 0.8), "landmarks.onnx", 1, 0.2));
   }
 
   @Test
@@ -40,6 +40,7 @@ class ModelMetadataTest {
     ModelMetadata back = ModelMetadata.fromProperties(p);
     assertEquals(m.alignment().template().toProperty(), back.alignment().template().toProperty());
     assertEquals(1, back.alignment().refinements());
+    assertEquals(m.alignment(), back.alignment(), "the margin survives as a double");
     assertEquals(null, ModelMetadata.fromProperties(sample().toProperties()).alignment());
   }
 

@@ -1,5 +1,6 @@
 package io.facegate.trainer.data;
 
+import io.facegate.model.face.FaceAlignmentException;
 import io.facegate.model.preprocess.ImageDecoder;
 import io.facegate.model.preprocess.ImageFormat;
 import io.facegate.model.preprocess.ImageLimits;
@@ -164,6 +165,8 @@ public final class FaceDataset {
           bad = new UnusableImage(ref.path(), ref.identity(), ex.kind().name(), ex.getMessage());
         } catch (IOException ex) {
           bad = new UnusableImage(ref.path(), ref.identity(), UnusableImage.UNREADABLE, ex.getMessage());
+        } catch (FaceAlignmentException ex) {
+          bad = new UnusableImage(ref.path(), ref.identity(), UnusableImage.NO_FACE, ex.getMessage());
         }
         if (bad != null) {
           if (strict) {

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.facegate.model.metadata.ModelMetadata;
 import io.facegate.model.onnx.DeviceSpec;
+import io.facegate.model.onnx.FaceStages;
 import io.facegate.model.onnx.OnnxEmbedder;
 import io.facegate.model.preprocess.Preprocessor;
 import io.facegate.trainer.data.DatasetException;
@@ -25,7 +26,8 @@ import java.util.List;
 
 /**
  * {@code facegate evaluate}: every person in the data is treated as unseen; the exported model
- * embeds every image in ONNX Runtime and pairs are decided with the model's own threshold.
+ * embeds every image in ONNX Runtime, after the face stage its metadata asks for (landmark
+ * alignment with its companion model, or the whole image), and pairs are decided with the model's own threshold.
  * Writes {@code evaluation.json}, the ROC and the distance histograms. Images that cannot be used
  * (wrong format, corrupt, too small...) are counted by reason in {@code unusable_images} and
  * skipped, unless the pipeline is strict.
@@ -63,9 +65,10 @@ public final class EvaluatePipeline {
     }
     FaceDataset scanned = FaceDataset.scan(dataRoots);
     Files.createDirectories(outDir);
-    try (OnnxEmbedder model = OnnxEmbedder.open(modelFile, DeviceSpec.cpu(), 0)) {
+    try (OnnxEmbedder model = OnnxEmbedder.open(modelFile, DeviceSpec.cpu(), 0);
+         FaceStages.Loaded stage = FaceStages.open(modelFile, model.metadata(), DeviceSpec.cpu(), 0)) {
       ModelMetadata meta = model.metadata();
-      ImageStore store = new ImageStore(new Preprocessor(meta.input()));
+      ImageStore store = new ImageStore(new Preprocessor(meta.input()), stage);
       FaceDataset data = scanned.usable(store, strictImages);
       UnusableImagesReport.print(out, data);
       ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
