@@ -67,7 +67,7 @@ public record AlignmentTemplate(int width, int height, double[] points) {
       if (i > 0) {
         sb.append(',');
       }
-      sb.append((float) points[i]);
+      sb.append(points[i]);
     }
     return sb.toString();
   }
