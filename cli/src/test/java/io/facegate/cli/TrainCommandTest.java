@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.facegate.trainer.finetune.FinetuneOptions;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -63,5 +64,49 @@ class TrainCommandTest {
   void evaluateReportsAMissingModel() throws Exception {
     assertOneLineError(run(new EvaluateCommand(), "--model", tmp.resolve("nomodel").toString(), "--data",
         tmp.toString(), "--out", tmp.resolve("o").toString()), "no model file");
+  }
+
+  @Test
+  void anUnknownBackboneNamesTheRegistryAndTheKnownNames() {
+    Outcome o = run(new TrainCommand(), "--data", tmp.toString(), "--out", tmp.resolve("o").toString(), "--seed", "1",
+        "--backbone", "pretrained", "--backbone-registry", tmp.resolve("registry").toString());
+    assertOneLineError(o, "known names: scratch, pretrained = faceres, faceres, dlib-resnet");
+    assertTrue(o.err().contains(tmp.resolve("registry").resolve("faceres").toString()), o.err());
+  }
+
+  @Test
+  void headOptionsAreCheckedAndNeedABackbone() throws Exception {
+    Path registry = Files.createDirectories(tmp.resolve("registry/faceres"));
+    Files.writeString(registry.resolve("model.onnx"), "x");
+    assertOneLineError(run(new TrainCommand(), "--data", tmp.toString(), "--out", tmp.resolve("o").toString(),
+        "--seed", "1", "--backbone", "faceres", "--backbone-registry", registry.getParent().toString(),
+        "--head", "deep"), "--head must be linear or mlp");
+    assertOneLineError(run(new TrainCommand(), "--data", tmp.toString(), "--out", tmp.resolve("o").toString(),
+        "--seed", "1", "--head-dim", "64"), "--head-dim needs --backbone");
+    assertOneLineError(run(new TrainCommand(), "--data", tmp.toString(), "--out", tmp.resolve("o").toString(),
+        "--seed", "1", "--backbone", "faceres", "--backbone-registry", registry.getParent().toString(),
+        "--device", "tpu"), "expected cpu, cuda, cuda:N or auto");
+  }
+
+  @Test
+  void backboneOptionsParseIntoFinetuneOptions() throws Exception {
+    Path registry = Files.createDirectories(tmp.resolve("registry/dlib-resnet"));
+    Files.writeString(registry.resolve("model.onnx"), "x");
+    TrainCommand scratch = new TrainCommand();
+    new CommandLine(scratch).parseArgs("--data", "d", "--out", "o", "--seed", "1");
+    assertEquals(null, scratch.finetuneOptions(true));
+
+    TrainCommand cmd = new TrainCommand();
+    new CommandLine(cmd).parseArgs("--data", "d", "--out", "o", "--seed", "1", "--backbone", "dlib-resnet",
+        "--backbone-registry", registry.getParent().toString(), "--head", "MLP", "--head-dim", "32",
+        "--device", "cuda:1", "--onnx-threads", "3");
+    FinetuneOptions f = cmd.finetuneOptions(false);
+    assertEquals("dlib-resnet", f.backbone().name());
+    assertEquals(registry.resolve("model.onnx"), f.backbone().modelFile());
+    assertEquals(FinetuneOptions.HeadKind.MLP, f.head());
+    assertEquals(32, f.headDim());
+    assertEquals("cuda:1", f.device().toString());
+    assertEquals(3, f.threads());
+    assertFalse(f.flip());
   }
 }
