@@ -1,8 +1,10 @@
 package io.facegate.trainer.finetune;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -46,7 +48,7 @@ public record Backbone(String name, Path modelFile) {
     Map<String, String> m = new LinkedHashMap<>();
     m.put(RECOMMENDED, "human-models face descriptor, 1024-d, landmark-aligned (recommended)");
     m.put("dlib-resnet", "face-api's dlib ResNet-34 descriptor, 128-d, landmark-aligned");
-    return java.util.Collections.unmodifiableMap(m);
+    return Collections.unmodifiableMap(m);
   }
 
   /** Checks the fields. */
@@ -112,7 +114,7 @@ public record Backbone(String name, Path modelFile) {
       try (Stream<Path> dirs = Files.list(registry)) {
         dirs.filter(d -> Files.isRegularFile(d.resolve(MODEL_FILE)))
             .map(d -> d.getFileName().toString()).sorted().forEach(names::add);
-      } catch (java.io.IOException e) {
+      } catch (IOException e) {
         return "nothing readable";
       }
     }

@@ -14,6 +14,7 @@ import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.Pair;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -190,7 +191,7 @@ public final class ProjectionHead implements AutoCloseable {
         float[] y = block().forward(new ParameterStore(manager, false), new NDList(x), false)
             .singletonOrThrow().toFloatArray();
         for (int i = 0; i < n; i++) {
-          out[from + i] = java.util.Arrays.copyOfRange(y, i * outDim, (i + 1) * outDim);
+          out[from + i] = Arrays.copyOfRange(y, i * outDim, (i + 1) * outDim);
         }
       }
     }

@@ -2,6 +2,7 @@ package io.facegate.trainer.pipeline;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.facegate.model.metadata.ModelMetadata;
 import io.facegate.model.onnx.FaceStages;
@@ -29,6 +30,7 @@ import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -204,7 +206,7 @@ public final class FinetunePipeline {
       card.put("onnx_parity_max_abs_diff", parity);
       ObjectNode hp = card.putObject("hyper_parameters");
       hyper.forEach(hp::put);
-      var history = card.putArray("history");
+      ArrayNode history = card.putArray("history");
       for (EpochStats e : epochs) {
         ObjectNode h = history.addObject();
         h.put("epoch", e.epoch());
@@ -270,14 +272,14 @@ public final class FinetunePipeline {
                                                   float threshold) {
     Map<String, EvaluationResult> out = new LinkedHashMap<>();
     for (String dataset : data.datasets()) {
-      List<Integer> idx = new java.util.ArrayList<>();
+      List<Integer> idx = new ArrayList<>();
       for (int i = 0; i < images.size(); i++) {
         if (images.get(i).dataset().equals(dataset)) {
           idx.add(i);
         }
       }
       float[][] sub = new float[idx.size()][];
-      List<FaceImageRef> refs = new java.util.ArrayList<>();
+      List<FaceImageRef> refs = new ArrayList<>();
       for (int i = 0; i < sub.length; i++) {
         sub[i] = rows[idx.get(i)];
         refs.add(images.get(idx.get(i)));
