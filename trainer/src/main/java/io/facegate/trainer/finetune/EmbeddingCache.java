@@ -121,6 +121,11 @@ public final class EmbeddingCache {
         Collections.unmodifiableMap(skipped), embedder.metadata().embeddingDim());
   }
 
+  /** A cache over embeddings computed elsewhere (no mirrored copies, nothing skipped). */
+  static EmbeddingCache of(Map<FaceImageRef, float[]> plain, int dim) {
+    return new EmbeddingCache(Map.copyOf(plain), Map.of(), Map.of(), dim);
+  }
+
   private static void requireFinite(float[] v, FaceImageRef ref, boolean mirrored) {
     for (float x : v) {
       if (!Float.isFinite(x)) {
