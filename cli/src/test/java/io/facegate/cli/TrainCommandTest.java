@@ -4,12 +4,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.facegate.model.onnx.TinyOnnxModel;
 import io.facegate.trainer.finetune.FinetuneOptions;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -108,5 +112,37 @@ class TrainCommandTest {
     assertEquals("cuda:1", f.device().toString());
     assertEquals(3, f.threads());
     assertFalse(f.flip());
+  }
+
+  @Test
+  void trainsAHeadOnABackboneFromTheRegistryAndExitsZero() throws Exception {
+    Path registry = Files.createDirectories(tmp.resolve("registry/tiny"));
+    TinyOnnxModel.pooling("tiny", 32, 32, 1, 4, 0.5f).centred().write(registry.resolve("model.onnx"));
+    Path data = tmp.resolve("people");
+    Random random = new Random(3);
+    for (int p = 0; p < 8; p++) {
+      byte[] face = new byte[40 * 40];
+      random.nextBytes(face);
+      Path dir = Files.createDirectories(data.resolve("p" + p));
+      for (int i = 0; i < 4; i++) {
+        byte[] header = "P5\n40 40\n255\n".getBytes(StandardCharsets.US_ASCII);
+        byte[] file = new byte[header.length + face.length];
+        System.arraycopy(header, 0, file, 0, header.length);
+        for (int k = 0; k < face.length; k++) {
+          file[header.length + k] = (byte) Math.max(0, Math.min(255, (face[k] & 0xFF) + random.nextInt(21) - 10));
+        }
+        Files.write(dir.resolve(i + ".pgm"), file);
+      }
+    }
+    Path out = tmp.resolve("out");
+    Outcome o = run(new TrainCommand(), "--data", data.toString(), "--out", out.toString(), "--seed", "2",
+        "--backbone", "tiny", "--backbone-registry", registry.getParent().toString(), "--epochs", "2",
+        "--steps-per-epoch", "2", "--identities-per-step", "4", "--images-per-identity", "2",
+        "--validation-fraction", "0.25", "--test-fraction", "0.25");
+    assertEquals(0, o.code(), o.err());
+    JsonNode card = new ObjectMapper().readTree(out.resolve("model-card.json").toFile());
+    assertEquals("tiny", card.path("backbone").path("name").asText());
+    assertTrue(card.path("raw_backbone").path("metrics").path("test_by_dataset").has("people"));
+    assertTrue(card.path("metrics").path("test_by_dataset").has("people"));
   }
 }
