@@ -84,24 +84,9 @@ public final class FinetunePipeline {
         split.validation().size(), split.test().size());
     Path backboneFile = finetune.backbone().modelFile();
 
-    EmbeddingCache cache;
-    ModelMetadata backboneMeta;
-    double embedSeconds;
-    try (OnnxEmbedder backbone = OnnxEmbedder.open(backboneFile, finetune.device(), finetune.threads());
-         FaceStages.Loaded stage = FaceStages.open(backboneFile, backbone.metadata(), finetune.device(),
-             finetune.threads())) {
-      backboneMeta = backbone.metadata();
-      out.printf("backbone: %s (%s, %d-d, input %dx%dx%d, %s) on %s%n", finetune.backbone().name(),
-          backboneMeta.modelVersion(), backboneMeta.embeddingDim(), backboneMeta.input().channels(),
-          backboneMeta.input().height(), backboneMeta.input().width(),
-          backboneMeta.alignment() == null ? "whole image" : "landmark-aligned", backbone.device());
-      Set<FaceImageRef> flip = finetune.flip() ? new HashSet<>(data.images(split.train())) : Set.of();
-      long e0 = System.nanoTime();
-      cache = EmbeddingCache.build(data.images(data.identities()), flip, stage,
-          new Preprocessor(backboneMeta.input()), backbone, out);
-      embedSeconds = (System.nanoTime() - e0) / 1e9;
-    }
-    out.printf("backbone: %d images embedded once in %.1f s%s; left out: %s%n", cache.size(), embedSeconds,
+    Embedded embedded = embedOnce(data, split, backboneFile);
+    EmbeddingCache cache = embedded.cache();
+    out.printf("backbone: %d images embedded once in %.1f s%s; left out: %s%n", cache.size(), embedded.seconds(),
         finetune.flip() ? " (and mirrored training images)" : "", cache.skipped().isEmpty() ? "none" : cache.skipped());
 
     Map<String, List<FaceImageRef>> trainPeople = usable(data, split.train(), cache, "training");
@@ -112,143 +97,196 @@ public final class FinetunePipeline {
     int[] valLabels = SiameseTrainer.labels(valImages);
     float[][] valRaw = cache.rows(valImages);
     float[][] testRaw = cache.rows(testImages);
-    float rawThreshold = calibrate(valRaw, valLabels);
-    EvaluationResult rawVal = EvaluationResult.of(valRaw, valLabels, rawThreshold, options.seed());
-    EvaluationResult rawTest = EvaluationResult.of(testRaw, SiameseTrainer.labels(testImages), rawThreshold,
-        options.seed());
-    Map<String, EvaluationResult> rawByDataset = byDataset(data, testImages, testRaw, rawThreshold);
+    Measured raw = measure(data, valRaw, valLabels, testImages, testRaw, calibrate(valRaw, valLabels));
 
     HeadTrainer.Result result = new HeadTrainer(options, finetune, out).train(cache, trainPeople, valPeople);
     try (ProjectionHead head = result.head()) {
       float[][] valHead = head.embed(valRaw);
       float threshold = calibrate(valHead, valLabels);
-      String fingerprint = data.fingerprint();
-      String modelVersion = "facegate-" + finetune.backbone().name() + "-" + finetune.head().name().toLowerCase(Locale.ROOT)
-          + "-" + options.loss().name().toLowerCase(Locale.ROOT) + "-s" + options.seed() + "-" + fingerprint.substring(0, 8);
-      Map<String, String> provenance = new LinkedHashMap<>();
-      backboneMeta.provenance().forEach((k, v) -> provenance.put("backbone." + k, v));
-      provenance.put("backbone.model_version", backboneMeta.modelVersion());
-      provenance.put("backbone.embedding_dim", Integer.toString(backboneMeta.embeddingDim()));
-      provenance.put("backbone.threshold", Float.toString(backboneMeta.threshold()));
       Map<String, String> hyper = hyperParameters(head.inDim());
-      provenance.putAll(hyper);
-      provenance.put("data_fingerprint", fingerprint);
-      provenance.put("datasets", String.join(",", data.datasets()));
-      provenance.put("code_version", HostInfo.codeVersion());
-      provenance.put("best_epoch", Integer.toString(result.bestEpoch()));
-      provenance.put("split_people", split.train().size() + "/" + split.validation().size() + "/" + split.test().size());
-      ModelMetadata metadata = new ModelMetadata(modelVersion, backboneMeta.input(), head.outDim(),
-          ModelMetadata.EUCLIDEAN, threshold, options.operatingPoint(), provenance, backboneMeta.alignment());
+      ModelMetadata metadata = metadata(data, split, embedded.metadata(), hyper, head.outDim(), threshold,
+          result.bestEpoch());
       Path modelFile = outDir.resolve(TrainPipeline.MODEL_FILE);
       BackboneHeadExporter.write(backboneFile, head.layers(), metadata, HostInfo.codeVersion(), modelFile);
 
-      float[][] testOnnx;
-      try (OnnxEmbedder exported = OnnxEmbedder.open(modelFile, finetune.device(), finetune.threads());
-           FaceStages.Loaded stage = FaceStages.open(modelFile, exported.metadata(), finetune.device(),
-               finetune.threads())) {
-        EmbeddingCache again = EmbeddingCache.build(testImages, Set.of(), stage,
-            new Preprocessor(exported.metadata().input()), exported, QUIET);
-        if (again.size() != testImages.size()) {
-          throw new IllegalStateException("the exported model's face stage left out " + again.skipped()
-              + " test images the backbone's kept: alignment is not reproducible");
-        }
-        testOnnx = again.rows(testImages);
-      }
+      float[][] testOnnx = embedWithExported(modelFile, testImages);
       double parity = Embeddings.maxAbsDiff(testOnnx, head.embed(testRaw));
-      EvaluationResult val = EvaluationResult.of(valHead, valLabels, threshold, options.seed());
-      EvaluationResult test = EvaluationResult.of(testOnnx, SiameseTrainer.labels(testImages), threshold,
-          options.seed());
-      Map<String, EvaluationResult> ftByDataset = byDataset(data, testImages, testOnnx, threshold);
-
-      ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-      ObjectNode card = mapper.createObjectNode();
-      List<EpochStats> epochs = result.epochs();
-      double secondsPerEpoch = epochs.stream().mapToDouble(EpochStats::seconds).average().orElse(0);
-      card.put("model_version", modelVersion);
-      card.put("threshold", threshold);
-      card.put("operating_point", options.operatingPoint());
-      card.put("threshold_calibrated_on", "validation");
-      TrainPipeline.inputNode(card.putObject("input"), backboneMeta.input());
-      card.put("embedding_dim", head.outDim());
-      card.put("distance_metric", ModelMetadata.EUCLIDEAN);
-      card.put("seconds_per_epoch", secondsPerEpoch);
-      card.put("train_seconds", result.trainSeconds());
-      card.put("epochs_run", epochs.size());
-      card.put("best_epoch", result.bestEpoch());
-      card.put("kept", result.bestEpoch() == 0
-          ? "starting head (no epoch beat it on validation EER)" : "fine-tuned head, epoch " + result.bestEpoch());
-      card.put("seed", options.seed());
-      card.put("loss", options.asProvenance().get("loss"));
-      ObjectNode bb = card.putObject("backbone");
-      bb.put("name", finetune.backbone().name());
-      bb.put("model_file", backboneFile.toString());
-      bb.put("model_version", backboneMeta.modelVersion());
-      bb.put("embedding_dim", backboneMeta.embeddingDim());
-      bb.put("face_stage", backboneMeta.alignment() == null ? "whole image" : "landmark alignment");
-      bb.put("frozen", true);
-      bb.put("embed_seconds", embedSeconds);
-      bb.put("images_embedded", cache.size());
-      ObjectNode skipped = bb.putObject("images_left_out");
-      cache.skipped().forEach(skipped::put);
-      card.set("data", TrainPipeline.dataNode(mapper, data, split));
-      ObjectNode metrics = card.putObject("metrics");
-      metrics.set("validation", MetricsJson.of(mapper, val));
-      metrics.set("test", MetricsJson.of(mapper, test));
-      metrics.set("test_by_dataset", byDatasetNode(mapper, ftByDataset));
-      ObjectNode raw = card.putObject("raw_backbone");
-      raw.put("threshold", rawThreshold);
-      raw.put("threshold_calibrated_on", "validation");
-      raw.put("validation_eer_as_epoch_0", result.startValidationEer());
-      ObjectNode rawMetrics = raw.putObject("metrics");
-      rawMetrics.set("validation", MetricsJson.of(mapper, rawVal));
-      rawMetrics.set("test", MetricsJson.of(mapper, rawTest));
-      rawMetrics.set("test_by_dataset", byDatasetNode(mapper, rawByDataset));
-      card.put("onnx_parity_max_abs_diff", parity);
-      ObjectNode hp = card.putObject("hyper_parameters");
-      hyper.forEach(hp::put);
-      ArrayNode history = card.putArray("history");
-      for (EpochStats e : epochs) {
-        ObjectNode h = history.addObject();
-        h.put("epoch", e.epoch());
-        h.put("train_loss", e.trainLoss());
-        h.put("validation_loss", e.validationLoss());
-        h.put("validation_eer", e.validationEer());
-        h.put("seconds", e.seconds());
-      }
+      Measured tuned = measure(data, valHead, valLabels, testImages, testOnnx, threshold);
       double seconds = (System.nanoTime() - t0) / 1e9;
-      card.put("run_seconds", seconds);
-      card.set("host", HostInfo.host(mapper));
-      card.put("code_version", provenance.get("code_version"));
-      mapper.writeValue(outDir.resolve(TrainPipeline.MODEL_CARD).toFile(), card);
+      String kept = result.bestEpoch() == 0
+          ? "starting head (no epoch beat it on validation EER)" : "fine-tuned head, epoch " + result.bestEpoch();
+      writeCard(outDir.resolve(TrainPipeline.MODEL_CARD), metadata, embedded, data, split, result, kept, hyper, raw,
+          tuned, parity, seconds);
 
+      List<EpochStats> epochs = result.epochs();
       Plots.lossAllEpochs(epochs, outDir.resolve("loss-all-epochs.png"));
       Plots.lossFirstEpochs(epochs, result.stepLosses(), options.stepsPerEpoch(),
           outDir.resolve("loss-first-5-epochs.png"));
-      Plots.roc(test.distances(), "ROC, test people", outDir.resolve("roc.png"));
-      Plots.distanceHistograms(test.distances(), threshold, "Pair distances, test people, fine-tuned",
+      Plots.roc(tuned.test().distances(), "ROC, test people", outDir.resolve("roc.png"));
+      Plots.distanceHistograms(tuned.test().distances(), threshold, "Pair distances, test people, fine-tuned",
           outDir.resolve("distance-histograms.png"));
-      Plots.distanceHistograms(rawTest.distances(), rawThreshold, "Pair distances, test people, raw backbone",
+      Plots.distanceHistograms(raw.test().distances(), raw.threshold(), "Pair distances, test people, raw backbone",
           outDir.resolve("distance-histograms-raw-backbone.png"));
 
       Map<String, Double> rawEer = new LinkedHashMap<>();
       Map<String, Double> ftEer = new LinkedHashMap<>();
       out.printf("test people, raw backbone (threshold %.4f) vs fine-tuned (threshold %.4f), kept: %s%n",
-          rawThreshold, threshold, card.get("kept").asText());
-      for (String dataset : rawByDataset.keySet()) {
-        VerificationMetrics r = rawByDataset.get(dataset).verification();
-        VerificationMetrics f = ftByDataset.get(dataset).verification();
-        rawEer.put(dataset, r.eer());
-        ftEer.put(dataset, f.eer());
-        out.printf("  %-16s EER %.4f -> %.4f  TAR@FAR1%% %.4f -> %.4f  one-shot %.4f -> %.4f%n", dataset, r.eer(),
-            f.eer(), r.tarAtFar1pct(), f.tarAtFar1pct(), rawByDataset.get(dataset).oneShotAccuracy(),
-            ftByDataset.get(dataset).oneShotAccuracy());
+          raw.threshold(), threshold, kept);
+      for (String dataset : raw.testByDataset().keySet()) {
+        EvaluationResult r = raw.testByDataset().get(dataset);
+        EvaluationResult f = tuned.testByDataset().get(dataset);
+        rawEer.put(dataset, r.verification().eer());
+        ftEer.put(dataset, f.verification().eer());
+        printComparison(dataset, r, f, "");
       }
-      out.printf("  %-16s EER %.4f -> %.4f  TAR@FAR1%% %.4f -> %.4f  one-shot %.4f -> %.4f  (parity %.1e, %.0f s)%n",
-          "all", rawTest.verification().eer(), test.verification().eer(), rawTest.verification().tarAtFar1pct(),
-          test.verification().tarAtFar1pct(), rawTest.oneShotAccuracy(), test.oneShotAccuracy(), parity, seconds);
+      printComparison("all", raw.test(), tuned.test(), String.format("  (parity %.1e, %.0f s)", parity, seconds));
       out.println("wrote " + modelFile + ", " + outDir.resolve(TrainPipeline.MODEL_CARD) + " and plots");
       return new Summary(modelFile, rawEer, ftEer, result.bestEpoch(), parity, seconds);
     }
+  }
+
+  private void printComparison(String name, EvaluationResult raw, EvaluationResult tuned, String suffix) {
+    VerificationMetrics r = raw.verification();
+    VerificationMetrics f = tuned.verification();
+    out.printf("  %-16s EER %.4f -> %.4f  TAR@FAR1%% %.4f -> %.4f  one-shot %.4f -> %.4f%s%n", name, r.eer(), f.eer(),
+        r.tarAtFar1pct(), f.tarAtFar1pct(), raw.oneShotAccuracy(), tuned.oneShotAccuracy(), suffix);
+  }
+
+  /**
+   * One embedding's figures with one threshold.
+   *
+   * @param threshold calibrated on the validation people
+   * @param validation on the validation people
+   * @param test on all test people
+   * @param testByDataset on each dataset's test people
+   */
+  private record Measured(float threshold, EvaluationResult validation, EvaluationResult test,
+                          Map<String, EvaluationResult> testByDataset) {}
+
+  private Measured measure(FaceDataset data, float[][] val, int[] valLabels, List<FaceImageRef> testImages,
+                           float[][] test, float threshold) {
+    return new Measured(threshold, EvaluationResult.of(val, valLabels, threshold, options.seed()),
+        EvaluationResult.of(test, SiameseTrainer.labels(testImages), threshold, options.seed()),
+        byDataset(data, testImages, test, threshold));
+  }
+
+  /** {@code model-card.json}: the scratch card's fields, plus the backbone and the raw backbone's figures. */
+  private void writeCard(Path file, ModelMetadata metadata, Embedded embedded, FaceDataset data, IdentitySplit split,
+                         HeadTrainer.Result result, String kept, Map<String, String> hyper, Measured raw,
+                         Measured tuned, double parity, double seconds) throws IOException {
+    ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    ObjectNode card = mapper.createObjectNode();
+    List<EpochStats> epochs = result.epochs();
+    card.put("model_version", metadata.modelVersion());
+    card.put("threshold", metadata.threshold());
+    card.put("operating_point", metadata.operatingPoint());
+    card.put("threshold_calibrated_on", "validation");
+    TrainPipeline.inputNode(card.putObject("input"), metadata.input());
+    card.put("embedding_dim", metadata.embeddingDim());
+    card.put("distance_metric", ModelMetadata.EUCLIDEAN);
+    card.put("seconds_per_epoch", epochs.stream().mapToDouble(EpochStats::seconds).average().orElse(0));
+    card.put("train_seconds", result.trainSeconds());
+    card.put("epochs_run", epochs.size());
+    card.put("best_epoch", result.bestEpoch());
+    card.put("kept", kept);
+    card.put("seed", options.seed());
+    card.put("loss", options.asProvenance().get("loss"));
+    ObjectNode bb = card.putObject("backbone");
+    bb.put("name", finetune.backbone().name());
+    bb.put("model_file", finetune.backbone().modelFile().toString());
+    bb.put("model_version", embedded.metadata().modelVersion());
+    bb.put("embedding_dim", embedded.metadata().embeddingDim());
+    bb.put("face_stage", embedded.metadata().alignment() == null ? "whole image" : "landmark alignment");
+    bb.put("frozen", true);
+    bb.put("embed_seconds", embedded.seconds());
+    bb.put("images_embedded", embedded.cache().size());
+    ObjectNode skipped = bb.putObject("images_left_out");
+    embedded.cache().skipped().forEach(skipped::put);
+    card.set("data", TrainPipeline.dataNode(mapper, data, split));
+    metricsNode(mapper, card.putObject("metrics"), tuned);
+    ObjectNode rawNode = card.putObject("raw_backbone");
+    rawNode.put("threshold", raw.threshold());
+    rawNode.put("threshold_calibrated_on", "validation");
+    rawNode.put("validation_eer_as_epoch_0", result.startValidationEer());
+    metricsNode(mapper, rawNode.putObject("metrics"), raw);
+    card.put("onnx_parity_max_abs_diff", parity);
+    ObjectNode hp = card.putObject("hyper_parameters");
+    hyper.forEach(hp::put);
+    ArrayNode history = card.putArray("history");
+    for (EpochStats e : epochs) {
+      ObjectNode h = history.addObject();
+      h.put("epoch", e.epoch());
+      h.put("train_loss", e.trainLoss());
+      h.put("validation_loss", e.validationLoss());
+      h.put("validation_eer", e.validationEer());
+      h.put("seconds", e.seconds());
+    }
+    card.put("run_seconds", seconds);
+    card.set("host", HostInfo.host(mapper));
+    card.put("code_version", metadata.provenance().get("code_version"));
+    mapper.writeValue(file.toFile(), card);
+  }
+
+  private static void metricsNode(ObjectMapper mapper, ObjectNode node, Measured m) {
+    node.set("validation", MetricsJson.of(mapper, m.validation()));
+    node.set("test", MetricsJson.of(mapper, m.test()));
+    ObjectNode by = node.putObject("test_by_dataset");
+    m.testByDataset().forEach((d, r) -> by.set(d, MetricsJson.of(mapper, r)));
+  }
+
+  /** The backbone's embeddings of every image, its metadata, and how long embedding took. */
+  private record Embedded(EmbeddingCache cache, ModelMetadata metadata, double seconds) {}
+
+  private Embedded embedOnce(FaceDataset data, IdentitySplit split, Path backboneFile) {
+    try (OnnxEmbedder backbone = OnnxEmbedder.open(backboneFile, finetune.device(), finetune.threads());
+         FaceStages.Loaded stage = FaceStages.open(backboneFile, backbone.metadata(), finetune.device(),
+             finetune.threads())) {
+      ModelMetadata meta = backbone.metadata();
+      out.printf("backbone: %s (%s, %d-d, input %dx%dx%d, %s) on %s%n", finetune.backbone().name(),
+          meta.modelVersion(), meta.embeddingDim(), meta.input().channels(), meta.input().height(),
+          meta.input().width(), meta.alignment() == null ? "whole image" : "landmark-aligned", backbone.device());
+      Set<FaceImageRef> flip = finetune.flip() ? new HashSet<>(data.images(split.train())) : Set.of();
+      long e0 = System.nanoTime();
+      EmbeddingCache cache = EmbeddingCache.build(data.images(data.identities()), flip, stage,
+          new Preprocessor(meta.input()), backbone, out);
+      return new Embedded(cache, meta, (System.nanoTime() - e0) / 1e9);
+    }
+  }
+
+  /** The exported model's embeddings of images the backbone could use, through its own face stage. */
+  private float[][] embedWithExported(Path modelFile, List<FaceImageRef> images) {
+    try (OnnxEmbedder exported = OnnxEmbedder.open(modelFile, finetune.device(), finetune.threads());
+         FaceStages.Loaded stage = FaceStages.open(modelFile, exported.metadata(), finetune.device(),
+             finetune.threads())) {
+      EmbeddingCache again = EmbeddingCache.build(images, Set.of(), stage,
+          new Preprocessor(exported.metadata().input()), exported, QUIET);
+      if (again.size() != images.size()) {
+        throw new IllegalStateException("the exported model's face stage left out " + again.skipped()
+            + " test images the backbone's kept: alignment is not reproducible");
+      }
+      return again.rows(images);
+    }
+  }
+
+  /** The exported model's metadata: the backbone's input and alignment, the head's provenance. */
+  private ModelMetadata metadata(FaceDataset data, IdentitySplit split, ModelMetadata backboneMeta,
+                                 Map<String, String> hyper, int dim, float threshold, int bestEpoch) {
+    String fingerprint = data.fingerprint();
+    String modelVersion = "facegate-" + finetune.backbone().name() + "-" + finetune.head().name().toLowerCase(Locale.ROOT)
+        + "-" + options.loss().name().toLowerCase(Locale.ROOT) + "-s" + options.seed() + "-" + fingerprint.substring(0, 8);
+    Map<String, String> provenance = new LinkedHashMap<>();
+    backboneMeta.provenance().forEach((k, v) -> provenance.put("backbone." + k, v));
+    provenance.put("backbone.model_version", backboneMeta.modelVersion());
+    provenance.put("backbone.embedding_dim", Integer.toString(backboneMeta.embeddingDim()));
+    provenance.put("backbone.threshold", Float.toString(backboneMeta.threshold()));
+    provenance.putAll(hyper);
+    provenance.put("data_fingerprint", fingerprint);
+    provenance.put("datasets", String.join(",", data.datasets()));
+    provenance.put("code_version", HostInfo.codeVersion());
+    provenance.put("best_epoch", Integer.toString(bestEpoch));
+    provenance.put("split_people", split.train().size() + "/" + split.validation().size() + "/" + split.test().size());
+    return new ModelMetadata(modelVersion, backboneMeta.input(), dim, ModelMetadata.EUCLIDEAN, threshold,
+        options.operatingPoint(), provenance, backboneMeta.alignment());
   }
 
   private Map<String, String> hyperParameters(int backboneDim) {
@@ -287,12 +325,6 @@ public final class FinetunePipeline {
       out.put(dataset, EvaluationResult.of(sub, SiameseTrainer.labels(refs), threshold, options.seed()));
     }
     return out;
-  }
-
-  private static ObjectNode byDatasetNode(ObjectMapper mapper, Map<String, EvaluationResult> results) {
-    ObjectNode n = mapper.createObjectNode();
-    results.forEach((d, r) -> n.set(d, MetricsJson.of(mapper, r)));
-    return n;
   }
 
   /** The split's people with the images the backbone could use; people left with none are dropped. */
