@@ -1,9 +1,14 @@
 package io.facegate.cli;
 
 import io.facegate.model.metadata.InvalidModelMetadataException;
+import io.facegate.model.onnx.DeviceSpec;
+import io.facegate.model.onnx.ModelLoadException;
 import io.facegate.trainer.data.DatasetException;
+import io.facegate.trainer.finetune.Backbone;
+import io.facegate.trainer.finetune.FinetuneOptions;
 import io.facegate.trainer.loss.TripletLoss;
 import io.facegate.trainer.model.NetworkConfig;
+import io.facegate.trainer.pipeline.FinetunePipeline;
 import io.facegate.trainer.pipeline.TrainPipeline;
 import io.facegate.trainer.training.LossKind;
 import io.facegate.trainer.training.TrainingOptions;
@@ -16,10 +21,13 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code facegate train}: trains the Siamese embedding network and exports it to ONNX. */
+/**
+ * {@code facegate train}: trains the Siamese embedding network from scratch, or a projection head
+ * on a frozen pretrained backbone ({@code --backbone}), and exports it to ONNX.
+ */
 @Command(name = "train", mixinStandardHelpOptions = true,
-    description = "Train the face-embedding network on folder-per-identity data, evaluate it on held-out people "
-        + "and write model.onnx, model-card.json and plots.")
+    description = "Train the face-embedding network on folder-per-identity data (from scratch, or a projection head "
+        + "on a pretrained backbone), evaluate it on held-out people and write model.onnx, model-card.json and plots.")
 public final class TrainCommand implements Callable<Integer> {
 
   @Option(names = "--data", required = true, description = "Folder-per-identity dataset root; repeat to combine datasets.")
@@ -103,6 +111,35 @@ public final class TrainCommand implements Callable<Integer> {
           + "counting it by reason in the model card and going on.")
   boolean strictImages;
 
+  @Option(names = "--backbone", defaultValue = Backbone.SCRATCH,
+      description = "scratch (the small CNN trained from scratch) | pretrained (= " + Backbone.RECOMMENDED
+          + ", recommended) | faceres | dlib-resnet | another NAME in the backbone registry | PATH to a folder "
+          + "holding model.onnx or to the file (default: ${DEFAULT-VALUE}).")
+  String backbone;
+
+  @Option(names = "--backbone-registry",
+      description = "Folder of imported backbones, NAME/model.onnx (default: $" + Backbone.REGISTRY_ENV
+          + ", else " + Backbone.DEFAULT_REGISTRY + ").")
+  Path backboneRegistry;
+
+  @Option(names = "--head", defaultValue = "linear",
+      description = "With --backbone: projection head, linear | mlp (default: ${DEFAULT-VALUE}).")
+  String head;
+
+  @Option(names = "--head-dim",
+      description = "With --backbone: head output length (default: the backbone's; smaller starts from a PCA "
+          + "projection).")
+  Integer headDim;
+
+  @Option(names = "--device", defaultValue = "cpu",
+      description = "With --backbone: where ONNX Runtime runs the backbone, cpu | cuda | cuda:N | auto "
+          + "(default: ${DEFAULT-VALUE}).")
+  String device;
+
+  @Option(names = "--onnx-threads", defaultValue = "0",
+      description = "With --backbone: ONNX Runtime intra-op threads, 0 = its default (default: ${DEFAULT-VALUE}).")
+  int onnxThreads;
+
   /** Runs {@code train} on its own. */
   public static void main(String[] args) {
     System.exit(new CommandLine(new TrainCommand()).execute(args));
@@ -145,17 +182,44 @@ public final class TrainCommand implements Callable<Integer> {
       TrainingOptions options = new TrainingOptions(seed, kind, epochs, stepsPerEpoch, pairsPerStep,
           identitiesPerStep, imagesPerIdentity, learningRate, weightDecay, m, patience, !noAugment, inputSize,
           inputChannels, filters, poolingKind, embeddingDim, validationFraction, testFraction, targetFar, miningKind);
-      new TrainPipeline(options, System.out, strictImages).run(data, out);
+      FinetuneOptions finetune = finetuneOptions(!noAugment);
+      if (finetune == null) {
+        new TrainPipeline(options, System.out, strictImages).run(data, out);
+      } else {
+        new FinetunePipeline(options, finetune, System.out, strictImages).run(data, out);
+      }
       return 0;
-    } catch (DatasetException | InvalidModelMetadataException e) {
+    } catch (DatasetException | InvalidModelMetadataException | ModelLoadException e) {
       System.err.println("facegate train: " + e.getMessage());
       return CommandLine.ExitCode.SOFTWARE;
     } catch (IllegalArgumentException e) {
       System.err.println("facegate train: " + e.getMessage());
       return CommandLine.ExitCode.USAGE;
+    } catch (IllegalStateException e) {
+      // diverged training, a non-finite backbone embedding: the message says what and where
+      System.err.println("facegate train: " + e.getMessage());
+      return CommandLine.ExitCode.SOFTWARE;
     } catch (Exception e) {
       System.err.println("facegate train: failed: " + e);
       return CommandLine.ExitCode.SOFTWARE;
     }
+  }
+
+  /**
+   * The fine-tuning options, or {@code null} for {@code --backbone scratch}.
+   *
+   * @throws IllegalArgumentException naming the option that is wrong
+   */
+  FinetuneOptions finetuneOptions(boolean flip) {
+    if (Backbone.isScratch(backbone)) {
+      if (headDim != null) {
+        throw new IllegalArgumentException("--head-dim needs --backbone (scratch uses --embedding-dim)");
+      }
+      return null;
+    }
+    FinetuneOptions.HeadKind kind = FinetuneOptions.HeadKind.parse(head);
+    DeviceSpec deviceSpec = DeviceSpec.parse(device);
+    return new FinetuneOptions(Backbone.resolve(backbone, Backbone.registry(backboneRegistry)), kind, headDim, flip,
+        deviceSpec, onnxThreads);
   }
 }

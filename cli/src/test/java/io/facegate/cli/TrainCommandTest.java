@@ -1,10 +1,13 @@
 package io.facegate.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.facegate.model.onnx.TinyOnnxModel;
+import io.facegate.trainer.finetune.FinetuneOptions;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -162,5 +165,88 @@ class TrainCommandTest {
   private static byte[] pgm(int w, int h) {
     byte[] header = ("P5\n" + w + " " + h + "\n255\n").getBytes(StandardCharsets.US_ASCII);
     return java.util.Arrays.copyOf(header, header.length + w * h);
+  }
+
+  private static void assertOneLineError(Outcome o, String mustContain) {
+    assertTrue(o.code() != 0, "exit code " + o.code());
+    String line = o.err().strip();
+    assertEquals(1, line.lines().count(), line);
+    assertTrue(line.startsWith("facegate train: ") && line.contains(mustContain), line);
+  }
+
+  @Test
+  void anUnknownBackboneNamesTheRegistryAndTheKnownNames() {
+    Outcome o = run(List.of("--data", tmp.toString(), "--out", tmp.resolve("o").toString(), "--seed", "1",
+        "--backbone", "pretrained", "--backbone-registry", tmp.resolve("registry").toString()));
+    assertOneLineError(o, "known names: scratch, pretrained = faceres, faceres, dlib-resnet");
+    assertTrue(o.err().contains(tmp.resolve("registry").resolve("faceres").toString()), o.err());
+  }
+
+  @Test
+  void headOptionsAreCheckedAndNeedABackbone() throws Exception {
+    Path registry = Files.createDirectories(tmp.resolve("registry/faceres"));
+    Files.writeString(registry.resolve("model.onnx"), "x");
+    assertOneLineError(run(List.of("--data", tmp.toString(), "--out", tmp.resolve("o").toString(),
+        "--seed", "1", "--backbone", "faceres", "--backbone-registry", registry.getParent().toString(),
+        "--head", "deep")), "--head must be linear or mlp");
+    assertOneLineError(run(List.of("--data", tmp.toString(), "--out", tmp.resolve("o").toString(),
+        "--seed", "1", "--head-dim", "64")), "--head-dim needs --backbone");
+    assertOneLineError(run(List.of("--data", tmp.toString(), "--out", tmp.resolve("o").toString(),
+        "--seed", "1", "--backbone", "faceres", "--backbone-registry", registry.getParent().toString(),
+        "--device", "tpu")), "expected cpu, cuda, cuda:N or auto");
+  }
+
+  @Test
+  void backboneOptionsParseIntoFinetuneOptions() throws Exception {
+    Path registry = Files.createDirectories(tmp.resolve("registry/dlib-resnet"));
+    Files.writeString(registry.resolve("model.onnx"), "x");
+    TrainCommand scratch = new TrainCommand();
+    new CommandLine(scratch).parseArgs("--data", "d", "--out", "o", "--seed", "1");
+    assertEquals(null, scratch.finetuneOptions(true));
+
+    TrainCommand cmd = new TrainCommand();
+    new CommandLine(cmd).parseArgs("--data", "d", "--out", "o", "--seed", "1", "--backbone", "dlib-resnet",
+        "--backbone-registry", registry.getParent().toString(), "--head", "MLP", "--head-dim", "32",
+        "--device", "cuda:1", "--onnx-threads", "3");
+    FinetuneOptions f = cmd.finetuneOptions(false);
+    assertEquals("dlib-resnet", f.backbone().name());
+    assertEquals(registry.resolve("model.onnx"), f.backbone().modelFile());
+    assertEquals(FinetuneOptions.HeadKind.MLP, f.head());
+    assertEquals(32, f.headDim());
+    assertEquals("cuda:1", f.device().toString());
+    assertEquals(3, f.threads());
+    assertFalse(f.flip());
+  }
+
+  @Test
+  void trainsAHeadOnABackboneFromTheRegistryAndExitsZero() throws Exception {
+    Path registry = Files.createDirectories(tmp.resolve("registry/tiny"));
+    TinyOnnxModel.pooling("tiny", 32, 32, 1, 4, 0.5f).centred().write(registry.resolve("model.onnx"));
+    Path data = tmp.resolve("people");
+    Random random = new Random(3);
+    for (int p = 0; p < 8; p++) {
+      byte[] face = new byte[40 * 40];
+      random.nextBytes(face);
+      Path dir = Files.createDirectories(data.resolve("p" + p));
+      for (int i = 0; i < 4; i++) {
+        byte[] header = "P5\n40 40\n255\n".getBytes(StandardCharsets.US_ASCII);
+        byte[] file = new byte[header.length + face.length];
+        System.arraycopy(header, 0, file, 0, header.length);
+        for (int k = 0; k < face.length; k++) {
+          file[header.length + k] = (byte) Math.max(0, Math.min(255, (face[k] & 0xFF) + random.nextInt(21) - 10));
+        }
+        Files.write(dir.resolve(i + ".pgm"), file);
+      }
+    }
+    Path out = tmp.resolve("out");
+    Outcome o = run(List.of("--data", data.toString(), "--out", out.toString(), "--seed", "2",
+        "--backbone", "tiny", "--backbone-registry", registry.getParent().toString(), "--epochs", "2",
+        "--steps-per-epoch", "2", "--identities-per-step", "4", "--images-per-identity", "2",
+        "--validation-fraction", "0.25", "--test-fraction", "0.25"));
+    assertEquals(0, o.code(), o.err());
+    JsonNode card = new ObjectMapper().readTree(out.resolve("model-card.json").toFile());
+    assertEquals("tiny", card.path("backbone").path("name").asText());
+    assertTrue(card.path("raw_backbone").path("metrics").path("test_by_dataset").has("people"));
+    assertTrue(card.path("metrics").path("test_by_dataset").has("people"));
   }
 }

@@ -132,20 +132,7 @@ public final class TrainPipeline {
       card.put("threshold", thresholdF);
       card.put("operating_point", options.operatingPoint());
       card.put("threshold_calibrated_on", "validation");
-      ObjectNode input = card.putObject("input");
-      input.put("width", spec.width());
-      input.put("height", spec.height());
-      input.put("channels", spec.channels());
-      ArrayNode mean = input.putArray("mean");
-      for (float m : spec.mean()) {
-        mean.add(m);
-      }
-      ArrayNode std = input.putArray("std");
-      for (float s : spec.std()) {
-        std.add(s);
-      }
-      input.put("layout", "NCHW");
-      input.put("value", "(pixel / 255 - mean) / std");
+      inputNode(card.putObject("input"), spec);
       card.put("embedding_dim", options.embeddingDim());
       card.put("distance_metric", ModelMetadata.EUCLIDEAN);
       card.put("seconds_per_epoch", secondsPerEpoch);
@@ -191,7 +178,24 @@ public final class TrainPipeline {
     }
   }
 
-  private static ObjectNode dataNode(ObjectMapper mapper, FaceDataset data, IdentitySplit split) {
+  /** The card's description of the model input. */
+  static void inputNode(ObjectNode input, PreprocessSpec spec) {
+    input.put("width", spec.width());
+    input.put("height", spec.height());
+    input.put("channels", spec.channels());
+    ArrayNode mean = input.putArray("mean");
+    for (float m : spec.mean()) {
+      mean.add(m);
+    }
+    ArrayNode std = input.putArray("std");
+    for (float s : spec.std()) {
+      std.add(s);
+    }
+    input.put("layout", "NCHW");
+    input.put("value", "(pixel / 255 - mean) / std");
+  }
+
+  static ObjectNode dataNode(ObjectMapper mapper, FaceDataset data, IdentitySplit split) {
     ObjectNode n = mapper.createObjectNode();
     ArrayNode names = n.putArray("datasets");
     data.datasets().forEach(names::add);

@@ -1,0 +1,236 @@
+package io.facegate.trainer.finetune;
+
+import ai.djl.Model;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Activation;
+import ai.djl.nn.LambdaBlock;
+import ai.djl.nn.Parameter;
+import ai.djl.nn.SequentialBlock;
+import ai.djl.nn.core.Linear;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.Pair;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The projection head trained on top of a frozen backbone, as a DJL model (owns it; close it):
+ * {@code LINEAR}: \( h(x) = \frac{Wx + b}{\lVert Wx + b \rVert_2} \); {@code MLP}:
+ * \( h(x) = L2(W_2\,\mathrm{relu}(W_1 x + b_1) + b_2) \) with a hidden width of {@code 2 d}.
+ *
+ * <p>It starts as close to the raw backbone as its shape allows, so training cannot begin worse
+ * than the backbone: with a basis \( P \) (d x D, orthonormal rows; the identity when d = D) the
+ * linear head starts at \( W = P, b = 0 \) and the MLP at \( W_1 = [P; -P], W_2 = [I, -I] \),
+ * which is exactly \( P x \) because \( \mathrm{relu}(z) - \mathrm{relu}(-z) = z \). On
+ * L2-normalised backbone embeddings and d = D both are the raw backbone, bit for bit up to
+ * rounding.
+ */
+public final class ProjectionHead implements AutoCloseable {
+
+  /** Below this norm an embedding is not scaled up (avoids 0/0). */
+  private static final float NORM_EPSILON = 1e-12f;
+
+  /**
+   * One affine layer, as the exporter needs it.
+   *
+   * @param in input length
+   * @param out output length
+   * @param weight {@code out x in}, row-major
+   * @param bias {@code out} values
+   * @param reluAfter whether a ReLU follows
+   */
+  public record Dense(int in, int out, float[] weight, float[] bias, boolean reluAfter) {}
+
+  private final Model model;
+  private final FinetuneOptions.HeadKind kind;
+  private final int inDim;
+  private final int outDim;
+
+  private ProjectionHead(Model model, FinetuneOptions.HeadKind kind, int inDim, int outDim) {
+    this.model = model;
+    this.kind = kind;
+    this.inDim = inDim;
+    this.outDim = outDim;
+  }
+
+  /**
+   * A head of the given kind started from {@code basis}.
+   *
+   * @param basis {@code outDim} orthonormal rows of length {@code inDim}; {@code null} = identity
+   *     (then {@code outDim == inDim})
+   */
+  public static ProjectionHead create(FinetuneOptions.HeadKind kind, int inDim, int outDim, float[][] basis) {
+    if (basis == null && outDim != inDim) {
+      throw new IllegalArgumentException("a head of " + outDim + " from " + inDim + " values needs a basis");
+    }
+    SequentialBlock block = new SequentialBlock();
+    if (kind == FinetuneOptions.HeadKind.LINEAR) {
+      block.add(Linear.builder().setUnits(outDim).build());
+    } else {
+      block.add(Linear.builder().setUnits(2L * outDim).build());
+      block.add(Activation.reluBlock());
+      block.add(Linear.builder().setUnits(outDim).build());
+    }
+    block.add(new LambdaBlock(ProjectionHead::l2Normalize, "l2normalize"));
+    Model model = Model.newInstance("facegate-head", "PyTorch");
+    try {
+      model.setBlock(block);
+      block.initialize(model.getNDManager(), DataType.FLOAT32, new Shape(1, inDim));
+      ProjectionHead head = new ProjectionHead(model, kind, inDim, outDim);
+      head.start(basis == null ? identity(inDim) : basis);
+      return head;
+    } catch (RuntimeException e) {
+      model.close();
+      throw e;
+    }
+  }
+
+  private void start(float[][] p) {
+    List<Linear> linears = linears();
+    if (kind == FinetuneOptions.HeadKind.LINEAR) {
+      set(linears.get(0), flatten(p), new float[outDim]);
+    } else {
+      float[] w1 = new float[2 * outDim * inDim];
+      for (int r = 0; r < outDim; r++) {
+        for (int c = 0; c < inDim; c++) {
+          w1[r * inDim + c] = p[r][c];
+          w1[(outDim + r) * inDim + c] = -p[r][c];
+        }
+      }
+      float[] w2 = new float[outDim * 2 * outDim];
+      for (int r = 0; r < outDim; r++) {
+        w2[r * 2 * outDim + r] = 1f;
+        w2[r * 2 * outDim + outDim + r] = -1f;
+      }
+      set(linears.get(0), w1, new float[2 * outDim]);
+      set(linears.get(1), w2, new float[outDim]);
+    }
+  }
+
+  private static void set(Linear linear, float[] weight, float[] bias) {
+    linear.getParameters().get("weight").getArray().set(weight);
+    linear.getParameters().get("bias").getArray().set(bias);
+  }
+
+  private List<Linear> linears() {
+    List<Linear> out = new ArrayList<>();
+    for (Pair<String, ai.djl.nn.Block> child : block().getChildren()) {
+      if (child.getValue() instanceof Linear l) {
+        out.add(l);
+      }
+    }
+    return out;
+  }
+
+  private static float[][] identity(int n) {
+    float[][] m = new float[n][n];
+    for (int i = 0; i < n; i++) {
+      m[i][i] = 1f;
+    }
+    return m;
+  }
+
+  private static float[] flatten(float[][] rows) {
+    int c = rows[0].length;
+    float[] out = new float[rows.length * c];
+    for (int r = 0; r < rows.length; r++) {
+      System.arraycopy(rows[r], 0, out, r * c, c);
+    }
+    return out;
+  }
+
+  private static NDList l2Normalize(NDList in) {
+    NDArray x = in.singletonOrThrow();
+    NDArray norm = x.square().sum(new int[] {1}, true).sqrt().maximum(NORM_EPSILON);
+    return new NDList(x.div(norm));
+  }
+
+  /** The DJL block. */
+  public SequentialBlock block() {
+    return (SequentialBlock) model.getBlock();
+  }
+
+  /** The DJL model. */
+  public Model model() {
+    return model;
+  }
+
+  /** Linear or MLP. */
+  public FinetuneOptions.HeadKind kind() {
+    return kind;
+  }
+
+  /** Input length (the backbone's embedding length). */
+  public int inDim() {
+    return inDim;
+  }
+
+  /** Output length. */
+  public int outDim() {
+    return outDim;
+  }
+
+  /** The head applied to rows of backbone embeddings, in inference mode. */
+  public float[][] embed(float[][] rows) {
+    float[][] out = new float[rows.length][];
+    int chunk = 256;
+    for (int from = 0; from < rows.length; from += chunk) {
+      int n = Math.min(chunk, rows.length - from);
+      float[] flat = new float[n * inDim];
+      for (int i = 0; i < n; i++) {
+        System.arraycopy(rows[from + i], 0, flat, i * inDim, inDim);
+      }
+      try (NDManager manager = model.getNDManager().newSubManager()) {
+        NDArray x = manager.create(flat, new Shape(n, inDim));
+        float[] y = block().forward(new ParameterStore(manager, false), new NDList(x), false)
+            .singletonOrThrow().toFloatArray();
+        for (int i = 0; i < n; i++) {
+          out[from + i] = Arrays.copyOfRange(y, i * outDim, (i + 1) * outDim);
+        }
+      }
+    }
+    return out;
+  }
+
+  /** The affine layers in order, for export. */
+  public List<Dense> layers() {
+    List<Linear> linears = linears();
+    List<Dense> out = new ArrayList<>();
+    int in = inDim;
+    for (int i = 0; i < linears.size(); i++) {
+      NDArray w = linears.get(i).getParameters().get("weight").getArray();
+      NDArray b = linears.get(i).getParameters().get("bias").getArray();
+      int o = (int) w.getShape().get(0);
+      out.add(new Dense(in, o, w.toFloatArray(), b.toFloatArray(), i < linears.size() - 1));
+      in = o;
+    }
+    return out;
+  }
+
+  /** A copy of every parameter, by name. */
+  Map<String, float[]> snapshot() {
+    Map<String, float[]> copy = new HashMap<>();
+    for (Pair<String, Parameter> p : block().getParameters()) {
+      copy.put(p.getKey(), p.getValue().getArray().toFloatArray());
+    }
+    return copy;
+  }
+
+  /** Puts back a {@link #snapshot}. */
+  void restore(Map<String, float[]> snapshot) {
+    for (Pair<String, Parameter> p : block().getParameters()) {
+      p.getValue().getArray().set(snapshot.get(p.getKey()));
+    }
+  }
+
+  @Override
+  public void close() {
+    model.close();
+  }
+}
