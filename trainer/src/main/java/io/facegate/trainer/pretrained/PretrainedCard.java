@@ -1,15 +1,9 @@
 package io.facegate.trainer.pretrained;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Collections;
-import java.util.HexFormat;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -21,10 +15,9 @@ import java.util.TreeMap;
  * @param modelVersion the card's model version, e.g. {@code face-api@1.7.15/face_recognition_model}
  * @param npmPackage the package the weights come from, e.g. {@code @vladmandic/face-api}
  * @param packageVersion its pinned version
- * @param integrity the package tarball's integrity string as the registry states it ({@code sha512-...}),
- *     or {@code unknown} when the weights were not fetched by the pinned step
+ * @param integrity the package tarball's pinned integrity ({@code sha512-...})
  * @param license the package's licence (SPDX id)
- * @param sourceFiles SHA-256 (hex) of each file the weights were read from, by file name
+ * @param sourceFiles SHA-256 (hex) of each file the weights were read from, by path inside the package
  * @param sourceBytes total size of those files
  * @param threshold distance threshold the card states (on the L2-normalised embedding)
  * @param operatingPoint how that threshold was chosen
@@ -32,8 +25,6 @@ import java.util.TreeMap;
 public record PretrainedCard(String modelVersion, String npmPackage, String packageVersion, String integrity,
                              String license, Map<String, String> sourceFiles, long sourceBytes, float threshold,
                              String operatingPoint) {
-
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   /** Copies the file map; rejects blanks. */
   public PretrainedCard {
@@ -46,33 +37,23 @@ public record PretrainedCard(String modelVersion, String npmPackage, String pack
   }
 
   /**
-   * A card for weights read from a layers-model manifest: hashes the manifest and every shard it
-   * names.
+   * The card of one TF.js layers model ({@code model/NAME-weights_manifest.json} and
+   * {@code model/NAME.bin}) of a fetched, verified package.
    *
-   * @throws IOException when a file cannot be read
+   * @throws IOException when a file's size cannot be read
    */
-  public static PretrainedCard forManifest(Path manifest, String npmPackage, String packageVersion,
-                                           String integrity, String license, float threshold,
-                                           String operatingPoint) throws IOException {
+  public static PretrainedCard forLayersModel(FetchedPackage fetched, String modelName, float threshold,
+                                              String operatingPoint) throws IOException {
     Map<String, String> hashes = new TreeMap<>();
     long bytes = 0;
-    hashes.put(manifest.getFileName().toString(), sha256(manifest));
-    bytes += Files.size(manifest);
-    JsonNode groups;
-    try (InputStream in = Files.newInputStream(manifest)) {
-      groups = JSON.readTree(in);
+    for (String file : new String[] {"model/" + modelName + "-weights_manifest.json", "model/" + modelName + ".bin"}) {
+      Path path = fetched.file(file);
+      hashes.put(file, fetched.sha256().get(file));
+      bytes += Files.size(path);
     }
-    for (JsonNode group : groups) {
-      for (JsonNode p : group.path("paths")) {
-        Path shard = manifest.resolveSibling(p.asText());
-        hashes.put(shard.getFileName().toString(), sha256(shard));
-        bytes += Files.size(shard);
-      }
-    }
-    String modelName = manifest.getFileName().toString().replace("-weights_manifest.json", "");
-    String shortName = npmPackage.substring(npmPackage.lastIndexOf('/') + 1);
-    return new PretrainedCard(shortName + "@" + packageVersion + "/" + modelName, npmPackage, packageVersion,
-        integrity, license, hashes, bytes, threshold, operatingPoint);
+    PretrainedPackage pkg = fetched.pkg();
+    return new PretrainedCard(pkg.shortName() + "@" + pkg.version() + "/" + modelName, pkg.name(), pkg.version(),
+        pkg.integrity(), pkg.licence(), hashes, bytes, threshold, operatingPoint);
   }
 
   /**
@@ -94,21 +75,5 @@ public record PretrainedCard(String modelVersion, String npmPackage, String pack
     p.put("source.bytes", Long.toString(sourceBytes));
     sourceFiles.forEach((file, sha) -> p.put("source.sha256." + file, sha));
     return p;
-  }
-
-  static String sha256(Path file) throws IOException {
-    MessageDigest digest;
-    try {
-      digest = MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every Java platform has SHA-256", e);
-    }
-    try (InputStream in = Files.newInputStream(file)) {
-      byte[] buf = new byte[1 << 16];
-      for (int n; (n = in.read(buf)) > 0; ) {
-        digest.update(buf, 0, n);
-      }
-    }
-    return HexFormat.of().formatHex(digest.digest());
   }
 }
