@@ -77,8 +77,8 @@ public final class FaceApiImport {
           + ", not " + faceApi.pkg().spec());
     }
     TfjsWeights weights = TfjsWeights.readManifest(
-        faceApi.file("model/" + network.modelName + "-weights_manifest.json"));
-    PretrainedCard card = PretrainedCard.forLayersModel(faceApi, network.modelName, threshold, operatingPoint);
+        faceApi.file(PretrainedCard.manifestFile(network.modelName)));
+    PretrainedCard card = PretrainedCard.forLayersModel(faceApi, network.modelName, network.cliName, threshold, operatingPoint);
     byte[] onnx = switch (network) {
       case DLIB_RESNET -> FaceRecognitionNetOnnx.build(weights, card);
       case LANDMARKS68 -> FaceLandmark68NetOnnx.build(weights, FaceLandmark68NetOnnx.Variant.FULL, card);

@@ -2,7 +2,6 @@ package io.facegate.trainer.pretrained;
 
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Collections;
 import java.util.Map;
 import java.util.TreeMap;
@@ -12,7 +11,7 @@ import java.util.TreeMap;
  * {@code metadata_props} as {@code facegate.provenance.*} entries (the keys {@link #provenance}
  * lists) beside the model contract.
  *
- * @param modelVersion the card's model version, e.g. {@code face-api@1.7.15/face_recognition_model}
+ * @param modelVersion the card's model version, e.g. {@code dlib-resnet-face-api-1.7.15}
  * @param npmPackage the package the weights come from, e.g. {@code @vladmandic/face-api}
  * @param packageVersion its pinned version
  * @param integrity the package tarball's pinned integrity ({@code sha512-...})
@@ -40,20 +39,30 @@ public record PretrainedCard(String modelVersion, String npmPackage, String pack
    * The card of one TF.js layers model ({@code model/NAME-weights_manifest.json} and
    * {@code model/NAME.bin}) of a fetched, verified package.
    *
+   * @param backbone the network's name in the model version, e.g. {@code dlib-resnet}
    * @throws IOException when a file's size cannot be read
    */
-  public static PretrainedCard forLayersModel(FetchedPackage fetched, String modelName, float threshold,
-                                              String operatingPoint) throws IOException {
-    Map<String, String> hashes = new TreeMap<>();
+  public static PretrainedCard forLayersModel(FetchedPackage fetched, String modelName, String backbone,
+                                              float threshold, String operatingPoint) throws IOException {
+    Map<String, String> files = new TreeMap<>();
     long bytes = 0;
-    for (String file : new String[] {"model/" + modelName + "-weights_manifest.json", "model/" + modelName + ".bin"}) {
-      Path path = fetched.file(file);
-      hashes.put(file, fetched.sha256().get(file));
-      bytes += Files.size(path);
+    for (String file : new String[] {manifestFile(modelName), weightsFile(modelName)}) {
+      files.put(file, fetched.sha256().get(file));
+      bytes += Files.size(fetched.file(file));
     }
     PretrainedPackage pkg = fetched.pkg();
-    return new PretrainedCard(pkg.shortName() + "@" + pkg.version() + "/" + modelName, pkg.name(), pkg.version(),
-        pkg.integrity(), pkg.licence(), hashes, bytes, threshold, operatingPoint);
+    return new PretrainedCard(backbone + "-" + pkg.shortName() + "-" + pkg.version(), pkg.name(), pkg.version(),
+        pkg.integrity(), pkg.licence(), files, bytes, threshold, operatingPoint);
+  }
+
+  /** Path of a layers model's manifest inside face-api's package. */
+  static String manifestFile(String modelName) {
+    return "model/" + modelName + "-weights_manifest.json";
+  }
+
+  /** Path of a layers model's (single) weights shard inside face-api's package. */
+  static String weightsFile(String modelName) {
+    return "model/" + modelName + ".bin";
   }
 
   /**
@@ -64,16 +73,20 @@ public record PretrainedCard(String modelVersion, String npmPackage, String pack
    * @param parameters number of weight values in the graph
    */
   public Map<String, String> provenance(String backbone, String modelName, long parameters) {
+    // the same keys as the other importers' cards (FaceresImport), so cards compare side by side
     Map<String, String> p = new TreeMap<>();
     p.put("backbone", backbone);
     p.put("parameters", Long.toString(parameters));
     p.put("source.package", npmPackage);
     p.put("source.version", packageVersion);
     p.put("source.integrity", integrity);
-    p.put("source.license", license);
+    p.put("source.licence", license);
     p.put("source.model", modelName);
+    p.put("source.model_file", manifestFile(modelName));
+    p.put("source.model_sha256", sourceFiles.getOrDefault(manifestFile(modelName), "unknown"));
+    p.put("source.weights_file", weightsFile(modelName));
+    p.put("source.weights_sha256", sourceFiles.getOrDefault(weightsFile(modelName), "unknown"));
     p.put("source.bytes", Long.toString(sourceBytes));
-    sourceFiles.forEach((file, sha) -> p.put("source.sha256." + file, sha));
     return p;
   }
 }

@@ -92,11 +92,11 @@ class FaceApiGoldenParityTest {
   }
 
   private static TfjsWeights weights(FaceApiImport.Network network) throws Exception {
-    return TfjsWeights.readManifest(faceApi.file("model/" + network.modelName() + "-weights_manifest.json"));
+    return TfjsWeights.readManifest(faceApi.file(PretrainedCard.manifestFile(network.modelName())));
   }
 
   private static PretrainedCard card(FaceApiImport.Network network) throws Exception {
-    return PretrainedCard.forLayersModel(faceApi, network.modelName(), 0.6f, "test");
+    return PretrainedCard.forLayersModel(faceApi, network.modelName(), network.cliName(), 0.6f, "test");
   }
 
   /** Runs every image whose rebuilt input hashes as recorded, in one batch; asserts and prints the max diff. */

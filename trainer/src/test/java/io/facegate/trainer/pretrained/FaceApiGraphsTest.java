@@ -308,6 +308,6 @@ class FaceApiGraphsTest {
 
   private static PretrainedCard card() {
     return new PretrainedCard("test/random", "@vladmandic/face-api", "0.0.0-test", "unknown", "MIT",
-        Map.of("rec.bin", "0"), 0, 0.6f, "test");
+        Map.of(), 0, 0.6f, "test");
   }
 }
