@@ -9,8 +9,9 @@ import java.util.Locale;
 /**
  * Imports one of face-api's hand-written networks from the fetched {@code @vladmandic/face-api}
  * package as a facegate ONNX model: reads its TF.js weights, rebuilds the graph and writes
- * {@code OUT/NAME.onnx}. The entry point a CLI command ({@code facegate pretrained import NAME})
- * calls.
+ * it into {@code OUT}: the embedding network as {@code model.onnx} (like a trained model's folder,
+ * so {@code evaluate} and the processor take it as it is), a landmark network as
+ * {@code NAME.onnx}. The entry point a CLI command ({@code facegate pretrained import NAME}) calls.
  */
 public final class FaceApiImport {
 
@@ -58,6 +59,9 @@ public final class FaceApiImport {
    */
   public record Imported(Path file, long bytes, PretrainedCard card) {}
 
+  /** The embedding model's file name in the output folder. */
+  public static final String MODEL_FILE = "model.onnx";
+
   private FaceApiImport() {}
 
   /**
@@ -85,9 +89,9 @@ public final class FaceApiImport {
       case LANDMARKS68_TINY -> FaceLandmark68NetOnnx.build(weights, FaceLandmark68NetOnnx.Variant.TINY, card);
     };
     Files.createDirectories(outDir);
-    Path file = outDir.resolve(network.cliName + ".onnx");
+    Path file = outDir.resolve(network == Network.DLIB_RESNET ? MODEL_FILE : network.cliName + ".onnx");
     // written aside and moved, so a reader never sees half a model
-    Path tmp = outDir.resolve(network.cliName + ".onnx.tmp");
+    Path tmp = outDir.resolve(file.getFileName() + ".tmp");
     try {
       Files.write(tmp, onnx);
       Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,

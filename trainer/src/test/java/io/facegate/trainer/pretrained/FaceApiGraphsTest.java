@@ -126,7 +126,7 @@ class FaceApiGraphsTest {
 
   // ---- weights
 
-  private static RandomTfjsModel recognitionWeights(int width, int dim) {
+  static RandomTfjsModel recognitionWeights(int width, int dim) {
     RandomTfjsModel m = new RandomTfjsModel(42);
     convLayer(m, "conv32_down", 7, 3, width);
     int c = width;
@@ -149,7 +149,7 @@ class FaceApiGraphsTest {
     m.add(prefix + "/scale/biases", 0f, 0.2f, cout);
   }
 
-  private static RandomTfjsModel landmarkWeights(int convs, int[] widths) {
+  static RandomTfjsModel landmarkWeights(int convs, int[] widths) {
     RandomTfjsModel m = new RandomTfjsModel(7);
     int c = 3;
     for (int b = 0; b < widths.length; b++) {
