@@ -71,11 +71,12 @@ public final class FaceApiImport {
    * @param threshold for the embedding model: the distance threshold its card states (ignored for
    *     landmarks)
    * @param operatingPoint how that threshold was chosen
+   * @param producerVersion the code version written into the model
    * @throws IOException when the weights cannot be read or the file written
    * @throws TfjsFormatException when the weights do not fit the network
    */
   public static Imported run(FetchedPackage faceApi, Network network, Path outDir, float threshold,
-                             String operatingPoint) throws IOException {
+                             String operatingPoint, String producerVersion) throws IOException {
     if (!faceApi.pkg().name().equals(PretrainedCatalogue.FACE_API.name())) {
       throw new IllegalArgumentException(network.cliName + " comes from " + PretrainedCatalogue.FACE_API.spec()
           + ", not " + faceApi.pkg().spec());
@@ -84,9 +85,9 @@ public final class FaceApiImport {
         faceApi.file(PretrainedCard.manifestFile(network.modelName)));
     PretrainedCard card = PretrainedCard.forLayersModel(faceApi, network.modelName, network.cliName, threshold, operatingPoint);
     byte[] onnx = switch (network) {
-      case DLIB_RESNET -> FaceRecognitionNetOnnx.build(weights, card);
-      case LANDMARKS68 -> FaceLandmark68NetOnnx.build(weights, FaceLandmark68NetOnnx.Variant.FULL, card);
-      case LANDMARKS68_TINY -> FaceLandmark68NetOnnx.build(weights, FaceLandmark68NetOnnx.Variant.TINY, card);
+      case DLIB_RESNET -> FaceRecognitionNetOnnx.build(weights, card, producerVersion);
+      case LANDMARKS68 -> FaceLandmark68NetOnnx.build(weights, FaceLandmark68NetOnnx.Variant.FULL, card, producerVersion);
+      case LANDMARKS68_TINY -> FaceLandmark68NetOnnx.build(weights, FaceLandmark68NetOnnx.Variant.TINY, card, producerVersion);
     };
     Files.createDirectories(outDir);
     Path file = outDir.resolve(network == Network.DLIB_RESNET ? MODEL_FILE : network.cliName + ".onnx");

@@ -72,7 +72,7 @@ public final class FaceLandmark68NetOnnx {
    *
    * @throws TfjsFormatException when a weight is missing or its shape does not fit the network
    */
-  public static byte[] build(TfjsWeights weights, Variant variant, PretrainedCard card) {
+  public static byte[] build(TfjsWeights weights, Variant variant, PretrainedCard card, String producerVersion) {
     TfOpsGraph g = new TfOpsGraph("face-api-" + variant.backbone);
     Value x = g.input(OnnxEmbedder.INPUT, 3, INPUT_SIZE, INPUT_SIZE);
     x = g.faceApiNormalize(x, FaceRecognitionNetOnnx.MEAN_RGB);
@@ -99,7 +99,7 @@ public final class FaceLandmark68NetOnnx {
     props.put(ModelMetadata.PREFIX + "landmarks.layout", "x0,y0,x1,y1,... as fractions of the input side");
     card.provenance(variant.backbone, variant.modelName, g.parameterCount())
         .forEach((k, v) -> props.put(ModelMetadata.PROVENANCE_PREFIX + k, v));
-    return g.toModel(props, "face-api " + variant.backbone + ": 68 facial landmarks, raw network output");
+    return g.toModel(props, producerVersion, "face-api " + variant.backbone + ": 68 facial landmarks, raw network output");
   }
 
   /**

@@ -56,7 +56,7 @@ public final class FaceRecognitionNetOnnx {
    * @param card what the model's metadata says about it (version, threshold, provenance)
    * @throws TfjsFormatException when a weight is missing or its shape does not fit the network
    */
-  public static byte[] build(TfjsWeights weights, PretrainedCard card) {
+  public static byte[] build(TfjsWeights weights, PretrainedCard card, String producerVersion) {
     TfOpsGraph g = new TfOpsGraph("face-api-face-recognition-net");
     Value x = g.input(OnnxEmbedder.INPUT, 3, INPUT_SIZE, INPUT_SIZE);
     x = g.faceApiNormalize(x, MEAN_RGB);
@@ -73,7 +73,7 @@ public final class FaceRecognitionNetOnnx {
     ModelMetadata metadata = new ModelMetadata(card.modelVersion(), inputSpec(), dim,
         ModelMetadata.EUCLIDEAN, card.threshold(), card.operatingPoint(),
         card.provenance(BACKBONE, MODEL_NAME, g.parameterCount()));
-    return g.toModel(metadata.toProperties(),
+    return g.toModel(metadata.toProperties(), producerVersion,
         "face-api FaceRecognitionNet (dlib ResNet-29 descriptor); distance = Euclidean on the L2-normalised output");
   }
 

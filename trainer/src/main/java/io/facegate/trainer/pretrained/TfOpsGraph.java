@@ -1,9 +1,7 @@
 package io.facegate.trainer.pretrained;
 
-import ai.onnx.proto.OnnxMl;
-import com.google.protobuf.ByteString;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
+import io.facegate.trainer.export.CnnOperator;
+import io.facegate.trainer.export.OnnxGraphWriter;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -20,7 +18,7 @@ import java.util.TreeMap;
  *
  * <p>Weights arrive in TF layouts ({@code [kh, kw, cin, cout]} filters, {@code [kh, kw, cin, 1]}
  * depthwise filters, {@code [in, out]} dense matrices) and are transposed to ONNX's here, in one
- * place.
+ * place. The ONNX messages themselves are written by the project's {@link OnnxGraphWriter}.
  */
 final class TfOpsGraph {
 
@@ -64,29 +62,26 @@ final class TfOpsGraph {
     }
   }
 
-  static final int OPSET = 17;
-  static final String BATCH = "batch";
-
-  private final OnnxMl.GraphProto.Builder graph;
+  private final OnnxGraphWriter graph;
   private int counter;
   private long parameters;
 
   TfOpsGraph(String name) {
-    this.graph = OnnxMl.GraphProto.newBuilder().setName(name);
+    this.graph = new OnnxGraphWriter(name);
   }
 
   /** Declares a float graph input {@code [batch, dims...]}. */
   Value input(String name, int... dims) {
-    graph.addInput(valueInfo(name, dims));
+    graph.input(name, withBatch(dims));
     return new Value(name, dims);
   }
 
   /** Declares {@code value} a graph output under {@code name} (an Identity when the names differ). */
   void output(Value value, String name) {
     if (!value.name().equals(name)) {
-      node("Identity", name, List.of(value.name()), Map.of());
+      node(CnnOperator.IDENTITY, name, List.of(value.name()), Map.of());
     }
-    graph.addOutput(valueInfo(name, value.dims));
+    graph.output(name, withBatch(value.dims));
   }
 
   /** Number of weight values written as initializers (constants of the op rewriting not counted). */
@@ -95,21 +90,11 @@ final class TfOpsGraph {
   }
 
   /**
-   * The serialised model: this graph, opset {@value #OPSET}, the given {@code metadata_props}
-   * (sorted, so the same weights give the same bytes).
+   * The serialised model: this graph, the given {@code metadata_props} (sorted, so the same weights
+   * give the same bytes).
    */
-  byte[] toModel(Map<String, String> metadata, String docString) {
-    OnnxMl.ModelProto.Builder model = OnnxMl.ModelProto.newBuilder()
-        .setIrVersion(8)
-        .setProducerName("facegate-trainer")
-        .setDomain("io.facegate")
-        .setModelVersion(1)
-        .setDocString(docString)
-        .addOpsetImport(OnnxMl.OperatorSetIdProto.newBuilder().setDomain("").setVersion(OPSET))
-        .setGraph(graph);
-    new TreeMap<>(metadata).forEach((k, v) ->
-        model.addMetadataProps(OnnxMl.StringStringEntryProto.newBuilder().setKey(k).setValue(v)));
-    return model.build().toByteArray();
+  byte[] toModel(Map<String, String> metadata, String producerVersion, String docString) {
+    return graph.model("facegate-pretrained", producerVersion, docString, metadata).toByteArray();
   }
 
   /**
@@ -161,8 +146,8 @@ final class TfOpsGraph {
 
   /** {@code x * scale + shift} per channel (face-api's scale layer). */
   Value channelAffine(Value x, TfjsWeight scale, TfjsWeight shift) {
-    String mul = node("Mul", fresh("scale"), List.of(x.name(), channelVector(scale, x)), Map.of());
-    String add = node("Add", fresh("shift"), List.of(mul, channelVector(shift, x)), Map.of());
+    String mul = node(CnnOperator.MUL, fresh("scale"), List.of(x.name(), channelVector(scale, x)), Map.of());
+    String add = node(CnnOperator.ADD, fresh("shift"), List.of(mul, channelVector(shift, x)), Map.of());
     return new Value(add, x.dims);
   }
 
@@ -171,10 +156,10 @@ final class TfOpsGraph {
     if (x.channels() != meanRgb.length) {
       throw new IllegalArgumentException("mean has " + meanRgb.length + " values for " + x);
     }
-    String pixels = node("Mul", fresh("to_pixels"), List.of(x.name(), scalar(fresh("c255"), 255f)), Map.of());
+    String pixels = node(CnnOperator.MUL, fresh("to_pixels"), List.of(x.name(), scalar(fresh("c255"), 255f)), Map.of());
     String mean = constant(fresh("mean_rgb"), meanRgb, meanRgb.length, 1L, 1L);
-    String centred = node("Sub", fresh("centre"), List.of(pixels, mean), Map.of());
-    String out = node("Div", fresh("div255"), List.of(centred, scalar(fresh("c255"), 255f)), Map.of());
+    String centred = node(CnnOperator.SUB, fresh("centre"), List.of(pixels, mean), Map.of());
+    String out = node(CnnOperator.DIV, fresh("div255"), List.of(centred, scalar(fresh("c255"), 255f)), Map.of());
     return new Value(out, x.dims);
   }
 
@@ -182,16 +167,16 @@ final class TfOpsGraph {
     if (!Arrays.equals(a.dims, b.dims)) {
       throw new IllegalArgumentException("cannot add " + a + " and " + b);
     }
-    return new Value(node("Add", fresh("add"), List.of(a.name(), b.name()), Map.of()), a.dims);
+    return new Value(node(CnnOperator.ADD, fresh("add"), List.of(a.name(), b.name()), Map.of()), a.dims);
   }
 
   Value relu(Value x) {
-    return new Value(node("Relu", fresh("relu"), List.of(x.name()), Map.of()), x.dims);
+    return new Value(node(CnnOperator.RELU, fresh("relu"), List.of(x.name()), Map.of()), x.dims);
   }
 
   /** {@code tf.maxPool(x, k, stride, padding)}. */
   Value maxPool(Value x, int k, int stride, Padding padding) {
-    return pool("MaxPool", x, k, stride, padding);
+    return pool(CnnOperator.MAX_POOL, x, k, stride, padding);
   }
 
   /**
@@ -199,7 +184,7 @@ final class TfOpsGraph {
    * the image only, which is {@code count_include_pad = 0}.
    */
   Value avgPool(Value x, int k, int stride, Padding padding) {
-    return pool("AveragePool", x, k, stride, padding);
+    return pool(CnnOperator.AVERAGE_POOL, x, k, stride, padding);
   }
 
   /** Appends zeros after the last channel, row and column (face-api's residualDown adjustments). */
@@ -211,14 +196,14 @@ final class TfOpsGraph {
       return x;
     }
     String pads = int64(fresh("pads"), 0, 0, 0, 0, 0, channels, rows, cols);
-    String out = node("Pad", fresh("pad"), List.of(x.name(), pads), Map.of("mode", "constant"));
+    String out = node(CnnOperator.PAD, fresh("pad"), List.of(x.name(), pads), Map.of("mode", "constant"));
     return new Value(out, new int[] {x.channels() + channels, x.height() + rows, x.width() + cols});
   }
 
   /** {@code x.mean([1, 2])} in NHWC: the mean over rows and columns, giving {@code [batch, C]}. */
   Value meanOverSpace(Value x) {
-    String pooled = node("GlobalAveragePool", fresh("gap"), List.of(x.name()), Map.of());
-    return new Value(node("Flatten", fresh("flatten"), List.of(pooled), Map.of("axis", 1L)),
+    String pooled = node(CnnOperator.GLOBAL_AVERAGE_POOL, fresh("gap"), List.of(x.name()), Map.of());
+    return new Value(node(CnnOperator.FLATTEN, fresh("flatten"), List.of(pooled), Map.of("axis", 1L)),
         new int[] {x.channels()});
   }
 
@@ -228,7 +213,7 @@ final class TfOpsGraph {
       // NCHW and NHWC flatten orders agree only for a single pixel
       throw new IllegalArgumentException("flattening " + x + " would reorder its features");
     }
-    return new Value(node("Flatten", fresh("flatten"), List.of(x.name()), Map.of("axis", 1L)),
+    return new Value(node(CnnOperator.FLATTEN, fresh("flatten"), List.of(x.name()), Map.of("axis", 1L)),
         new int[] {x.channels()});
   }
 
@@ -248,12 +233,12 @@ final class TfOpsGraph {
     Map<String, Object> attrs = new TreeMap<>();
     attrs.put("alpha", 1f);
     attrs.put("beta", 1f);
-    return new Value(node("Gemm", fresh("dense"), inputs, attrs), new int[] {s[1]});
+    return new Value(node(CnnOperator.GEMM, fresh("dense"), inputs, attrs), new int[] {s[1]});
   }
 
   /** Divides each row by its L2 norm. */
   Value l2Normalize(Value x) {
-    return new Value(node("LpNormalization", fresh("l2norm"), List.of(x.name()), Map.of("axis", 1L, "p", 2L)),
+    return new Value(node(CnnOperator.LP_NORMALIZATION, fresh("l2norm"), List.of(x.name()), Map.of("axis", 1L, "p", 2L)),
         x.dims);
   }
 
@@ -288,22 +273,22 @@ final class TfOpsGraph {
     attrs.put("strides", new long[] {stride, stride});
     List<String> inputs = bias == null ? List.of(x.name(), weightName)
         : List.of(x.name(), weightName, vector(bias, cout));
-    String out = node("Conv", fresh("conv"), inputs, attrs);
+    String out = node(CnnOperator.CONV, fresh("conv"), inputs, attrs);
     return new Value(out, new int[] {cout, outputSize(x.height(), kh, stride, padding),
         outputSize(x.width(), kw, stride, padding)});
   }
 
-  private Value pool(String op, Value x, int k, int stride, Padding padding) {
+  private Value pool(CnnOperator op, Value x, int k, int stride, Padding padding) {
     int[] ph = tfPads(x.height(), k, stride, padding);
     int[] pw = tfPads(x.width(), k, stride, padding);
     Map<String, Object> attrs = new TreeMap<>();
     attrs.put("kernel_shape", new long[] {k, k});
     attrs.put("pads", new long[] {ph[0], pw[0], ph[1], pw[1]});
     attrs.put("strides", new long[] {stride, stride});
-    if (op.equals("AveragePool")) {
+    if (op == CnnOperator.AVERAGE_POOL) {
       attrs.put("count_include_pad", 0L);
     }
-    String out = node(op, fresh(op.toLowerCase(java.util.Locale.ROOT)), List.of(x.name()), attrs);
+    String out = node(op, fresh(op.getOpName().toLowerCase(java.util.Locale.ROOT)), List.of(x.name()), attrs);
     return new Value(out, new int[] {x.channels(), outputSize(x.height(), k, stride, padding),
         outputSize(x.width(), k, stride, padding)});
   }
@@ -355,75 +340,27 @@ final class TfOpsGraph {
   }
 
   private String constant(String name, float[] values, long... dims) {
-    ByteBuffer buf = ByteBuffer.allocate(values.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
-    buf.asFloatBuffer().put(values);
-    OnnxMl.TensorProto.Builder t = OnnxMl.TensorProto.newBuilder()
-        .setName(name)
-        .setDataType(OnnxMl.TensorProto.DataType.FLOAT.getNumber())
-        .setRawData(ByteString.copyFrom(buf.array()));
-    for (long d : dims) {
-      t.addDims(d);
-    }
-    graph.addInitializer(t);
-    return name;
+    return graph.floats(name, values, dims);
   }
 
-
   private String int64(String name, long... values) {
-    OnnxMl.TensorProto.Builder t = OnnxMl.TensorProto.newBuilder()
-        .setName(name)
-        .setDataType(OnnxMl.TensorProto.DataType.INT64.getNumber())
-        .addDims(values.length);
-    for (long v : values) {
-      t.addInt64Data(v);
-    }
-    graph.addInitializer(t);
-    return name;
+    return graph.longs(name, values, values.length);
   }
 
   private String fresh(String stem) {
     return stem + "_" + (counter++);
   }
 
-  private String node(String op, String output, List<String> inputs, Map<String, Object> attributes) {
-    OnnxMl.NodeProto.Builder n = OnnxMl.NodeProto.newBuilder()
-        .setName(output).setOpType(op).addOutput(output);
-    inputs.forEach(n::addInput);
-    new TreeMap<>(attributes).forEach((k, v) -> n.addAttribute(attribute(k, v)));
-    graph.addNode(n);
-    return output;
+  private String node(CnnOperator op, String output, List<String> inputs, Map<String, Object> attributes) {
+    return graph.node(op, output, inputs, output, attributes);
   }
 
-  private static OnnxMl.AttributeProto attribute(String name, Object value) {
-    OnnxMl.AttributeProto.Builder a = OnnxMl.AttributeProto.newBuilder().setName(name);
-    if (value instanceof Long l) {
-      a.setType(OnnxMl.AttributeProto.AttributeType.INT).setI(l);
-    } else if (value instanceof Float f) {
-      a.setType(OnnxMl.AttributeProto.AttributeType.FLOAT).setF(f);
-    } else if (value instanceof String s) {
-      a.setType(OnnxMl.AttributeProto.AttributeType.STRING).setS(ByteString.copyFromUtf8(s));
-    } else if (value instanceof long[] ints) {
-      a.setType(OnnxMl.AttributeProto.AttributeType.INTS);
-      for (long v : ints) {
-        a.addInts(v);
-      }
-    } else {
-      throw new IllegalArgumentException("unsupported attribute type for " + name);
+  private static long[] withBatch(int[] dims) {
+    long[] out = new long[dims.length + 1];
+    out[0] = -1;
+    for (int i = 0; i < dims.length; i++) {
+      out[i + 1] = dims[i];
     }
-    return a.build();
-  }
-
-  private static OnnxMl.ValueInfoProto valueInfo(String name, int... dims) {
-    OnnxMl.TensorShapeProto.Builder shape = OnnxMl.TensorShapeProto.newBuilder()
-        .addDim(OnnxMl.TensorShapeProto.Dimension.newBuilder().setDimParam(BATCH));
-    for (int d : dims) {
-      shape.addDim(OnnxMl.TensorShapeProto.Dimension.newBuilder().setDimValue(d));
-    }
-    return OnnxMl.ValueInfoProto.newBuilder()
-        .setName(name)
-        .setType(OnnxMl.TypeProto.newBuilder().setTensorType(OnnxMl.TypeProto.Tensor.newBuilder()
-            .setElemType(OnnxMl.TensorProto.DataType.FLOAT.getNumber())
-            .setShape(shape)))
-        .build();
+    return out;
   }
 }

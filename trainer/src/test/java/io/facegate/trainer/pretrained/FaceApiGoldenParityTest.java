@@ -52,7 +52,8 @@ class FaceApiGoldenParityTest {
   @Test
   void recognitionNetRawDescriptorMatchesFaceApi() throws Exception {
     GoldenFixture golden = fixture(FaceApiImport.Network.DLIB_RESNET);
-    byte[] onnx = FaceRecognitionNetOnnx.build(weights(FaceApiImport.Network.DLIB_RESNET), card(FaceApiImport.Network.DLIB_RESNET));
+    byte[] onnx = FaceRecognitionNetOnnx.build(weights(FaceApiImport.Network.DLIB_RESNET),
+        card(FaceApiImport.Network.DLIB_RESNET), "test");
     Map<String, float[][]> out = compare(golden, "descriptor", onnx, FaceRecognitionNetOnnx.RAW, "dlib-resnet");
     float[][] raw = out.get(FaceRecognitionNetOnnx.RAW);
     float[][] embedding = out.get(OnnxEmbedder.OUTPUT);
@@ -71,7 +72,7 @@ class FaceApiGoldenParityTest {
   void landmark68NetMatchesFaceApi() throws Exception {
     GoldenFixture golden = fixture(FaceApiImport.Network.LANDMARKS68);
     byte[] onnx = FaceLandmark68NetOnnx.build(weights(FaceApiImport.Network.LANDMARKS68),
-        FaceLandmark68NetOnnx.Variant.FULL, card(FaceApiImport.Network.LANDMARKS68));
+        FaceLandmark68NetOnnx.Variant.FULL, card(FaceApiImport.Network.LANDMARKS68), "test");
     compare(golden, "landmarksRaw", onnx, FaceLandmark68NetOnnx.OUTPUT, "landmarks68");
   }
 
@@ -79,7 +80,7 @@ class FaceApiGoldenParityTest {
   void landmark68TinyNetMatchesFaceApi() throws Exception {
     GoldenFixture golden = fixture(FaceApiImport.Network.LANDMARKS68_TINY);
     byte[] onnx = FaceLandmark68NetOnnx.build(weights(FaceApiImport.Network.LANDMARKS68_TINY),
-        FaceLandmark68NetOnnx.Variant.TINY, card(FaceApiImport.Network.LANDMARKS68_TINY));
+        FaceLandmark68NetOnnx.Variant.TINY, card(FaceApiImport.Network.LANDMARKS68_TINY), "test");
     compare(golden, "landmarksRaw", onnx, FaceLandmark68NetOnnx.OUTPUT, "landmarks68-tiny");
   }
 

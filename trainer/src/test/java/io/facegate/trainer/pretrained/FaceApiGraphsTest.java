@@ -49,7 +49,7 @@ class FaceApiGraphsTest {
   @Test
   void recognitionGraphComputesFaceApisForwardPassAndItsL2NormalisedEmbedding() throws Exception {
     RandomTfjsModel m = recognitionWeights(4, 16);
-    byte[] onnx = FaceRecognitionNetOnnx.build(TfjsWeights.readManifest(m.write(dir, "rec")), card());
+    byte[] onnx = FaceRecognitionNetOnnx.build(TfjsWeights.readManifest(m.write(dir, "rec")), card(), "test");
     int[][][][] images = randomImages(2, 150, 3);
     Map<String, float[][]> out = run(onnx, images);
     float[][] raw = out.get(FaceRecognitionNetOnnx.RAW);
@@ -71,7 +71,7 @@ class FaceApiGraphsTest {
   void embedderLoadsTheRecognitionModelDespiteItsExtraRawOutput() throws Exception {
     RandomTfjsModel m = recognitionWeights(2, 8);
     Path file = Files.write(dir.resolve("rec.onnx"),
-        FaceRecognitionNetOnnx.build(TfjsWeights.readManifest(m.write(dir, "rec")), card()));
+        FaceRecognitionNetOnnx.build(TfjsWeights.readManifest(m.write(dir, "rec")), card(), "test"));
     try (OnnxEmbedder embedder = OnnxEmbedder.open(file, DeviceSpec.cpu(), 1)) {
       assertEquals(FaceRecognitionNetOnnx.inputSpec(), embedder.metadata().input());
       assertEquals(8, embedder.metadata().embeddingDim());
@@ -89,7 +89,7 @@ class FaceApiGraphsTest {
   void landmarkGraphComputesFaceApisForwardPass() throws Exception {
     RandomTfjsModel m = landmarkWeights(4, new int[] {4, 8, 8, 8});
     byte[] onnx = FaceLandmark68NetOnnx.build(TfjsWeights.readManifest(m.write(dir, "lm")),
-        FaceLandmark68NetOnnx.Variant.FULL, card());
+        FaceLandmark68NetOnnx.Variant.FULL, card(), "test");
     int[][][][] images = randomImages(2, 112, 7);
     float[][] got = run(onnx, images).get(FaceLandmark68NetOnnx.OUTPUT);
     for (int b = 0; b < images.length; b++) {
@@ -101,7 +101,7 @@ class FaceApiGraphsTest {
   void tinyLandmarkGraphComputesFaceApisForwardPass() throws Exception {
     RandomTfjsModel m = landmarkWeights(3, new int[] {4, 8, 8});
     byte[] onnx = FaceLandmark68NetOnnx.build(TfjsWeights.readManifest(m.write(dir, "lmt")),
-        FaceLandmark68NetOnnx.Variant.TINY, card());
+        FaceLandmark68NetOnnx.Variant.TINY, card(), "test");
     int[][][][] images = randomImages(1, 112, 9);
     float[][] got = run(onnx, images).get(FaceLandmark68NetOnnx.OUTPUT);
     assertClose(landmarkReference(m, images[0], 3), got[0], "tiny landmarks");
@@ -111,7 +111,7 @@ class FaceApiGraphsTest {
   void embedderRefusesALandmarkModel() throws Exception {
     RandomTfjsModel m = landmarkWeights(3, new int[] {2, 2, 2});
     Path file = Files.write(dir.resolve("lm.onnx"), FaceLandmark68NetOnnx.build(
-        TfjsWeights.readManifest(m.write(dir, "lmt")), FaceLandmark68NetOnnx.Variant.TINY, card()));
+        TfjsWeights.readManifest(m.write(dir, "lmt")), FaceLandmark68NetOnnx.Variant.TINY, card(), "test"));
     assertThrows(ModelLoadException.class, () -> OnnxEmbedder.open(file, DeviceSpec.cpu(), 1).close());
   }
 
@@ -120,7 +120,7 @@ class FaceApiGraphsTest {
     RandomTfjsModel m = recognitionWeights(2, 8);
     m.add("conv32_1/conv2/scale/weights", 1f, 0f, 3);
     TfjsWeights w = TfjsWeights.readManifest(m.write(dir, "bad"));
-    TfjsFormatException e = assertThrows(TfjsFormatException.class, () -> FaceRecognitionNetOnnx.build(w, card()));
+    TfjsFormatException e = assertThrows(TfjsFormatException.class, () -> FaceRecognitionNetOnnx.build(w, card(), "test"));
     assertTrue(e.getMessage().contains("conv32_1/conv2/scale/weights"), e.getMessage());
   }
 
