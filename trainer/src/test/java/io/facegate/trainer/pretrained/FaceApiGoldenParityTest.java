@@ -33,20 +33,24 @@ class FaceApiGoldenParityTest {
 
   private static final double TOLERANCE = 1e-4;
 
-  private static FetchedPackage faceApi;
+  private static Optional<FetchedPackage> faceApi;
+  private static Path cache;
   private static Path datasets;
 
   @BeforeAll
   static void locate() throws Exception {
-    Path root = Path.of(System.getProperty("facegate.root", ".."));
-    Optional<FetchedPackage> cached = PretrainedFetch.withNpm(root.resolve(PretrainedFetch.DEFAULT_CACHE))
-        .cached(PretrainedCatalogue.FACE_API);
-    assumeTrue(cached.isPresent(), PretrainedCatalogue.FACE_API.spec() + " is not in "
-        + root.resolve(PretrainedFetch.DEFAULT_CACHE).toAbsolutePath().normalize()
-        + "; run ./facegate pretrained fetch face-api");
-    faceApi = cached.get();
+    cache = Path.of(System.getProperty("facegate.root", "..")).resolve(PretrainedFetch.DEFAULT_CACHE);
+    faceApi = PretrainedFetch.withNpm(cache).cached(PretrainedCatalogue.FACE_API);
     datasets = Path.of(System.getProperty("facegate.datasets", "../../shared/datasets"));
+  }
+
+  /** Skips the calling test, saying why, when the weights or the datasets are absent. */
+  private static FetchedPackage requireInputs() {
+    // assumed per test, not in @BeforeAll, so each skip is reported with its reason
+    assumeTrue(faceApi.isPresent(), PretrainedCatalogue.FACE_API.spec() + " is not in "
+        + cache.toAbsolutePath().normalize() + "; run ./facegate pretrained fetch face-api");
     assumeTrue(Files.isDirectory(datasets), "datasets not found at " + datasets.toAbsolutePath().normalize());
+    return faceApi.get();
   }
 
   @Test
@@ -85,6 +89,7 @@ class FaceApiGoldenParityTest {
   }
 
   private static GoldenFixture fixture(FaceApiImport.Network network) throws Exception {
+    requireInputs();
     Optional<GoldenFixture> golden = GoldenFixture.load(network.modelName());
     assumeTrue(golden.isPresent(), "no golden fixture pretrained/golden/" + network.modelName() + ".json");
     assertEquals(PretrainedCatalogue.FACE_API.name(), golden.get().header("package"));
@@ -93,11 +98,11 @@ class FaceApiGoldenParityTest {
   }
 
   private static TfjsWeights weights(FaceApiImport.Network network) throws Exception {
-    return TfjsWeights.readManifest(faceApi.file(PretrainedCard.manifestFile(network.modelName())));
+    return TfjsWeights.readManifest(requireInputs().file(PretrainedCard.manifestFile(network.modelName())));
   }
 
   private static PretrainedCard card(FaceApiImport.Network network) throws Exception {
-    return PretrainedCard.forLayersModel(faceApi, network.modelName(), network.cliName(), 0.6f, "test");
+    return PretrainedCard.forLayersModel(requireInputs(), network.modelName(), network.cliName(), 0.6f, "test");
   }
 
   /** Runs every image whose rebuilt input hashes as recorded, in one batch; asserts and prints the max diff. */
