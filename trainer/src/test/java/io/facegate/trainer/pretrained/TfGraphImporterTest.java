@@ -7,18 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.facegate.trainer.export.CnnOperator;
 import io.facegate.trainer.export.OnnxGraphWriter;
-import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -26,108 +19,16 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Small TF.js graph models written here (topology JSON, manifest and a float32 shard), converted,
+ * Small TF.js graph models written by {@link TfjsGraphFixture}, converted,
  * run in ONNX Runtime and compared with the same network computed by naive NHWC loops in this test,
  * so the importer is checked without any downloaded weights.
  */
 class TfGraphImporterTest {
 
   private static final float TOLERANCE = 1e-5f;
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   @TempDir
   Path dir;
-
-  /** Writes a graph model: nodes, and float/int consts in one shard. */
-  private static final class GraphModel {
-    final ArrayNode nodes = JSON.createArrayNode();
-    final ArrayNode weights = JSON.createArrayNode();
-    final ByteBuffer shard = ByteBuffer.allocate(1 << 16).order(ByteOrder.LITTLE_ENDIAN);
-
-    GraphModel placeholder(String name, int... shape) {
-      ObjectNode n = node(name, "Placeholder");
-      ArrayNode dims = n.with("attr").with("shape").with("shape").putArray("dim");
-      for (int d : shape) {
-        dims.addObject().put("size", Integer.toString(d));
-      }
-      return this;
-    }
-
-    GraphModel floats(String name, float[] values, int... shape) {
-      node(name, "Const");
-      spec(name, "float32", shape);
-      for (float v : values) {
-        shard.putFloat(v);
-      }
-      return this;
-    }
-
-    GraphModel ints(String name, int[] values, int... shape) {
-      node(name, "Const");
-      spec(name, "int32", shape);
-      for (int v : values) {
-        shard.putInt(v);
-      }
-      return this;
-    }
-
-    private void spec(String name, String dtype, int[] shape) {
-      ObjectNode s = weights.addObject().put("name", name).put("dtype", dtype);
-      ArrayNode dims = s.putArray("shape");
-      for (int d : shape) {
-        dims.add(d);
-      }
-    }
-
-    ObjectNode node(String name, String op, String... inputs) {
-      ObjectNode n = nodes.addObject().put("name", name).put("op", op);
-      ArrayNode in = n.putArray("input");
-      for (String i : inputs) {
-        in.add(i);
-      }
-      n.putObject("attr");
-      return n;
-    }
-
-    Path write(Path dir) throws IOException {
-      Files.write(dir.resolve("model.bin"), java.util.Arrays.copyOf(shard.array(), shard.position()));
-      ObjectNode root = JSON.createObjectNode().put("format", "graph-model");
-      root.putObject("modelTopology").set("node", nodes);
-      ObjectNode group = root.putArray("weightsManifest").addObject();
-      group.putArray("paths").add("model.bin");
-      group.set("weights", weights);
-      return Files.writeString(dir.resolve("model.json"), root.toString(), StandardCharsets.UTF_8);
-    }
-  }
-
-  private static void ints(ObjectNode node, String key, long... values) {
-    ArrayNode list = node.with("attr").with(key).with("list").putArray("i");
-    for (long v : values) {
-      list.add(Long.toString(v));
-    }
-  }
-
-  private static void string(ObjectNode node, String key, String value) {
-    node.with("attr").with(key).put("s", Base64.getEncoder().encodeToString(value.getBytes(StandardCharsets.UTF_8)));
-  }
-
-  private static void strings(ObjectNode node, String key, String... values) {
-    ArrayNode list = node.with("attr").with(key).with("list").putArray("s");
-    for (String v : values) {
-      list.add(Base64.getEncoder().encodeToString(v.getBytes(StandardCharsets.UTF_8)));
-    }
-  }
-
-  private static void bool(ObjectNode node, String key, boolean value) {
-    node.with("attr").with(key).put("b", value);
-  }
-
-  private static void convAttrs(ObjectNode n, int stride, String padding) {
-    ints(n, "strides", 1, stride, stride, 1);
-    ints(n, "dilations", 1, 1, 1, 1);
-    string(n, "padding", padding);
-    string(n, "data_format", "NHWC");
-  }
 
   private static float[] random(Random r, int n) {
     float[] v = new float[n];
@@ -146,7 +47,7 @@ class TfGraphImporterTest {
     TfGraphImporter.Tensor t = out.get(output);
     long[] declared = t.shape();
     assertArrayEquals(expectedShape, declared, "inferred shape");
-    w.node(io.facegate.trainer.export.CnnOperator.IDENTITY, "out", List.of(t.name()), "y", Map.of());
+    w.node(CnnOperator.IDENTITY, "out", List.of(t.name()), "y", Map.of());
     w.output("y", declared);
     byte[] model = w.model("test", "0", "test", Map.of()).toByteArray();
     OrtEnvironment env = OrtEnvironment.getEnvironment();
@@ -234,7 +135,7 @@ class TfGraphImporterTest {
     float[] dwW = random(r, 3 * 3 * 3 * 2);
     float[] mmW = random(r, 6 * 4);
     float[] mmB = random(r, 4);
-    GraphModel g = new GraphModel()
+    TfjsGraphFixture g = new TfjsGraphFixture()
         .floats("conv/w", convW, 3, 3, 2, 3).floats("conv/b", convB, 3)
         .floats("dw/w", dwW, 3, 3, 3, 2)
         .floats("six", new float[] {6f}).floats("zero", new float[] {0f})
@@ -242,22 +143,22 @@ class TfGraphImporterTest {
         .floats("fc/w", mmW, 6, 4).floats("fc/b", mmB, 4)
         .placeholder("input_1", -1, h, w, 2);
     ObjectNode conv = g.node("conv", "_FusedConv2D", "input_1", "conv/w", "conv/b");
-    convAttrs(conv, 2, "SAME");
-    strings(conv, "fused_ops", "BiasAdd", "Relu6");
+    TfjsGraphFixture.convAttrs(conv, 2, "SAME");
+    TfjsGraphFixture.strings(conv, "fused_ops", "BiasAdd", "Relu6");
     conv.with("attr").with("num_args").put("i", "1");
     ObjectNode dw = g.node("dw", "DepthwiseConv2dNative", "conv", "dw/w");
-    convAttrs(dw, 1, "SAME");
+    TfjsGraphFixture.convAttrs(dw, 1, "SAME");
     g.node("relu", "Relu", "dw");
     // the clip_by_value pair faceres uses for ReLU6
     g.node("clip/min", "Minimum", "relu", "six");
     g.node("clip", "Maximum", "clip/min", "zero");
     ObjectNode mean = g.node("mean", "Mean", "clip", "mean/axes");
-    bool(mean, "keep_dims", false);
+    TfjsGraphFixture.bool(mean, "keep_dims", false);
     ObjectNode fc = g.node("fc", "_FusedMatMul", "mean", "fc/w", "fc/b");
-    strings(fc, "fused_ops", "BiasAdd");
+    TfjsGraphFixture.strings(fc, "fused_ops", "BiasAdd");
     fc.with("attr").with("num_args").put("i", "1");
-    bool(fc, "transpose_a", false);
-    bool(fc, "transpose_b", false);
+    TfjsGraphFixture.bool(fc, "transpose_a", false);
+    TfjsGraphFixture.bool(fc, "transpose_b", false);
     g.node("unused", "Erf", "fc");
     TfGraphImporter importer = TfGraphImporter.read(g.write(dir));
 
@@ -292,7 +193,7 @@ class TfGraphImporterTest {
     int h = 5;
     int w = 5;
     int c = 2;
-    GraphModel g = new GraphModel()
+    TfjsGraphFixture g = new TfjsGraphFixture()
         .ints("pad/p", new int[] {0, 0, 1, 0, 0, 1, 0, 0}, 4, 2)
         .ints("flat/shape", new int[] {-1, 18}, 2)
         .ints("sum/axes", new int[] {-1}, 1)
@@ -301,10 +202,10 @@ class TfGraphImporterTest {
         .placeholder("img", -1, h, w, c);
     g.node("pad", "Pad", "img", "pad/p");
     ObjectNode pool = g.node("pool", "MaxPool", "pad");
-    ints(pool, "ksize", 1, 2, 2, 1);
-    ints(pool, "strides", 1, 2, 2, 1);
-    string(pool, "padding", "SAME");
-    string(pool, "data_format", "NHWC");
+    TfjsGraphFixture.ints(pool, "ksize", 1, 2, 2, 1);
+    TfjsGraphFixture.ints(pool, "strides", 1, 2, 2, 1);
+    TfjsGraphFixture.string(pool, "padding", "SAME");
+    TfjsGraphFixture.string(pool, "data_format", "NHWC");
     g.node("flat", "Reshape", "pool", "flat/shape");
     g.node("abs", "Abs", "flat");
     g.node("sub", "Sub", "flat", "abs");
@@ -312,7 +213,7 @@ class TfGraphImporterTest {
     g.node("mixed", "AddV2", "flat", "scaled");
     g.node("sq", "Square", "mixed");
     ObjectNode sum = g.node("sum", "Sum", "sq", "sum/axes");
-    bool(sum, "keep_dims", true);
+    TfjsGraphFixture.bool(sum, "keep_dims", true);
     g.node("max", "Maximum", "sum", "eps");
     g.node("rsqrt", "Rsqrt", "max");
     g.node("norm", "Mul", "mixed", "rsqrt");
@@ -374,15 +275,15 @@ class TfGraphImporterTest {
     float[] dwW = random(r, 3 * 3 * 2);
     float[] dwB = random(r, 2);
     float[] alpha = {0.1f, 0.25f};
-    GraphModel g = new GraphModel()
+    TfjsGraphFixture g = new TfjsGraphFixture()
         .floats("dw/w", dwW, 3, 3, 2, 1).floats("dw/b", dwB, 2).floats("dw/alpha", alpha, 2)
         .placeholder("x", -1, 3, 3, 2);
     ObjectNode dw = g.node("dw", "FusedDepthwiseConv2dNative", "x", "dw/w", "dw/b", "dw/alpha");
-    convAttrs(dw, 1, "VALID");
-    strings(dw, "fused_ops", "BiasAdd", "Prelu");
+    TfjsGraphFixture.convAttrs(dw, 1, "VALID");
+    TfjsGraphFixture.strings(dw, "fused_ops", "BiasAdd", "Prelu");
     dw.with("attr").with("num_args").put("i", "2");
     ObjectNode sq = g.node("sq", "Squeeze", "dw");
-    ints(sq, "squeeze_dims", 1, 2);
+    TfjsGraphFixture.ints(sq, "squeeze_dims", 1, 2);
     TfGraphImporter importer = TfGraphImporter.read(g.write(dir));
     float[] x = random(r, 18);
     float[] onnx = runOnnx(importer, "x", "sq", x, new long[] {-1, 3, 3, 2}, new long[] {-1, 2});
@@ -399,7 +300,7 @@ class TfGraphImporterTest {
 
   @Test
   void anUnknownOpIsAnErrorNamingTheNode() throws Exception {
-    GraphModel g = new GraphModel().placeholder("x", -1, 2);
+    TfjsGraphFixture g = new TfjsGraphFixture().placeholder("x", -1, 2);
     g.node("weird/node", "Erf", "x");
     TfGraphImporter importer = TfGraphImporter.read(g.write(dir));
     OnnxGraphWriter w = new OnnxGraphWriter("t");
@@ -410,7 +311,7 @@ class TfGraphImporterTest {
 
   @Test
   void aConstWithoutWeightsAndACycleAreRefused() throws Exception {
-    GraphModel g = new GraphModel().placeholder("x", -1, 2);
+    TfjsGraphFixture g = new TfjsGraphFixture().placeholder("x", -1, 2);
     g.node("c", "Const");
     g.node("add", "Add", "x", "c");
     g.node("a", "Relu", "b");
