@@ -3,36 +3,42 @@ package io.facegate.trainer.pretrained;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.Arrays;
-import java.util.Locale;
+import java.util.Optional;
 
 /**
  * Imports one of face-api's hand-written networks from the fetched {@code @vladmandic/face-api}
- * package as a facegate ONNX model: reads its TF.js weights, rebuilds the graph and writes
- * it into {@code OUT}: the embedding network as {@code model.onnx} (like a trained model's folder,
- * so {@code evaluate} and the processor take it as it is), a landmark network as
- * {@code NAME.onnx}. The entry point a CLI command ({@code facegate pretrained import NAME}) calls.
+ * package as a facegate ONNX model: reads its TF.js weights, rebuilds the graph and writes it into
+ * {@code OUT}: the embedding network as {@code model.onnx} (like a trained model's folder, so
+ * {@code evaluate} and the processor take it as it is), a landmark network as {@code NAME.onnx}.
+ * The entry point of {@code facegate pretrained import dlib-resnet|landmarks68|landmarks68-tiny}.
  */
 public final class FaceApiImport {
+
+  /** The embedding model's file name in the output folder. */
+  public static final String MODEL_FILE = "model.onnx";
 
   /** The networks this import knows, by the name the command takes. */
   public enum Network {
     /** FaceRecognitionNet, the 128-d descriptor: an embedding model under facegate's contract. */
-    DLIB_RESNET("dlib-resnet", "face_recognition_model"),
+    DLIB_RESNET("dlib-resnet", "face_recognition_model", null),
     /** FaceLandmark68Net. */
-    LANDMARKS68("landmarks68", "face_landmark_68_model"),
+    LANDMARKS68("landmarks68", "face_landmark_68_model", FaceLandmark68NetOnnx.Variant.FULL),
     /** FaceLandmark68TinyNet. */
-    LANDMARKS68_TINY("landmarks68-tiny", "face_landmark_68_tiny_model");
+    LANDMARKS68_TINY("landmarks68-tiny", "face_landmark_68_tiny_model", FaceLandmark68NetOnnx.Variant.TINY);
 
     private final String cliName;
     private final String modelName;
+    private final FaceLandmark68NetOnnx.Variant landmarks;
 
-    Network(String cliName, String modelName) {
+    Network(String cliName, String modelName, FaceLandmark68NetOnnx.Variant landmarks) {
       this.cliName = cliName;
       this.modelName = modelName;
+      this.landmarks = landmarks;
     }
 
-    /** The name the command takes, also the output file's stem. */
+    /** The name the command takes. */
     public String cliName() {
       return cliName;
     }
@@ -42,11 +48,24 @@ public final class FaceApiImport {
       return modelName;
     }
 
-    /** The network called {@code name}. */
+    /** Whether this is an embedding model, which needs a calibrated threshold. */
+    public boolean isEmbedding() {
+      return landmarks == null;
+    }
+
+    /** The network the command calls {@code name}, if any. */
+    public static Optional<Network> find(String name) {
+      return Arrays.stream(values()).filter(n -> n.cliName.equals(name)).findFirst();
+    }
+
+    /**
+     * The network the command calls {@code name}.
+     *
+     * @throws IllegalArgumentException naming the known ones
+     */
     public static Network named(String name) {
-      return Arrays.stream(values()).filter(n -> n.cliName.equals(name.toLowerCase(Locale.ROOT))).findFirst()
-          .orElseThrow(() -> new IllegalArgumentException("unknown network " + name + "; known: "
-              + Arrays.stream(values()).map(Network::cliName).toList()));
+      return find(name).orElseThrow(() -> new IllegalArgumentException("unknown network " + name + "; known: "
+          + Arrays.stream(values()).map(Network::cliName).toList()));
     }
   }
 
@@ -59,47 +78,68 @@ public final class FaceApiImport {
    */
   public record Imported(Path file, long bytes, PretrainedCard card) {}
 
-  /** The embedding model's file name in the output folder. */
-  public static final String MODEL_FILE = "model.onnx";
-
   private FaceApiImport() {}
 
   /**
-   * Builds {@code network} from the fetched face-api package and writes {@code outDir/NAME.onnx}.
+   * Builds FaceRecognitionNet and writes {@code outDir/model.onnx}.
    *
    * @param faceApi the verified cache of {@link PretrainedCatalogue#FACE_API}
-   * @param threshold for the embedding model: the distance threshold its card states (ignored for
-   *     landmarks)
-   * @param operatingPoint how that threshold was chosen
+   * @param threshold the calibrated distance threshold on the L2-normalised embedding
+   * @param operatingPoint how that threshold was calibrated
    * @param producerVersion the code version written into the model
    * @throws IOException when the weights cannot be read or the file written
    * @throws TfjsFormatException when the weights do not fit the network
    */
-  public static Imported run(FetchedPackage faceApi, Network network, Path outDir, float threshold,
-                             String operatingPoint, String producerVersion) throws IOException {
+  public static Imported embedding(FetchedPackage faceApi, Path outDir, float threshold, String operatingPoint,
+                                   String producerVersion) throws IOException {
+    Network network = Network.DLIB_RESNET;
+    PretrainedCard card = card(faceApi, network);
+    byte[] onnx = FaceRecognitionNetOnnx.build(weights(faceApi, network), card, threshold, operatingPoint,
+        producerVersion);
+    return new Imported(write(onnx, outDir.resolve(MODEL_FILE)), onnx.length, card);
+  }
+
+  /**
+   * Builds a landmark network and writes {@code outDir/NAME.onnx}.
+   *
+   * @param faceApi the verified cache of {@link PretrainedCatalogue#FACE_API}
+   * @param network {@link Network#LANDMARKS68} or {@link Network#LANDMARKS68_TINY}
+   * @param producerVersion the code version written into the model
+   * @throws IOException when the weights cannot be read or the file written
+   * @throws TfjsFormatException when the weights do not fit the network
+   */
+  public static Imported landmarks(FetchedPackage faceApi, Network network, Path outDir, String producerVersion)
+      throws IOException {
+    if (network.isEmbedding()) {
+      throw new IllegalArgumentException(network.cliName + " is not a landmark network");
+    }
+    PretrainedCard card = card(faceApi, network);
+    byte[] onnx = FaceLandmark68NetOnnx.build(weights(faceApi, network), network.landmarks, card, producerVersion);
+    return new Imported(write(onnx, outDir.resolve(network.cliName + ".onnx")), onnx.length, card);
+  }
+
+  private static PretrainedCard card(FetchedPackage faceApi, Network network) throws IOException {
     if (!faceApi.pkg().name().equals(PretrainedCatalogue.FACE_API.name())) {
       throw new IllegalArgumentException(network.cliName + " comes from " + PretrainedCatalogue.FACE_API.spec()
           + ", not " + faceApi.pkg().spec());
     }
-    TfjsWeights weights = TfjsWeights.readManifest(
-        faceApi.file(PretrainedCard.manifestFile(network.modelName)));
-    PretrainedCard card = PretrainedCard.forLayersModel(faceApi, network.modelName, network.cliName, threshold, operatingPoint);
-    byte[] onnx = switch (network) {
-      case DLIB_RESNET -> FaceRecognitionNetOnnx.build(weights, card, producerVersion);
-      case LANDMARKS68 -> FaceLandmark68NetOnnx.build(weights, FaceLandmark68NetOnnx.Variant.FULL, card, producerVersion);
-      case LANDMARKS68_TINY -> FaceLandmark68NetOnnx.build(weights, FaceLandmark68NetOnnx.Variant.TINY, card, producerVersion);
-    };
-    Files.createDirectories(outDir);
-    Path file = outDir.resolve(network == Network.DLIB_RESNET ? MODEL_FILE : network.cliName + ".onnx");
+    return PretrainedCard.forLayersModel(faceApi, network.modelName, network.cliName);
+  }
+
+  private static TfjsWeights weights(FetchedPackage faceApi, Network network) throws IOException {
+    return TfjsWeights.readManifest(faceApi.file(PretrainedCard.manifestFile(network.modelName)));
+  }
+
+  private static Path write(byte[] onnx, Path file) throws IOException {
+    Files.createDirectories(file.toAbsolutePath().getParent());
     // written aside and moved, so a reader never sees half a model
-    Path tmp = outDir.resolve(file.getFileName() + ".tmp");
+    Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
     try {
       Files.write(tmp, onnx);
-      Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-          java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+      Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     } finally {
       Files.deleteIfExists(tmp);
     }
-    return new Imported(file, onnx.length, card);
+    return file;
   }
 }

@@ -70,6 +70,8 @@ public final class FaceLandmark68NetOnnx {
   /**
    * Builds the ONNX model.
    *
+   * @param card where the weights came from (model version, provenance)
+   * @param producerVersion the code version written into the model
    * @throws TfjsFormatException when a weight is missing or its shape does not fit the network
    */
   public static byte[] build(TfjsWeights weights, Variant variant, PretrainedCard card, String producerVersion) {

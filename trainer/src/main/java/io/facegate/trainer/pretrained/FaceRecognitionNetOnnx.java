@@ -53,10 +53,14 @@ public final class FaceRecognitionNetOnnx {
    * Builds the ONNX model.
    *
    * @param weights the decoded {@code face_recognition_model} weights
-   * @param card what the model's metadata says about it (version, threshold, provenance)
+   * @param card where the weights came from (model version, provenance)
+   * @param threshold the distance threshold on the L2-normalised embedding the metadata states
+   * @param operatingPoint how that threshold was calibrated
+   * @param producerVersion the code version written into the model
    * @throws TfjsFormatException when a weight is missing or its shape does not fit the network
    */
-  public static byte[] build(TfjsWeights weights, PretrainedCard card, String producerVersion) {
+  public static byte[] build(TfjsWeights weights, PretrainedCard card, float threshold, String operatingPoint,
+                             String producerVersion) {
     TfOpsGraph g = new TfOpsGraph("face-api-face-recognition-net");
     Value x = g.input(OnnxEmbedder.INPUT, 3, INPUT_SIZE, INPUT_SIZE);
     x = g.faceApiNormalize(x, MEAN_RGB);
@@ -71,7 +75,7 @@ public final class FaceRecognitionNetOnnx {
     g.output(g.l2Normalize(descriptor), OnnxEmbedder.OUTPUT);
     g.output(descriptor, RAW);
     ModelMetadata metadata = new ModelMetadata(card.modelVersion(), inputSpec(), dim,
-        ModelMetadata.EUCLIDEAN, card.threshold(), card.operatingPoint(),
+        ModelMetadata.EUCLIDEAN, threshold, operatingPoint,
         card.provenance(BACKBONE, MODEL_NAME, g.parameterCount()));
     return g.toModel(metadata.toProperties(), producerVersion,
         "face-api FaceRecognitionNet (dlib ResNet-29 descriptor); distance = Euclidean on the L2-normalised output");

@@ -18,16 +18,13 @@ import java.util.TreeMap;
  * @param license the package's licence (SPDX id)
  * @param sourceFiles SHA-256 (hex) of each file the weights were read from, by path inside the package
  * @param sourceBytes total size of those files
- * @param threshold distance threshold the card states (on the L2-normalised embedding)
- * @param operatingPoint how that threshold was chosen
  */
 public record PretrainedCard(String modelVersion, String npmPackage, String packageVersion, String integrity,
-                             String license, Map<String, String> sourceFiles, long sourceBytes, float threshold,
-                             String operatingPoint) {
+                             String license, Map<String, String> sourceFiles, long sourceBytes) {
 
   /** Copies the file map; rejects blanks. */
   public PretrainedCard {
-    for (String s : new String[] {modelVersion, npmPackage, packageVersion, integrity, license, operatingPoint}) {
+    for (String s : new String[] {modelVersion, npmPackage, packageVersion, integrity, license}) {
       if (s == null || s.isBlank()) {
         throw new IllegalArgumentException("every card field must be non-blank");
       }
@@ -42,8 +39,8 @@ public record PretrainedCard(String modelVersion, String npmPackage, String pack
    * @param backbone the network's name in the model version, e.g. {@code dlib-resnet}
    * @throws IOException when a file's size cannot be read
    */
-  public static PretrainedCard forLayersModel(FetchedPackage fetched, String modelName, String backbone,
-                                              float threshold, String operatingPoint) throws IOException {
+  public static PretrainedCard forLayersModel(FetchedPackage fetched, String modelName, String backbone)
+      throws IOException {
     Map<String, String> files = new TreeMap<>();
     long bytes = 0;
     for (String file : new String[] {manifestFile(modelName), weightsFile(modelName)}) {
@@ -52,7 +49,7 @@ public record PretrainedCard(String modelVersion, String npmPackage, String pack
     }
     PretrainedPackage pkg = fetched.pkg();
     return new PretrainedCard(backbone + "-" + pkg.shortName() + "-" + pkg.version(), pkg.name(), pkg.version(),
-        pkg.integrity(), pkg.licence(), files, bytes, threshold, operatingPoint);
+        pkg.integrity(), pkg.licence(), files, bytes);
   }
 
   /** Path of a layers model's manifest inside face-api's package. */

@@ -57,7 +57,7 @@ class FaceApiGoldenParityTest {
   void recognitionNetRawDescriptorMatchesFaceApi() throws Exception {
     GoldenFixture golden = fixture(FaceApiImport.Network.DLIB_RESNET);
     byte[] onnx = FaceRecognitionNetOnnx.build(weights(FaceApiImport.Network.DLIB_RESNET),
-        card(FaceApiImport.Network.DLIB_RESNET), "test");
+        card(FaceApiImport.Network.DLIB_RESNET), 0.6f, "test", "test");
     Map<String, float[][]> out = compare(golden, "descriptor", onnx, FaceRecognitionNetOnnx.RAW, "dlib-resnet");
     float[][] raw = out.get(FaceRecognitionNetOnnx.RAW);
     float[][] embedding = out.get(OnnxEmbedder.OUTPUT);
@@ -102,7 +102,7 @@ class FaceApiGoldenParityTest {
   }
 
   private static PretrainedCard card(FaceApiImport.Network network) throws Exception {
-    return PretrainedCard.forLayersModel(requireInputs(), network.modelName(), network.cliName(), 0.6f, "test");
+    return PretrainedCard.forLayersModel(requireInputs(), network.modelName(), network.cliName());
   }
 
   /** Runs every image whose rebuilt input hashes as recorded, in one batch; asserts and prints the max diff. */

@@ -49,7 +49,7 @@ class FaceApiGraphsTest {
   @Test
   void recognitionGraphComputesFaceApisForwardPassAndItsL2NormalisedEmbedding() throws Exception {
     RandomTfjsModel m = recognitionWeights(4, 16);
-    byte[] onnx = FaceRecognitionNetOnnx.build(TfjsWeights.readManifest(m.write(dir, "rec")), card(), "test");
+    byte[] onnx = recognitionModel(m);
     int[][][][] images = randomImages(2, 150, 3);
     Map<String, float[][]> out = run(onnx, images);
     float[][] raw = out.get(FaceRecognitionNetOnnx.RAW);
@@ -71,7 +71,7 @@ class FaceApiGraphsTest {
   void embedderLoadsTheRecognitionModelDespiteItsExtraRawOutput() throws Exception {
     RandomTfjsModel m = recognitionWeights(2, 8);
     Path file = Files.write(dir.resolve("rec.onnx"),
-        FaceRecognitionNetOnnx.build(TfjsWeights.readManifest(m.write(dir, "rec")), card(), "test"));
+        recognitionModel(m));
     try (OnnxEmbedder embedder = OnnxEmbedder.open(file, DeviceSpec.cpu(), 1)) {
       assertEquals(FaceRecognitionNetOnnx.inputSpec(), embedder.metadata().input());
       assertEquals(8, embedder.metadata().embeddingDim());
@@ -120,7 +120,8 @@ class FaceApiGraphsTest {
     RandomTfjsModel m = recognitionWeights(2, 8);
     m.add("conv32_1/conv2/scale/weights", 1f, 0f, 3);
     TfjsWeights w = TfjsWeights.readManifest(m.write(dir, "bad"));
-    TfjsFormatException e = assertThrows(TfjsFormatException.class, () -> FaceRecognitionNetOnnx.build(w, card(), "test"));
+    TfjsFormatException e = assertThrows(TfjsFormatException.class,
+        () -> FaceRecognitionNetOnnx.build(w, card(), 0.6f, "test", "test"));
     assertTrue(e.getMessage().contains("conv32_1/conv2/scale/weights"), e.getMessage());
   }
 
@@ -306,8 +307,11 @@ class FaceApiGraphsTest {
     assertTrue(worst <= 1e-4 * scale, what + ": max abs diff " + worst + " at output scale " + scale);
   }
 
+  private byte[] recognitionModel(RandomTfjsModel m) throws Exception {
+    return FaceRecognitionNetOnnx.build(TfjsWeights.readManifest(m.write(dir, "rec")), card(), 0.6f, "test", "test");
+  }
+
   private static PretrainedCard card() {
-    return new PretrainedCard("test/random", "@vladmandic/face-api", "0.0.0-test", "unknown", "MIT",
-        Map.of(), 0, 0.6f, "test");
+    return new PretrainedCard("test/random", "@vladmandic/face-api", "0.0.0-test", "unknown", "MIT", Map.of(), 0);
   }
 }

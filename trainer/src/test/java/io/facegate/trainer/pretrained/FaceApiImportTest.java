@@ -41,8 +41,8 @@ class FaceApiImportTest {
   @Test
   void embeddingNetworkBecomesModelOnnxWithTheCardInItsMetadata() throws Exception {
     FetchedPackage cache = fakeCache();
-    FaceApiImport.Imported out = FaceApiImport.run(cache, FaceApiImport.Network.named("dlib-resnet"),
-        dir.resolve("out"), 0.42f, "eer on a test set", "test");
+    FaceApiImport.Imported out = FaceApiImport.embedding(cache, dir.resolve("out"), 0.42f, "eer on a test set",
+        "test");
     assertEquals(dir.resolve("out/model.onnx"), out.file());
     assertEquals(Files.size(out.file()), out.bytes());
     assertFalse(Files.exists(dir.resolve("out/model.onnx.tmp")));
@@ -64,8 +64,8 @@ class FaceApiImportTest {
 
   @Test
   void landmarkNetworkKeepsItsOwnName() throws Exception {
-    FaceApiImport.Imported out = FaceApiImport.run(fakeCache(), FaceApiImport.Network.LANDMARKS68_TINY,
-        dir.resolve("out"), 1f, "n/a", "test");
+    FaceApiImport.Imported out = FaceApiImport.landmarks(fakeCache(), FaceApiImport.Network.LANDMARKS68_TINY,
+        dir.resolve("out"), "test");
     assertEquals(dir.resolve("out/landmarks68-tiny.onnx"), out.file());
     assertTrue(Files.size(out.file()) > 0);
   }
@@ -81,6 +81,6 @@ class FaceApiImportTest {
   void refusesAnotherPackage() throws Exception {
     FetchedPackage other = new FetchedPackage(PretrainedCatalogue.HUMAN_MODELS, dir, Map.of());
     assertThrows(IllegalArgumentException.class,
-        () -> FaceApiImport.run(other, FaceApiImport.Network.DLIB_RESNET, dir.resolve("out"), 1f, "x", "test"));
+        () -> FaceApiImport.embedding(other, dir.resolve("out"), 1f, "x", "test"));
   }
 }
