@@ -63,7 +63,10 @@ public final class OnnxEmbeddingModel implements AutoCloseable {
     long[] shape = {batch, in.channels(), in.height(), in.width()};
     try (OnnxTensor tensor = OnnxTensor.createTensor(env, FloatBuffer.wrap(chw), shape);
          OrtSession.Result result = session.run(Map.of(OnnxExporter.INPUT, tensor))) {
-      return (float[][]) result.get(0).getValue();
+      // by name: imported models carry further outputs (the face-api descriptor's 'raw')
+      return (float[][]) result.get(OnnxExporter.OUTPUT)
+          .orElseThrow(() -> new IllegalStateException("model returned no '" + OnnxExporter.OUTPUT + "'"))
+          .getValue();
     }
   }
 
