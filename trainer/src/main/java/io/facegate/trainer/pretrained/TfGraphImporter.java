@@ -152,6 +152,31 @@ public final class TfGraphImporter {
     return out;
   }
 
+  /**
+   * The graph as a model of its own: each needed Placeholder becomes a graph input of the same name
+   * and NHWC shape, each requested node an output of the same name (through an Identity), with
+   * the inferred shapes. For running an imported network as it is, e.g. in tests and tools.
+   *
+   * @param outputs TF node names to output
+   * @param producerVersion the code version written into the model
+   * @throws TfjsFormatException for an unsupported op or attribute, naming the node
+   */
+  public ai.onnx.proto.OnnxMl.ModelProto standalone(List<String> outputs, String producerVersion) {
+    OnnxGraphWriter w = new OnnxGraphWriter("tfjs-graph");
+    Map<String, String> inputs = new LinkedHashMap<>();
+    placeholders().forEach((name, shape) -> {
+      inputs.put(name, name);
+      w.input(name, shape);
+    });
+    Map<String, Tensor> converted = convert(w, inputs, outputs);
+    for (Map.Entry<String, Tensor> e : converted.entrySet()) {
+      String name = e.getKey() + ":0";
+      w.node(CnnOperator.IDENTITY, name, List.of(e.getValue().name()), name, Map.of());
+      w.output(name, e.getValue().shape());
+    }
+    return w.model("facegate-pretrained", producerVersion, "TF.js graph model imported as it is", Map.of());
+  }
+
   /** The nodes the outputs depend on, inputs first (iterative, so a deep graph cannot overflow the stack). */
   private List<TfNode> order(List<String> outputs) {
     List<TfNode> order = new ArrayList<>();
