@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.facegate.model.preprocess.ImageDecoder;
 import io.facegate.model.preprocess.ImageFormat;
 import io.facegate.model.preprocess.ImageLimits;
+import io.facegate.model.preprocess.PreprocessSpec;
+import io.facegate.model.preprocess.Preprocessor;
 import io.facegate.model.preprocess.RawImage;
 import java.io.IOException;
 import java.io.InputStream;
@@ -94,16 +96,15 @@ final class GoldenFixture {
     return out;
   }
 
-  /** The contract input for a batch of HWC RGB images: NCHW floats x / 255. */
+  /**
+   * The contract input for a batch of HWC RGB images of the network's size, made by the project's
+   * {@link Preprocessor} (the processor's own code; at the input size it only scales to x / 255).
+   */
   static float[] chw(List<byte[]> images, int size) {
-    float[] out = new float[images.size() * 3 * size * size];
-    int i = 0;
-    for (byte[] rgb : images) {
-      for (int c = 0; c < 3; c++) {
-        for (int p = 0; p < size * size; p++) {
-          out[i++] = (rgb[3 * p + c] & 0xFF) / 255f;
-        }
-      }
+    Preprocessor pre = new Preprocessor(new PreprocessSpec(size, size, 3, new float[3], new float[] {1f, 1f, 1f}));
+    float[] out = new float[images.size() * pre.tensorSize()];
+    for (int i = 0; i < images.size(); i++) {
+      pre.toTensor(new RawImage(size, size, 3, images.get(i)), out, i * pre.tensorSize());
     }
     return out;
   }
