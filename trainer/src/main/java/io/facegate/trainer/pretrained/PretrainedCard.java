@@ -15,16 +15,16 @@ import java.util.TreeMap;
  * @param npmPackage the package the weights come from, e.g. {@code @vladmandic/face-api}
  * @param packageVersion its pinned version
  * @param integrity the package tarball's pinned integrity ({@code sha512-...})
- * @param license the package's licence (SPDX id)
+ * @param licence the package's licence (SPDX id)
  * @param sourceFiles SHA-256 (hex) of each file the weights were read from, by path inside the package
  * @param sourceBytes total size of those files
  */
 public record PretrainedCard(String modelVersion, String npmPackage, String packageVersion, String integrity,
-                             String license, Map<String, String> sourceFiles, long sourceBytes) {
+                             String licence, Map<String, String> sourceFiles, long sourceBytes) {
 
   /** Copies the file map; rejects blanks. */
   public PretrainedCard {
-    for (String s : new String[] {modelVersion, npmPackage, packageVersion, integrity, license}) {
+    for (String s : new String[] {modelVersion, npmPackage, packageVersion, integrity, licence}) {
       if (s == null || s.isBlank()) {
         throw new IllegalArgumentException("every card field must be non-blank");
       }
@@ -77,7 +77,7 @@ public record PretrainedCard(String modelVersion, String npmPackage, String pack
     p.put("source.package", npmPackage);
     p.put("source.version", packageVersion);
     p.put("source.integrity", integrity);
-    p.put("source.licence", license);
+    p.put("source.licence", licence);
     p.put("source.model", modelName);
     p.put("source.model_file", manifestFile(modelName));
     p.put("source.model_sha256", sourceFiles.getOrDefault(manifestFile(modelName), "unknown"));
