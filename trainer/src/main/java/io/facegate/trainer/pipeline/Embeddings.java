@@ -6,13 +6,14 @@ import io.facegate.trainer.evaluation.BatchEmbedder;
 import java.util.List;
 
 /** Embeds image lists in chunks with any {@link BatchEmbedder}. */
-final class Embeddings {
+public final class Embeddings {
 
   private static final int CHUNK = 64;
 
   private Embeddings() {}
 
-  static float[][] of(List<FaceImageRef> images, ImageStore store, BatchEmbedder embedder) {
+  /** One embedding per image, in order, embedded {@value #CHUNK} at a time. */
+  public static float[][] of(List<FaceImageRef> images, ImageStore store, BatchEmbedder embedder) {
     float[][] out = new float[images.size()][];
     for (int start = 0; start < images.size(); start += CHUNK) {
       List<FaceImageRef> part = images.subList(start, Math.min(images.size(), start + CHUNK));

@@ -1,10 +1,12 @@
 package io.facegate.trainer.pretrained;
 
 import java.io.IOException;
+import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Arrays;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -84,18 +86,36 @@ public final class FaceApiImport {
    * Builds FaceRecognitionNet and writes {@code outDir/model.onnx}.
    *
    * @param faceApi the verified cache of {@link PretrainedCatalogue#FACE_API}
-   * @param threshold the calibrated distance threshold on the L2-normalised embedding
-   * @param operatingPoint how that threshold was calibrated
+   * @param thresholdSource a threshold calibrated elsewhere, or the people to calibrate it on (as the
+   *     faceres import does: all their pairs, at the EER or a target FAR)
    * @param producerVersion the code version written into the model
+   * @param progress calibration progress messages
    * @throws IOException when the weights cannot be read or the file written
    * @throws TfjsFormatException when the weights do not fit the network
    */
-  public static Imported embedding(FetchedPackage faceApi, Path outDir, float threshold, String operatingPoint,
-                                   String producerVersion) throws IOException {
+  public static Imported embedding(FetchedPackage faceApi, Path outDir, ThresholdSource thresholdSource,
+                                   String producerVersion, PrintStream progress) throws IOException {
     Network network = Network.DLIB_RESNET;
     PretrainedCard card = card(faceApi, network);
-    byte[] onnx = FaceRecognitionNetOnnx.build(weights(faceApi, network), card, threshold, operatingPoint,
-        producerVersion);
+    TfjsWeights weights = weights(faceApi, network);
+    byte[] onnx;
+    if (thresholdSource instanceof ThresholdSource.Given given) {
+      onnx = FaceRecognitionNetOnnx.build(weights, card, given.threshold(), given.operatingPoint(), Map.of(),
+          producerVersion);
+    } else {
+      ThresholdSource.CalibratedOn on = (ThresholdSource.CalibratedOn) thresholdSource;
+      Files.createDirectories(outDir);
+      // the network needs a model file to embed with; the provisional threshold never leaves this block
+      Path tmp = Files.createTempFile(outDir, ".dlib-resnet-provisional-", ".onnx");
+      try {
+        Files.write(tmp, FaceRecognitionNetOnnx.build(weights, card, 1f, "provisional", Map.of(), producerVersion));
+        ThresholdCalibration.Result c = ThresholdCalibration.run(tmp, on.dataRoots(), on.targetFar(), progress);
+        onnx = FaceRecognitionNetOnnx.build(weights, card, (float) c.threshold(), on.operatingPoint(),
+            c.provenance(), producerVersion);
+      } finally {
+        Files.deleteIfExists(tmp);
+      }
+    }
     return new Imported(write(onnx, outDir.resolve(MODEL_FILE)), onnx.length, card);
   }
 

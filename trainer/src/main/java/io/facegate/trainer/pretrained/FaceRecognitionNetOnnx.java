@@ -5,6 +5,8 @@ import io.facegate.model.onnx.OnnxEmbedder;
 import io.facegate.model.preprocess.PreprocessSpec;
 import io.facegate.trainer.pretrained.TfOpsGraph.Padding;
 import io.facegate.trainer.pretrained.TfOpsGraph.Value;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Rebuilds face-api's {@code FaceRecognitionNet} (its port of dlib's ResNet-29 face descriptor,
@@ -56,11 +58,12 @@ public final class FaceRecognitionNetOnnx {
    * @param card where the weights came from (model version, provenance)
    * @param threshold the distance threshold on the L2-normalised embedding the metadata states
    * @param operatingPoint how that threshold was calibrated
+   * @param calibration further provenance entries saying how the threshold was calibrated (may be empty)
    * @param producerVersion the code version written into the model
    * @throws TfjsFormatException when a weight is missing or its shape does not fit the network
    */
   public static byte[] build(TfjsWeights weights, PretrainedCard card, float threshold, String operatingPoint,
-                             String producerVersion) {
+                             Map<String, String> calibration, String producerVersion) {
     TfOpsGraph g = new TfOpsGraph("face-api-face-recognition-net");
     Value x = g.input(OnnxEmbedder.INPUT, 3, INPUT_SIZE, INPUT_SIZE);
     x = g.faceApiNormalize(x, MEAN_RGB);
@@ -74,9 +77,10 @@ public final class FaceRecognitionNetOnnx {
     int dim = descriptor.dims()[0];
     g.output(g.l2Normalize(descriptor), OnnxEmbedder.OUTPUT);
     g.output(descriptor, RAW);
+    Map<String, String> provenance = new TreeMap<>(calibration);
+    provenance.putAll(card.provenance(BACKBONE, MODEL_NAME, g.parameterCount()));
     ModelMetadata metadata = new ModelMetadata(card.modelVersion(), inputSpec(), dim,
-        ModelMetadata.EUCLIDEAN, threshold, operatingPoint,
-        card.provenance(BACKBONE, MODEL_NAME, g.parameterCount()));
+        ModelMetadata.EUCLIDEAN, threshold, operatingPoint, provenance);
     return g.toModel(metadata.toProperties(), producerVersion,
         "face-api FaceRecognitionNet (dlib ResNet-29 descriptor); distance = Euclidean on the L2-normalised output");
   }

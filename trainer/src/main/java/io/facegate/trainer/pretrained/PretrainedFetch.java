@@ -237,7 +237,7 @@ public final class PretrainedFetch {
       deleteTree(target);
       try {
         Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
-      } catch (FileAlreadyExistsException e) {
+      } catch (FileAlreadyExistsException | java.nio.file.DirectoryNotEmptyException e) {
         throw new PretrainedFetchException("another fetch of " + pkg.spec() + " wrote " + target + " meanwhile; run again", e);
       }
       return new FetchedPackage(pkg, target, sha256);

@@ -8,8 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.facegate.model.metadata.ModelMetadata;
 import io.facegate.model.onnx.DeviceSpec;
 import io.facegate.model.onnx.OnnxEmbedder;
+import io.facegate.trainer.SyntheticFaces;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
@@ -41,8 +43,8 @@ class FaceApiImportTest {
   @Test
   void embeddingNetworkBecomesModelOnnxWithTheCardInItsMetadata() throws Exception {
     FetchedPackage cache = fakeCache();
-    FaceApiImport.Imported out = FaceApiImport.embedding(cache, dir.resolve("out"), 0.42f, "eer on a test set",
-        "test");
+    FaceApiImport.Imported out = FaceApiImport.embedding(cache, dir.resolve("out"),
+        new ThresholdSource.Given(0.42f, "eer on a test set"), "test", System.out);
     assertEquals(dir.resolve("out/model.onnx"), out.file());
     assertEquals(Files.size(out.file()), out.bytes());
     assertFalse(Files.exists(dir.resolve("out/model.onnx.tmp")));
@@ -59,6 +61,23 @@ class FaceApiImportTest {
       assertEquals(cache.sha256().get("model/face_recognition_model-weights_manifest.json"),
           p.get("source.model_sha256"));
       assertTrue(Long.parseLong(p.get("parameters")) > 0);
+    }
+  }
+
+  @Test
+  void thresholdCalibratedOnNamedPeopleIsWrittenWithWhatItWasCalibratedOn() throws Exception {
+    Path people = SyntheticFaces.write(dir.resolve("people"), 6, 4, 40, 3);
+    FaceApiImport.Imported out = FaceApiImport.embedding(fakeCache(), dir.resolve("out"),
+        new ThresholdSource.CalibratedOn(List.of(people), null), "test", System.out);
+    try (OnnxEmbedder e = OnnxEmbedder.open(out.file(), DeviceSpec.cpu(), 1)) {
+      ModelMetadata m = e.metadata();
+      assertEquals("eer", m.operatingPoint());
+      assertTrue(m.threshold() > 0 && m.threshold() < 2, "a distance between unit vectors: " + m.threshold());
+      assertEquals("6", m.provenance().get("calibration.identities"));
+      assertTrue(m.provenance().containsKey("calibration.eer"));
+    }
+    try (var files = Files.list(dir.resolve("out"))) {
+      assertEquals(List.of(out.file()), files.toList(), "the provisional model is gone");
     }
   }
 
@@ -81,6 +100,7 @@ class FaceApiImportTest {
   void refusesAnotherPackage() throws Exception {
     FetchedPackage other = new FetchedPackage(PretrainedCatalogue.HUMAN_MODELS, dir, Map.of());
     assertThrows(IllegalArgumentException.class,
-        () -> FaceApiImport.embedding(other, dir.resolve("out"), 1f, "x", "test"));
+        () -> FaceApiImport.embedding(other, dir.resolve("out"), new ThresholdSource.Given(1f, "x"), "test",
+            System.out));
   }
 }

@@ -57,7 +57,8 @@ class FaceresImportTest {
   @Test
   void writesAModelTheProcessorAcceptsWithRgb255InsideAndL2NormalisedOutput() throws Exception {
     FetchedPackage pkg = standIn("input_1");
-    FaceresImport.Result result = FaceresImport.write(pkg, 0.85f, "far=0.001 on test faces", "test", dir.resolve("out"));
+    FaceresImport.Result result = FaceresImport.write(pkg,
+        new ThresholdSource.Given(0.85f, "far=0.001 on test faces"), "test", dir.resolve("out"), System.out);
 
     float[] image = new float[3 * 224 * 224];
     Random r = new Random(5);
@@ -105,10 +106,50 @@ class FaceresImportTest {
   }
 
   @Test
+  void calibratesTheThresholdOnNamedPeopleWhenAsked() throws Exception {
+    FetchedPackage pkg = standIn("input_1");
+    // three people told apart by brightness and tint; the stand-in's embedding is a colour average
+    Path people = dir.resolve("people");
+    Random r = new Random(9);
+    int[][] tints = {{40, 60, 200}, {200, 40, 60}, {60, 200, 40}};
+    for (int p = 0; p < tints.length; p++) {
+      Path person = Files.createDirectories(people.resolve("p" + p));
+      for (int k = 0; k < 3; k++) {
+        java.awt.image.BufferedImage img = new java.awt.image.BufferedImage(48, 48,
+            java.awt.image.BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < 48; y++) {
+          for (int x = 0; x < 48; x++) {
+            int red = Math.min(255, tints[p][0] + r.nextInt(20));
+            int green = Math.min(255, tints[p][1] + r.nextInt(20));
+            int blue = Math.min(255, tints[p][2] + r.nextInt(20));
+            img.setRGB(x, y, (red << 16) | (green << 8) | blue);
+          }
+        }
+        javax.imageio.ImageIO.write(img, "png", person.resolve(k + ".png").toFile());
+      }
+    }
+    FaceresImport.Result result = FaceresImport.write(pkg, new ThresholdSource.CalibratedOn(java.util.List.of(people),
+        null), "test", dir.resolve("out"), System.out);
+    ModelMetadata m = result.metadata();
+    assertEquals("eer", m.operatingPoint());
+    assertEquals("0.0", m.provenance().get("calibration.eer"));
+    assertEquals("3", m.provenance().get("calibration.identities"));
+    assertEquals("9", m.provenance().get("calibration.images"));
+    // at the EER threshold every pair of these people is decided right
+    try (OnnxEmbedder embedder = OnnxEmbedder.open(result.modelFile(), DeviceSpec.cpu(), 1)) {
+      assertEquals(m.threshold(), embedder.metadata().threshold());
+    }
+    assertTrue(m.threshold() > 0 && m.threshold() < 2, "threshold " + m.threshold());
+    try (var files = Files.list(dir.resolve("out"))) {
+      assertEquals(2, files.count(), "only model.onnx and model-card.json are left");
+    }
+  }
+
+  @Test
   void refusesAGraphWithoutFaceresInput() throws Exception {
     FetchedPackage pkg = standIn("image");
     TfjsFormatException e = assertThrows(TfjsFormatException.class,
-        () -> FaceresImport.write(pkg, 0.85f, "x", "test", dir.resolve("out")));
+        () -> FaceresImport.write(pkg, new ThresholdSource.Given(0.85f, "x"), "test", dir.resolve("out"), System.out));
     assertTrue(e.getMessage().contains("input_1"), e.getMessage());
   }
 }
