@@ -11,7 +11,7 @@ import java.util.Arrays;
  */
 public record PairDistances(double[] genuine, double[] impostor) {
 
-  /** Sorts copies of both arrays; each must be non-empty. */
+  /** Sorts copies of both arrays; each must be non-empty and free of NaN. */
   public PairDistances {
     if (genuine.length == 0 || impostor.length == 0) {
       throw new IllegalArgumentException("need at least one genuine and one impostor pair, got "
@@ -21,6 +21,10 @@ public record PairDistances(double[] genuine, double[] impostor) {
     impostor = impostor.clone();
     Arrays.sort(genuine);
     Arrays.sort(impostor);
+    // sorting puts NaN last; a NaN distance (diverged weights) would stall the threshold sweeps
+    if (Double.isNaN(genuine[genuine.length - 1]) || Double.isNaN(impostor[impostor.length - 1])) {
+      throw new IllegalArgumentException("a pair distance is NaN: the embeddings are not finite");
+    }
   }
 
   /** All pairs i &lt; j of the embeddings; {@code labels[i]} is the person of row i. */

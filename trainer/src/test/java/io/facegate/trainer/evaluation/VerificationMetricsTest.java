@@ -1,6 +1,8 @@
 package io.facegate.trainer.evaluation;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -59,6 +61,13 @@ class VerificationMetricsTest {
     assertEquals(0.0, roc.get(0)[0]);
     assertEquals(1.0, roc.get(roc.size() - 1)[0], 1e-12);
     assertEquals(1.0, roc.get(roc.size() - 1)[1], 1e-12);
+  }
+
+  @Test
+  void aNanDistanceIsRefusedInsteadOfStallingTheEerSweep() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> new PairDistances(new double[] {0.1, Double.NaN}, new double[] {0.9}));
+    assertTrue(e.getMessage().contains("NaN"), e.getMessage());
   }
 
   @Test
