@@ -17,7 +17,7 @@ import picocli.CommandLine.Spec;
         subcommands = {
             TrainCommand.class, EvaluateCommand.class, DemoCommand.class, ProcessorCommand.class,
             EnrollCommand.class, PublishCommand.class, TailCommand.class, ReplayCommand.class,
-            BenchCommand.class, BrokerCommand.class})
+            BenchCommand.class, BrokerCommand.class, PretrainedCommand.class})
 public final class FacegateCommand implements Callable<Integer> {
 
     @Spec

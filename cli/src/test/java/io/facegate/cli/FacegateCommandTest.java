@@ -23,7 +23,7 @@ import picocli.CommandLine;
 class FacegateCommandTest {
 
     private static final List<String> SUBCOMMANDS = List.of(
-            "train", "evaluate", "demo", "processor", "enroll", "publish", "tail", "replay", "bench", "broker");
+            "train", "evaluate", "demo", "processor", "enroll", "publish", "tail", "replay", "bench", "broker", "pretrained");
 
     private final StringWriter out = new StringWriter();
     private final StringWriter err = new StringWriter();
@@ -32,7 +32,7 @@ class FacegateCommandTest {
     Path dir;
 
     @Test
-    void helpListsAllTenSubcommands() {
+    void helpListsAllElevenSubcommands() {
         int code = run("--help");
 
         assertEquals(0, code);
