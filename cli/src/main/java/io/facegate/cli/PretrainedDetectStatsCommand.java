@@ -61,6 +61,14 @@ public final class PretrainedDetectStatsCommand implements Callable<Integer> {
                     + "(default: ${DEFAULT-VALUE}).")
     int maxPixels;
 
+    private static String producerVersion() {
+        try {
+            return new FacegateVersion().getVersion()[0];
+        } catch (IOException e) {
+            return "facegate (unknown version)";
+        }
+    }
+
     @Override
     public Integer call() throws IOException {
         if (thresholds.isEmpty()) {
@@ -71,7 +79,7 @@ public final class PretrainedDetectStatsCommand implements Callable<Integer> {
             FetchedPackage faceApi = PretrainedFetch.withNpm(cache).cached(PretrainedCatalogue.FACE_API)
                     .orElseThrow(() -> new CommandFailedException("no verified face-api weights in " + cache
                             + "; run: ./facegate pretrained fetch face-api"));
-            SsdMobilenetv1Graph.write(faceApi, model);
+            SsdMobilenetv1Graph.write(faceApi, producerVersion(), model);
             System.out.println("wrote " + model + " from " + faceApi.directory());
         }
         ImageDecoder decoder = new ImageDecoder(new ImageLimits(64 * 1024 * 1024, maxPixels, 16));

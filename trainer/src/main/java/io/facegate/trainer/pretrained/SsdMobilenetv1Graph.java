@@ -1,10 +1,9 @@
 package io.facegate.trainer.pretrained;
 
 import ai.onnx.proto.OnnxMl;
-import com.google.protobuf.ByteString;
+import io.facegate.trainer.export.CnnOperator;
+import io.facegate.trainer.export.OnnxGraphWriter;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -58,13 +57,11 @@ public final class SsdMobilenetv1Graph {
   /** The detector family written here. */
   public static final String KIND = "face-api-ssd-mobilenetv1";
 
-  private static final int OPSET = 17;
   private static final float BN_EPSILON = 0.0010000000474974513f;
-  private static final String BATCH = "batch";
+  private static final long BATCH = -1;
 
   private final TfjsWeights weights;
-  private final OnnxMl.GraphProto.Builder graph =
-      OnnxMl.GraphProto.newBuilder().setName("face-api-ssd-mobilenetv1");
+  private final OnnxGraphWriter graph = new OnnxGraphWriter("face-api-ssd-mobilenetv1");
   private int nodes;
 
   private SsdMobilenetv1Graph(TfjsWeights weights) {
@@ -76,28 +73,21 @@ public final class SsdMobilenetv1Graph {
    *
    * @param weights the decoded {@code ssd_mobilenetv1_model} weights
    * @param provenance {@code facegate.provenance.*} entries to record (package, integrity, ...)
+   * @param producerVersion the code version recorded as the producer's
    * @throws TfjsFormatException when a weight is missing or has another shape than face-api's
    */
-  public static OnnxMl.ModelProto build(TfjsWeights weights, Map<String, String> provenance) {
+  public static OnnxMl.ModelProto build(TfjsWeights weights, Map<String, String> provenance,
+      String producerVersion) {
     SsdMobilenetv1Graph g = new SsdMobilenetv1Graph(weights);
     g.buildGraph();
-    OnnxMl.ModelProto.Builder model = OnnxMl.ModelProto.newBuilder()
-        .setIrVersion(8)
-        .setProducerName("facegate-trainer")
-        .setDomain("io.facegate")
-        .setModelVersion(1)
-        .setDocString("face-api SSD MobileNetV1 face detector, raw outputs before box decoding"
-            + " and non-maximum suppression")
-        .addOpsetImport(OnnxMl.OperatorSetIdProto.newBuilder().setDomain("").setVersion(OPSET))
-        .setGraph(g.graph);
     Map<String, String> meta = new TreeMap<>();
     meta.put(KIND_KEY, KIND);
     meta.put("facegate.detector.input", "image [batch, 3, 512, 512] RGB x/255; padded to a square"
         + " at the bottom/right and bilinear-resized as face-api does");
     provenance.forEach((k, v) -> meta.put("facegate.provenance." + k, v));
-    meta.forEach((k, v) ->
-        model.addMetadataProps(OnnxMl.StringStringEntryProto.newBuilder().setKey(k).setValue(v)));
-    return model.build();
+    return g.graph.model("facegate-trainer", producerVersion,
+        "face-api SSD MobileNetV1 face detector, raw outputs before box decoding and non-maximum"
+            + " suppression", meta);
   }
 
   /**
@@ -105,7 +95,8 @@ public final class SsdMobilenetv1Graph {
    *
    * @throws IOException when the weights cannot be read or the model cannot be written
    */
-  public static void write(FetchedPackage faceApi, Path out) throws IOException {
+  public static void write(FetchedPackage faceApi, String producerVersion, Path out)
+      throws IOException {
     Path manifest = faceApi.file(MANIFEST);
     TfjsWeights weights = TfjsWeights.readManifest(manifest);
     Map<String, String> provenance = new TreeMap<>();
@@ -117,14 +108,15 @@ public final class SsdMobilenetv1Graph {
     if (parent != null) {
       Files.createDirectories(parent);
     }
-    Files.write(out, build(weights, provenance).toByteArray());
+    Files.write(out, build(weights, provenance, producerVersion).toByteArray());
   }
 
   private void buildGraph() {
-    graph.addInput(valueInfo(INPUT, BATCH, 3, INPUT_SIZE, INPUT_SIZE));
+    graph.input(INPUT, BATCH, 3, INPUT_SIZE, INPUT_SIZE);
     String two = scalar("two", 2f);
     String one = scalar("one", 1f);
-    String x = node("Sub", List.of(node("Mul", List.of(INPUT, two), Map.of()), one), Map.of());
+    String x = node(CnnOperator.SUB, List.of(node(CnnOperator.MUL, List.of(INPUT, two), Map.of()),
+        one), Map.of());
 
     int size = INPUT_SIZE;
     x = convRelu6(x, "MobilenetV1/Conv2d_0_pointwise", 2, size);
@@ -167,18 +159,19 @@ public final class SsdMobilenetv1Graph {
       throw new TfjsFormatException("the predictors score " + anchors + " boxes, face-api's SSD "
           + ANCHOR_COUNT);
     }
-    node("Concat", boxes, Map.of("axis", 1L), BOX_ENCODINGS);
-    String allClasses = node("Concat", classes, Map.of("axis", 1L));
-    String faceIndex = intTensor("face_class", new long[0], 1);
-    node("Gather", List.of(allClasses, faceIndex), Map.of("axis", 2L), CLASS_LOGITS);
+    node(CnnOperator.CONCAT, boxes, Map.of("axis", 1L), BOX_ENCODINGS);
+    String allClasses = node(CnnOperator.CONCAT, classes, Map.of("axis", 1L));
+    // a scalar index drops the class axis: [batch, 5118, 3] -> [batch, 5118]
+    String faceIndex = graph.longs("face_class", new long[] {1});
+    node(CnnOperator.GATHER, List.of(allClasses, faceIndex), Map.of("axis", 2L), CLASS_LOGITS);
     TfjsWeight extra = weights.get("Output/extra_dim");
     expectShape(extra, 1, ANCHOR_COUNT, 4);
-    String anchorTable = floatTensor("Output/extra_dim", extra.floats(), ANCHOR_COUNT, 4);
-    node("Identity", List.of(anchorTable), Map.of(), ANCHORS);
+    String anchorTable = graph.floats("Output/extra_dim", extra.floats(), ANCHOR_COUNT, 4);
+    node(CnnOperator.IDENTITY, List.of(anchorTable), Map.of(), ANCHORS);
 
-    graph.addOutput(valueInfo(BOX_ENCODINGS, BATCH, ANCHOR_COUNT, 4));
-    graph.addOutput(valueInfo(CLASS_LOGITS, BATCH, ANCHOR_COUNT));
-    graph.addOutput(valueInfo(ANCHORS, null, ANCHOR_COUNT, 4));
+    graph.output(BOX_ENCODINGS, BATCH, ANCHOR_COUNT, 4);
+    graph.output(CLASS_LOGITS, BATCH, ANCHOR_COUNT);
+    graph.output(ANCHORS, ANCHOR_COUNT, 4);
   }
 
   /** face-api's {@code pointwiseConvLayer}: conv (any kernel) + bias, then relu6. */
@@ -198,7 +191,7 @@ public final class SsdMobilenetv1Graph {
     }
     int channels = s[2];
     String conv = conv(x, w, null, stride, inSize, channels);
-    String bn = node("BatchNormalization", List.of(conv,
+    String bn = node(CnnOperator.BATCH_NORMALIZATION, List.of(conv,
         vector(prefix + "/BatchNorm/gamma", channels),
         vector(prefix + "/BatchNorm/beta", channels),
         vector(prefix + "/BatchNorm/moving_mean", channels),
@@ -212,10 +205,11 @@ public final class SsdMobilenetv1Graph {
     TfjsWeight w = weights.get(prefix + "/weights");
     TfjsWeight b = weights.get(prefix + "/biases");
     String conv = conv(x, w, b, 1, 1, 1);
-    String nhwc = node("Transpose", List.of(conv), Map.of("perm", new long[] {0, 2, 3, 1}));
+    String nhwc = node(CnnOperator.TRANSPOSE, List.of(conv),
+        Map.of("perm", new long[] {0, 2, 3, 1}));
     // 0 keeps the (dynamic) batch dimension
-    String shape = intTensor(prefix + "/shape", new long[] {3}, 0, -1, perAnchor);
-    return node("Reshape", List.of(nhwc, shape), Map.of());
+    String shape = graph.longs(prefix + "/shape", new long[] {0, -1, perAnchor}, 3);
+    return node(CnnOperator.RESHAPE, List.of(nhwc, shape), Map.of());
   }
 
   /**
@@ -262,9 +256,9 @@ public final class SsdMobilenetv1Graph {
       }
       dims = new long[] {c, 1, k, k};
     }
-    List<String> inputs = new ArrayList<>(List.of(x, floatTensor(w.name(), onnx, dims)));
+    List<String> inputs = new ArrayList<>(List.of(x, graph.floats(w.name(), onnx, dims)));
     if (bias != null) {
-      inputs.add(floatTensor(bias.name(), bias.floats(), bias.size()));
+      inputs.add(graph.floats(bias.name(), bias.floats(), bias.size()));
     }
     // TF 'same': total = max((ceil(n / s) - 1) * s + k - n, 0), the odd pixel after
     int out = outSize(inSize, stride);
@@ -277,7 +271,7 @@ public final class SsdMobilenetv1Graph {
     attrs.put("kernel_shape", new long[] {k, k});
     attrs.put("pads", new long[] {before, before, after, after});
     attrs.put("strides", new long[] {stride, stride});
-    return node("Conv", inputs, attrs);
+    return node(CnnOperator.CONV, inputs, attrs);
   }
 
   private static int outSize(int in, int stride) {
@@ -285,13 +279,13 @@ public final class SsdMobilenetv1Graph {
   }
 
   private String relu6(String x) {
-    return node("Clip", List.of(x, scalar("zero", 0f), scalar("six", 6f)), Map.of());
+    return node(CnnOperator.CLIP, List.of(x, scalar("zero", 0f), scalar("six", 6f)), Map.of());
   }
 
   private String vector(String name, int length) {
     TfjsWeight w = weights.get(name);
     expectShape(w, length);
-    return floatTensor(name, w.floats(), length);
+    return graph.floats(name, w.floats(), length);
   }
 
   private static void expectShape(TfjsWeight w, int... shape) {
@@ -302,79 +296,15 @@ public final class SsdMobilenetv1Graph {
   }
 
   private String scalar(String name, float value) {
-    if (graph.getInitializerList().stream().noneMatch(t -> t.getName().equals(name))) {
-      floatTensor(name, new float[] {value});
-    }
-    return name;
+    return graph.has(name) ? name : graph.floats(name, new float[] {value});
   }
 
-  private String floatTensor(String name, float[] values, long... dims) {
-    ByteBuffer buf = ByteBuffer.allocate(values.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
-    buf.asFloatBuffer().put(values);
-    OnnxMl.TensorProto.Builder t = OnnxMl.TensorProto.newBuilder().setName(name)
-        .setDataType(OnnxMl.TensorProto.DataType.FLOAT.getNumber())
-        .setRawData(ByteString.copyFrom(buf.array()));
-    for (long d : dims) {
-      t.addDims(d);
-    }
-    graph.addInitializer(t);
-    return name;
+  private String node(CnnOperator op, List<String> inputs, Map<String, Object> attrs) {
+    return node(op, inputs, attrs, op.getOpName().toLowerCase(java.util.Locale.ROOT) + "_" + nodes);
   }
 
-  private String intTensor(String name, long[] dims, long... values) {
-    OnnxMl.TensorProto.Builder t = OnnxMl.TensorProto.newBuilder().setName(name)
-        .setDataType(OnnxMl.TensorProto.DataType.INT64.getNumber());
-    for (long d : dims) {
-      t.addDims(d);
-    }
-    for (long v : values) {
-      t.addInt64Data(v);
-    }
-    graph.addInitializer(t);
-    return name;
-  }
-
-  private String node(String op, List<String> inputs, Map<String, Object> attrs) {
-    return node(op, inputs, attrs, op.toLowerCase(java.util.Locale.ROOT) + "_" + nodes);
-  }
-
-  private String node(String op, List<String> inputs, Map<String, Object> attrs, String output) {
-    OnnxMl.NodeProto.Builder n = OnnxMl.NodeProto.newBuilder()
-        .setName(op + "_" + nodes++).setOpType(op).setDomain("").addOutput(output);
-    inputs.forEach(n::addInput);
-    new TreeMap<>(attrs).forEach((k, v) -> n.addAttribute(attribute(k, v)));
-    graph.addNode(n);
-    return output;
-  }
-
-  private static OnnxMl.AttributeProto attribute(String name, Object value) {
-    OnnxMl.AttributeProto.Builder a = OnnxMl.AttributeProto.newBuilder().setName(name);
-    if (value instanceof Long l) {
-      a.setType(OnnxMl.AttributeProto.AttributeType.INT).setI(l);
-    } else if (value instanceof Float f) {
-      a.setType(OnnxMl.AttributeProto.AttributeType.FLOAT).setF(f);
-    } else if (value instanceof long[] ints) {
-      a.setType(OnnxMl.AttributeProto.AttributeType.INTS);
-      for (long v : ints) {
-        a.addInts(v);
-      }
-    } else {
-      throw new IllegalArgumentException("unsupported attribute type for " + name);
-    }
-    return a.build();
-  }
-
-  private static OnnxMl.ValueInfoProto valueInfo(String name, String batch, long... dims) {
-    OnnxMl.TensorShapeProto.Builder shape = OnnxMl.TensorShapeProto.newBuilder();
-    if (batch != null) {
-      shape.addDim(OnnxMl.TensorShapeProto.Dimension.newBuilder().setDimParam(batch));
-    }
-    for (long d : dims) {
-      shape.addDim(OnnxMl.TensorShapeProto.Dimension.newBuilder().setDimValue(d));
-    }
-    return OnnxMl.ValueInfoProto.newBuilder().setName(name)
-        .setType(OnnxMl.TypeProto.newBuilder().setTensorType(OnnxMl.TypeProto.Tensor.newBuilder()
-            .setElemType(OnnxMl.TensorProto.DataType.FLOAT.getNumber()).setShape(shape)))
-        .build();
+  private String node(CnnOperator op, List<String> inputs, Map<String, Object> attrs,
+      String output) {
+    return graph.node(op, op.getOpName() + "_" + nodes++, inputs, output, attrs);
   }
 }

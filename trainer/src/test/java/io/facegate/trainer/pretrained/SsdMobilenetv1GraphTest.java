@@ -124,7 +124,7 @@ class SsdMobilenetv1GraphTest {
   @Test
   void eachAnchorGetsItsPredictorsValuesInTfOrder() throws Exception {
     OnnxMl.ModelProto model = SsdMobilenetv1Graph.build(syntheticWeights(true),
-        Map.of("package", "synthetic"));
+        Map.of("package", "synthetic"), "test");
     Path file = Files.write(dir.resolve("ssd.onnx"), model.toByteArray());
     int batch = 2;
     float[] image = new float[batch * 3 * 512 * 512];
@@ -172,6 +172,6 @@ class SsdMobilenetv1GraphTest {
   @Test
   void refusesWeightsWithoutTheAnchors() throws Exception {
     TfjsWeights w = syntheticWeights(false);
-    assertThrows(TfjsFormatException.class, () -> SsdMobilenetv1Graph.build(w, Map.of()));
+    assertThrows(TfjsFormatException.class, () -> SsdMobilenetv1Graph.build(w, Map.of(), "test"));
   }
 }
