@@ -117,9 +117,15 @@ public final class DetectionSurvey {
    * Detects faces in each file, one at a time.
    *
    * @param root the files are reported relative to this folder
+   * @param margin black border added on every side before detection, as a fraction of the
+   *     image's width (left, right) and height (top, bottom); 0 for none. Tight crops such as ORL
+   *     need one: the SSD expects context around a face
    */
   public static Summary run(String dataset, Path root, List<Path> files, ImageDecoder decoder,
-      FaceDetector detector) throws IOException {
+      FaceDetector detector, double margin) throws IOException {
+    if (!(margin >= 0 && margin <= 4)) {
+      throw new IllegalArgumentException("margin must be in [0, 4], got " + margin);
+    }
     ThreadMXBean mx = ManagementFactory.getThreadMXBean();
     List<ImageResult> results = new ArrayList<>(files.size());
     for (Path file : files) {
@@ -128,7 +134,7 @@ public final class DetectionSurvey {
       long c0 = mx.getCurrentThreadCpuTime();
       RawImage img;
       try {
-        img = decoder.decode(bytes, format(file), null, null);
+        img = withMargin(decoder.decode(bytes, format(file), null, null), margin);
       } catch (ImageRejectedException e) {
         results.add(new ImageResult(name, 0, 0, List.of(), 0, 0, 0, e.getMessage()));
         continue;
@@ -142,6 +148,24 @@ public final class DetectionSurvey {
           w2 - w1, null));
     }
     return new Summary(dataset, results);
+  }
+
+  /** {@code img} centred in a black canvas {@code margin} of its size larger on every side. */
+  static RawImage withMargin(RawImage img, double margin) {
+    if (margin == 0) {
+      return img;
+    }
+    int mx = (int) Math.round(img.width() * margin);
+    int my = (int) Math.round(img.height() * margin);
+    int w = img.width() + 2 * mx;
+    int h = img.height() + 2 * my;
+    int c = img.channels();
+    byte[] px = new byte[w * h * c];
+    for (int y = 0; y < img.height(); y++) {
+      System.arraycopy(img.pixels(), y * img.width() * c, px, ((y + my) * w + mx) * c,
+          img.width() * c);
+    }
+    return new RawImage(w, h, c, px);
   }
 
   private static ImageFormat format(Path p) {

@@ -1,12 +1,15 @@
 package io.facegate.trainer.evaluation;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.facegate.model.face.FaceBox;
 import io.facegate.model.face.FaceDetector;
 import io.facegate.model.preprocess.ImageDecoder;
 import io.facegate.model.preprocess.ImageLimits;
+import io.facegate.model.preprocess.RawImage;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -44,7 +47,7 @@ class DetectionSurveyTest {
     List<Path> files = DetectionSurvey.images(dir);
     assertEquals(4, files.size());
     DetectionSurvey.Summary s = DetectionSurvey.run("t", dir, files,
-        new ImageDecoder(new ImageLimits(1024, 1024, 1)), BY_BRIGHTNESS);
+        new ImageDecoder(new ImageLimits(1024, 1024, 1)), BY_BRIGHTNESS, 0);
     assertEquals(1, s.found(0.5));
     assertEquals(2, s.found(0.3));
     assertEquals(List.of(Path.of("b.pgm"), Path.of("c.pgm")),
@@ -55,5 +58,15 @@ class DetectionSurveyTest {
     assertTrue(report.contains(">= 1 face above 0.50: 1 of 3"), report);
     assertTrue(report.contains(">= 1 face above 0.30: 2 of 3"), report);
     assertTrue(report.contains("rejected d.pgm"), report);
+  }
+
+  @Test
+  void aMarginCentresTheImageInABlackCanvas() {
+    RawImage img = new RawImage(2, 1, 1, new byte[] {5, 6});
+    RawImage padded = DetectionSurvey.withMargin(img, 0.5);
+    assertEquals(4, padded.width());
+    assertEquals(3, padded.height()); // round(0.5) = 1 row above and below
+    assertArrayEquals(new byte[] {0, 0, 0, 0, 0, 5, 6, 0, 0, 0, 0, 0}, padded.pixels());
+    assertSame(img, DetectionSurvey.withMargin(img, 0));
   }
 }
