@@ -8,8 +8,8 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 import io.facegate.model.face.FaceDetectorOptions;
-import io.facegate.model.face.OnnxFaceDetector;
 import io.facegate.model.onnx.DeviceSpec;
+import io.facegate.model.onnx.OnnxFaceDetector;
 import io.facegate.model.preprocess.ImageDecoder;
 import io.facegate.model.preprocess.ImageLimits;
 import io.facegate.trainer.evaluation.DetectionSurvey;

@@ -15,8 +15,9 @@ public interface FaceDetector {
    * @param images decoded images, grey or RGB, any size the decoder accepted
    * @return per image, its faces in source pixels, best score first; an empty list when none
    *     reaches the configured minimum score
-   * @throws io.facegate.model.onnx.InferenceException when the network fails or returns a
-   *     non-finite value; the caller must treat every image of the batch as undecided (deny)
+   * @throws RuntimeException when the network fails ({@code InferenceException}) or returns a
+   *     non-finite value ({@link FaceDetectionException}); the caller must treat every image of
+   *     the batch as undecided (deny)
    */
   List<List<FaceBox>> detect(List<RawImage> images);
 

@@ -1,6 +1,5 @@
 package io.facegate.model.face;
 
-import io.facegate.model.onnx.InferenceException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -54,7 +53,7 @@ public final class SsdDecoder {
    * @param encodings the network's {@code [ty, tx, th, tw]} per anchor
    * @param offset index of the first value of this image in {@code encodings}
    * @return {@code 4 * anchorCount()} floats, {@code [ymin, xmin, ymax, xmax]} per anchor
-   * @throws InferenceException when an encoding is NaN or infinite
+   * @throws FaceDetectionException when an encoding is NaN or infinite
    */
   public float[] decodeBoxes(float[] encodings, int offset) {
     float[] boxes = new float[4 * count];
@@ -63,7 +62,7 @@ public final class SsdDecoder {
       int e = offset + a;
       for (int k = 0; k < 4; k++) {
         if (!Float.isFinite(encodings[e + k])) {
-          throw new InferenceException("box encoding " + i + " is not finite: "
+          throw new FaceDetectionException("box encoding " + i + " is not finite: "
               + encodings[e + k]);
         }
       }
@@ -82,7 +81,7 @@ public final class SsdDecoder {
       for (int k = 0; k < 4; k++) {
         // a finite but huge size encoding overflows exp: that is no box either
         if (!Float.isFinite(boxes[a + k])) {
-          throw new InferenceException("box " + i + " decodes to a non-finite coordinate");
+          throw new FaceDetectionException("box " + i + " decodes to a non-finite coordinate");
         }
       }
     }
@@ -92,14 +91,14 @@ public final class SsdDecoder {
   /**
    * Face probabilities from the face-class logits: {@code 1 / (1 + exp(-x))} rounded to float.
    *
-   * @throws InferenceException when a logit is NaN or infinite
+   * @throws FaceDetectionException when a logit is NaN or infinite
    */
   public float[] scores(float[] logits, int offset) {
     float[] scores = new float[count];
     for (int i = 0; i < count; i++) {
       float x = logits[offset + i];
       if (!Float.isFinite(x)) {
-        throw new InferenceException("face logit " + i + " is not finite: " + x);
+        throw new FaceDetectionException("face logit " + i + " is not finite: " + x);
       }
       scores[i] = (float) (1 / (1 + Math.exp(-x)));
     }
@@ -114,14 +113,14 @@ public final class SsdDecoder {
    * @param index the image's position in the batch
    * @param frame how the image was put into the network input
    * @param options minimum score and maximum number of faces
-   * @throws InferenceException when any output of this image is NaN or infinite, or the arrays
+   * @throws FaceDetectionException when any output of this image is NaN or infinite, or the arrays
    *     are too short for {@code index}
    */
   public List<FaceBox> faces(float[] encodings, float[] logits, int index, Letterbox frame,
       FaceDetectorOptions options) {
     if (index < 0 || encodings.length < (long) (index + 1) * 4 * count
         || logits.length < (long) (index + 1) * count) {
-      throw new InferenceException("network outputs hold no image " + index + " ("
+      throw new FaceDetectionException("network outputs hold no image " + index + " ("
           + encodings.length + " encodings, " + logits.length + " logits for " + count
           + " anchors)");
     }

@@ -1,12 +1,6 @@
 /**
- * Finding faces in a whole camera frame before a face is embedded: the detector contract
- * ({@link io.facegate.model.face.FaceDetector}, {@link io.facegate.model.face.FaceBox}), the
- * pre-processing and post-processing of face-api's SSD MobileNetV1 (square padding and bilinear
- * resize, anchor decoding, non-maximum suppression) and its ONNX Runtime wrapper.
- *
- * <p>Everything but {@link io.facegate.model.face.OnnxFaceDetector} is plain Java, so trainer,
- * evaluation and processor share one definition and the post-processing is unit-tested without
- * a model. Network outputs are untrusted: a NaN or infinite value fails the whole image
- * (an {@link io.facegate.model.onnx.InferenceException}), it is never read as a face.
+ * Finding and aligning faces, as model pre-processing shared by trainer, evaluate and processor:
+ * similarity-transform alignment to a descriptor's five-point template, landmark reduction. Pure:
+ * imports only {@code java.*} and the pre-processing types, enforced by checkstyle import-control.
  */
 package io.facegate.model.face;

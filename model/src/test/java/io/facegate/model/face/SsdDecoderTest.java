@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.facegate.model.onnx.InferenceException;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -46,14 +45,14 @@ class SsdDecoderTest {
 
   @Test
   void aNanLogitFailsTheImageInsteadOfBeingSkipped() {
-    assertThrows(InferenceException.class, () ->
+    assertThrows(FaceDetectionException.class, () ->
         DECODER.faces(new float[8], new float[] {10, Float.NaN}, 0, SQUARE_100,
             FaceDetectorOptions.defaults()));
   }
 
   @Test
   void anInfiniteLogitIsNoCertainFace() {
-    assertThrows(InferenceException.class, () ->
+    assertThrows(FaceDetectionException.class, () ->
         DECODER.faces(new float[8], new float[] {Float.POSITIVE_INFINITY, -10}, 0, SQUARE_100,
             FaceDetectorOptions.defaults()));
   }
@@ -62,7 +61,7 @@ class SsdDecoderTest {
   void aNanEncodingFailsTheImageEvenForALowScoringAnchor() {
     float[] enc = new float[8];
     enc[6] = Float.NaN;
-    assertThrows(InferenceException.class, () ->
+    assertThrows(FaceDetectionException.class, () ->
         DECODER.faces(enc, new float[] {10, -10}, 0, SQUARE_100, FaceDetectorOptions.defaults()));
   }
 
@@ -70,12 +69,12 @@ class SsdDecoderTest {
   void aSizeEncodingThatOverflowsFailsTheImage() {
     float[] enc = new float[8];
     enc[2] = 1e4f; // exp(2000)
-    assertThrows(InferenceException.class, () -> DECODER.decodeBoxes(enc, 0));
+    assertThrows(FaceDetectionException.class, () -> DECODER.decodeBoxes(enc, 0));
   }
 
   @Test
   void outputsTooShortForTheImageIndexFail() {
-    assertThrows(InferenceException.class, () ->
+    assertThrows(FaceDetectionException.class, () ->
         DECODER.faces(new float[8], new float[2], 1, SQUARE_100, FaceDetectorOptions.defaults()));
   }
 

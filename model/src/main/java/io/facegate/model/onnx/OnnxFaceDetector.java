@@ -1,4 +1,4 @@
-package io.facegate.model.face;
+package io.facegate.model.onnx;
 
 import ai.onnxruntime.NodeInfo;
 import ai.onnxruntime.OnnxJavaType;
@@ -8,9 +8,12 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
-import io.facegate.model.onnx.DeviceSpec;
-import io.facegate.model.onnx.InferenceException;
-import io.facegate.model.onnx.ModelLoadException;
+import io.facegate.model.face.FaceBox;
+import io.facegate.model.face.FaceDetectionException;
+import io.facegate.model.face.FaceDetector;
+import io.facegate.model.face.FaceDetectorOptions;
+import io.facegate.model.face.Letterbox;
+import io.facegate.model.face.SsdDecoder;
 import io.facegate.model.preprocess.RawImage;
 import java.nio.FloatBuffer;
 import java.nio.file.Files;
@@ -26,7 +29,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * face-api's SSD MobileNetV1 face detector on ONNX Runtime: one long-lived session, the
- * pre-processing of {@link Letterbox} and the post-processing of {@link SsdDecoder}.
+ * pre-processing of {@link Letterbox} and the post-processing of {@link SsdDecoder} (both plain
+ * Java in {@code io.facegate.model.face}).
  *
  * <p>The model contract, checked at load: metadata {@value #KIND_KEY} = {@value #KIND}; one float
  * input {@value #INPUT} {@code [batch, 3, S, S]} holding {@code x / 255} (the network's own
@@ -241,7 +245,7 @@ public final class OnnxFaceDetector implements FaceDetector, AutoCloseable {
           floats(result, CLASS_LOGITS, new long[] {1, count}), 0, new Letterbox(size, size, size),
           FaceDetectorOptions.defaults());
       return decoder;
-    } catch (InferenceException | IllegalArgumentException e) {
+    } catch (InferenceException | FaceDetectionException | IllegalArgumentException e) {
       throw new ModelLoadException(file + ": " + e.getMessage(), e);
     }
   }

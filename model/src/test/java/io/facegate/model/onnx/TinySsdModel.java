@@ -1,4 +1,4 @@
-package io.facegate.model.face;
+package io.facegate.model.onnx;
 
 import ai.onnx.proto.OnnxMl;
 import java.io.IOException;

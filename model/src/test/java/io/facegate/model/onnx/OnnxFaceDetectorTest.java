@@ -1,12 +1,12 @@
-package io.facegate.model.face;
+package io.facegate.model.onnx;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.facegate.model.onnx.DeviceSpec;
-import io.facegate.model.onnx.InferenceException;
-import io.facegate.model.onnx.ModelLoadException;
+import io.facegate.model.face.FaceBox;
+import io.facegate.model.face.FaceDetectionException;
+import io.facegate.model.face.FaceDetectorOptions;
 import io.facegate.model.preprocess.RawImage;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -42,7 +42,7 @@ class OnnxFaceDetectorTest {
       assertEquals(TinySsdModel.SIZE, d.inputSize());
       List<FaceBox> faces = d.detect(withWhite(16, 16, 0, 0, 8, 8));
       assertEquals(1, faces.size(), faces::toString);
-      SsdDecoderTest.assertBox(0, 0, 8, 8, faces.get(0));
+      assertBox(0, 0, 8, 8, faces.get(0));
       assertEquals(1 / (1 + Math.exp(-10)), faces.get(0).score(), 1e-6);
     }
   }
@@ -53,7 +53,7 @@ class OnnxFaceDetectorTest {
     try (OnnxFaceDetector d = open(TinySsdModel.valid())) {
       List<FaceBox> faces = d.detect(withWhite(32, 16, 0, 0, 16, 16));
       assertEquals(1, faces.size(), faces::toString);
-      SsdDecoderTest.assertBox(0, 0, 16, 16, faces.get(0));
+      assertBox(0, 0, 16, 16, faces.get(0));
       assertTrue(d.detect(withWhite(32, 16, 16, 0, 32, 16)).isEmpty(),
           "a bottom-right quarter that is all padding holds no face");
     }
@@ -72,7 +72,7 @@ class OnnxFaceDetectorTest {
       for (int i = 0; i < images.size() - 1; i++) {
         assertEquals(1, faces.get(i).size());
         double corner = i % 2 == 0 ? 0 : 4;
-        SsdDecoderTest.assertBox(corner, corner, 4, 4, faces.get(i).get(0));
+        assertBox(corner, corner, 4, 4, faces.get(i).get(0));
         assertEquals(faces.get(i), d.detect(images.get(i)), "batched equals alone");
       }
       assertEquals(Collections.emptyList(), faces.get(images.size() - 1));
@@ -84,7 +84,7 @@ class OnnxFaceDetectorTest {
     try (OnnxFaceDetector d = open(TinySsdModel.valid().withNanWhenBright())) {
       RawImage dark = withWhite(8, 8, 0, 0, 0, 0);
       assertTrue(d.detect(dark).isEmpty());
-      assertThrows(InferenceException.class,
+      assertThrows(FaceDetectionException.class,
           () -> d.detect(List.of(dark, withWhite(8, 8, 0, 0, 4, 4))));
     }
   }
@@ -153,5 +153,12 @@ class OnnxFaceDetectorTest {
       }
       assertTrue(d.detect(new RawImage(8, 8, 1, px)).isEmpty());
     }
+  }
+
+  private static void assertBox(double x, double y, double w, double h, FaceBox b) {
+    assertEquals(x, b.x(), 1e-4, () -> "x of " + b);
+    assertEquals(y, b.y(), 1e-4, () -> "y of " + b);
+    assertEquals(w, b.width(), 1e-4, () -> "width of " + b);
+    assertEquals(h, b.height(), 1e-4, () -> "height of " + b);
   }
 }
