@@ -43,7 +43,10 @@ public enum CnnOperator implements ONNXOperator {
   SQUEEZE("Squeeze", 1, 1),
   RESHAPE("Reshape", 2, 0),
   PAD("Pad", 2, 1),
-  IDENTITY("Identity", 1, 0);
+  IDENTITY("Identity", 1, 0),
+  /** Variadic; 64 inputs is more than any facegate graph joins. */
+  CONCAT("Concat", 1, 63),
+  GATHER("Gather", 2, 0);
 
   /** The opset every node is written for. */
   public static final int OPSET = 17;
