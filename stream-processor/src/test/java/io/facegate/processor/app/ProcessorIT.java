@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.facegate.model.metadata.ModelMetadata;
 import io.facegate.model.onnx.Embedder;
 import io.facegate.model.onnx.TinyOnnxModel;
+import io.facegate.model.preprocess.CraftedImages;
 import io.facegate.platform.broker.BrokerSettings;
 import io.facegate.platform.broker.EmbeddedKafkaBroker;
 import io.facegate.platform.topics.TopicAdmin;
@@ -448,6 +449,48 @@ class ProcessorIT {
         .anyMatch(l -> l.getReason().equals("UNKNOWN_SCHEMA") && l.getPayloadSize() == 8));
     assertEquals(4, k);
     assertTrue(DEAD.stream().allMatch(l -> l.getPayloadSha256().matches("[0-9a-f]{64}")));
+  }
+
+  @Test
+  @Order(2)
+  void aCraftedImageCorpusIsDecidedOnceNeverGrantedAndTheProcessorLives() throws Exception {
+    enrolPeople();
+    byte[] jpeg = CraftedImages.progressiveJpeg(CraftedImages.smooth(24, 24));
+    Map<String, FaceImage> corpus = new LinkedHashMap<>();
+    corpus.put("empty", image(new byte[0], ImageEncoding.JPEG));
+    corpus.put("truncated", image(Arrays.copyOf(jpeg, jpeg.length / 2), ImageEncoding.JPEG));
+    corpus.put("wrong-magic", image(new byte[] {'G', 'I', 'F', '8', '9', 'a', 1, 2, 3}, ImageEncoding.PNG));
+    corpus.put("huge-dimensions", image(CraftedImages.withJpegSize(jpeg, 60000, 60000), ImageEncoding.JPEG));
+    corpus.put("png-bomb", image(CraftedImages.pngWithZeros(4000, 4000, 16_000_000L), ImageEncoding.PNG));
+    corpus.put("cmyk", image(CraftedImages.fourComponentJpeg(48, 48), ImageEncoding.JPEG));
+    corpus.put("png-16-bit", image(CraftedImages.png16(48, 48, 30000), ImageEncoding.PNG));
+    corpus.put("animated-gif", image(CraftedImages.animatedGif(48, 48, 3), ImageEncoding.JPEG));
+    byte[] bomb = CraftedImages.repeatLastScan(jpeg, 2000);
+    corpus.put("scan-bomb", image(bomb, ImageEncoding.JPEG));
+    int before = duplicateDecisions;
+    for (Map.Entry<String, FaceImage> e : corpus.entrySet()) {
+      // every crafted event claims an enrolled person: a grant would open the door for an impostor
+      send(event("crafted-" + e.getKey(), e.getValue(), "s1"));
+    }
+    send(event("after-corpus", pgm(faceImage(1, 6)), "s1"));
+    producer.flush();
+    for (String name : corpus.keySet()) {
+      AccessDecision d = awaitDecision("crafted-" + name);
+      assertEquals(Outcome.DENIED, d.getOutcome(), name + ": " + d.getReason() + " " + d.getDetail());
+    }
+    AccessDecision after = awaitDecision("after-corpus");
+    assertEquals(Outcome.GRANTED, after.getOutcome(), "the processor still decides and grants: " + after.getDetail());
+    // late duplicates would arrive within a commit interval or two
+    Thread.sleep(500);
+    poll();
+    assertEquals(before, duplicateDecisions, "every event decided exactly once");
+    assertTrue(GRANTED.stream().noneMatch(g -> g.getEventId().startsWith("crafted-")));
+    System.out.printf("crafted corpus: %d events denied once each (%s); scan bomb %d bytes, %d scans%n",
+        corpus.size(), corpus.keySet(), bomb.length, CraftedImages.countSos(bomb));
+  }
+
+  private static FaceImage image(byte[] data, ImageEncoding encoding) {
+    return FaceImage.newBuilder().setData(ByteBuffer.wrap(data)).setEncoding(encoding).build();
   }
 
   @Test

@@ -87,10 +87,10 @@ public final class FaceresImport {
     } else {
       ThresholdSource.CalibratedOn on = (ThresholdSource.CalibratedOn) thresholdSource;
       // the network needs a model file to embed with; the provisional threshold never leaves this block
-      ModelMetadata provisional = metadata(fetched, importer, 1f, "provisional", Map.of());
+      ModelMetadata provisional = metadata(fetched, importer, 1f, "provisional", Map.of(), SHIPPED);
       Path tmp = Files.createTempFile(outDir, ".faceres-provisional-", ".onnx");
       try {
-        Files.write(tmp, onnx(importer, provisional, producerVersion, false));
+        Files.write(tmp, onnx(importer, provisional, producerVersion, false, SHIPPED));
         ThresholdCalibration.Result c = ThresholdCalibration.run(tmp, on.dataRoots(), on.targetFar(), out);
         threshold = (float) c.threshold();
         operatingPoint = on.operatingPoint();
@@ -101,8 +101,8 @@ public final class FaceresImport {
         Files.deleteIfExists(tmp);
       }
     }
-    ModelMetadata metadata = metadata(fetched, importer, threshold, operatingPoint, calibration);
-    byte[] onnx = onnx(importer, metadata, producerVersion, false);
+    ModelMetadata metadata = metadata(fetched, importer, threshold, operatingPoint, calibration, SHIPPED);
+    byte[] onnx = onnx(importer, metadata, producerVersion, false, SHIPPED);
     Path modelFile = outDir.resolve(ONNX_FILE);
     Files.write(modelFile, onnx);
     Path card = outDir.resolve(CARD_FILE);
@@ -110,9 +110,33 @@ public final class FaceresImport {
     return new Result(modelFile, card, metadata, onnx.length);
   }
 
+  /**
+   * How the network's input is made from the contract's {@code pixel / 255} RGB tensor, inside the
+   * graph. The network's authors (HSE FaceRes, MobileNet trained on VGGFace2) feed BGR minus the
+   * Caffe ImageNet mean; Human 3.x feeds RGB 0..255. Measured with the same model on ORL (40
+   * people), Yale B (every 6th image) and 80 CelebA people: EER 0.0039 / 0.222 / 0.047 with the
+   * authors' convention against 0.0067 / 0.340 / 0.079 with Human's (docs/pretrained.md).
+   */
+  public enum InputConvention {
+    /** Human 3.x: RGB, 0..255; what the golden fixture's tfjs run used. */
+    HUMAN_RGB255("NCHW x/255 RGB -> NHWC * 255 (Human 3.x faceres enhance())"),
+    /** The authors' Keras/Caffe convention: BGR, 0..255 minus mean B 103.939, G 116.779, R 123.68. */
+    CAFFE_BGR("NCHW x/255 RGB -> NHWC * 255 -> BGR - (103.939, 116.779, 123.68) (HSE FaceRes, the authors')");
+
+    private final String description;
+
+    InputConvention(String description) {
+      this.description = description;
+    }
+  }
+
+  /** The convention shipped models use. */
+  public static final InputConvention SHIPPED = InputConvention.CAFFE_BGR;
+
   /** The metadata: the project's contract plus where the weights came from. */
   static ModelMetadata metadata(FetchedPackage fetched, TfGraphImporter importer, float threshold,
-                                String operatingPoint, Map<String, String> calibration) {
+                                String operatingPoint, Map<String, String> calibration,
+                                InputConvention convention) {
     PretrainedPackage pkg = fetched.pkg();
     Map<String, String> provenance = new TreeMap<>(calibration);
     provenance.put("backbone", "faceres");
@@ -125,7 +149,7 @@ public final class FaceresImport {
     provenance.put("source.weights_file", WEIGHTS_FILE);
     provenance.put("source.weights_sha256", fetched.sha256().get(WEIGHTS_FILE));
     provenance.put("source.output", DESCRIPTOR_NODE);
-    provenance.put("input_conversion", "NCHW x/255 RGB -> NHWC * 255 (Human 3.x faceres enhance())");
+    provenance.put("input_conversion", convention.description);
     provenance.put("embedding_dim", Integer.toString(EMBEDDING_DIM));
     provenance.put("parameters", Long.toString(importer.weights().all().stream().mapToLong(TfjsWeight::size).sum()));
     PreprocessSpec spec = new PreprocessSpec(SIZE, SIZE, 3, new float[3], new float[] {1f, 1f, 1f});
@@ -137,7 +161,8 @@ public final class FaceresImport {
    * The ONNX model. With {@code rawOutput} it also outputs {@link #RAW_OUTPUT}, the descriptor before
    * L2 normalisation, for comparison with the original network's output.
    */
-  static byte[] onnx(TfGraphImporter importer, ModelMetadata metadata, String producerVersion, boolean rawOutput) {
+  static byte[] onnx(TfGraphImporter importer, ModelMetadata metadata, String producerVersion, boolean rawOutput,
+                     InputConvention convention) {
     long[] placeholder = importer.placeholders().get(PLACEHOLDER);
     if (placeholder == null || !Arrays.equals(placeholder, new long[] {-1, SIZE, SIZE, 3})) {
       throw new TfjsFormatException("faceres: expected Placeholder " + PLACEHOLDER + " [-1, " + SIZE + ", " + SIZE
@@ -149,8 +174,15 @@ public final class FaceresImport {
     String nhwc = w.node(CnnOperator.TRANSPOSE, "input/to_nhwc", List.of(in), "input/nhwc",
         Map.of("perm", new long[] {0, 2, 3, 1}));
     String scale = w.floats("input/scale", new float[] {255f});
-    String rgb255 = w.node(CnnOperator.MUL, "input/times_255", List.of(nhwc, scale), "input/rgb255", Map.of());
-    TfGraphImporter.Tensor descriptor = importer.convert(w, Map.of(PLACEHOLDER, rgb255), List.of(DESCRIPTOR_NODE))
+    String network = w.node(CnnOperator.MUL, "input/times_255", List.of(nhwc, scale), "input/rgb255", Map.of());
+    if (convention == InputConvention.CAFFE_BGR) {
+      String order = w.longs("input/bgr_order", new long[] {2, 1, 0});
+      String bgr = w.node(CnnOperator.GATHER, "input/to_bgr", List.of(network, order), "input/bgr255",
+          Map.of("axis", 3L));
+      String mean = w.floats("input/caffe_mean", new float[] {103.939f, 116.779f, 123.68f});
+      network = w.node(CnnOperator.SUB, "input/minus_mean", List.of(bgr, mean), "input/bgr_centred", Map.of());
+    }
+    TfGraphImporter.Tensor descriptor = importer.convert(w, Map.of(PLACEHOLDER, network), List.of(DESCRIPTOR_NODE))
         .get(DESCRIPTOR_NODE);
     if (!Arrays.equals(descriptor.shape(), new long[] {-1, EMBEDDING_DIM})) {
       throw new TfjsFormatException("faceres: " + DESCRIPTOR_NODE + " has shape " + Arrays.toString(descriptor.shape())

@@ -57,8 +57,10 @@ class FaceresParityIT {
     Assumptions.assumeTrue(Files.isDirectory(datasets), "datasets not found at " + datasets.toAbsolutePath());
 
     TfGraphImporter importer = TfGraphImporter.read(fetched.file(FaceresImport.MODEL_FILE));
-    ModelMetadata metadata = FaceresImport.metadata(fetched, importer, 1f, "parity test only", Map.of());
-    byte[] onnx = FaceresImport.onnx(importer, metadata, "test", true);
+    ModelMetadata metadata = FaceresImport.metadata(fetched, importer, 1f, "parity test only", Map.of(),
+        FaceresImport.InputConvention.HUMAN_RGB255);
+    byte[] onnx = FaceresImport.onnx(importer, metadata, "test", true,
+        FaceresImport.InputConvention.HUMAN_RGB255);
     Preprocessor preprocessor = new Preprocessor(metadata.input());
     ImageDecoder decoder = new ImageDecoder(ImageLimits.defaults());
 
