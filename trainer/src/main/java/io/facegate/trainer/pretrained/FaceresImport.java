@@ -176,10 +176,10 @@ public final class FaceresImport {
     String scale = w.floats("input/scale", new float[] {255f});
     String network = w.node(CnnOperator.MUL, "input/times_255", List.of(nhwc, scale), "input/rgb255", Map.of());
     if (convention == InputConvention.CAFFE_BGR) {
-      String order = w.longs("input/bgr_order", new long[] {2, 1, 0});
+      String order = w.longs("input/bgr_order", new long[] {2, 1, 0}, 3);
       String bgr = w.node(CnnOperator.GATHER, "input/to_bgr", List.of(network, order), "input/bgr255",
           Map.of("axis", 3L));
-      String mean = w.floats("input/caffe_mean", new float[] {103.939f, 116.779f, 123.68f});
+      String mean = w.floats("input/caffe_mean", new float[] {103.939f, 116.779f, 123.68f}, 3);
       network = w.node(CnnOperator.SUB, "input/minus_mean", List.of(bgr, mean), "input/bgr_centred", Map.of());
     }
     TfGraphImporter.Tensor descriptor = importer.convert(w, Map.of(PLACEHOLDER, network), List.of(DESCRIPTOR_NODE))

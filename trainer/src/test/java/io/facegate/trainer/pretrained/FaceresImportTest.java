@@ -55,7 +55,7 @@ class FaceresImportTest {
   }
 
   @Test
-  void writesAModelTheProcessorAcceptsWithRgb255InsideAndL2NormalisedOutput() throws Exception {
+  void writesAModelTheProcessorAcceptsWithTheAuthorsBgrMeanInsideAndL2NormalisedOutput() throws Exception {
     FetchedPackage pkg = standIn("input_1");
     FaceresImport.Result result = FaceresImport.write(pkg,
         new ThresholdSource.Given(0.85f, "far=0.001 on test faces"), "test", dir.resolve("out"), System.out);
@@ -65,14 +65,16 @@ class FaceresImportTest {
     for (int i = 0; i < image.length; i++) {
       image[i] = r.nextInt(256) / 255f;
     }
-    // what faceres's 1x1 conv and mean compute on 0..255 RGB, NHWC
+    // what faceres's 1x1 conv and mean compute on 0..255 BGR minus the Caffe mean, NHWC
+    double[] bgrMean = {103.939, 116.779, 123.68};
     double[] raw = new double[DIM];
     int plane = 224 * 224;
     for (int p = 0; p < plane; p++) {
       for (int o = 0; o < DIM; o++) {
         double s = 0;
         for (int c = 0; c < 3; c++) {
-          s += image[c * plane + p] * 255.0 * kernel[c * DIM + o];
+          // network channel c is BGR: blue (c = 0) comes from the contract's RGB channel 2
+          s += (image[(2 - c) * plane + p] * 255.0 - bgrMean[c]) * kernel[c * DIM + o];
         }
         raw[o] += s / plane;
       }
