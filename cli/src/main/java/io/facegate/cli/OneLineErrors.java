@@ -21,7 +21,8 @@ final class OneLineErrors implements IExecutionExceptionHandler {
         if (!isExpected(ex)) {
             throw ex;
         }
-        String message = "facegate " + commandLine.getCommandName() + ": " + firstLine(ex.getMessage());
+        // the qualified name: "facegate pretrained fetch", not "facegate fetch"
+        String message = commandLine.getCommandSpec().qualifiedName() + ": " + firstLine(ex.getMessage());
         commandLine.getErr().println(commandLine.getColorScheme().errorText(message));
         commandLine.getErr().flush();
         return CommandLine.ExitCode.SOFTWARE;

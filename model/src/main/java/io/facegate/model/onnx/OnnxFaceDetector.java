@@ -16,7 +16,6 @@ import io.facegate.model.face.Letterbox;
 import io.facegate.model.face.SsdDecoder;
 import io.facegate.model.preprocess.RawImage;
 import java.nio.FloatBuffer;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -89,96 +88,25 @@ public final class OnnxFaceDetector implements FaceDetector, AutoCloseable {
    */
   public static OnnxFaceDetector open(Path modelFile, DeviceSpec device, int intraOpThreads,
       FaceDetectorOptions detectorOptions) {
-    if (!Files.isRegularFile(modelFile)) {
-      throw new ModelLoadException("detector model file not found: " + modelFile);
-    }
-    if (intraOpThreads < 0) {
-      throw new ModelLoadException("intra-op threads must be >= 0: " + intraOpThreads);
-    }
     if (detectorOptions == null) {
       throw new ModelLoadException("detector options must be set");
     }
-    OrtEnvironment env = OrtEnvironment.getEnvironment();
-    OrtSession.SessionOptions options = null;
-    OrtSession session = null;
+    OrtSessions.Opened opened = OrtSessions.open(modelFile, device, intraOpThreads);
     try {
-      String used;
-      switch (device.kind()) {
-        case CPU -> {
-          options = cpuOptions(intraOpThreads);
-          session = env.createSession(modelFile.toString(), options);
-          used = "cpu";
-        }
-        case CUDA -> {
-          options = cpuOptions(intraOpThreads);
-          try {
-            options.addCUDA(device.cudaDevice());
-            session = env.createSession(modelFile.toString(), options);
-          } catch (OrtException e) {
-            throw new ModelLoadException("device " + device + " requested but CUDA cannot be used: "
-                + e.getMessage() + " (the GPU build needs -Pgpu, CUDA 12 and cuDNN 9; "
-                + "use --device cpu or auto)", e);
-          }
-          used = device.toString();
-        }
-        case AUTO -> {
-          // as in OnnxEmbedder: only trying tells whether the CUDA libraries load
-          options = cpuOptions(intraOpThreads);
-          try {
-            options.addCUDA(device.cudaDevice());
-            session = env.createSession(modelFile.toString(), options);
-            used = "cuda:" + device.cudaDevice();
-          } catch (OrtException e) {
-            LOG.warn("device auto: CUDA is not usable ({}); falling back to CPU", e.getMessage());
-            options.close();
-            options = cpuOptions(intraOpThreads);
-            session = env.createSession(modelFile.toString(), options);
-            used = "cpu";
-          }
-        }
-        default -> throw new ModelLoadException("unknown device " + device);
-      }
-      int[] contract = checkContract(modelFile, session);
+      int[] contract = checkContract(modelFile, opened.session());
       int inputSize = contract[0];
       int anchorCount = contract[1];
-      SsdDecoder decoder = readAnchors(modelFile, env, session, inputSize, anchorCount);
+      SsdDecoder decoder = readAnchors(modelFile, opened.env(), opened.session(), inputSize, anchorCount);
       LOG.info("loaded face detector {} ({} anchors, input {}x{}) on {}", modelFile,
-          anchorCount, inputSize, inputSize, used);
-      return new OnnxFaceDetector(env, options, session, used, inputSize, decoder,
-          detectorOptions);
+          anchorCount, inputSize, inputSize, opened.device());
+      return new OnnxFaceDetector(opened.env(), opened.options(), opened.session(), opened.device(),
+          inputSize, decoder, detectorOptions);
     } catch (OrtException e) {
-      closeQuietly(session, options);
+      opened.close();
       throw new ModelLoadException("cannot load detector " + modelFile + ": " + e.getMessage(), e);
     } catch (RuntimeException e) {
-      closeQuietly(session, options);
+      opened.close();
       throw e;
-    }
-  }
-
-  private static OrtSession.SessionOptions cpuOptions(int intraOpThreads) throws OrtException {
-    OrtSession.SessionOptions o = new OrtSession.SessionOptions();
-    try {
-      o.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
-      if (intraOpThreads > 0) {
-        o.setIntraOpNumThreads(intraOpThreads);
-      }
-      return o;
-    } catch (OrtException e) {
-      o.close();
-      throw e;
-    }
-  }
-
-  private static void closeQuietly(OrtSession session, OrtSession.SessionOptions options) {
-    try {
-      if (session != null) {
-        session.close();
-      }
-    } catch (OrtException e) {
-      LOG.warn("closing ONNX session after a failed load: {}", e.getMessage());
-    }
-    if (options != null) {
-      options.close();
     }
   }
 
@@ -323,6 +251,6 @@ public final class OnnxFaceDetector implements FaceDetector, AutoCloseable {
 
   @Override
   public void close() {
-    closeQuietly(session, options);
+    OrtSessions.close(session, options);
   }
 }
