@@ -52,28 +52,47 @@ public record Letterbox(int sourceWidth, int sourceHeight, int size) {
       throw new IllegalArgumentException("destination holds " + (dst.length - offset)
           + " floats after offset " + offset + ", need " + tensorSize());
     }
-    int side = Math.max(sourceWidth, sourceHeight);
+    squareTensor(image, size, 0, 0, dst, offset);
+  }
+
+  /**
+   * The sampler behind {@link #toTensor}, with the image placed anywhere in the zero-padded
+   * square of side {@code max(width, height)}: at {@code (left, top)} of that square. face-api's
+   * detector path puts it at the corner, its landmark path centres it ({@code
+   * toBatchTensor(size, true)}). Writes planar RGB {@code value / 255} floats, {@code 3 * size *
+   * size} of them, computed as TF.js's CPU {@code resizeBilinear} does.
+   */
+  public static void squareTensor(RawImage image, int size, int left, int top, float[] dst,
+      int offset) {
+    int w = image.width();
+    int h = image.height();
+    int side = Math.max(w, h);
+    if (size <= 0 || left < 0 || top < 0 || left + w > side || top + h > side) {
+      throw new IllegalArgumentException(image + " cannot sit at (" + left + ", " + top
+          + ") of a square of side " + side + " resized to " + size);
+    }
+    if (offset < 0 || dst.length - offset < 3 * size * size) {
+      throw new IllegalArgumentException("destination holds " + (dst.length - offset)
+          + " floats after offset " + offset + ", need " + 3 * size * size);
+    }
     double ratio = (double) side / size;
     int plane = size * size;
-    int channels = image.channels();
-    byte[] px = image.pixels();
     for (int r = 0; r < size; r++) {
       double srcRow = ratio * r;
-      int top = Math.max(0, (int) Math.floor(srcRow));
-      double rowFrac = srcRow - top;
-      int bottom = Math.min(side - 1, (int) Math.ceil(srcRow));
+      int upperRow = Math.max(0, (int) Math.floor(srcRow));
+      double rowFrac = srcRow - upperRow;
+      int lowerRow = Math.min(side - 1, (int) Math.ceil(srcRow));
       for (int c = 0; c < size; c++) {
         double srcCol = ratio * c;
-        int left = Math.max(0, (int) Math.floor(srcCol));
-        double colFrac = srcCol - left;
-        int right = Math.min(side - 1, (int) Math.ceil(srcCol));
+        int leftCol = Math.max(0, (int) Math.floor(srcCol));
+        double colFrac = srcCol - leftCol;
+        int rightCol = Math.min(side - 1, (int) Math.ceil(srcCol));
         int out = offset + r * size + c;
         for (int ch = 0; ch < 3; ch++) {
-          int sc = channels == 1 ? 0 : ch;
-          double tl = padded(px, channels, top, left, sc);
-          double tr = padded(px, channels, top, right, sc);
-          double bl = padded(px, channels, bottom, left, sc);
-          double br = padded(px, channels, bottom, right, sc);
+          double tl = padded(image, upperRow - top, leftCol - left, ch);
+          double tr = padded(image, upperRow - top, rightCol - left, ch);
+          double bl = padded(image, lowerRow - top, leftCol - left, ch);
+          double br = padded(image, lowerRow - top, rightCol - left, ch);
           double upper = tl + (tr - tl) * colFrac;
           double lower = bl + (br - bl) * colFrac;
           float value = (float) (upper + (lower - upper) * rowFrac);
@@ -83,12 +102,12 @@ public record Letterbox(int sourceWidth, int sourceHeight, int size) {
     }
   }
 
-  /** One sample of the zero-padded square: the source pixel, or 0 in the padding. */
-  private double padded(byte[] px, int channels, int row, int col, int channel) {
-    if (row >= sourceHeight || col >= sourceWidth) {
+  /** One sample of the zero-padded square: the source pixel (grey replicated), or 0 outside it. */
+  private static double padded(RawImage image, int row, int col, int channel) {
+    if (row < 0 || col < 0 || row >= image.height() || col >= image.width()) {
       return 0;
     }
-    return px[(row * sourceWidth + col) * channels + channel] & 0xFF;
+    return image.sample(col, row, image.channels() == 1 ? 0 : channel);
   }
 
   /**

@@ -8,6 +8,7 @@ import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
 import io.facegate.model.face.FaceLandmarks;
 import io.facegate.model.face.Landmarker;
+import io.facegate.model.face.Letterbox;
 import io.facegate.model.preprocess.RawImage;
 import java.nio.FloatBuffer;
 import java.nio.file.Path;
@@ -20,8 +21,8 @@ import java.util.Optional;
  * A 68-point landmark network in ONNX Runtime (face-api's {@code face_landmark_68} family as
  * imported by the trainer): input {@code input} float {@code [batch, 3, S, S]} holding RGB / 255,
  * output {@code landmarks} float {@code [batch, 136]}, x/y interleaved, relative to the input
- * square. Each crop is padded to a square centred on it with black (as face-api does) and resized
- * with TensorFlow's bilinear resize (no half-pixel centres), the network's own input convention;
+ * square. Each crop is padded to a square centred on it with black and resized as face-api feeds
+ * it ({@link Letterbox#squareTensor}, TF.js's bilinear resize), the network's own convention;
  * answers are mapped back to the crop's pixels. Thread-safe; one long-lived session.
  */
 public final class OnnxLandmarker implements Landmarker, AutoCloseable {
@@ -118,44 +119,16 @@ public final class OnnxLandmarker implements Landmarker, AutoCloseable {
   }
 
   /**
-   * Writes the crop, padded to a centred square with zeros and resized to the input size with
-   * TensorFlow's legacy bilinear sampling ({@code src = dst * in / out}), as RGB / 255, CHW.
+   * Writes the crop, centred in a zero-padded square and resized to the input size, as face-api's
+   * {@code toBatchTensor(size, true)} does: the shorter side gets {@code round(diff / 2)} after
+   * and the rest before.
    */
   void squareInput(RawImage crop, float[] dst, int offset) {
-    int side = Math.max(crop.width(), crop.height());
-    int diff = side - Math.min(crop.width(), crop.height());
-    // face-api appends round(diff / 2) and prepends the rest
+    int diff = Math.abs(crop.width() - crop.height());
     int before = diff - (int) Math.round(diff * 0.5);
-    int offX = crop.width() < side ? before : 0;
-    int offY = crop.height() < side ? before : 0;
-    double scale = (double) side / size;
-    int plane = size * size;
-    for (int y = 0; y < size; y++) {
-      double sy = y * scale;
-      int y0 = (int) Math.floor(sy);
-      int y1 = Math.min(side - 1, y0 + 1);
-      double fy = sy - y0;
-      for (int x = 0; x < size; x++) {
-        double sx = x * scale;
-        int x0 = (int) Math.floor(sx);
-        int x1 = Math.min(side - 1, x0 + 1);
-        double fx = sx - x0;
-        for (int c = 0; c < 3; c++) {
-          double top = padded(crop, x0 - offX, y0 - offY, c) * (1 - fx)
-              + padded(crop, x1 - offX, y0 - offY, c) * fx;
-          double bottom = padded(crop, x0 - offX, y1 - offY, c) * (1 - fx)
-              + padded(crop, x1 - offX, y1 - offY, c) * fx;
-          dst[offset + c * plane + y * size + x] = (float) ((top * (1 - fy) + bottom * fy) / 255.0);
-        }
-      }
-    }
-  }
-
-  private static int padded(RawImage img, int x, int y, int c) {
-    if (x < 0 || y < 0 || x >= img.width() || y >= img.height()) {
-      return 0;
-    }
-    return img.sample(x, y, img.channels() == 1 ? 0 : c);
+    int left = crop.width() < crop.height() ? before : 0;
+    int top = crop.height() < crop.width() ? before : 0;
+    Letterbox.squareTensor(crop, size, left, top, dst, offset);
   }
 
   @Override
