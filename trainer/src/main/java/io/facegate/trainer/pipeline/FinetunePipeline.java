@@ -2,7 +2,6 @@ package io.facegate.trainer.pipeline;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.facegate.model.metadata.ModelMetadata;
 import io.facegate.model.onnx.FaceStages;
@@ -227,15 +226,7 @@ public final class FinetunePipeline {
     card.put("onnx_parity_max_abs_diff", parity);
     ObjectNode hp = card.putObject("hyper_parameters");
     hyper.forEach(hp::put);
-    ArrayNode history = card.putArray("history");
-    for (EpochStats e : epochs) {
-      ObjectNode h = history.addObject();
-      h.put("epoch", e.epoch());
-      h.put("train_loss", e.trainLoss());
-      h.put("validation_loss", e.validationLoss());
-      h.put("validation_eer", e.validationEer());
-      h.put("seconds", e.seconds());
-    }
+    MetricsJson.history(card.putArray("history"), epochs);
     card.put("run_seconds", seconds);
     card.set("host", HostInfo.host(mapper));
     card.put("code_version", metadata.provenance().get("code_version"));

@@ -149,15 +149,7 @@ public final class TrainPipeline {
       card.put("onnx_parity_max_abs_diff", parity);
       ObjectNode hyper = card.putObject("hyper_parameters");
       options.asProvenance().forEach(hyper::put);
-      ArrayNode history = card.putArray("history");
-      for (EpochStats e : epochs) {
-        ObjectNode h = history.addObject();
-        h.put("epoch", e.epoch());
-        h.put("train_loss", e.trainLoss());
-        h.put("validation_loss", e.validationLoss());
-        h.put("validation_eer", e.validationEer());
-        h.put("seconds", e.seconds());
-      }
+      MetricsJson.history(card.putArray("history"), epochs);
       card.set("host", HostInfo.host(mapper));
       card.put("code_version", provenance.get("code_version"));
       mapper.writeValue(outDir.resolve(MODEL_CARD).toFile(), card);

@@ -1,9 +1,12 @@
 package io.facegate.trainer.report;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.facegate.trainer.evaluation.EvaluationResult;
 import io.facegate.trainer.evaluation.VerificationMetrics;
+import io.facegate.trainer.training.EpochStats;
+import java.util.List;
 
 /** The metric block shared by the model card and evaluation.json; rates are fractions in [0, 1]. */
 public final class MetricsJson {
@@ -29,5 +32,17 @@ public final class MetricsJson {
     n.put("identities", r.identities());
     n.put("images", r.images());
     return n;
+  }
+
+  /** Appends one object per epoch (losses, validation EER, seconds) to a model card's history. */
+  public static void history(ArrayNode history, List<EpochStats> epochs) {
+    for (EpochStats e : epochs) {
+      ObjectNode h = history.addObject();
+      h.put("epoch", e.epoch());
+      h.put("train_loss", e.trainLoss());
+      h.put("validation_loss", e.validationLoss());
+      h.put("validation_eer", e.validationEer());
+      h.put("seconds", e.seconds());
+    }
   }
 }
