@@ -18,9 +18,7 @@ import java.io.InputStream;
 import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.Map;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -72,18 +70,17 @@ class FaceresParityIT {
       for (JsonNode entry : golden.path("images")) {
         Path file = datasets.resolve(entry.path("file").asText());
         byte[] bytes = Files.readAllBytes(file);
-        assertEquals(entry.path("fileSha256").asText(), sha256(bytes), "the dataset file differs: " + file);
+        assertEquals(entry.path("fileSha256").asText(), GoldenFixture.sha256(bytes), "the dataset file differs: " + file);
         ImageFormat format = file.toString().endsWith(".pgm") ? ImageFormat.PGM : ImageFormat.JPEG;
-        byte[] rgb = rgb(decoder.decode(bytes, format, null, null));
-        if (!entry.path("decodedRgbSha256").asText().equals(sha256(rgb))) {
+        RawImage decoded = decoder.decode(bytes, format, null, null);
+        byte[] rgb = GoldenFixture.rgb(decoded);
+        if (!entry.path("decodedRgbSha256").asText().equals(GoldenFixture.sha256(rgb))) {
           // a different JPEG decoder is not a port bug; the fixture records which one it used
           decoderMismatch++;
           continue;
         }
-        int w = entry.path("sourceWidth").asInt();
-        int h = entry.path("sourceHeight").asInt();
-        byte[] resized = resizeNearest(rgb, w, h, FaceresImport.SIZE, FaceresImport.SIZE);
-        assertEquals(entry.path("inputRgbSha256").asText(), sha256(resized), "network input differs: " + file);
+        byte[] resized = GoldenFixture.resizeNearest(decoded, FaceresImport.SIZE, FaceresImport.SIZE);
+        assertEquals(entry.path("inputRgbSha256").asText(), GoldenFixture.sha256(resized), "network input differs: " + file);
         float[] input = preprocessor.toTensor(new RawImage(FaceresImport.SIZE, FaceresImport.SIZE, 3, resized));
         float[] descriptor;
         try (OnnxTensor x = OnnxTensor.createTensor(env, FloatBuffer.wrap(input),
@@ -107,35 +104,4 @@ class FaceresParityIT {
     assertTrue(maxDiff <= TOLERANCE, "max abs diff " + maxDiff + " > " + TOLERANCE);
   }
 
-  /** Grey replicated to R, G, B, as the fixture's decoder did. */
-  private static byte[] rgb(RawImage img) {
-    if (img.channels() == 3) {
-      return img.pixels();
-    }
-    byte[] grey = img.pixels();
-    byte[] out = new byte[grey.length * 3];
-    for (int i = 0; i < grey.length; i++) {
-      out[3 * i] = grey[i];
-      out[3 * i + 1] = grey[i];
-      out[3 * i + 2] = grey[i];
-    }
-    return out;
-  }
-
-  /** The fixture's nearest neighbour: src = floor(((2 * dst + 1) * srcLen) / (2 * dstLen)), clamped. */
-  private static byte[] resizeNearest(byte[] rgb, int w, int h, int dw, int dh) {
-    byte[] out = new byte[dw * dh * 3];
-    for (int y = 0; y < dh; y++) {
-      int sy = (int) Math.min(((2L * y + 1) * h) / (2L * dh), h - 1);
-      for (int x = 0; x < dw; x++) {
-        int sx = (int) Math.min(((2L * x + 1) * w) / (2L * dw), w - 1);
-        System.arraycopy(rgb, (sy * w + sx) * 3, out, (y * dw + x) * 3, 3);
-      }
-    }
-    return out;
-  }
-
-  private static String sha256(byte[] bytes) throws Exception {
-    return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-  }
 }

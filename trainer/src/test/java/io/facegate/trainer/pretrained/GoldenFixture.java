@@ -109,7 +109,23 @@ final class GoldenFixture {
     return out;
   }
 
-  private static String sha256(byte[] bytes) throws NoSuchAlgorithmException {
+  /** Grey replicated to R, G and B, as the fixtures' decoder gives every image; RGB as it is. */
+  static byte[] rgb(RawImage img) {
+    if (img.channels() == 3) {
+      return img.pixels();
+    }
+    byte[] grey = img.pixels();
+    byte[] out = new byte[grey.length * 3];
+    for (int i = 0; i < grey.length; i++) {
+      out[3 * i] = grey[i];
+      out[3 * i + 1] = grey[i];
+      out[3 * i + 2] = grey[i];
+    }
+    return out;
+  }
+
+  /** Lower-case hex SHA-256, as the fixtures record inputs and files. */
+  static String sha256(byte[] bytes) throws NoSuchAlgorithmException {
     return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
   }
 }

@@ -11,8 +11,6 @@ import io.facegate.model.preprocess.ImageLimits;
 import io.facegate.model.preprocess.RawImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
@@ -55,16 +53,16 @@ class GoldenFixtureInputsTest {
         String where = fixture.getFileName() + " " + file;
         byte[] encoded = Files.readAllBytes(datasets.resolve(file));
         if (image.has("fileSha256")) {
-          assertEquals(image.get("fileSha256").asText(), sha256(encoded), where + ": dataset file changed");
+          assertEquals(image.get("fileSha256").asText(), GoldenFixture.sha256(encoded), where + ": dataset file changed");
         }
         RawImage raw = decoder.decode(encoded, file.endsWith(".jpg") ? ImageFormat.JPEG : ImageFormat.PGM,
             null, null);
-        byte[] rgb = toRgb(raw);
-        assertEquals(image.get("decodedRgbSha256").asText(), sha256(rgb), where + ": decoded RGB differs");
+        byte[] rgb = GoldenFixture.rgb(raw);
+        assertEquals(image.get("decodedRgbSha256").asText(), GoldenFixture.sha256(rgb), where + ": decoded RGB differs");
         if (image.has("inputRgbSha256")) {
-          byte[] input = resizeNearest(rgb, raw.width(), raw.height(),
-              image.get("inputWidth").asInt(), image.get("inputHeight").asInt());
-          assertEquals(image.get("inputRgbSha256").asText(), sha256(input), where + ": network input differs");
+          byte[] input = GoldenFixture.resizeNearest(raw, image.get("inputWidth").asInt(),
+              image.get("inputHeight").asInt());
+          assertEquals(image.get("inputRgbSha256").asText(), GoldenFixture.sha256(input), where + ": network input differs");
           inputs++;
         }
       }
@@ -73,34 +71,4 @@ class GoldenFixtureInputsTest {
     assertTrue(inputs >= 100, "only " + inputs + " network inputs checked");
   }
 
-  /** Grey is replicated to R, G and B, as the fixtures' PGM inputs are. */
-  private static byte[] toRgb(RawImage img) {
-    if (img.channels() == 3) {
-      return img.pixels();
-    }
-    byte[] rgb = new byte[img.width() * img.height() * 3];
-    for (int i = 0; i < img.width() * img.height(); i++) {
-      rgb[3 * i] = img.pixels()[i];
-      rgb[3 * i + 1] = img.pixels()[i];
-      rgb[3 * i + 2] = img.pixels()[i];
-    }
-    return rgb;
-  }
-
-  /** The fixtures' rule: per axis src = min(floor((dst + 0.5) * srcLen / dstLen), srcLen - 1). */
-  private static byte[] resizeNearest(byte[] rgb, int w, int h, int dw, int dh) {
-    byte[] out = new byte[dw * dh * 3];
-    for (int y = 0; y < dh; y++) {
-      int sy = (int) Math.min(((2L * y + 1) * h) / (2L * dh), h - 1);
-      for (int x = 0; x < dw; x++) {
-        int sx = (int) Math.min(((2L * x + 1) * w) / (2L * dw), w - 1);
-        System.arraycopy(rgb, 3 * (sy * w + sx), out, 3 * (y * dw + x), 3);
-      }
-    }
-    return out;
-  }
-
-  private static String sha256(byte[] bytes) throws Exception {
-    return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-  }
 }

@@ -23,10 +23,8 @@ import java.io.InputStream;
 import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Assumptions;
@@ -89,8 +87,8 @@ class SsdMobilenetv1ParityIT {
          OrtSession session = env.createSession(onnx.toString(), opts)) {
       for (JsonNode image : golden.get("images")) {
         RawImage src = decode(image);
-        byte[] rgb = nearest(src, 512, 512);
-        assertEquals(image.get("inputRgbSha256").asText(), sha256(rgb),
+        byte[] rgb = GoldenFixture.resizeNearest(src, 512, 512);
+        assertEquals(image.get("inputRgbSha256").asText(), GoldenFixture.sha256(rgb),
             image.get("file").asText() + ": our input bytes differ from the golden's");
         float[] chw = new float[3 * 512 * 512];
         for (int p = 0; p < 512 * 512; p++) {
@@ -180,42 +178,11 @@ class SsdMobilenetv1ParityIT {
         .decode(bytes, format, null, null);
     assertEquals(image.get("sourceWidth").asInt(), img.width(), file + " width");
     assertEquals(image.get("sourceHeight").asInt(), img.height(), file + " height");
-    assertEquals(image.get("decodedRgbSha256").asText(), sha256(rgb(img)),
+    assertEquals(image.get("decodedRgbSha256").asText(), GoldenFixture.sha256(GoldenFixture.rgb(img)),
         file + ": our decoded pixels differ from the golden's");
     return img;
   }
 
-  private static byte[] rgb(RawImage img) {
-    if (img.channels() == 3) {
-      return img.pixels();
-    }
-    byte[] out = new byte[img.width() * img.height() * 3];
-    byte[] px = img.pixels();
-    for (int i = 0; i < px.length; i++) {
-      out[3 * i] = px[i];
-      out[3 * i + 1] = px[i];
-      out[3 * i + 2] = px[i];
-    }
-    return out;
-  }
-
-  /** The golden's resize: src = min(floor((2 dst + 1) * srcLen / (2 dstLen)), srcLen - 1). */
-  private static byte[] nearest(RawImage img, int w, int h) {
-    byte[] src = rgb(img);
-    byte[] out = new byte[w * h * 3];
-    for (int y = 0; y < h; y++) {
-      int sy = (int) Math.min((2L * y + 1) * img.height() / (2L * h), img.height() - 1);
-      for (int x = 0; x < w; x++) {
-        int sx = (int) Math.min((2L * x + 1) * img.width() / (2L * w), img.width() - 1);
-        System.arraycopy(src, 3 * (sy * img.width() + sx), out, 3 * (y * w + x), 3);
-      }
-    }
-    return out;
-  }
-
-  private static String sha256(byte[] bytes) throws Exception {
-    return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-  }
 
   private static float[] floats(OrtSession.Result r, String name) {
     FloatBuffer fb = ((OnnxTensor) r.get(name).orElseThrow()).getFloatBuffer();
