@@ -12,6 +12,7 @@ import ai.djl.nn.Parameter;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
+import io.facegate.trainer.model.GraphOps;
 import ai.djl.util.Pair;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -34,7 +35,6 @@ import java.util.Map;
 public final class ProjectionHead implements AutoCloseable {
 
   /** Below this norm an embedding is not scaled up (avoids 0/0). */
-  private static final float NORM_EPSILON = 1e-12f;
 
   /**
    * One affine layer, as the exporter needs it.
@@ -146,9 +146,7 @@ public final class ProjectionHead implements AutoCloseable {
   }
 
   private static NDList l2Normalize(NDList in) {
-    NDArray x = in.singletonOrThrow();
-    NDArray norm = x.square().sum(new int[] {1}, true).sqrt().maximum(NORM_EPSILON);
-    return new NDList(x.div(norm));
+    return new NDList(GraphOps.l2Normalize(in.singletonOrThrow()));
   }
 
   /** The DJL block. */

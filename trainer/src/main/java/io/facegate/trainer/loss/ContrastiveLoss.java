@@ -2,6 +2,7 @@ package io.facegate.trainer.loss;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
+import io.facegate.trainer.model.GraphOps;
 
 /**
  * Contrastive loss (Hadsell, Chopra and LeCun, 2006) for a batch of N pairs:
@@ -31,8 +32,8 @@ public final class ContrastiveLoss extends MarginLoss {
     NDArray left = emb.get("0:" + n);
     NDArray right = emb.get(n + ":");
     NDArray sq = left.sub(right).square().sum(new int[] {1});
-    NDArray dist = sq.maximum(1e-12f).sqrt();
-    NDArray negative = dist.neg().add(margin()).maximum(0f).square();
+    NDArray dist = GraphOps.safeSqrt(sq, 1e-12f);
+    NDArray negative = GraphOps.relu(dist.neg().add(margin())).square();
     NDArray one = same.onesLike();
     return same.mul(sq).add(one.sub(same).mul(negative)).mean();
   }

@@ -3,6 +3,7 @@ package io.facegate.trainer.loss;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.DataType;
+import io.facegate.trainer.model.GraphOps;
 
 /**
  * Triplet loss with online negative mining inside a P x K batch, on distances
@@ -57,14 +58,14 @@ public final class TripletLoss extends MarginLoss {
     NDArray y = labels.singletonOrThrow().toType(DataType.FLOAT32, false);
     long b = y.size();
     NDArray norms = emb.square().sum(new int[] {1});
-    NDArray sq = norms.expandDims(1).add(norms.expandDims(0)).sub(emb.matMul(emb.transpose()).mul(2f));
-    NDArray dist = sq.maximum(1e-12f).sqrt();
+    NDArray sq = norms.expandDims(1).add(norms.expandDims(0)).sub(GraphOps.scale(emb.matMul(emb.transpose()), 2f));
+    NDArray dist = GraphOps.safeSqrt(sq, 1e-12f);
     NDArray same = y.expandDims(1).eq(y.expandDims(0)).toType(DataType.FLOAT32, false);
     NDArray positive = same.sub(emb.getManager().eye((int) b));
     if (mining == Mining.HARD) {
       NDArray hardestPositive = dist.mul(positive).max(new int[] {1});
       NDArray hardestNegative = dist.add(same.mul(EXCLUDE)).min(new int[] {1});
-      return hardestPositive.sub(hardestNegative).add(margin()).maximum(0f).mean();
+      return GraphOps.relu(hardestPositive.sub(hardestNegative).add(margin())).mean();
     }
     // [a, p, n] views: d(a, p) along axis 2, d(a, n) along axis 1
     NDArray dap = dist.expandDims(2);
@@ -75,7 +76,7 @@ public final class TripletLoss extends MarginLoss {
     NDArray closestFarther = dan.add(farther.neg().add(1f).mul(EXCLUDE)).min(new int[] {2});
     NDArray farthestNegative = dan.mul(negative).max(new int[] {2});
     NDArray chosen = hasFarther.mul(closestFarther).add(hasFarther.neg().add(1f).mul(farthestNegative));
-    NDArray perPair = dist.sub(chosen).add(margin()).maximum(0f).mul(positive);
+    NDArray perPair = GraphOps.relu(dist.sub(chosen).add(margin())).mul(positive);
     return perPair.sum().div(positive.sum().maximum(1f));
   }
 }

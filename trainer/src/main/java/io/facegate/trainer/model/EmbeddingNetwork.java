@@ -22,9 +22,6 @@ import java.util.List;
  */
 public final class EmbeddingNetwork {
 
-  /** Below this norm an embedding is not scaled up (avoids 0/0). */
-  static final float NORM_EPSILON = 1e-12f;
-
   private EmbeddingNetwork() {}
 
   /** A new, uninitialised block for the config. */
@@ -96,10 +93,7 @@ public final class EmbeddingNetwork {
   }
 
   private static NDList l2Normalize(NDList in) {
-    NDArray x = in.singletonOrThrow();
-    // clamp before the square root: sqrt's gradient at 0 is infinite, and 0 * inf is NaN
-    NDArray norm = x.square().sum(new int[] {1}, true).maximum(NORM_EPSILON * NORM_EPSILON).sqrt();
-    return new NDList(x.div(norm));
+    return new NDList(GraphOps.l2Normalize(in.singletonOrThrow()));
   }
 
   /** The layers of a block built by {@link #build}, checked against the config. */
