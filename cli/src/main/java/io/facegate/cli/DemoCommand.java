@@ -64,6 +64,10 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--rate", defaultValue = "50", paramLabel = "R", description = "Camera events per second during the replay; 0 = as fast as possible (default: ${DEFAULT-VALUE}).")
     private double rate;
 
+    @Option(names = "--dashboard", arity = "0..1", fallbackValue = "" + DashboardCommand.DEFAULT_PORT, paramLabel = "PORT",
+            description = "Serve the live dashboard (default port " + DashboardCommand.DEFAULT_PORT + ") and keep it and the pipeline running after the replay, until Ctrl-C.")
+    private Integer dashboardPort;
+
     @Override
     public Integer call() throws IOException, InterruptedException {
         PrintWriter o = spec.commandLine().getOut();
@@ -79,7 +83,8 @@ public final class DemoCommand implements Callable<Integer> {
         Path stateDir = Files.createTempDirectory("facegate-demo-state");
         step(o, "starting the in-process Kafka broker (KRaft), an in-JVM schema registry and the processor with " + modelDir);
         Map<String, String> processor = Map.of(ProcessorConfig.MODEL_DIR, modelDir.toString(), ProcessorConfig.DEVICE, "cpu");
-        try (LocalPipeline pipeline = LocalPipeline.start(processor, 2, stateDir, "demo")) {
+        try (LocalPipeline pipeline = LocalPipeline.start(processor, 2, stateDir, "demo");
+             DemoDashboard dashboard = DemoDashboard.start(pipeline, dashboardPort, o)) {
             ProcessorApp app = pipeline.app();
             step(o, "broker at " + pipeline.bootstrapServers() + "; processor ready on " + app.device()
                     + " (metrics: http://127.0.0.1:" + app.httpPort() + "/metrics)");
@@ -93,6 +98,7 @@ public final class DemoCommand implements Callable<Integer> {
             result.report().summaryLines().forEach(line -> o.println("  " + line));
             o.println("report: " + result.html().toAbsolutePath() + " (and report.json beside it)");
             o.flush();
+            dashboard.holdUntilInterrupted();
             return result.report().decidedExactlyOnce()
                     ? CommandLine.ExitCode.OK : CommandLine.ExitCode.SOFTWARE;
         } finally {

@@ -16,7 +16,7 @@ import picocli.CommandLine.Spec;
         description = "Event-driven face verification for door access, on Kafka.",
         subcommands = {
             TrainCommand.class, EvaluateCommand.class, DemoCommand.class, ProcessorCommand.class,
-            EnrollCommand.class, PublishCommand.class, TailCommand.class, ReplayCommand.class,
+            EnrollCommand.class, PublishCommand.class, TailCommand.class, ReplayCommand.class, DashboardCommand.class,
             BenchCommand.class, BrokerCommand.class, PretrainedCommand.class})
 public final class FacegateCommand implements Callable<Integer> {
 

@@ -23,7 +23,7 @@ import picocli.CommandLine;
 class FacegateCommandTest {
 
     private static final List<String> SUBCOMMANDS = List.of(
-            "train", "evaluate", "demo", "processor", "enroll", "publish", "tail", "replay", "bench", "broker", "pretrained");
+            "train", "evaluate", "demo", "processor", "enroll", "publish", "tail", "replay", "dashboard", "bench", "broker", "pretrained");
 
     private final StringWriter out = new StringWriter();
     private final StringWriter err = new StringWriter();
@@ -63,7 +63,7 @@ class FacegateCommandTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"train", "evaluate", "demo", "processor", "enroll", "publish", "tail", "replay", "bench", "broker"})
+    @ValueSource(strings = {"train", "evaluate", "demo", "processor", "enroll", "publish", "tail", "replay", "dashboard", "bench", "broker"})
     void everySubcommandHasHelp(String name) {
         assertEquals(0, run(name, "--help"));
         assertTrue(out.toString().startsWith("Usage: facegate " + name), out.toString());

@@ -10,6 +10,7 @@ import io.facegate.processor.topology.FacegateTopology;
 import io.facegate.processor.topology.ProcessingObserver;
 import io.facegate.processor.topology.ProcessorTopics;
 import io.facegate.processor.topology.TopologyConfig;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -98,6 +99,10 @@ public final class ProcessorApp implements AutoCloseable {
       Gallery gallery = new Gallery(model.modelVersion(), model.embeddingDim(),
           config.galleryIndex());
       ProcessorMetrics metrics = new ProcessorMetrics(registry, gallery);
+      // an info metric (always 1): which model this instance serves, for dashboards
+      Gauge.builder("facegate.model.info", () -> 1).description("the model this processor serves")
+          .tag("model_version", model.modelVersion()).tag("device", embedder.device())
+          .register(registry);
       TopologyConfig topologyConfig = config.topologyConfig(model);
       warmUp(embedder, topologyConfig);
       Embedder inference = decorate.apply(embedder);
