@@ -20,7 +20,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code facegate dashboard}: a live page of the doors' decisions and the processors, until Ctrl-C. */
-@Command(name = "dashboard", mixinStandardHelpOptions = true,
+@Command(name = "dashboard", mixinStandardHelpOptions = true, subcommands = DashboardMeasureCommand.class,
         description = {"Serve a live page on localhost: each door's latest committed decisions, last-minute rates,",
             "latency percentiles, dead letters, and the processors' health, lag, model and gallery. No face images",
             "unless --show-probes."})
