@@ -43,19 +43,19 @@ public final class ProcessorCommand implements Callable<Integer> {
     private Path model;
 
     @Option(names = "--device", paramLabel = "cpu|cuda[:N]|auto",
-            description = "Inference device (processor.device, default auto: CUDA if it loads, else CPU).")
+            description = "Inference device (processor.device; auto: CUDA if it loads, else CPU).")
     private String device;
 
     @Option(names = "--application-id", paramLabel = "ID", description = "Kafka Streams application id (processor.application-id).")
     private String applicationId;
 
-    @Option(names = "--http-port", paramLabel = "PORT", description = "Metrics/health port (processor.http.port, default 9464; 0 = any).")
+    @Option(names = "--http-port", paramLabel = "PORT", description = "Metrics/health port (processor.http.port; 0 = any).")
     private Integer httpPort;
 
-    @Option(names = "--batch-size", paramLabel = "N", description = "Most events per inference call (processor.batch.max-size, default 16).")
+    @Option(names = "--batch-size", paramLabel = "N", description = "Most events per inference call (processor.batch.max-size).")
     private Integer batchSize;
 
-    @Option(names = "--batch-wait-ms", paramLabel = "MS", description = "Longest wait to fill a batch (processor.batch.max-wait-ms, default 20).")
+    @Option(names = "--batch-wait-ms", paramLabel = "MS", description = "Longest wait to fill a batch (processor.batch.max-wait-ms).")
     private Integer batchWaitMs;
 
     @Option(names = "--threshold", paramLabel = "DIST",

@@ -3,6 +3,7 @@ package io.facegate.processor.app;
 import io.facegate.model.metadata.ModelMetadata;
 import io.facegate.model.onnx.DeviceSpec;
 import io.facegate.model.preprocess.ImageLimits;
+import io.facegate.platform.config.ConfigDefinitions;
 import io.facegate.platform.config.InvalidConfigException;
 import io.facegate.platform.config.KafkaClientSettings;
 import io.facegate.platform.security.SigningConfig;
@@ -22,6 +23,11 @@ import java.util.TreeMap;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Range;
+import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.streams.StreamsConfig;
 
 /**
@@ -122,45 +128,104 @@ public record ProcessorConfig(KafkaClientSettings kafka, TopicNames topics, Stri
   /** The file inside {@link #modelDir()} that holds the network. */
   public static final String MODEL_FILE = "model.onnx";
 
+  /**
+   * Every processor setting: key, type, default, validator and meaning, defined once. The typed
+   * record below is read from it ({@link #fromMap}); docs/processor.md's table is rendered from it
+   * ({@code ProcessorConfigDocsTest}). Settings owned by other records ({@code kafka.*},
+   * {@code topics.*}, {@code signing.*}, the registry) are defined there.
+   */
+  public static final ConfigDef DEFINITION = new ConfigDef()
+      .define(MODEL_DIR, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, new ConfigDef.NonEmptyStringWithoutControlChars(),
+          Importance.HIGH, "directory with model.onnx and model-card.json, or the .onnx file (option --model)")
+      .define(DEVICE, Type.STRING, "auto", with(v -> DeviceSpec.parse((String) v), "cpu, cuda, cuda:N or auto"),
+          Importance.HIGH, "ONNX Runtime device; auto takes CUDA when it works and says so when it falls back"
+              + " (option --device)")
+      .define(APPLICATION_ID, Type.STRING, "facegate-processor",
+          with(v -> require(((String) v).matches("[a-zA-Z0-9._-]{1,200}"), "must be 1-200 of [a-zA-Z0-9._-]"),
+              "1-200 of [a-zA-Z0-9._-]"),
+          Importance.HIGH, "Kafka Streams application id; every instance of one deployment shares it"
+              + " (option --application-id)")
+      .define(STATE_DIR, Type.STRING, null, Importance.MEDIUM,
+          "Kafka Streams state directory; none = facegate-streams in java.io.tmpdir (option --state-dir)")
+      .define(STREAM_THREADS, Type.INT, 1, Range.between(1, 64), Importance.MEDIUM,
+          "stream threads per instance")
+      .define(COMMIT_INTERVAL_MS, Type.INT, DEFAULT_COMMIT_INTERVAL_MS, Range.atLeast(1), Importance.MEDIUM,
+          "exactly-once transaction commit interval; decisions become visible at each commit, so it bounds"
+              + " latency (benchmarks.md)")
+      .define(SESSION_TIMEOUT_MS, Type.INT, 45_000, Range.atLeast(1000), Importance.LOW,
+          "how soon the group notices an instance or stream thread that died without leaving")
+      .define(BATCH_MAX_SIZE, Type.INT, 16, Range.between(1, 4096), Importance.MEDIUM,
+          "events per inference call (option --batch-size)")
+      .define(BATCH_MAX_WAIT_MS, Type.INT, 20, Range.between(1, 60_000),
+          Importance.MEDIUM, "longest wait to fill a batch (option --batch-wait-ms)")
+      .define(BATCH_MAX_BYTES, Type.INT, TopologyConfig.DEFAULT_MAX_BATCH_BYTES, Range.atLeast(1024),
+          Importance.LOW, "a task flushes before its buffered records would exceed this many bytes")
+      .define(BUDGET_EVENT_MS, Type.INT, (int) ProcessingBudget.DEFAULT_EVENT.toMillis(), Range.atLeast(1),
+          Importance.MEDIUM, "decoding and pre-processing of one event; over it: DENIED PROCESSING_TIMEOUT")
+      .define(BUDGET_BATCH_MS, Type.INT, (int) ProcessingBudget.DEFAULT_BATCH.toMillis(), Range.atLeast(1),
+          Importance.MEDIUM, "all one flush waits for (decoding, then inference); at least the event budget, at"
+              + " most half the transaction timeout and half max.poll.interval.ms")
+      .define(BUDGET_WORKERS, Type.INT, ProcessingBudget.DEFAULT_WORKERS, Range.between(1, 64), Importance.LOW,
+          "worker threads per task for decoding and inference")
+      .define(IMAGE_MAX_BYTES, Type.INT, ImageLimits.defaults().maxBytes(), Range.atLeast(1), Importance.MEDIUM,
+          "largest encoded image, checked before decoding")
+      .define(IMAGE_MAX_PIXELS, Type.INT, ImageLimits.defaults().maxPixels(), Range.atLeast(1), Importance.MEDIUM,
+          "largest image in pixels, checked from the header before decoding; the JPEG decode budget"
+              + " (100 scans, 16 x max-pixels pixel-scans) follows it")
+      .define(IMAGE_MIN_SIDE, Type.INT, ImageLimits.defaults().minSide(), Range.atLeast(1), Importance.LOW,
+          "smallest accepted width and height")
+      .define(THRESHOLD, Type.DOUBLE, null,
+          with(v -> require((Double) v > 0 && (Double) v <= 2, "must be in (0, 2]"), "(0, 2]"),
+          Importance.HIGH, "distance threshold; none = the model's calibrated one (option --threshold)")
+      .define(MIN_MARGIN, Type.DOUBLE, 0.0,
+          with(v -> require((Double) v >= 0 && (Double) v < 2, "must be in [0, 2)"), "[0, 2)"),
+          Importance.LOW, "1:N: the runner-up must be this much farther than the best match; 0 = off")
+      .define(INTRA_OP_THREADS, Type.INT, DEFAULT_INTRA_OP_THREADS, Range.between(0, 256), Importance.LOW,
+          "ONNX Runtime threads per inference call; 0 = ORT's default (one per core, which fought the Kafka"
+              + " threads on 2 cores)")
+      .define(GALLERY_INDEX_THRESHOLD, Type.INT, Gallery.IndexSettings.defaults().threshold(), Range.atLeast(1),
+          Importance.LOW, "from this many templates on, 1:N search uses the approximate index (1:1 is always"
+              + " exact); scaling.md")
+      .define(GALLERY_INDEX_NPROBE, Type.INT, Gallery.IndexSettings.defaults().nprobe(), Range.atLeast(1),
+          Importance.LOW, "index cells searched per probe; more = closer to exact, slower")
+      .define(GALLERY_INDEX_BUILD_THREADS, Type.INT, Gallery.IndexSettings.defaults().buildThreads(),
+          Range.between(1, 64), Importance.LOW, "threads of the background index build")
+      .define(HTTP_PORT, Type.INT, 9464, Range.between(0, 65535), Importance.LOW,
+          "metrics, /health and /ready; 0 = any free port (option --http-port)");
+
+  private static ConfigDef.Validator with(java.util.function.Consumer<Object> check, String valid) {
+    return ConfigDef.LambdaValidator.with((name, value) -> {
+      if (value == null) {
+        return; // an optional setting left unset
+      }
+      try {
+        check.accept(value);
+      } catch (IllegalArgumentException e) {
+        throw new ConfigException(name, value, e.getMessage());
+      }
+    }, () -> valid);
+  }
+
+  private static void require(boolean ok, String problem) {
+    if (!ok) {
+      throw new IllegalArgumentException(problem);
+    }
+  }
+
+  /** Single values are checked by {@link #DEFINITION}; here what spans several. */
   public ProcessorConfig {
     Objects.requireNonNull(kafka, "kafka");
     Objects.requireNonNull(topics, "topics");
-    if (applicationId == null || !applicationId.matches("[a-zA-Z0-9._-]{1,200}")) {
-      throw new InvalidConfigException(APPLICATION_ID, "must be 1-200 of [a-zA-Z0-9._-], got '"
-          + applicationId + "'");
-    }
-    if (modelDir == null) {
-      throw new InvalidConfigException(MODEL_DIR, "is required");
-    }
+    Objects.requireNonNull(applicationId, APPLICATION_ID);
+    Objects.requireNonNull(modelDir, MODEL_DIR);
     Objects.requireNonNull(device, DEVICE);
-    if (intraOpThreads < 0 || intraOpThreads > 256) {
-      throw new InvalidConfigException(INTRA_OP_THREADS, "must be in [0, 256]: " + intraOpThreads);
-    }
     Objects.requireNonNull(stateDir, STATE_DIR);
-    if (streamThreads < 1 || streamThreads > 64) {
-      throw new InvalidConfigException(STREAM_THREADS, "must be in [1, 64]: " + streamThreads);
-    }
-    if (commitInterval == null || commitInterval.toMillis() < 1) {
-      throw new InvalidConfigException(COMMIT_INTERVAL_MS, "must be >= 1 ms");
-    }
-    if (sessionTimeout == null || sessionTimeout.toMillis() < 1000) {
-      throw new InvalidConfigException(SESSION_TIMEOUT_MS, "must be >= 1000 ms");
-    }
+    Objects.requireNonNull(commitInterval, COMMIT_INTERVAL_MS);
+    Objects.requireNonNull(sessionTimeout, SESSION_TIMEOUT_MS);
     Objects.requireNonNull(imageLimits, "image limits");
     Objects.requireNonNull(budget, "budget");
     Objects.requireNonNull(threshold, THRESHOLD);
-    threshold.ifPresent(t -> {
-      if (!(t > 0f && t <= 2f)) {
-        throw new InvalidConfigException(THRESHOLD, "must be in (0, 2]: " + t);
-      }
-    });
-    if (!(minMargin >= 0f && minMargin < 2f)) {
-      throw new InvalidConfigException(MIN_MARGIN, "must be in [0, 2): " + minMargin);
-    }
     Objects.requireNonNull(galleryIndex, "gallery index settings");
-    if (httpPort < 0 || httpPort > 65535) {
-      throw new InvalidConfigException(HTTP_PORT, "must be a port number or 0: " + httpPort);
-    }
     Objects.requireNonNull(signing, "signing");
     registry = Map.copyOf(registry == null ? Map.of() : registry);
     checkBudgetFitsTimeouts(budget, registry);
@@ -227,71 +292,55 @@ public record ProcessorConfig(KafkaClientSettings kafka, TopicNames topics, Stri
   }
 
   /**
-   * Reads the settings map; missing keys take their defaults, except the model directory and
-   * the bootstrap servers.
+   * Reads the settings map against {@link #DEFINITION}; missing keys take their defaults, except
+   * the model directory and the bootstrap servers.
    *
    * @throws InvalidConfigException naming the offending key
    */
   public static ProcessorConfig fromMap(Map<String, String> m) {
-    ImageLimits d = ImageLimits.defaults();
-    ImageLimits limits;
-    try {
-      limits = new ImageLimits(intValue(m, IMAGE_MAX_BYTES, d.maxBytes()),
-          intValue(m, IMAGE_MAX_PIXELS, d.maxPixels()), intValue(m, IMAGE_MIN_SIDE, d.minSide()));
-    } catch (IllegalArgumentException e) {
-      throw new InvalidConfigException("processor.image.*", e.getMessage());
-    }
-    DeviceSpec device;
-    try {
-      device = DeviceSpec.parse(m.getOrDefault(DEVICE, "auto"));
-    } catch (IllegalArgumentException e) {
-      throw new InvalidConfigException(DEVICE, e.getMessage());
-    }
-    String model = m.get(MODEL_DIR);
+    Map<String, Object> v = ConfigDefinitions.parse(DEFINITION, m);
+    ImageLimits limits = namingKey(() -> new ImageLimits(integer(v, IMAGE_MAX_BYTES),
+        integer(v, IMAGE_MAX_PIXELS), integer(v, IMAGE_MIN_SIDE)),
+        Map.of("maxBytes", IMAGE_MAX_BYTES, "maxPixels", IMAGE_MAX_PIXELS, "minSide", IMAGE_MIN_SIDE));
+    ProcessingBudget budget = namingKey(() -> new ProcessingBudget(millis(v, BUDGET_EVENT_MS),
+        millis(v, BUDGET_BATCH_MS), integer(v, BUDGET_WORKERS)),
+        Map.of("event", BUDGET_EVENT_MS, "batch", BUDGET_BATCH_MS, "workers", BUDGET_WORKERS));
+    Gallery.IndexSettings gallery = namingKey(() -> new Gallery.IndexSettings(
+        integer(v, GALLERY_INDEX_THRESHOLD), integer(v, GALLERY_INDEX_NPROBE),
+        integer(v, GALLERY_INDEX_BUILD_THREADS)),
+        Map.of("threshold", GALLERY_INDEX_THRESHOLD, "nprobe", GALLERY_INDEX_NPROBE,
+            "buildThreads", GALLERY_INDEX_BUILD_THREADS));
     return new ProcessorConfig(
         KafkaClientSettings.fromMap(m),
         TopicNames.fromMap(m),
-        m.getOrDefault(APPLICATION_ID, "facegate-processor"),
-        model == null || model.isBlank() ? null : Path.of(model),
-        device,
-        intValue(m, INTRA_OP_THREADS, DEFAULT_INTRA_OP_THREADS),
-        Path.of(m.getOrDefault(STATE_DIR,
-            Path.of(System.getProperty("java.io.tmpdir"), "facegate-streams").toString())),
-        intValue(m, STREAM_THREADS, 1),
-        Duration.ofMillis(intValue(m, COMMIT_INTERVAL_MS, DEFAULT_COMMIT_INTERVAL_MS)),
-        Duration.ofMillis(intValue(m, SESSION_TIMEOUT_MS, 45_000)),
-        intValue(m, BATCH_MAX_SIZE, 16),
-        Duration.ofMillis(intValue(m, BATCH_MAX_WAIT_MS, 20)),
-        intValue(m, BATCH_MAX_BYTES, TopologyConfig.DEFAULT_MAX_BATCH_BYTES),
-        budget(m),
+        (String) v.get(APPLICATION_ID),
+        Path.of((String) v.get(MODEL_DIR)),
+        DeviceSpec.parse((String) v.get(DEVICE)),
+        integer(v, INTRA_OP_THREADS),
+        v.get(STATE_DIR) != null ? Path.of((String) v.get(STATE_DIR))
+            : Path.of(System.getProperty("java.io.tmpdir"), "facegate-streams"),
+        integer(v, STREAM_THREADS),
+        millis(v, COMMIT_INTERVAL_MS),
+        millis(v, SESSION_TIMEOUT_MS),
+        integer(v, BATCH_MAX_SIZE),
+        millis(v, BATCH_MAX_WAIT_MS),
+        integer(v, BATCH_MAX_BYTES),
+        budget,
         limits,
-        Optional.ofNullable(m.get(THRESHOLD)).filter(s -> !s.isBlank())
-            .map(s -> floatValue(THRESHOLD, s)),
-        m.containsKey(MIN_MARGIN) ? floatValue(MIN_MARGIN, m.get(MIN_MARGIN)) : 0f,
-        galleryIndex(m),
-        intValue(m, HTTP_PORT, 9464),
+        Optional.ofNullable((Double) v.get(THRESHOLD)).map(Double::floatValue),
+        ((Double) v.get(MIN_MARGIN)).floatValue(),
+        gallery,
+        integer(v, HTTP_PORT),
         SigningConfig.fromMap(m),
         m);
   }
 
-  private static ProcessingBudget budget(Map<String, String> m) {
-    Duration event = Duration.ofMillis(intValue(m, BUDGET_EVENT_MS,
-        (int) ProcessingBudget.DEFAULT_EVENT.toMillis()));
-    Duration batch = Duration.ofMillis(intValue(m, BUDGET_BATCH_MS,
-        (int) ProcessingBudget.DEFAULT_BATCH.toMillis()));
-    int workers = intValue(m, BUDGET_WORKERS, ProcessingBudget.DEFAULT_WORKERS);
-    return namingKey(() -> new ProcessingBudget(event, batch, workers),
-        Map.of("event", BUDGET_EVENT_MS, "batch", BUDGET_BATCH_MS, "workers", BUDGET_WORKERS));
+  private static int integer(Map<String, Object> values, String key) {
+    return (Integer) values.get(key);
   }
 
-  private static Gallery.IndexSettings galleryIndex(Map<String, String> m) {
-    Gallery.IndexSettings d = Gallery.IndexSettings.defaults();
-    int threshold = intValue(m, GALLERY_INDEX_THRESHOLD, d.threshold());
-    int nprobe = intValue(m, GALLERY_INDEX_NPROBE, d.nprobe());
-    int threads = intValue(m, GALLERY_INDEX_BUILD_THREADS, d.buildThreads());
-    return namingKey(() -> new Gallery.IndexSettings(threshold, nprobe, threads),
-        Map.of("threshold", GALLERY_INDEX_THRESHOLD, "nprobe", GALLERY_INDEX_NPROBE,
-            "buildThreads", GALLERY_INDEX_BUILD_THREADS));
+  private static Duration millis(Map<String, Object> values, String key) {
+    return Duration.ofMillis((Integer) values.get(key));
   }
 
   /** The ONNX file: {@code modelDir/model.onnx}, or {@code modelDir} itself if it is a file. */
@@ -349,25 +398,5 @@ public record ProcessorConfig(KafkaClientSettings kafka, TopicNames topics, Stri
       }
     }
     p.put(key, Long.toString(value));
-  }
-
-  private static int intValue(Map<String, String> m, String key, int dflt) {
-    String v = m.get(key);
-    if (v == null || v.isBlank()) {
-      return dflt;
-    }
-    try {
-      return Integer.parseInt(v.trim());
-    } catch (NumberFormatException e) {
-      throw new InvalidConfigException(key, "not an integer: '" + v + "'");
-    }
-  }
-
-  private static float floatValue(String key, String v) {
-    try {
-      return Float.parseFloat(v.trim());
-    } catch (NumberFormatException e) {
-      throw new InvalidConfigException(key, "not a number: '" + v + "'");
-    }
   }
 }
