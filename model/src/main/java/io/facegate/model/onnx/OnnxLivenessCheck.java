@@ -97,6 +97,11 @@ public final class OnnxLivenessCheck implements LivenessCheck {
     return size;
   }
 
+  /** The network's name from the model's metadata, e.g. {@code liveness}. */
+  public String network() {
+    return network;
+  }
+
   /** The policy threshold. */
   public float threshold() {
     return threshold;
