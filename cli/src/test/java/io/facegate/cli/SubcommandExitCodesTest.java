@@ -53,7 +53,8 @@ class SubcommandExitCodesTest {
                 Arguments.of("demo", "Invalid value for option '--seed'", List.of("--seed", "x")),
                 Arguments.of("processor", "Invalid value for option '--batch-size'", List.of("--batch-size", "x")),
                 Arguments.of("enroll", "Missing required argument", List.of()),
-                Arguments.of("publish", "Missing required option: '--data=DIR'", List.of()),
+                Arguments.of("publish", "Missing required argument (specify one of these): (--data=DIR | --video=FILE)",
+                        List.of()),
                 Arguments.of("tail", "Invalid value for option '--max'", List.of("--max", "x")),
                 Arguments.of("replay", "Missing required options", List.of()),
                 Arguments.of("bench", "--events must be at least 100", List.of("--events", "5")),
@@ -127,6 +128,19 @@ class SubcommandExitCodesTest {
         // a nested command names its whole path: "facegate pretrained fetch: ..."
         assertTrue(line.startsWith("facegate " + name + ": ") || line.startsWith("facegate " + name + " "), line);
         assertTrue(line.contains(message.replace("DIR", dir.toString())), line);
+    }
+
+    @Test
+    void corruptVideoExitsOneWithOneLineNamingTheFile() throws IOException {
+        Path video = Files.write(dir.resolve("corrupt.mp4"), "not a video ".repeat(100).getBytes(StandardCharsets.UTF_8));
+
+        // the file is checked before any connection: the unreachable broker is never tried
+        Outcome o = run("publish", List.of("--bootstrap", "127.0.0.1:1", "--video", video.toString()));
+
+        assertEquals(1, o.code(), o.err());
+        String line = o.err().strip();
+        assertEquals(1, line.lines().count(), "one line: " + o.err());
+        assertTrue(line.startsWith("facegate publish: " + video + ": not a video JCodec can decode"), line);
     }
 
     @Test

@@ -15,7 +15,8 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**
  * Publishes face images as {@link FaceEvent}s (key: door id) at a steady rate, with a progress line.
- * The capture time is the moment of sending, so decision latency is measured end to end.
+ * An image from a folder is captured at the moment of sending, so decision latency is measured end to
+ * end; a video frame carries its own capture time (the video's start plus the frame's timestamp).
  */
 public final class FramePublisher {
 
@@ -67,14 +68,31 @@ public final class FramePublisher {
             report(false);
             return null;
         }
+        return send(face, Instant.now(), claimedIdentity, Map.of(), beforeSend);
+    }
+
+    /**
+     * Sends one video frame as an event, with the frame's own capture time and its marking.
+     *
+     * @param frame a frame sampled from a video
+     * @param claimedIdentity badge identity for 1:1 verification, or null for 1:N
+     * @return the event id
+     */
+    public String publish(VideoFrames.Frame frame, String claimedIdentity) throws InterruptedException {
+        pacer.awaitNext();
+        return send(frame.image(), frame.captureTime(), claimedIdentity, frame.attributes(), event -> { });
+    }
+
+    private String send(FaceImage face, Instant captureTime, String claimedIdentity, Map<String, String> attributes,
+                        Consumer<FaceEvent> beforeSend) {
         FaceEvent event = FaceEvent.newBuilder()
                 .setEventId(UUID.randomUUID().toString())
                 .setCameraId(cameraId)
                 .setDoorId(doorId)
-                .setCaptureTime(Instant.now())
+                .setCaptureTime(captureTime)
                 .setImage(face)
                 .setClaimedIdentity(claimedIdentity)
-                .setAttributes(Map.of())
+                .setAttributes(Map.copyOf(attributes))
                 .build();
         beforeSend.accept(event);
         producer.send(new ProducerRecord<>(topic, doorId, event), (metadata, exception) -> {
