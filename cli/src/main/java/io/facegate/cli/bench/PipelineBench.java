@@ -117,8 +117,9 @@ public final class PipelineBench implements AutoCloseable {
         try (FacegateClients clients = FacegateClients.connect(pipeline.settings(), List.of())) {
             var frames = clients.topics().cameraFrames();
             return StageCosts.measure(images, input, pipeline.config().imageLimits(),
-                    frames.valueSerde().serializer(), frames.valueSerde().deserializer(),
-                    clients.topics().accessDecisions().valueSerde().serializer(), frames.name(), events);
+                    frames.valueSerde().serializer(), frames.valueSerde().deserializer(), frames.name(),
+                    clients.topics().accessDecisions().valueSerde().serializer(),
+                    clients.topics().accessDecisions().name(), events);
         }
     }
 

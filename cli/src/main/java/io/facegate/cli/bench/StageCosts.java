@@ -46,13 +46,13 @@ public final class StageCosts {
    * Runs each stage {@code events} times (after one untimed pass over the images) and returns CPU
    * milliseconds per event, by stage.
    *
-   * @param events the camera-frames serializer and deserializer (the processor's serde)
-   * @param decisions the access-decisions serializer
+   * @param eventSerializer with {@code eventDeserializer}: the camera-frames serde of {@code topic}
+   * @param decisions the access-decisions serializer of {@code decisionTopic}
    */
   public static Map<String, Double> measure(List<FaceImage> images, PreprocessSpec spec,
       ImageLimits limits, Serializer<FaceEvent> eventSerializer,
-      Deserializer<FaceEvent> eventDeserializer, Serializer<AccessDecision> decisions,
-      String topic, int events) {
+      Deserializer<FaceEvent> eventDeserializer, String topic,
+      Serializer<AccessDecision> decisions, String decisionTopic, int events) {
     int n = images.size();
     List<byte[]> values = new ArrayList<>(n);
     List<FaceEvent> parsed = new ArrayList<>(n);
@@ -82,7 +82,7 @@ public final class StageCosts {
       pre.toTensor(raws.get(i), tensor, 0);
       return tensor;
     }));
-    ms.put(DECISION_SERDE, perEvent(n, events, i -> decisions.serialize(topic, out.get(i))));
+    ms.put(DECISION_SERDE, perEvent(n, events, i -> decisions.serialize(decisionTopic, out.get(i))));
     return ms;
   }
 
