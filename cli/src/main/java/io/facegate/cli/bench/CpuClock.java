@@ -15,7 +15,7 @@ import java.util.Map;
  * figure does not.
  */
 public final class CpuClock {
-  /** Thread-name parts that identify a group; the first match wins. */
+  /** Thread-name parts that identify a group (no thread name has both). */
   private static final Map<String, String> GROUPS = Map.of(
       "-StreamThread-", "stream_threads",
       "-worker-", "processor_workers");
