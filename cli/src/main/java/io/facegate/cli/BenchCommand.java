@@ -3,9 +3,12 @@ package io.facegate.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.facegate.cli.bench.BareInference;
+import io.facegate.cli.bench.CpuClock;
 import io.facegate.cli.bench.GalleryBench;
 import io.facegate.cli.bench.LoadGenerator;
 import io.facegate.cli.bench.PipelineBench;
+import io.facegate.cli.bench.StageCosts;
+import io.facegate.cli.bench.TransportFloor;
 import io.facegate.cli.publish.FaceImages;
 import io.facegate.cli.replay.ReplayReport;
 import io.facegate.model.onnx.DeviceSpec;
@@ -33,9 +36,10 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code facegate bench}: in one run, on one model and one set of images, (a) bare ONNX Runtime
- * throughput at the processor's batch size and threads, (b) end-to-end throughput through the
- * in-process broker with exactly-once, (c) end-to-end latency at half of (b); writes
- * {@code bench.json}. With {@code --gallery}: 1:N search at 100 k and 1 M templates instead.
+ * throughput at the processor's batch size and threads, (d) the transport floor (the same events
+ * through an exactly-once pass-through on the same broker), (b) end-to-end throughput through the
+ * in-process broker with exactly-once, (c) end-to-end latency at half of (b), and CPU per event
+ * by stage; for each batch size and stream-thread count asked for; writes {@code bench.json}. With {@code --gallery}: 1:N search at 100 k and 1 M templates instead.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = {"Benchmark: bare ONNX Runtime vs the exactly-once pipeline (throughput, latency at half load),",
@@ -65,8 +69,9 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--device", defaultValue = "cpu", paramLabel = "cpu|cuda[:N]|auto", description = "Inference device (default: ${DEFAULT-VALUE}).")
     private String device;
 
-    @Option(names = "--batch-size", defaultValue = "16", paramLabel = "N", description = "Processor micro-batch size, also the bare batch (default: ${DEFAULT-VALUE}).")
-    private int batchSize;
+    @Option(names = "--batch-size", defaultValue = "16", split = ",", paramLabel = "N[,N...]", description = {"Processor micro-batch size, also the bare batch (default: ${DEFAULT-VALUE});",
+        "several values (e.g. 1,2,4,8,16,32,64) run one measurement each and print a table."})
+    private List<Integer> batchSizes;
 
     @Option(names = "--batch-wait-ms", defaultValue = "20", paramLabel = "MS", description = "Processor micro-batch linger (default: ${DEFAULT-VALUE}).")
     private int batchWaitMs;
@@ -77,11 +82,12 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--intra-op-threads", defaultValue = "" + ProcessorConfig.DEFAULT_INTRA_OP_THREADS, paramLabel = "N", description = "ONNX Runtime threads, 0 = ORT's default (default: ${DEFAULT-VALUE}, as the processor).")
     private int intraOpThreads;
 
-    @Option(names = "--partitions", defaultValue = "1", paramLabel = "N", description = "camera-frames partitions (default: ${DEFAULT-VALUE}).")
-    private int partitions;
+    @Option(names = "--partitions", paramLabel = "N", description = "camera-frames partitions (default: the number of stream threads).")
+    private Integer partitions;
 
-    @Option(names = "--stream-threads", defaultValue = "1", paramLabel = "N", description = "Kafka Streams threads (default: ${DEFAULT-VALUE}).")
-    private int streamThreads;
+    @Option(names = "--stream-threads", defaultValue = "1", split = ",", paramLabel = "N[,N...]", description = {"Kafka Streams threads, also the bare callers (default: ${DEFAULT-VALUE});",
+        "several values run one measurement each (every batch size with each)."})
+    private List<Integer> streamThreads;
 
     @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Any other processor setting, e.g. processor.streams.producer.linger.ms=5 (repeatable).")
     private Map<String, String> extra = new HashMap<>();
@@ -185,15 +191,65 @@ public final class BenchCommand implements Callable<Integer> {
                     : "no model given and no demo model in " + DEMO_MODEL + ": pass --model DIR, or run ./facegate demo "
                     + "(or ./facegate train) first");
         }
+        for (int b : batchSizes) {
+            if (b < 1) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--batch-size must be at least 1: " + b);
+            }
+        }
+        for (int t : streamThreads) {
+            if (t < 1) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--stream-threads must be at least 1: " + t);
+            }
+        }
         DeviceSpec deviceSpec = DeviceSpec.parse(device);
         List<FaceImage> images = images(modelFile, deviceSpec);
+        List<Map<String, Object>> runs = new ArrayList<>();
+        Map<String, Double> stages = null;
+        for (int threads : streamThreads) {
+            for (int batch : batchSizes) {
+                Map<String, Object> run = measure(o, modelDir, modelFile, deviceSpec, images, batch, threads, stages);
+                @SuppressWarnings("unchecked")
+                Map<String, Double> cpu = (Map<String, Double>) run.get("cpu_ms_per_event");
+                stages = cpu;
+                runs.add(run);
+            }
+        }
+        if (runs.size() > 1) {
+            o.println();
+            o.print(table(runs));
+        }
+        Path file = out.resolve("bench.json");
+        if (runs.size() == 1) {
+            JSON.writeValue(file.toFile(), runs.get(0));
+        } else {
+            Map<String, Object> json = new LinkedHashMap<>();
+            json.put("runs", runs);
+            JSON.writeValue(file.toFile(), json);
+        }
+        o.println("wrote " + file);
+        return 0;
+    }
+
+    /**
+     * One combination of batch size and stream threads: (a) bare, (d) transport floor, (b)
+     * pipeline, (c) latency, and CPU per event by stage.
+     *
+     * @param stages the stage costs measured by an earlier combination (they do not depend on
+     *     batch or threads), or null to measure them now
+     */
+    private Map<String, Object> measure(PrintWriter o, Path modelDir, Path modelFile, DeviceSpec deviceSpec,
+                                        List<FaceImage> images, int batchSize, int threads, Map<String, Double> stages)
+            throws IOException, InterruptedException {
+        int parts = partitions != null ? partitions : threads;
         o.printf("bench: model %s, %d distinct images, %d events per measurement, batch %d, linger %d ms, "
                         + "commit %d ms, %d partition(s), %d stream thread(s)%n", modelFile, images.size(), events, batchSize,
-                batchWaitMs, commitIntervalMs, partitions, streamThreads);
+                batchWaitMs, commitIntervalMs, parts, threads);
         o.flush();
 
-        BareInference.Result bare = BareInference.run(modelFile, deviceSpec, intraOpThreads, batchSize, images, events);
-        o.printf("(a) bare ONNX Runtime: %.1f images/s (batch %d, %s)%n", bare.imagesPerSecond(), batchSize, bare.device());
+        BareInference.Result bare = BareInference.run(modelFile, deviceSpec, intraOpThreads, batchSize, images, events,
+                threads);
+        o.printf("(a) bare ONNX Runtime: %.1f images/s (batch %d, %d caller thread(s), %s)%n", bare.imagesPerSecond(),
+                batchSize, threads, bare.device());
         o.flush();
 
         Map<String, String> settings = new HashMap<>(extra);
@@ -203,14 +259,30 @@ public final class BenchCommand implements Callable<Integer> {
         settings.put(ProcessorConfig.BATCH_MAX_SIZE, Integer.toString(batchSize));
         settings.put(ProcessorConfig.BATCH_MAX_WAIT_MS, Integer.toString(batchWaitMs));
         settings.put(ProcessorConfig.COMMIT_INTERVAL_MS, Integer.toString(commitIntervalMs));
-        settings.put(ProcessorConfig.STREAM_THREADS, Integer.toString(streamThreads));
+        settings.put(ProcessorConfig.STREAM_THREADS, Integer.toString(threads));
         Path state = Files.createTempDirectory("facegate-bench-state");
         Map<String, Object> json = new LinkedHashMap<>();
-        try (PipelineBench pipeline = PipelineBench.start(settings, partitions, images, state)) {
+        try (PipelineBench pipeline = PipelineBench.start(settings, parts, images, state)) {
+            Map<String, Double> stageMs = stages != null ? pickStages(stages)
+                    : pipeline.stageCosts(bare.input(), Math.max(200, Math.min(events, 1000)));
+
+            TransportFloor.Run floor;
+            Map<String, Double> floorCpu;
+            try (TransportFloor f = pipeline.startFloor(parts, state.resolve("floor"))) {
+                pipeline.floorLoad(f, Math.min(300, events)); // warm-up
+                CpuClock.Reading c0 = CpuClock.read();
+                floor = pipeline.floorLoad(f, events);
+                floorCpu = CpuClock.read().perEventMsSince(c0, floor.events());
+            }
+            o.printf("(d) transport floor, exactly-once pass-through: %.1f events/s (%d events, lost %d, duplicated %d)%n",
+                    floor.eventsPerSecond(), floor.events(), floor.lost(), floor.duplicated());
+            o.flush();
+
             // warm-up: JIT, ORT arenas, producer ids and transactions; not measured
             pipeline.load(Math.min(300, events), 0, o);
-            PipelineBench.Run full = pipeline.load(events, 0, o);
-            ReplayReport b = full.report();
+            CpuClock.Reading p0 = CpuClock.read();
+            ReplayReport b = pipeline.load(events, 0, o).report();
+            Map<String, Double> pipelineCpu = CpuClock.read().perEventMsSince(p0, b.eventsSent());
             o.printf("(b) pipeline, exactly-once: %.1f events/s (%d events, lost %d, duplicated %d)%n",
                     b.throughputEps(), b.eventsSent(), b.lost(), b.duplicated());
             o.flush();
@@ -221,12 +293,23 @@ public final class BenchCommand implements Callable<Integer> {
                             + "duplicated %d)%n", offered, c.latencyMs().p50(), c.latencyMs().p95(), c.latencyMs().p99(),
                     c.eventsSent(), c.lost(), c.duplicated());
             double ratio = b.throughputEps() / bare.imagesPerSecond();
-            o.printf("ratio (b)/(a) = %.3f%n", ratio);
+            double ratioToFloor = b.throughputEps() / Math.min(bare.imagesPerSecond(), floor.eventsPerSecond());
+            o.printf("ratio (b)/(a) = %.3f, (b)/min((a), (d)) = %.3f%n", ratio, ratioToFloor);
+
+            Map<String, Double> cpu = new LinkedHashMap<>(stageMs);
+            cpu.put("inference", bare.cpuMsPerImage());
+            cpu.put("transport", floorCpu.get("process"));
+            double known = cpu.values().stream().mapToDouble(Double::doubleValue).sum();
+            cpu.put("pipeline_total", pipelineCpu.get("process"));
+            cpu.put("unattributed", pipelineCpu.get("process") - known);
+            o.printf("CPU ms/event: %s%n", cpu);
             o.flush();
 
             json.put("bare_inference_eps", bare.imagesPerSecond());
+            json.put("transport_floor_eps", floor.eventsPerSecond());
             json.put("pipeline_eps", b.throughputEps());
             json.put("ratio", ratio);
+            json.put("ratio_to_floor", ratioToFloor);
             json.put("batch_size", batchSize);
             Map<String, Double> latency = new LinkedHashMap<>();
             latency.put("p50", c.latencyMs().p50());
@@ -235,6 +318,11 @@ public final class BenchCommand implements Callable<Integer> {
             latency.put("max", c.latencyMs().max());
             json.put("latency_ms", latency);
             json.put("offered_load_eps", offered);
+            json.put("cpu_ms_per_event", cpu);
+            Map<String, Object> byThread = new LinkedHashMap<>();
+            byThread.put("transport_floor", floorCpu);
+            byThread.put("pipeline", pipelineCpu);
+            json.put("cpu_ms_per_event_by_thread", byThread);
             json.put("processing_guarantee", pipeline.processingGuarantee());
             json.put("device", pipeline.device());
             json.put("cores", Runtime.getRuntime().availableProcessors());
@@ -246,19 +334,46 @@ public final class BenchCommand implements Callable<Integer> {
             json.put("latency_events", c.eventsSent());
             json.put("lost", b.lost() + c.lost());
             json.put("duplicated", b.duplicated() + c.duplicated());
+            Map<String, Long> floorCounts = new LinkedHashMap<>();
+            floorCounts.put("events", floor.events());
+            floorCounts.put("forwarded", floor.forwarded());
+            floorCounts.put("lost", floor.lost());
+            floorCounts.put("duplicated", floor.duplicated());
+            json.put("transport_floor", floorCounts);
             json.put("batch_wait_ms", batchWaitMs);
             json.put("commit_interval_ms", commitIntervalMs);
             json.put("intra_op_threads", intraOpThreads);
-            json.put("partitions", partitions);
-            json.put("stream_threads", streamThreads);
+            json.put("partitions", parts);
+            json.put("stream_threads", threads);
             json.put("extra_settings", new java.util.TreeMap<>(extra));
         } finally {
             deleteQuietly(state);
         }
-        Path file = out.resolve("bench.json");
-        JSON.writeValue(file.toFile(), json);
-        o.println("wrote " + file);
-        return 0;
+        return json;
+    }
+
+    /** The per-stage figures of an earlier combination, without its run-specific ones. */
+    private static Map<String, Double> pickStages(Map<String, Double> cpu) {
+        Map<String, Double> out = new LinkedHashMap<>();
+        for (String k : StageCosts.NAMES) {
+            out.put(k, cpu.get(k));
+        }
+        return out;
+    }
+
+    /** One line per combination: the figures the sweep compares. */
+    static String table(List<Map<String, Object>> runs) {
+        StringBuilder t = new StringBuilder(String.format(
+                "| threads | batch | bare img/s | floor ev/s | pipeline ev/s | ratio_to_floor | p99 ms | lost | dup |%n"
+                        + "|--------:|------:|-----------:|-----------:|--------------:|---------------:|-------:|-----:|----:|%n"));
+        for (Map<String, Object> r : runs) {
+            @SuppressWarnings("unchecked")
+            Map<String, Double> latency = (Map<String, Double>) r.get("latency_ms");
+            t.append(String.format("| %d | %d | %.1f | %.1f | %.1f | %.3f | %.0f | %d | %d |%n", r.get("stream_threads"),
+                    r.get("batch_size"), r.get("bare_inference_eps"), r.get("transport_floor_eps"), r.get("pipeline_eps"),
+                    r.get("ratio_to_floor"), latency.get("p99"), r.get("lost"), r.get("duplicated")));
+        }
+        return t.toString();
     }
 
     private int gallery(PrintWriter o) throws IOException {

@@ -5,6 +5,8 @@ import io.facegate.cli.LocalPipeline;
 import io.facegate.cli.replay.DecisionCollector;
 import io.facegate.cli.replay.DecisionLedger;
 import io.facegate.cli.replay.ReplayReport;
+import io.facegate.model.preprocess.PreprocessSpec;
+import io.facegate.platform.config.KafkaClientSettings;
 import io.facegate.schemas.FaceEvent;
 import io.facegate.schemas.FaceImage;
 import java.io.PrintWriter;
@@ -12,6 +14,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.streams.StreamsConfig;
 
@@ -31,6 +34,9 @@ public final class PipelineBench implements AutoCloseable {
      */
     public record Run(ReplayReport report, double offeredEps) {
     }
+
+    static final String FLOOR_INPUT = "bench-floor-in";
+    static final String FLOOR_OUTPUT = "bench-floor-out";
 
     private final LocalPipeline pipeline;
     private final List<FaceImage> images;
@@ -79,6 +85,46 @@ public final class PipelineBench implements AutoCloseable {
             }
         }
         return new Run(ledger.report(0, 0), eventsPerSecond);
+    }
+
+    /**
+     * Starts the transport floor on this pipeline's broker with the processor's own Streams
+     * settings (exactly-once v2, commit interval, stream threads) and as many partitions as the
+     * processor's input.
+     */
+    public TransportFloor startFloor(int partitions, Path stateDir) throws InterruptedException {
+        return TransportFloor.start(pipeline.config().streamsProperties(), clientProperties(), FLOOR_INPUT,
+                FLOOR_OUTPUT, partitions, stateDir.toString());
+    }
+
+    /**
+     * Publishes {@code events} of this bench's events, keyed as for the pipeline, through the floor
+     * as fast as possible and counts what came out.
+     */
+    public TransportFloor.Run floorLoad(TransportFloor floor, int events) throws InterruptedException {
+        try (FacegateClients clients = FacegateClients.connect(pipeline.settings(), List.of());
+             KafkaProducer<String, FaceEvent> producer = clients.producer(clients.topics().cameraFrames())) {
+            LoadGenerator generator = new LoadGenerator(producer, floor.input(), images, doors, new DecisionLedger());
+            return floor.load(() -> generator.publish(events, 0, i -> { }), Duration.ofSeconds(60));
+        }
+    }
+
+    /**
+     * CPU milliseconds per event of the processor's own stages ({@link StageCosts}), with the
+     * processor's serdes and the model's pre-processing.
+     */
+    public Map<String, Double> stageCosts(PreprocessSpec input, int events) {
+        try (FacegateClients clients = FacegateClients.connect(pipeline.settings(), List.of())) {
+            var frames = clients.topics().cameraFrames();
+            return StageCosts.measure(images, input, pipeline.config().imageLimits(),
+                    frames.valueSerde().serializer(), frames.valueSerde().deserializer(), frames.name(),
+                    clients.topics().accessDecisions().valueSerde().serializer(),
+                    clients.topics().accessDecisions().name(), events);
+        }
+    }
+
+    private Properties clientProperties() {
+        return KafkaClientSettings.fromMap(pipeline.settings()).toProperties();
     }
 
     @Override

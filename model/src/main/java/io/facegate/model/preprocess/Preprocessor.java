@@ -60,8 +60,11 @@ public final class Preprocessor {
     Taps ty = taps(img.height(), th, scale, offY);
     float[] rows = new float[img.width() * th];
     int plane = tw * th;
-    for (int c = 0; c < spec.channels(); c++) {
-      float[] s = src[c];
+    // a grey image for an RGB model has one source plane: it is resampled once and written to
+    // every channel (the same sums as resampling three equal planes, at a third of the work)
+    int channelsPerPlane = spec.channels() / src.length;
+    for (int p = 0; p < src.length; p++) {
+      float[] s = src[p];
       // vertical pass: th rows of full source width
       for (int y = 0; y < th; y++) {
         for (int x = 0; x < img.width(); x++) {
@@ -78,29 +81,32 @@ public final class Preprocessor {
           for (int k = tx.start[x]; k < tx.start[x + 1]; k++) {
             acc += tx.weight[k] * rows[y * img.width() + tx.index[k]];
           }
-          dst[offset + c * plane + y * tw + x] = (acc / 255f - mean[c]) / std[c];
+          for (int c = p * channelsPerPlane; c < (p + 1) * channelsPerPlane; c++) {
+            dst[offset + c * plane + y * tw + x] = (acc / 255f - mean[c]) / std[c];
+          }
         }
       }
     }
   }
 
-  /** Source planes in 0..255, already converted to the spec's channel count. */
+  /**
+   * Source planes in 0..255: one per channel of the spec, or a single grey plane for every channel
+   * when a grey image feeds an RGB model.
+   */
   private float[][] planes(RawImage img) {
     int n = img.width() * img.height();
     byte[] p = img.pixels();
-    float[][] out = new float[spec.channels()][n];
+    boolean replicate = img.channels() == 1 && spec.channels() == 3;
+    float[][] out = new float[replicate ? 1 : spec.channels()][n];
     if (img.channels() == spec.channels()) {
       for (int i = 0; i < n; i++) {
         for (int c = 0; c < spec.channels(); c++) {
           out[c][i] = p[i * spec.channels() + c] & 0xFF;
         }
       }
-    } else if (img.channels() == 1) {
+    } else if (replicate) {
       for (int i = 0; i < n; i++) {
-        float v = p[i] & 0xFF;
-        out[0][i] = v;
-        out[1][i] = v;
-        out[2][i] = v;
+        out[0][i] = p[i] & 0xFF;
       }
     } else {
       for (int i = 0; i < n; i++) {

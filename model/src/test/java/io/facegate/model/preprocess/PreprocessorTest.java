@@ -44,6 +44,31 @@ class PreprocessorTest {
   }
 
   @Test
+  void greyIntoRgbIsBitForBitTheRgbImageWithThreeEqualChannels() {
+    // the grey path resamples one plane for all three channels; it must give exactly what
+    // resampling the same pixels as three planes gives (up- and down-scaling, crop, per-channel norm)
+    Random r = new Random(7);
+    int w = 92;
+    int h = 112;
+    byte[] grey = new byte[w * h];
+    r.nextBytes(grey);
+    byte[] rgb = new byte[w * h * 3];
+    for (int i = 0; i < grey.length; i++) {
+      rgb[3 * i] = grey[i];
+      rgb[3 * i + 1] = grey[i];
+      rgb[3 * i + 2] = grey[i];
+    }
+    for (int size : new int[] {224, 64, 37}) {
+      Preprocessor p = new Preprocessor(new PreprocessSpec(size, size, 3,
+          new float[] {0.485f, 0.456f, 0.406f}, new float[] {0.229f, 0.224f, 0.225f}));
+      float[] fromGrey = p.toTensor(new RawImage(w, h, 1, grey));
+      float[] fromRgb = p.toTensor(new RawImage(w, h, 3, rgb));
+      assertArrayEquals(fromRgb, fromGrey, 0f, "size " + size);
+      assertNotEquals(fromGrey[0], fromGrey[size * size], "channels are normalised each with its own mean");
+    }
+  }
+
+  @Test
   void keepsChannelsPlanar() {
     Preprocessor rgb = new Preprocessor(new PreprocessSpec(2, 2, 3, new float[] {0, 0, 0}, new float[] {1, 1, 1}));
     float[] t = rgb.toTensor(constant(2, 2, 3, 255, 0, 51));
