@@ -129,8 +129,8 @@ public final class FinetunePipeline {
       double seconds = (System.nanoTime() - t0) / 1e9;
       String kept = result.bestEpoch() == 0
           ? "starting head (no epoch beat it on validation EER)" : "fine-tuned head, epoch " + result.bestEpoch();
-      writeCard(outDir.resolve(TrainPipeline.MODEL_CARD), metadata, embedded, data, split, result, kept, hyper, raw,
-          tuned, parity, seconds);
+      writeCard(outDir.resolve(TrainPipeline.MODEL_CARD), modelFile, metadata, embedded, data, split, result, kept,
+          hyper, raw, tuned, parity, seconds);
 
       List<EpochStats> epochs = result.epochs();
       Plots.lossAllEpochs(epochs, outDir.resolve("loss-all-epochs.png"));
@@ -185,7 +185,7 @@ public final class FinetunePipeline {
   }
 
   /** {@code model-card.json}: the scratch card's fields, plus the backbone and the raw backbone's figures. */
-  private void writeCard(Path file, ModelMetadata metadata, Embedded embedded, FaceDataset data, IdentitySplit split,
+  private void writeCard(Path file, Path modelFile, ModelMetadata metadata, Embedded embedded, FaceDataset data, IdentitySplit split,
                          HeadTrainer.Result result, String kept, Map<String, String> hyper, Measured raw,
                          Measured tuned, double parity, double seconds) throws IOException {
     ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -230,6 +230,7 @@ public final class FinetunePipeline {
     card.put("run_seconds", seconds);
     card.set("host", HostInfo.host(mapper));
     card.put("code_version", metadata.provenance().get("code_version"));
+    MetricsJson.cost(card, modelFile);
     mapper.writeValue(file.toFile(), card);
   }
 

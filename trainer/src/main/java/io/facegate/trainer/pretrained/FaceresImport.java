@@ -8,6 +8,7 @@ import io.facegate.model.preprocess.PreprocessSpec;
 import io.facegate.trainer.export.CnnOperator;
 import io.facegate.trainer.export.OnnxExporter;
 import io.facegate.trainer.export.OnnxGraphWriter;
+import io.facegate.trainer.report.MetricsJson;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -106,7 +107,7 @@ public final class FaceresImport {
     Path modelFile = outDir.resolve(ONNX_FILE);
     Files.write(modelFile, onnx);
     Path card = outDir.resolve(CARD_FILE);
-    writeCard(card, metadata, onnx.length, calibratedOn);
+    writeCard(card, modelFile, metadata, calibratedOn);
     return new Result(modelFile, card, metadata, onnx.length);
   }
 
@@ -202,7 +203,7 @@ public final class FaceresImport {
         metadata.toProperties()).toByteArray();
   }
 
-  private static void writeCard(Path card, ModelMetadata metadata, long bytes, String calibratedOn)
+  private static void writeCard(Path card, Path modelFile, ModelMetadata metadata, String calibratedOn)
       throws IOException {
     ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     ObjectNode root = mapper.createObjectNode();
@@ -220,7 +221,7 @@ public final class FaceresImport {
     input.put("value", "(pixel / 255 - mean) / std");
     root.put("embedding_dim", metadata.embeddingDim());
     root.put("distance_metric", metadata.distanceMetric());
-    root.put("model_bytes", bytes);
+    MetricsJson.cost(root, modelFile);
     ObjectNode provenance = root.putObject("provenance");
     metadata.provenance().forEach(provenance::put);
     mapper.writeValue(card.toFile(), root);

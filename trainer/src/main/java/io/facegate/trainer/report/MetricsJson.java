@@ -5,7 +5,10 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.facegate.trainer.evaluation.EvaluationResult;
 import io.facegate.trainer.evaluation.VerificationMetrics;
+import io.facegate.trainer.export.ModelCost;
 import io.facegate.trainer.training.EpochStats;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.List;
 
 /** The metric block shared by the model card and evaluation.json; rates are fractions in [0, 1]. */
@@ -32,6 +35,18 @@ public final class MetricsJson {
     n.put("identities", r.identities());
     n.put("images", r.images());
     return n;
+  }
+
+  /**
+   * A model card's {@code cost}: parameters, multiply-adds of one image at batch 1 and file size
+   * of the ONNX model at {@code onnxFile} ({@link ModelCost}); every card writer calls this.
+   */
+  public static void cost(ObjectNode card, Path onnxFile) throws IOException {
+    ModelCost c = ModelCost.of(onnxFile);
+    ObjectNode n = card.putObject("cost");
+    n.put("parameters", c.parameters());
+    n.put("multiply_adds_per_image", c.multiplyAdds());
+    n.put("model_bytes", c.modelBytes());
   }
 
   /** Appends one object per epoch (losses, validation EER, seconds) to a model card's history. */

@@ -105,6 +105,9 @@ class FaceresImportTest {
     JsonNode card = new ObjectMapper().readTree(result.cardFile().toFile());
     assertEquals("far=0.001 on test faces", card.get("operating_point").asText());
     assertEquals(result.bytes(), Files.size(result.modelFile()));
+    assertEquals(result.bytes(), card.path("cost").path("model_bytes").asLong());
+    assertTrue(card.path("cost").path("multiply_adds_per_image").asLong() > 0, "cost per image in the card");
+    assertTrue(card.path("cost").path("parameters").asLong() > 0, "parameters in the card");
   }
 
   @Test

@@ -111,6 +111,10 @@ class TrainingSmokeTest {
     assertEquals(40 * 45, eval.get("genuine_pairs").asInt());
     assertTrue(Files.size(evalOut.resolve("roc.png")) > 0);
     assertEquals(0, card.path("data").path("unusable_images").path("count").asInt(-1));
+    // scratch default network: the card carries its cost, measured from the exported graph
+    assertEquals(java.nio.file.Files.size(out.resolve("model.onnx")), card.path("cost").path("model_bytes").asLong());
+    assertTrue(card.path("cost").path("multiply_adds_per_image").asLong() > card.path("cost").path("parameters").asLong(),
+        "a CNN does more multiply-adds per image than it has weights");
     assertEquals(0, eval.path("unusable_images").path("count").asInt(-1));
 
     // real datasets hold PNG bytes named .jpg and faces too small to use: counted, not fatal
