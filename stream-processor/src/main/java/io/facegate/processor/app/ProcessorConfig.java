@@ -1,5 +1,6 @@
 package io.facegate.processor.app;
 
+import io.facegate.model.face.FaceFinder;
 import io.facegate.model.metadata.ModelMetadata;
 import io.facegate.model.onnx.DeviceSpec;
 import io.facegate.model.preprocess.ImageLimits;
@@ -50,6 +51,9 @@ import org.apache.kafka.streams.StreamsConfig;
  *     batch budget must be at most half of {@code max.poll.interval.ms} and of the transaction
  *     timeout in force
  * @param imageLimits {@code processor.image.max-bytes}, {@code .max-pixels}, {@code .min-side}
+ * @param faces {@code processor.face.min-score}, {@code .min-size}, {@code .multiple}: which face
+ *     of a whole frame is decided (score strictly above, shorter box side in pixels at least,
+ *     {@code largest} or {@code deny} when several faces are above the score)
  * @param threshold {@code processor.policy.threshold}: overrides the model's calibrated threshold
  * @param minMargin {@code processor.policy.min-margin}: 1:N margin over the runner-up, 0 = off
  * @param galleryIndex {@code processor.gallery.index-threshold}, {@code .index-nprobe},
@@ -63,7 +67,7 @@ import org.apache.kafka.streams.StreamsConfig;
 public record ProcessorConfig(KafkaClientSettings kafka, TopicNames topics, String applicationId,
     Path modelDir, DeviceSpec device, int intraOpThreads, Path stateDir, int streamThreads,
     Duration commitInterval, Duration sessionTimeout, int maxBatchSize, Duration maxBatchWait,
-    int maxBatchBytes, ProcessingBudget budget, ImageLimits imageLimits,
+    int maxBatchBytes, ProcessingBudget budget, ImageLimits imageLimits, FaceFinder.Settings faces,
     Optional<Float> threshold, float minMargin, Gallery.IndexSettings galleryIndex, int httpPort,
     SigningConfig signing,
     Map<String, String> registry) {
@@ -97,6 +101,9 @@ public record ProcessorConfig(KafkaClientSettings kafka, TopicNames topics, Stri
   public static final String IMAGE_MAX_BYTES = "processor.image.max-bytes";
   public static final String IMAGE_MAX_PIXELS = "processor.image.max-pixels";
   public static final String IMAGE_MIN_SIDE = "processor.image.min-side";
+  public static final String FACE_MIN_SCORE = "processor.face.min-score";
+  public static final String FACE_MIN_SIZE = "processor.face.min-size";
+  public static final String FACE_MULTIPLE = "processor.face.multiple";
   public static final String THRESHOLD = "processor.policy.threshold";
   public static final String MIN_MARGIN = "processor.policy.min-margin";
   public static final String GALLERY_INDEX_THRESHOLD = "processor.gallery.index-threshold";
@@ -147,6 +154,7 @@ public record ProcessorConfig(KafkaClientSettings kafka, TopicNames topics, Stri
       throw new InvalidConfigException(SESSION_TIMEOUT_MS, "must be >= 1000 ms");
     }
     Objects.requireNonNull(imageLimits, "image limits");
+    Objects.requireNonNull(faces, "face settings");
     Objects.requireNonNull(budget, "budget");
     Objects.requireNonNull(threshold, THRESHOLD);
     threshold.ifPresent(t -> {
@@ -265,6 +273,7 @@ public record ProcessorConfig(KafkaClientSettings kafka, TopicNames topics, Stri
         intValue(m, BATCH_MAX_BYTES, TopologyConfig.DEFAULT_MAX_BATCH_BYTES),
         budget(m),
         limits,
+        faces(m),
         Optional.ofNullable(m.get(THRESHOLD)).filter(s -> !s.isBlank())
             .map(s -> floatValue(THRESHOLD, s)),
         m.containsKey(MIN_MARGIN) ? floatValue(MIN_MARGIN, m.get(MIN_MARGIN)) : 0f,
@@ -282,6 +291,20 @@ public record ProcessorConfig(KafkaClientSettings kafka, TopicNames topics, Stri
     int workers = intValue(m, BUDGET_WORKERS, ProcessingBudget.DEFAULT_WORKERS);
     return namingKey(() -> new ProcessingBudget(event, batch, workers),
         Map.of("event", BUDGET_EVENT_MS, "batch", BUDGET_BATCH_MS, "workers", BUDGET_WORKERS));
+  }
+
+  private static FaceFinder.Settings faces(Map<String, String> m) {
+    double minScore = m.containsKey(FACE_MIN_SCORE) ? floatValue(FACE_MIN_SCORE,
+        m.get(FACE_MIN_SCORE)) : FaceFinder.Settings.DEFAULT_MIN_SCORE;
+    int minSize = intValue(m, FACE_MIN_SIZE, FaceFinder.Settings.DEFAULT_MIN_FACE_SIDE);
+    FaceFinder.MultipleFaces multiple;
+    try {
+      multiple = FaceFinder.MultipleFaces.parse(m.getOrDefault(FACE_MULTIPLE, "largest"));
+    } catch (IllegalArgumentException e) {
+      throw new InvalidConfigException(FACE_MULTIPLE, e.getMessage());
+    }
+    return namingKey(() -> new FaceFinder.Settings(minScore, minSize, multiple),
+        Map.of("minScore", FACE_MIN_SCORE, "minFaceSide", FACE_MIN_SIZE));
   }
 
   private static Gallery.IndexSettings galleryIndex(Map<String, String> m) {

@@ -9,7 +9,10 @@ import io.facegate.model.metadata.ModelMetadata;
 import io.facegate.model.onnx.Embedder;
 import io.facegate.model.onnx.TinyOnnxModel;
 import io.facegate.model.preprocess.ImageLimits;
+import io.facegate.model.face.FaceFinder;
+import io.facegate.model.face.FaceStage;
 import io.facegate.model.preprocess.ImageRejectedException;
+import io.facegate.model.preprocess.RawImage;
 import io.facegate.processor.core.embedding.Gallery;
 import io.facegate.processor.core.policy.PolicyConfig;
 import io.facegate.schemas.DecisionReason;
@@ -46,7 +49,8 @@ class FrameBatchDeciderTest {
 
   private final ProcessorTopics topics = TestSerdes.topics();
   private final Serializer<FaceEvent> serializer = topics.cameraFrames().valueSerde().serializer();
-  private final FaceTensors real = new FaceTensors(LIMITS, META.input());
+  private final FaceTensors real = new FaceTensors(LIMITS, META.input(),
+      FaceFinder.cropsOnly(FaceStage.WHOLE_IMAGE));
   private final Gallery gallery = new Gallery(V1, MODEL.embeddingDim());
   private final CountDownLatch release = new CountDownLatch(1);
   private final AtomicInteger interruptsIgnored = new AtomicInteger();
@@ -112,13 +116,13 @@ class FrameBatchDeciderTest {
   }
 
   /** The real decoder, except that it hangs on the diagonal face. */
-  private float[] hangOnDiagonal(FaceImage image) throws ImageRejectedException {
+  private RawImage hangOnDiagonal(FaceImage image) throws ImageRejectedException {
     byte[] data = new byte[image.getData().remaining()];
     image.getData().duplicate().get(data);
     if (Arrays.equals(data, Faces.diagonal())) {
       hang();
     }
-    return real.tensor(image);
+    return real.decode(image);
   }
 
   private FrameBatchDecider decider(Embedder embedder, FrameBatchDecider.ImageStage images,
@@ -129,15 +133,15 @@ class FrameBatchDeciderTest {
     BoundedWorkers workers = new BoundedWorkers("decider-test", 1, maxOverdue, observer);
     pools.add(workers);
     return new FrameBatchDecider(config, topics.cameraFrames().valueSerde().deserializer(),
-        embedder, gallery, observer, DecisionSeal.UNSIGNED, workers, images);
+        embedder, gallery, observer, DecisionSeal.UNSIGNED, workers, images, real.finder());
   }
 
   private FrameBatchDecider decider() {
-    return decider(pooling, real::tensor, ProcessingBudget.MAX_OVERDUE_WORKERS);
+    return decider(pooling, real::decode, ProcessingBudget.MAX_OVERDUE_WORKERS);
   }
 
   private void enrolAlice() throws Exception {
-    gallery.put("alice", pool(real.tensor(Faces.raw(Faces.left()))), V1);
+    gallery.put("alice", pool(real.preprocessor().toTensor(real.decode(Faces.raw(Faces.left())))), V1);
   }
 
   private KeyValue<Long, byte[]> entry(long seq, FaceEvent e) {
@@ -289,7 +293,7 @@ class FrameBatchDeciderTest {
       }
     };
     long t0 = System.nanoTime();
-    List<FrameBatchDecider.Verdict> out = decider(hung, real::tensor, 4).decide(List.of(
+    List<FrameBatchDecider.Verdict> out = decider(hung, real::decode, 4).decide(List.of(
         face(0, "e0", Faces.left()),
         entry(1, Faces.event("bad", Faces.image(new byte[] {1}, ImageEncoding.PNG, null, null),
             null)),
@@ -318,7 +322,7 @@ class FrameBatchDeciderTest {
         return Arrays.copyOf(pooling.embed(chw, batch), batch - 1);
       }
     };
-    List<FrameBatchDecider.Verdict> out = decider(shortChanged, real::tensor, 4).decide(
+    List<FrameBatchDecider.Verdict> out = decider(shortChanged, real::decode, 4).decide(
         List.of(face(0, "e0", Faces.left()), face(1, "e1", Faces.left())), 5_000);
     for (FrameBatchDecider.Verdict v : out) {
       assertEquals(DecisionReason.MODEL_ERROR, v.decision().getReason());
@@ -327,11 +331,11 @@ class FrameBatchDeciderTest {
   }
 
   @Test
-  void imageStageThatReturnsATensorOfTheWrongSizeIsDeniedAsBadImage() throws Exception {
+  void imageStageThatReturnsNoImageIsDeniedAsBadImage() throws Exception {
     enrolAlice();
-    List<FrameBatchDecider.Verdict> out = decider(pooling, image -> new float[3], 4).decide(
+    List<FrameBatchDecider.Verdict> out = decider(pooling, image -> null, 4).decide(
         List.of(face(0, "e0", Faces.left())), 5_000);
     assertEquals(DecisionReason.BAD_IMAGE, out.get(0).decision().getReason());
-    assertTrue(out.get(0).decision().getDetail().contains("3 floats"));
+    assertTrue(out.get(0).decision().getDetail().contains("no image"));
   }
 }
