@@ -149,6 +149,15 @@ public final class FaceFinder {
     return new FaceFinder(null, null, stage, Settings.defaults());
   }
 
+  /**
+   * This finder as a {@link FaceStage} for images that are all of {@code kind}: the face, or
+   * {@code null} where it rejects the image (trainer and evaluate count those as unusable).
+   */
+  public FaceStage asStage(Kind kind) {
+    return images -> find(images.stream().map(i -> new Input(i, kind)).toList()).stream()
+        .map(f -> f instanceof Face face ? face.image() : null).toList();
+  }
+
   /** The settings in force. */
   public Settings settings() {
     return settings;
