@@ -89,7 +89,8 @@ public final class DemoCommand implements Callable<Integer> {
             step(o, "broker at " + pipeline.bootstrapServers() + "; processor ready on " + app.device()
                     + " (metrics: http://127.0.0.1:" + app.httpPort() + "/metrics)");
             ReplayRun.Options options = new ReplayRun.Options(List.of(dataset), enrollPerPerson, unknownFraction, rate, seed,
-                    out, "demo-camera", "demo-door", Duration.ofSeconds(120), Duration.ofSeconds(60));
+                    out, "demo-camera", "demo-door", Duration.ofSeconds(120), Duration.ofSeconds(60),
+                    io.facegate.schemas.ImageKind.CROP);
             ReplayRun.Result result;
             try (FacegateClients clients = FacegateClients.connect(pipeline.settings(), List.of())) {
                 result = ReplayRun.run(clients, options, o);

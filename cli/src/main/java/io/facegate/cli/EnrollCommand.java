@@ -1,6 +1,7 @@
 package io.facegate.cli;
 
 import io.facegate.cli.publish.Enroller;
+import io.facegate.schemas.ImageKind;
 import io.facegate.schemas.Enrollment;
 import io.facegate.trainer.data.DatasetException;
 import io.facegate.trainer.data.FaceDataset;
@@ -46,6 +47,10 @@ public final class EnrollCommand implements Callable<Integer> {
             description = "Images per person used for the template, in file-name order (default: ${DEFAULT-VALUE}).")
     private int imagesPerPerson;
 
+    @Option(names = "--frames", description = "The images are whole camera frames: the processor finds the face "
+            + "(the model must name a face detector).")
+    private boolean frames;
+
     @Override
     public Integer call() throws IOException {
         if (imagesPerPerson < 1) {
@@ -62,7 +67,8 @@ public final class EnrollCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         try (FacegateClients clients = FacegateClients.connect(cluster.settings(), List.of());
              KafkaProducer<String, Enrollment> producer = clients.producer(clients.topics().enrollments())) {
-            Enroller enroller = new Enroller(producer, clients.topics().enrollments().name());
+            Enroller enroller = new Enroller(producer, clients.topics().enrollments().name(),
+                    frames ? ImageKind.FRAME : ImageKind.CROP);
             if (dataset == null) {
                 enroller.forget(what.forget);
                 out.println("asked to forget " + what.forget);

@@ -1,5 +1,6 @@
 package io.facegate.cli;
 
+import io.facegate.model.face.FaceFinder;
 import ai.onnxruntime.OrtException;
 import io.facegate.model.metadata.InvalidModelMetadataException;
 import io.facegate.trainer.data.DatasetException;
@@ -34,13 +35,19 @@ public final class EvaluateCommand implements Callable<Integer> {
           + "counting it by reason in evaluation.json and going on.")
   boolean strictImages;
 
+  @Option(names = "--frames",
+      description = "The images are whole camera frames: the model's face detector finds the face, as in the "
+          + "processor (a frame without a usable face counts as unusable).")
+  boolean frames;
+
   @Spec
   private CommandSpec spec;
 
   @Override
   public Integer call() throws IOException {
     try {
-      new EvaluatePipeline(System.out, strictImages).run(model, data, out);
+      new EvaluatePipeline(System.out, strictImages).run(model, data, out,
+          frames ? FaceFinder.Kind.FRAME : FaceFinder.Kind.CROP);
       return CommandLine.ExitCode.OK;
     } catch (DatasetException | InvalidModelMetadataException e) {
       throw new CommandFailedException(e.getMessage(), e);

@@ -1,6 +1,7 @@
 package io.facegate.cli;
 
 import io.facegate.cli.replay.ReplayRun;
+import io.facegate.schemas.ImageKind;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -47,10 +48,15 @@ public final class ReplayCommand implements Callable<Integer> {
     @Option(names = "--idle-timeout", defaultValue = "60", paramLabel = "S", description = "Seconds without a new decision before the rest count as lost (default: ${DEFAULT-VALUE}).")
     private long idleSeconds;
 
+    @Option(names = "--frames", description = "The images are whole camera frames: the processor finds the face "
+            + "(the model must name a face detector).")
+    private boolean frames;
+
     @Override
     public Integer call() throws IOException, InterruptedException {
         ReplayRun.Options options = new ReplayRun.Options(data, enrollPerPerson, unknownFraction, rate, seed, report,
-                "replay-camera", "replay-door", Duration.ofSeconds(120), Duration.ofSeconds(idleSeconds));
+                "replay-camera", "replay-door", Duration.ofSeconds(120), Duration.ofSeconds(idleSeconds),
+                frames ? ImageKind.FRAME : ImageKind.CROP);
         PrintWriter out = spec.commandLine().getOut();
         try (FacegateClients clients = FacegateClients.connect(cluster.settings(), List.of())) {
             ReplayRun.Result result = ReplayRun.run(clients, options, out);

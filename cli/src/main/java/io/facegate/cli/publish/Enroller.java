@@ -3,6 +3,7 @@ package io.facegate.cli.publish;
 import io.facegate.schemas.Enrollment;
 import io.facegate.schemas.EnrollmentAction;
 import io.facegate.schemas.FaceImage;
+import io.facegate.schemas.ImageKind;
 import io.facegate.trainer.data.FaceImageRef;
 import java.io.IOException;
 import java.time.Instant;
@@ -16,14 +17,21 @@ public final class Enroller {
 
     private final Producer<String, Enrollment> producer;
     private final String topic;
+    private final ImageKind kind;
 
     /**
      * @param producer writes enrollments
      * @param topic the enrollments topic name
      */
     public Enroller(Producer<String, Enrollment> producer, String topic) {
+        this(producer, topic, ImageKind.CROP);
+    }
+
+    /** An enroller whose images are all of {@code kind} (crops, or whole frames the processor searches). */
+    public Enroller(Producer<String, Enrollment> producer, String topic, ImageKind kind) {
         this.producer = producer;
         this.topic = topic;
+        this.kind = kind;
     }
 
     /**
@@ -37,7 +45,7 @@ public final class Enroller {
         }
         List<FaceImage> faces = new ArrayList<>(images.size());
         for (FaceImageRef ref : images) {
-            faces.add(FaceImages.read(ref.path(), ref.format()));
+            faces.add(FaceImages.read(ref.path(), ref.format(), kind));
         }
         send(Enrollment.newBuilder().setIdentityId(identityId).setDisplayName(displayName)
                 .setAction(EnrollmentAction.ENROLL).setImages(faces).setRequestedAt(Instant.now()).build());

@@ -2,6 +2,7 @@ package io.facegate.cli.publish;
 
 import io.facegate.model.preprocess.ImageFormat;
 import io.facegate.schemas.FaceImage;
+import io.facegate.schemas.ImageKind;
 import io.facegate.schemas.ImageEncoding;
 import io.facegate.trainer.data.FaceDataset;
 import io.facegate.trainer.data.FaceImageRef;
@@ -19,11 +20,17 @@ public final class FaceImages {
     private FaceImages() {
     }
 
-    /** @return the file's bytes as a {@link FaceImage} (PGM, PNG or JPEG; the processor decodes it) */
+    /** @return the file's bytes as a {@link FaceImage} crop (PGM, PNG or JPEG; the processor decodes it) */
     public static FaceImage read(Path file, ImageFormat format) throws IOException {
+        return read(file, format, ImageKind.CROP);
+    }
+
+    /** @return the file's bytes as a {@link FaceImage} of {@code kind}: a crop, or a whole frame the processor searches */
+    public static FaceImage read(Path file, ImageFormat format, ImageKind kind) throws IOException {
         return FaceImage.newBuilder()
                 .setData(ByteBuffer.wrap(Files.readAllBytes(file)))
                 .setEncoding(encoding(format))
+                .setKind(kind)
                 .build();
     }
 

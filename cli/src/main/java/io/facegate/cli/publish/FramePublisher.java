@@ -2,6 +2,7 @@ package io.facegate.cli.publish;
 
 import io.facegate.schemas.FaceEvent;
 import io.facegate.schemas.FaceImage;
+import io.facegate.schemas.ImageKind;
 import io.facegate.trainer.data.FaceImageRef;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -22,6 +23,7 @@ public final class FramePublisher {
 
     private final Producer<String, FaceEvent> producer;
     private final String topic;
+    private final ImageKind kind;
     private final String cameraId;
     private final String doorId;
     private final Pacer pacer;
@@ -41,6 +43,13 @@ public final class FramePublisher {
      */
     public FramePublisher(Producer<String, FaceEvent> producer, String topic, String cameraId, String doorId,
                           double eventsPerSecond, PrintWriter progress) {
+        this(producer, topic, cameraId, doorId, eventsPerSecond, progress, ImageKind.CROP);
+    }
+
+    /** As the other constructor, sending images of {@code kind} (crops, or whole frames the processor searches). */
+    public FramePublisher(Producer<String, FaceEvent> producer, String topic, String cameraId, String doorId,
+                          double eventsPerSecond, PrintWriter progress, ImageKind kind) {
+        this.kind = kind;
         this.producer = producer;
         this.topic = topic;
         this.cameraId = cameraId;
@@ -62,7 +71,7 @@ public final class FramePublisher {
         pacer.awaitNext();
         FaceImage face;
         try {
-            face = FaceImages.read(image.path(), image.format());
+            face = FaceImages.read(image.path(), image.format(), kind);
         } catch (IOException e) {
             errors.incrementAndGet();
             report(false);

@@ -5,6 +5,7 @@ import io.facegate.cli.publish.Enroller;
 import io.facegate.cli.publish.FramePublisher;
 import io.facegate.schemas.Enrollment;
 import io.facegate.schemas.FaceEvent;
+import io.facegate.schemas.ImageKind;
 import io.facegate.trainer.data.FaceDataset;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -33,10 +34,11 @@ public final class ReplayRun {
      * @param doorId door id on the events
      * @param templateTimeout how long to wait for the enrolled templates
      * @param idleTimeout how long without a new decision before the rest count as lost
+     * @param kind whether the images are crops or whole frames (the processor finds the face)
      */
     public record Options(List<Path> data, int enrollPerPerson, double unknownFraction, double eventsPerSecond,
                           long seed, Path reportDir, String cameraId, String doorId,
-                          Duration templateTimeout, Duration idleTimeout) {
+                          Duration templateTimeout, Duration idleTimeout, ImageKind kind) {
     }
 
     /**
@@ -67,7 +69,7 @@ public final class ReplayRun {
         try (DecisionCollector collector = new DecisionCollector(clients.committedReader(), clients.topics(), ledger);
              KafkaProducer<String, Enrollment> enrollments = clients.producer(clients.topics().enrollments());
              KafkaProducer<String, FaceEvent> frames = clients.producer(clients.topics().cameraFrames())) {
-            Enroller enroller = new Enroller(enrollments, clients.topics().enrollments().name());
+            Enroller enroller = new Enroller(enrollments, clients.topics().enrollments().name(), options.kind());
             // an impostor may have been enrolled by an earlier run: make sure the gallery forgets them
             for (String impostor : plan.impostors()) {
                 enroller.forget(impostor);
@@ -86,7 +88,7 @@ public final class ReplayRun {
             }
             out.flush();
             FramePublisher publisher = new FramePublisher(frames, clients.topics().cameraFrames().name(),
-                    options.cameraId(), options.doorId(), options.eventsPerSecond(), out);
+                    options.cameraId(), options.doorId(), options.eventsPerSecond(), out, options.kind());
             for (ReplayPlan.Probe probe : plan.probes()) {
                 publisher.publish(probe.image(), null, event -> ledger.sent(new DecisionLedger.SentEvent(
                         event.getEventId(), probe.identity(), probe.enrolled(),

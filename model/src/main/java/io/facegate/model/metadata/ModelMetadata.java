@@ -2,6 +2,7 @@ package io.facegate.model.metadata;
 
 import io.facegate.model.face.AlignmentSpec;
 import io.facegate.model.face.AlignmentTemplate;
+import io.facegate.model.face.DetectionSpec;
 import io.facegate.model.preprocess.PreprocessSpec;
 import java.util.Collections;
 import java.util.Map;
@@ -20,10 +21,21 @@ import java.util.TreeMap;
  * @param provenance hyper-parameters, seed, data fingerprint, code version, ... (copied, sorted)
  * @param alignment how faces are aligned before {@code input} applies, or {@code null} when the
  *     whole image is resized (models trained from scratch on crops)
+ * @param detection how a face is found in a whole camera frame and cut out for this model, or
+ *     {@code null} when the model takes crops only
  */
 public record ModelMetadata(String modelVersion, PreprocessSpec input, int embeddingDim,
                             String distanceMetric, float threshold, String operatingPoint,
-                            Map<String, String> provenance, AlignmentSpec alignment) {
+                            Map<String, String> provenance, AlignmentSpec alignment,
+                            DetectionSpec detection) {
+
+  /** Metadata of a model that takes crops only. */
+  public ModelMetadata(String modelVersion, PreprocessSpec input, int embeddingDim,
+      String distanceMetric, float threshold, String operatingPoint, Map<String, String> provenance,
+      AlignmentSpec alignment) {
+    this(modelVersion, input, embeddingDim, distanceMetric, threshold, operatingPoint, provenance,
+        alignment, null);
+  }
 
   /** Metadata of a model without face alignment. */
   public ModelMetadata(String modelVersion, PreprocessSpec input, int embeddingDim,
@@ -47,6 +59,8 @@ public record ModelMetadata(String modelVersion, PreprocessSpec input, int embed
   public static final String ALIGNMENT_LANDMARKS = PREFIX + "input.alignment.landmarks_model";
   public static final String ALIGNMENT_REFINEMENTS = PREFIX + "input.alignment.refinements";
   public static final String ALIGNMENT_MARGIN = PREFIX + "input.alignment.margin";
+  public static final String DETECTION_MODEL = PREFIX + "input.detection.detector_model";
+  public static final String DETECTION_MARGIN = PREFIX + "input.detection.margin";
   /** Provenance entries are stored as {@code facegate.provenance.<name>}. */
   public static final String PROVENANCE_PREFIX = PREFIX + "provenance.";
   /** The only supported distance. */
@@ -109,6 +123,10 @@ public record ModelMetadata(String modelVersion, PreprocessSpec input, int embed
       p.put(ALIGNMENT_REFINEMENTS, Integer.toString(alignment.refinements()));
       p.put(ALIGNMENT_MARGIN, Double.toString(alignment.margin()));
     }
+    if (detection != null) {
+      p.put(DETECTION_MODEL, detection.detectorModel());
+      p.put(DETECTION_MARGIN, Double.toString(detection.margin()));
+    }
     return Collections.unmodifiableMap(p);
   }
 
@@ -140,7 +158,24 @@ public record ModelMetadata(String modelVersion, PreprocessSpec input, int embed
     });
     return new ModelMetadata(required(p, MODEL_VERSION), spec, intValue(p, EMBEDDING_DIM),
         required(p, DISTANCE_METRIC), floatValue(p, THRESHOLD), required(p, OPERATING_POINT),
-        provenance, alignment(p));
+        provenance, alignment(p), detection(p));
+  }
+
+  /** A copy that finds faces in frames as {@code spec} says (null: crops only). */
+  public ModelMetadata withDetection(DetectionSpec spec) {
+    return new ModelMetadata(modelVersion, input, embeddingDim, distanceMetric, threshold,
+        operatingPoint, provenance, alignment, spec);
+  }
+
+  private static DetectionSpec detection(Map<String, String> p) {
+    if (!p.containsKey(DETECTION_MODEL)) {
+      return null;
+    }
+    String model = required(p, DETECTION_MODEL);
+    double margin = doubleValue(p, DETECTION_MARGIN);
+    check(AlignmentSpec.isFileName(model), DETECTION_MODEL, "must be a file name beside the model");
+    check(margin >= 0 && margin <= 1, DETECTION_MARGIN, "must be in [0, 1]");
+    return new DetectionSpec(model, margin);
   }
 
   private static AlignmentSpec alignment(Map<String, String> p) {

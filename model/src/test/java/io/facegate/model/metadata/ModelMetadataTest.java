@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.facegate.model.face.AlignmentSpec;
 import io.facegate.model.face.AlignmentTemplate;
+import io.facegate.model.face.DetectionSpec;
 import io.facegate.model.preprocess.PreprocessSpec;
 import java.util.HashMap;
 import java.util.Map;
@@ -61,6 +62,22 @@ class ModelMetadataTest {
     p.put(ModelMetadata.ALIGNMENT_TEMPLATE, AlignmentTemplate.arcface(150, 1).toProperty());
     assertEquals(ModelMetadata.ALIGNMENT_TEMPLATE,
         assertThrows(InvalidModelMetadataException.class, () -> ModelMetadata.fromProperties(p)).key());
+  }
+
+  @Test
+  void detectionRoundTripsAndBadValuesNameTheirKey() {
+    ModelMetadata m = sample().withDetection(new DetectionSpec("ssd.onnx", 0.3));
+    Map<String, String> p = m.toProperties();
+    assertEquals("ssd.onnx", p.get(ModelMetadata.DETECTION_MODEL));
+    assertEquals(m, ModelMetadata.fromProperties(p));
+    assertEquals(null, ModelMetadata.fromProperties(sample().toProperties()).detection());
+    for (Map.Entry<String, String> bad : Map.of(ModelMetadata.DETECTION_MODEL, "../x.onnx",
+        ModelMetadata.DETECTION_MARGIN, "1.5").entrySet()) {
+      Map<String, String> q = new HashMap<>(p);
+      q.put(bad.getKey(), bad.getValue());
+      assertEquals(bad.getKey(), assertThrows(InvalidModelMetadataException.class,
+          () -> ModelMetadata.fromProperties(q)).key());
+    }
   }
 
   @Test

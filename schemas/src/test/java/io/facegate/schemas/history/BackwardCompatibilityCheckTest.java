@@ -53,8 +53,9 @@ class BackwardCompatibilityCheckTest {
 
   @Test
   void passesWhenCurrentSchemaIsTheStoredVersion() throws IOException {
+    // v1, then the current schema stored as the newest version
     var report = BackwardCompatibilityCheck.check(FaceEvent.getClassSchema(),
-        historyWithPublishedV1().versions("FaceEvent"));
+        historyWithPublishedV1(FaceEvent.getClassSchema()).versions("FaceEvent"));
     assertTrue(report.passed(), report.describe());
   }
 

@@ -270,6 +270,7 @@ class AvroSerdeTest {
     enc.writeEnum(encodingIndex);
     enc.writeIndex(0);
     enc.writeIndex(0);
+    enc.writeEnum(0);
     enc.writeIndex(unionIndex);
     enc.writeIndex(0);
     enc.writeMapStart();

@@ -2,6 +2,8 @@ package io.facegate.processor.app;
 
 import io.facegate.model.metadata.ModelMetadata;
 import io.facegate.model.onnx.Embedder;
+import io.facegate.model.onnx.DeviceSpec;
+import io.facegate.model.onnx.FaceStages;
 import io.facegate.model.onnx.OnnxEmbedder;
 import io.facegate.model.preprocess.PreprocessSpec;
 import io.facegate.processor.core.embedding.Gallery;
@@ -39,6 +41,7 @@ public final class ProcessorApp implements AutoCloseable {
   private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
 
   private final OnnxEmbedder embedder;
+  private final FaceStages.LoadedFinder faces;
   private final PrometheusMeterRegistry registry;
   private final ProcessorMetrics metrics;
   private final KafkaStreams streams;
@@ -48,9 +51,11 @@ public final class ProcessorApp implements AutoCloseable {
   private final Gallery gallery;
   private final AtomicInteger replaced = new AtomicInteger();
 
-  private ProcessorApp(OnnxEmbedder embedder, PrometheusMeterRegistry registry,
-      ProcessorMetrics metrics, Gallery gallery, Topology topology, ProcessorConfig config) {
+  private ProcessorApp(OnnxEmbedder embedder, FaceStages.LoadedFinder faces,
+      PrometheusMeterRegistry registry, ProcessorMetrics metrics, Gallery gallery,
+      Topology topology, ProcessorConfig config) {
     this.embedder = embedder;
+    this.faces = faces;
     this.registry = registry;
     this.metrics = metrics;
     this.gallery = gallery;
@@ -94,8 +99,16 @@ public final class ProcessorApp implements AutoCloseable {
     OnnxEmbedder embedder = OnnxEmbedder.open(config.modelFile(), config.device(),
         config.intraOpThreads());
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    FaceStages.LoadedFinder faces = null;
     try {
       ModelMetadata model = embedder.metadata();
+      // detector and landmarks run where the embedder runs (what auto resolved to)
+      faces = FaceStages.finder(config.modelFile(), model, DeviceSpec.parse(embedder.device()),
+          config.intraOpThreads(), config.faces());
+      if (model.detection() == null) {
+        LOG.warn("model {} names no face detector: whole-frame events are denied BAD_IMAGE",
+            model.modelVersion());
+      }
       Gallery gallery = new Gallery(model.modelVersion(), model.embeddingDim(),
           config.galleryIndex());
       ProcessorMetrics metrics = new ProcessorMetrics(registry, gallery);
@@ -114,8 +127,9 @@ public final class ProcessorApp implements AutoCloseable {
             return DecisionSeal.UNSIGNED;
           });
       Topology topology = FacegateTopology.build(topologyConfig, topics, inference, gallery,
-          observe.apply(metrics), seal);
-      ProcessorApp app = new ProcessorApp(embedder, registry, metrics, gallery, topology, config);
+          observe.apply(metrics), seal, faces.finder());
+      ProcessorApp app = new ProcessorApp(embedder, faces, registry, metrics, gallery, topology,
+          config);
       app.streams.start();
       LOG.info("processor {} started: model {} on {}, threshold {}, batches of <= {} events, "
               + "<= {} bytes or {} ms, http port {}", config.applicationId(), model.modelVersion(),
@@ -124,6 +138,9 @@ public final class ProcessorApp implements AutoCloseable {
       return app;
     } catch (RuntimeException e) {
       registry.close();
+      if (faces != null) {
+        faces.close();
+      }
       embedder.close();
       throw e;
     }
@@ -196,6 +213,7 @@ public final class ProcessorApp implements AutoCloseable {
     streamsMetrics.close();
     http.close();
     registry.close();
+    faces.close();
     embedder.close();
     stopped.countDown();
   }

@@ -1,5 +1,6 @@
 package io.facegate.processor.app;
 
+import io.facegate.model.face.FaceFinder;
 import io.facegate.model.metadata.ModelMetadata;
 import io.facegate.model.onnx.DeviceSpec;
 import io.facegate.model.preprocess.ImageLimits;
@@ -56,6 +57,9 @@ import org.apache.kafka.streams.StreamsConfig;
  *     batch budget must be at most half of {@code max.poll.interval.ms} and of the transaction
  *     timeout in force
  * @param imageLimits {@code processor.image.max-bytes}, {@code .max-pixels}, {@code .min-side}
+ * @param faces {@code processor.face.min-score}, {@code .min-size}, {@code .multiple}: which face
+ *     of a whole frame is decided (score strictly above, shorter box side in pixels at least,
+ *     {@code largest} or {@code deny} when several faces are above the score)
  * @param threshold {@code processor.policy.threshold}: overrides the model's calibrated threshold
  * @param minMargin {@code processor.policy.min-margin}: 1:N margin over the runner-up, 0 = off
  * @param galleryIndex {@code processor.gallery.index-threshold}, {@code .index-nprobe},
@@ -69,7 +73,7 @@ import org.apache.kafka.streams.StreamsConfig;
 public record ProcessorConfig(KafkaClientSettings kafka, TopicNames topics, String applicationId,
     Path modelDir, DeviceSpec device, int intraOpThreads, Path stateDir, int streamThreads,
     Duration commitInterval, Duration sessionTimeout, int maxBatchSize, Duration maxBatchWait,
-    int maxBatchBytes, ProcessingBudget budget, ImageLimits imageLimits,
+    int maxBatchBytes, ProcessingBudget budget, ImageLimits imageLimits, FaceFinder.Settings faces,
     Optional<Float> threshold, float minMargin, Gallery.IndexSettings galleryIndex, int httpPort,
     SigningConfig signing,
     Map<String, String> registry) {
@@ -103,6 +107,9 @@ public record ProcessorConfig(KafkaClientSettings kafka, TopicNames topics, Stri
   public static final String IMAGE_MAX_BYTES = "processor.image.max-bytes";
   public static final String IMAGE_MAX_PIXELS = "processor.image.max-pixels";
   public static final String IMAGE_MIN_SIDE = "processor.image.min-side";
+  public static final String FACE_MIN_SCORE = "processor.face.min-score";
+  public static final String FACE_MIN_SIZE = "processor.face.min-size";
+  public static final String FACE_MULTIPLE = "processor.face.multiple";
   public static final String THRESHOLD = "processor.policy.threshold";
   public static final String MIN_MARGIN = "processor.policy.min-margin";
   public static final String GALLERY_INDEX_THRESHOLD = "processor.gallery.index-threshold";
@@ -174,6 +181,17 @@ public record ProcessorConfig(KafkaClientSettings kafka, TopicNames topics, Stri
               + " (100 scans, 16 x max-pixels pixel-scans) follows it")
       .define(IMAGE_MIN_SIDE, Type.INT, ImageLimits.defaults().minSide(), Range.atLeast(1), Importance.LOW,
           "smallest accepted width and height")
+      .define(FACE_MIN_SCORE, Type.DOUBLE, FaceFinder.Settings.DEFAULT_MIN_SCORE,
+          with(v -> require((Double) v > 0 && (Double) v < 1, "must be in (0, 1)"), "(0, 1)"),
+          Importance.MEDIUM, "frames: a face needs a detection score above this; lower boxes give DENIED"
+              + " LOW_DETECTION_SCORE, none at all NO_FACE")
+      .define(FACE_MIN_SIZE, Type.INT, FaceFinder.Settings.DEFAULT_MIN_FACE_SIDE, Range.between(1, 4096),
+          Importance.MEDIUM, "frames: the chosen face box's shorter side in source pixels; smaller gives DENIED"
+              + " FACE_TOO_SMALL")
+      .define(FACE_MULTIPLE, Type.STRING, "largest",
+          with(v -> FaceFinder.MultipleFaces.parse((String) v), "largest or deny"),
+          Importance.MEDIUM, "frames with several faces above the score: decide the largest, or deny"
+              + " MULTIPLE_FACES (tailgating-sensitive doors)")
       .define(THRESHOLD, Type.DOUBLE, null,
           with(v -> require((Double) v > 0 && (Double) v <= 2, "must be in (0, 2]"), "(0, 2]"),
           Importance.HIGH, "distance threshold; none = the model's calibrated one (option --threshold)")
@@ -223,6 +241,7 @@ public record ProcessorConfig(KafkaClientSettings kafka, TopicNames topics, Stri
     Objects.requireNonNull(commitInterval, COMMIT_INTERVAL_MS);
     Objects.requireNonNull(sessionTimeout, SESSION_TIMEOUT_MS);
     Objects.requireNonNull(imageLimits, "image limits");
+    Objects.requireNonNull(faces, "face settings");
     Objects.requireNonNull(budget, "budget");
     Objects.requireNonNull(threshold, THRESHOLD);
     Objects.requireNonNull(galleryIndex, "gallery index settings");
@@ -305,6 +324,8 @@ public record ProcessorConfig(KafkaClientSettings kafka, TopicNames topics, Stri
     ProcessingBudget budget = namingKey(() -> new ProcessingBudget(millis(v, BUDGET_EVENT_MS),
         millis(v, BUDGET_BATCH_MS), integer(v, BUDGET_WORKERS)),
         Map.of("event", BUDGET_EVENT_MS, "batch", BUDGET_BATCH_MS, "workers", BUDGET_WORKERS));
+    FaceFinder.Settings faces = new FaceFinder.Settings((Double) v.get(FACE_MIN_SCORE),
+        integer(v, FACE_MIN_SIZE), FaceFinder.MultipleFaces.parse((String) v.get(FACE_MULTIPLE)));
     Gallery.IndexSettings gallery = namingKey(() -> new Gallery.IndexSettings(
         integer(v, GALLERY_INDEX_THRESHOLD), integer(v, GALLERY_INDEX_NPROBE),
         integer(v, GALLERY_INDEX_BUILD_THREADS)),
@@ -327,6 +348,7 @@ public record ProcessorConfig(KafkaClientSettings kafka, TopicNames topics, Stri
         integer(v, BATCH_MAX_BYTES),
         budget,
         limits,
+        faces,
         Optional.ofNullable((Double) v.get(THRESHOLD)).map(Double::floatValue),
         ((Double) v.get(MIN_MARGIN)).floatValue(),
         gallery,

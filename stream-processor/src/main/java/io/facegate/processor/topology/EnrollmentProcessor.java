@@ -1,5 +1,6 @@
 package io.facegate.processor.topology;
 
+import io.facegate.model.face.FaceFinder;
 import io.facegate.model.onnx.Embedder;
 import io.facegate.model.preprocess.ImageRejectedException;
 import io.facegate.processor.core.embedding.InvalidEmbeddingException;
@@ -59,10 +60,10 @@ final class EnrollmentProcessor implements Processor<String, byte[], String, Spe
   }
 
   EnrollmentProcessor(TopologyConfig config, Deserializer<Enrollment> enrollments,
-      Embedder embedder, ProcessingObserver observer) {
+      Embedder embedder, ProcessingObserver observer, FaceFinder finder) {
     this.enrollments = enrollments;
     this.embedder = embedder;
-    this.tensors = new FaceTensors(config.imageLimits(), embedder.metadata().input());
+    this.tensors = new FaceTensors(config.imageLimits(), embedder.metadata().input(), finder);
     this.observer = observer;
     this.budget = config.budget();
   }
@@ -159,18 +160,36 @@ final class EnrollmentProcessor implements Processor<String, byte[], String, Spe
         FacegateTopology.TEMPLATES_SINK);
   }
 
-  /** The normalised mean embedding of {@code images}; runs on a worker. */
+  /**
+   * The normalised mean embedding of {@code images} (crops, or frames whose face is found as for
+   * an event: every image must give one); runs on a worker.
+   */
   private float[] template(List<FaceImage> images) throws Rejected {
     int per = tensors.tensorSize();
-    float[] batch = new float[images.size() * per];
+    List<FaceFinder.Input> inputs = new ArrayList<>(images.size());
     for (int i = 0; i < images.size(); i++) {
       try {
-        tensors.fill(images.get(i), batch, i * per);
+        inputs.add(new FaceFinder.Input(tensors.decode(images.get(i)),
+            FaceTensors.kind(images.get(i))));
       } catch (ImageRejectedException ex) {
         throw new Rejected(FaceTensors.reasonFor(ex), "image " + i + ": " + ex.getMessage());
       } catch (RuntimeException ex) {
         throw new Rejected(DecisionReason.BAD_IMAGE, "image " + i + ": " + ex);
       }
+    }
+    List<FaceFinder.Found> found;
+    try {
+      found = tensors.finder().find(inputs);
+    } catch (RuntimeException ex) {
+      LOG.error("face finding failed for an enrollment", ex);
+      throw new Rejected(DecisionReason.MODEL_ERROR, "face finding failed: " + ex);
+    }
+    float[] batch = new float[images.size() * per];
+    for (int i = 0; i < images.size(); i++) {
+      if (found.get(i) instanceof FaceFinder.Rejected r) {
+        throw new Rejected(FaceTensors.reasonFor(r.reason()), "image " + i + ": " + r.detail());
+      }
+      tensors.preprocessor().toTensor(((FaceFinder.Face) found.get(i)).image(), batch, i * per);
     }
     try {
       long t0 = System.nanoTime();

@@ -1,41 +1,57 @@
 package io.facegate.processor.topology;
 
+import io.facegate.model.face.FaceFinder;
 import io.facegate.model.preprocess.ImageDecoder;
 import io.facegate.model.preprocess.ImageFormat;
 import io.facegate.model.preprocess.ImageLimits;
 import io.facegate.model.preprocess.ImageRejectedException;
 import io.facegate.model.preprocess.PreprocessSpec;
 import io.facegate.model.preprocess.Preprocessor;
+import io.facegate.model.preprocess.RawImage;
 import io.facegate.schemas.DecisionReason;
 import io.facegate.schemas.FaceImage;
+import io.facegate.schemas.ImageKind;
 import java.nio.ByteBuffer;
 
 /**
- * Decode and pre-process with the model's own spec, using the same {@code model.preprocess} code
- * as the trainer: a camera image becomes the tensor the model was trained on, or is rejected.
+ * Decode, find the face and pre-process with the model's own definitions, the same
+ * {@code model.preprocess} and {@code model.face} code as the trainer: a camera image becomes the
+ * tensor the model was trained on, or is rejected with a reason. Decoding is per image; finding
+ * faces ({@link FaceFinder}) is per batch.
  */
 final class FaceTensors {
   private final ImageDecoder decoder;
   private final Preprocessor preprocessor;
+  private final FaceFinder finder;
 
-  FaceTensors(ImageLimits limits, PreprocessSpec spec) {
+  FaceTensors(ImageLimits limits, PreprocessSpec spec, FaceFinder finder) {
     this.decoder = new ImageDecoder(limits);
     this.preprocessor = new Preprocessor(spec);
+    this.finder = finder;
   }
 
   int tensorSize() {
     return preprocessor.tensorSize();
   }
 
-  /** The tensor of {@code image}, in a new array of {@link #tensorSize()} floats. */
-  float[] tensor(FaceImage image) throws ImageRejectedException {
-    float[] t = new float[tensorSize()];
-    fill(image, t, 0);
-    return t;
+  Preprocessor preprocessor() {
+    return preprocessor;
   }
 
-  /** Writes the tensor of {@code image} into {@code dst} at {@code offset}. */
-  void fill(FaceImage image, float[] dst, int offset) throws ImageRejectedException {
+  FaceFinder finder() {
+    return finder;
+  }
+
+  /** Whether {@code image} is a crop or a whole frame (old writers: a crop). */
+  static FaceFinder.Kind kind(FaceImage image) {
+    return image.getKind() == ImageKind.FRAME ? FaceFinder.Kind.FRAME : FaceFinder.Kind.CROP;
+  }
+
+  /**
+   * The decoded pixels of {@code image}; its size is checked against the limits before any pixel
+   * is decoded, so an oversized frame is rejected in bounded time.
+   */
+  RawImage decode(FaceImage image) throws ImageRejectedException {
     if (image == null || image.getData() == null || image.getEncoding() == null) {
       throw new ImageRejectedException(ImageRejectedException.Kind.CORRUPT, "no image");
     }
@@ -51,8 +67,7 @@ final class FaceTensors {
       default -> throw new ImageRejectedException(ImageRejectedException.Kind.UNSUPPORTED_FORMAT,
           "encoding " + image.getEncoding());
     };
-    preprocessor.toTensor(decoder.decode(data, format, image.getWidth(), image.getHeight()), dst,
-        offset);
+    return decoder.decode(data, format, image.getWidth(), image.getHeight());
   }
 
   /**
@@ -63,6 +78,17 @@ final class FaceTensors {
     return switch (e.kind()) {
       case TOO_LARGE, DECODE_BUDGET -> DecisionReason.IMAGE_TOO_LARGE;
       case CORRUPT, TOO_SMALL, UNSUPPORTED_FORMAT, WRONG_SIZE -> DecisionReason.BAD_IMAGE;
+    };
+  }
+
+  /** The decision reason for a frame without a usable face; a frame nobody can search is bad. */
+  static DecisionReason reasonFor(FaceFinder.Rejection r) {
+    return switch (r) {
+      case NO_FACE -> DecisionReason.NO_FACE;
+      case FACE_TOO_SMALL -> DecisionReason.FACE_TOO_SMALL;
+      case LOW_DETECTION_SCORE -> DecisionReason.LOW_DETECTION_SCORE;
+      case MULTIPLE_FACES -> DecisionReason.MULTIPLE_FACES;
+      case NO_DETECTOR -> DecisionReason.BAD_IMAGE;
     };
   }
 }

@@ -1,6 +1,8 @@
 package io.facegate.processor.topology;
 
 import io.facegate.model.metadata.ModelMetadata;
+import io.facegate.model.face.FaceFinder;
+import io.facegate.model.face.FaceStage;
 import io.facegate.model.onnx.Embedder;
 import io.facegate.processor.core.embedding.Gallery;
 import java.util.Map;
@@ -59,7 +61,19 @@ public final class FacegateTopology {
    */
   public static Topology build(TopologyConfig config, ProcessorTopics topics, Embedder embedder,
       Gallery gallery, ProcessingObserver observer, DecisionSeal seal) {
+    return build(config, topics, embedder, gallery, observer, seal,
+        FaceFinder.cropsOnly(FaceStage.WHOLE_IMAGE));
+  }
+
+  /**
+   * As {@link #build(TopologyConfig, ProcessorTopics, Embedder, Gallery, ProcessingObserver,
+   * DecisionSeal)}, finding the model's input face in events and enrollments with {@code finder}
+   * (thread-safe, shared by every task; the caller owns its models).
+   */
+  public static Topology build(TopologyConfig config, ProcessorTopics topics, Embedder embedder,
+      Gallery gallery, ProcessingObserver observer, DecisionSeal seal, FaceFinder finder) {
     Objects.requireNonNull(config, "config");
+    Objects.requireNonNull(finder, "finder");
     Objects.requireNonNull(seal, "seal");
     Objects.requireNonNull(topics, "topics");
     Objects.requireNonNull(observer, "observer");
@@ -85,7 +99,7 @@ public final class FacegateTopology {
         new ByteArrayDeserializer(), topics.enrollments().name());
     t.addProcessor(ENROLLMENTS_PROCESSOR,
         () -> new EnrollmentProcessor(config, topics.enrollments().valueSerde().deserializer(),
-            embedder, observer),
+            embedder, observer, finder),
         ENROLLMENTS_SOURCE);
     t.addSink(TEMPLATES_SINK, topics.embeddingStore().name(),
         topics.embeddingStore().keySerde().serializer(),
@@ -95,7 +109,7 @@ public final class FacegateTopology {
         new ByteArrayDeserializer(), topics.cameraFrames().name());
     t.addProcessor(FRAMES_PROCESSOR,
         () -> new FrameBatchProcessor(config, topics.cameraFrames().valueSerde().deserializer(),
-            embedder, gallery, observer, seal),
+            embedder, gallery, observer, seal, finder),
         FRAMES_SOURCE);
     // logged (the default): the buffer is part of the exactly-once transaction
     // cached: an event buffered and decided within one commit interval never reaches the

@@ -1,9 +1,13 @@
 package io.facegate.processor.topology;
 
+import io.facegate.model.face.FaceBox;
+import io.facegate.model.face.FaceFinder;
 import io.facegate.model.onnx.Embedder;
 import io.facegate.model.onnx.InferenceException;
 import io.facegate.model.preprocess.ImageRejectedException;
 import io.facegate.model.preprocess.PreprocessSpec;
+import io.facegate.model.preprocess.Preprocessor;
+import io.facegate.model.preprocess.RawImage;
 import io.facegate.processor.core.embedding.Gallery;
 import io.facegate.processor.core.policy.AccessPolicy;
 import io.facegate.processor.core.policy.Decision;
@@ -13,6 +17,7 @@ import io.facegate.schemas.DeadLetter;
 import io.facegate.schemas.DecisionReason;
 import io.facegate.schemas.FaceEvent;
 import io.facegate.schemas.FaceImage;
+import io.facegate.schemas.FaceRegion;
 import io.facegate.schemas.Outcome;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,9 +36,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Nothing an entry holds can make it throw or wait unboundedly: an unreadable buffer entry, an
  * unreadable record, a bad image, a failing or slow model and a failing seal each end in a DENIED
- * decision. Decoding, pre-processing and inference run on {@link BoundedWorkers} under the
- * {@link ProcessingBudget}: an event whose work is not done in time is denied
- * {@code PROCESSING_TIMEOUT}, and the events after it are decided as usual.
+ * decision. Decoding (per event), face finding and pre-processing (one {@link FaceFinder} call
+ * per batch: the detector runs once over all frames) and inference run on {@link BoundedWorkers}
+ * under the {@link ProcessingBudget}: an event whose work is not done in time is denied
+ * {@code PROCESSING_TIMEOUT}, and the events after it are decided as usual. A frame without a
+ * usable face is denied with the finder's reason (a decision, not a dead letter).
  */
 final class FrameBatchDecider {
   private static final Logger LOG = LoggerFactory.getLogger(FrameBatchDecider.class);
@@ -50,6 +57,8 @@ final class FrameBatchDecider {
   private final Gallery gallery;
   private final AccessPolicy policy;
   private final ImageStage images;
+  private final FaceFinder finder;
+  private final Preprocessor preprocessor;
   private final int tensorSize;
   private final ProcessingObserver observer;
   private final DecisionSeal seal;
@@ -61,32 +70,37 @@ final class FrameBatchDecider {
   private final long eventBudgetMs;
   private final long batchBudgetMs;
 
-  /** Decodes and pre-processes one image: {@link FaceTensors}, or a stand-in in tests. */
+  /** Decodes one image: {@link FaceTensors#decode}, or a stand-in in tests. */
   @FunctionalInterface
   interface ImageStage {
-    /** The model-input tensor of {@code image}. */
-    float[] tensor(FaceImage image) throws ImageRejectedException;
+    /** The decoded pixels of {@code image}. */
+    RawImage decode(FaceImage image) throws ImageRejectedException;
   }
 
   /**
-   * @param workers where decoding, pre-processing and inference run; stays the caller's to close
+   * @param workers where decoding, face finding, pre-processing and inference run; stays the
+   *     caller's to close
+   * @param tensors the decoder, face finder and pre-processor (none keeps per-call state: the
+   *     workers share them)
    */
   FrameBatchDecider(TopologyConfig config, Deserializer<FaceEvent> events, Embedder embedder,
-      Gallery gallery, ProcessingObserver observer, DecisionSeal seal, BoundedWorkers workers) {
-    // ImageDecoder and Preprocessor keep no per-call state: the workers share them
-    this(config, events, embedder, gallery, observer, seal, workers,
-        new FaceTensors(config.imageLimits(), embedder.metadata().input())::tensor);
+      Gallery gallery, ProcessingObserver observer, DecisionSeal seal, BoundedWorkers workers,
+      FaceTensors tensors) {
+    this(config, events, embedder, gallery, observer, seal, workers, tensors::decode,
+        tensors.finder());
   }
 
   FrameBatchDecider(TopologyConfig config, Deserializer<FaceEvent> events, Embedder embedder,
       Gallery gallery, ProcessingObserver observer, DecisionSeal seal, BoundedWorkers workers,
-      ImageStage images) {
+      ImageStage images, FaceFinder finder) {
     this.events = events;
     this.embedder = embedder;
     this.gallery = gallery;
     this.policy = new AccessPolicy(config.policy());
     this.images = images;
+    this.finder = finder;
     PreprocessSpec spec = embedder.metadata().input();
+    this.preprocessor = new Preprocessor(spec);
     this.tensorSize = spec.channels() * spec.height() * spec.width();
     this.observer = observer;
     this.seal = seal;
@@ -103,7 +117,9 @@ final class FrameBatchDecider {
   private static final class Slot {
     BufferedInput in;
     FaceEvent event;
-    BoundedWorkers.Job<float[]> preparing;
+    BoundedWorkers.Job<RawImage> preparing;
+    RawImage decoded;
+    FaceBox box;
     float[] tensor;
     AccessDecision decision;
     DeadLetter dead;
@@ -129,7 +145,7 @@ final class FrameBatchDecider {
     for (Slot s : slots) {
       if (!s.decided()) {
         FaceEvent e = s.event;
-        s.preparing = workers.submit(() -> tensorOf(e.getImage()));
+        s.preparing = workers.submit(() -> images.decode(e.getImage()));
       }
     }
     for (Slot s : slots) {
@@ -137,6 +153,7 @@ final class FrameBatchDecider {
         prepared(s, deadline, now);
       }
     }
+    findFaces(slots, deadline, now);
     embedAndDecide(slots, deadline, now);
     List<Verdict> out = new ArrayList<>(n);
     for (Slot s : slots) {
@@ -178,23 +195,16 @@ final class FrameBatchDecider {
     return s;
   }
 
-  private float[] tensorOf(FaceImage image) throws ImageRejectedException {
-    float[] t = images.tensor(image);
-    if (t == null || t.length != tensorSize) {
-      throw new IllegalStateException("pre-processing produced " + (t == null ? "nothing"
-          : t.length + " floats") + ", the model takes " + tensorSize);
-    }
-    return t;
-  }
-
   private void prepared(Slot s, long deadline, long now) {
     try {
-      s.tensor = s.preparing.await(deadline, eventBudgetNanos);
+      s.decoded = s.preparing.await(deadline, eventBudgetNanos);
+      if (s.decoded == null) {
+        throw new ExecutionException(new IllegalStateException("decoder returned no image"));
+      }
     } catch (TimeoutException e) {
-      LOG.warn("event {} at {}-{} offset {}: decoding and pre-processing over budget ({}); "
-          + "denying it", s.event.getEventId(), s.in.topic(), s.in.partition(), s.in.offset(),
-          e.getMessage());
-      fail(s, DecisionReason.PROCESSING_TIMEOUT, "decoding and pre-processing exceeded the "
+      LOG.warn("event {} at {}-{} offset {}: decoding over budget ({}); denying it",
+          s.event.getEventId(), s.in.topic(), s.in.partition(), s.in.offset(), e.getMessage());
+      fail(s, DecisionReason.PROCESSING_TIMEOUT, "decoding exceeded the "
           + eventBudgetMs + " ms event budget or the " + batchBudgetMs + " ms batch budget: "
           + e.getMessage(), now);
     } catch (ExecutionException e) {
@@ -202,8 +212,91 @@ final class FrameBatchDecider {
       if (cause instanceof ImageRejectedException rejected) {
         fail(s, FaceTensors.reasonFor(rejected), rejected.getMessage(), now);
       } else {
-        fail(s, DecisionReason.BAD_IMAGE, "pre-processing failed: " + cause, now);
+        fail(s, DecisionReason.BAD_IMAGE, "decoding failed: " + cause, now);
       }
+    }
+  }
+
+  /**
+   * One {@link FaceFinder} call for every decoded event (the detector runs once over the batch's
+   * frames), then the model's pre-processing of each face, on a worker within the batch budget.
+   */
+  private void findFaces(Slot[] slots, long deadline, long now) {
+    List<Slot> ready = new ArrayList<>();
+    List<FaceFinder.Input> inputs = new ArrayList<>();
+    for (Slot s : slots) {
+      if (!s.decided()) {
+        ready.add(s);
+        inputs.add(new FaceFinder.Input(s.decoded, FaceTensors.kind(s.event.getImage())));
+        s.decoded = null;
+      }
+    }
+    if (ready.isEmpty()) {
+      return;
+    }
+    List<Object> found;
+    try {
+      found = workers.submit(() -> {
+        List<FaceFinder.Found> faces = finder.find(inputs);
+        if (faces == null || faces.size() != inputs.size()) {
+          throw new IllegalStateException("face finder returned " + (faces == null ? "nothing"
+              : faces.size() + " answers") + " for " + inputs.size() + " images");
+        }
+        List<Object> out = new ArrayList<>(faces.size());
+        for (FaceFinder.Found f : faces) {
+          if (f instanceof FaceFinder.Face face) {
+            out.add(new Prepared(preprocessor.toTensor(face.image()), face.box()));
+          } else {
+            out.add(f);
+          }
+        }
+        return out;
+      }).await(deadline, Long.MAX_VALUE);
+    } catch (TimeoutException e) {
+      LOG.error("face finding for a batch of {} not done within the {} ms batch budget ({}); "
+          + "denying all of them", ready.size(), batchBudgetMs, e.getMessage());
+      for (Slot s : ready) {
+        fail(s, DecisionReason.PROCESSING_TIMEOUT, "face finding exceeded the " + batchBudgetMs
+            + " ms batch budget: " + e.getMessage(), now);
+      }
+      return;
+    } catch (ExecutionException e) {
+      LOG.error("face finding failed for a batch of {}; denying all of them", ready.size(),
+          e.getCause());
+      for (Slot s : ready) {
+        fail(s, DecisionReason.MODEL_ERROR, "face finding failed: " + e.getCause(), now);
+      }
+      return;
+    }
+    for (int j = 0; j < ready.size(); j++) {
+      Slot s = ready.get(j);
+      if (found.get(j) instanceof Prepared p) {
+        s.tensor = p.tensor();
+        s.box = p.box();
+      } else {
+        FaceFinder.Rejected r = (FaceFinder.Rejected) found.get(j);
+        if (r.reason() == FaceFinder.Rejection.NO_DETECTOR) {
+          // a deployment fault, not the camera's: someone has to look at it
+          fail(s, FaceTensors.reasonFor(r.reason()), r.detail(), now);
+        } else {
+          s.decision = DecisionRecords.denied(s.event, s.in, FaceTensors.reasonFor(r.reason()),
+              r.detail(), threshold, modelVersion, now);
+        }
+        s.box = r.box();
+        withFace(s);
+      }
+    }
+  }
+
+  /** A face ready for the model and where it was found (null for a crop). */
+  private record Prepared(float[] tensor, FaceBox box) {}
+
+  /** Puts the slot's face box and detection score on its decision. */
+  private static void withFace(Slot s) {
+    if (s.box != null && s.decision != null) {
+      s.decision.setFaceBox(new FaceRegion((float) s.box.x(), (float) s.box.y(),
+          (float) s.box.width(), (float) s.box.height()));
+      s.decision.setDetectionScore((float) s.box.score());
     }
   }
 
@@ -260,6 +353,7 @@ final class FrameBatchDecider {
     try {
       Decision d = policy.decide(embedding, Optional.ofNullable(e.getClaimedIdentity()), gallery);
       s.decision = DecisionRecords.fromPolicy(e, d, modelVersion, s.in, now);
+      withFace(s);
       if (d.reason() == Reason.INVALID_PROBE || d.reason() == Reason.INVALID_TEMPLATE) {
         // broken data, not a plain denial: someone has to look at it
         s.dead = DecisionRecords.deadLetter(s.in, e.getEventId(),

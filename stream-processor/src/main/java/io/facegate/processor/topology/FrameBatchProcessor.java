@@ -1,5 +1,6 @@
 package io.facegate.processor.topology;
 
+import io.facegate.model.face.FaceFinder;
 import io.facegate.model.onnx.Embedder;
 import io.facegate.processor.core.embedding.Gallery;
 import io.facegate.schemas.AccessDecision;
@@ -42,6 +43,7 @@ final class FrameBatchProcessor implements Processor<String, byte[], String, Spe
   private final Gallery gallery;
   private final ProcessingObserver observer;
   private final DecisionSeal seal;
+  private final FaceTensors tensors;
   private final int maxRecordBytes;
   private BoundedWorkers workers;
   private FrameBatchDecider decider;
@@ -53,8 +55,9 @@ final class FrameBatchProcessor implements Processor<String, byte[], String, Spe
   private long pendingBytes;
 
   FrameBatchProcessor(TopologyConfig config, Deserializer<FaceEvent> events, Embedder embedder,
-      Gallery gallery, ProcessingObserver observer, DecisionSeal seal) {
+      Gallery gallery, ProcessingObserver observer, DecisionSeal seal, FaceFinder finder) {
     this.config = config;
+    this.tensors = new FaceTensors(config.imageLimits(), embedder.metadata().input(), finder);
     this.seal = seal;
     this.events = events;
     this.embedder = embedder;
@@ -74,7 +77,7 @@ final class FrameBatchProcessor implements Processor<String, byte[], String, Spe
     this.workers = new BoundedWorkers("facegate-" + context.taskId(), config.budget().workers(),
         ProcessingBudget.MAX_OVERDUE_WORKERS, observer);
     this.decider = new FrameBatchDecider(config, events, embedder, gallery, observer, seal,
-        workers);
+        workers, tensors);
     // a restored buffer continues where it stopped; its entries are flushed by the punctuator
     nextSeq = 0;
     pending = 0;

@@ -9,18 +9,27 @@ import io.facegate.model.metadata.ModelMetadata;
 import io.facegate.model.onnx.Embedder;
 import io.facegate.model.onnx.TinyOnnxModel;
 import io.facegate.model.preprocess.ImageLimits;
+import io.facegate.model.face.DetectionSpec;
+import io.facegate.model.face.FaceBox;
+import io.facegate.model.face.FaceDetector;
+import io.facegate.model.face.FaceFinder;
+import io.facegate.model.face.FaceStage;
 import io.facegate.model.preprocess.ImageRejectedException;
+import io.facegate.model.preprocess.RawImage;
 import io.facegate.processor.core.embedding.Gallery;
 import io.facegate.processor.core.policy.PolicyConfig;
+import io.facegate.schemas.AccessDecision;
 import io.facegate.schemas.DecisionReason;
 import io.facegate.schemas.FaceEvent;
 import io.facegate.schemas.FaceImage;
 import io.facegate.schemas.ImageEncoding;
+import io.facegate.schemas.ImageKind;
 import io.facegate.schemas.Outcome;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -46,7 +55,8 @@ class FrameBatchDeciderTest {
 
   private final ProcessorTopics topics = TestSerdes.topics();
   private final Serializer<FaceEvent> serializer = topics.cameraFrames().valueSerde().serializer();
-  private final FaceTensors real = new FaceTensors(LIMITS, META.input());
+  private final FaceTensors real = new FaceTensors(LIMITS, META.input(),
+      FaceFinder.cropsOnly(FaceStage.WHOLE_IMAGE));
   private final Gallery gallery = new Gallery(V1, MODEL.embeddingDim());
   private final CountDownLatch release = new CountDownLatch(1);
   private final AtomicInteger interruptsIgnored = new AtomicInteger();
@@ -112,32 +122,37 @@ class FrameBatchDeciderTest {
   }
 
   /** The real decoder, except that it hangs on the diagonal face. */
-  private float[] hangOnDiagonal(FaceImage image) throws ImageRejectedException {
+  private RawImage hangOnDiagonal(FaceImage image) throws ImageRejectedException {
     byte[] data = new byte[image.getData().remaining()];
     image.getData().duplicate().get(data);
     if (Arrays.equals(data, Faces.diagonal())) {
       hang();
     }
-    return real.tensor(image);
+    return real.decode(image);
   }
 
   private FrameBatchDecider decider(Embedder embedder, FrameBatchDecider.ImageStage images,
       int maxOverdue) {
+    return decider(embedder, images, maxOverdue, real.finder());
+  }
+
+  private FrameBatchDecider decider(Embedder embedder, FrameBatchDecider.ImageStage images,
+      int maxOverdue, FaceFinder finder) {
     TopologyConfig config = new TopologyConfig(16, Duration.ofMillis(50),
         TopologyConfig.DEFAULT_MAX_BATCH_BYTES, LIMITS, new PolicyConfig(0.5f, 0f),
         new ProcessingBudget(EVENT_BUDGET, BATCH_BUDGET, 1));
     BoundedWorkers workers = new BoundedWorkers("decider-test", 1, maxOverdue, observer);
     pools.add(workers);
     return new FrameBatchDecider(config, topics.cameraFrames().valueSerde().deserializer(),
-        embedder, gallery, observer, DecisionSeal.UNSIGNED, workers, images);
+        embedder, gallery, observer, DecisionSeal.UNSIGNED, workers, images, finder);
   }
 
   private FrameBatchDecider decider() {
-    return decider(pooling, real::tensor, ProcessingBudget.MAX_OVERDUE_WORKERS);
+    return decider(pooling, real::decode, ProcessingBudget.MAX_OVERDUE_WORKERS);
   }
 
   private void enrolAlice() throws Exception {
-    gallery.put("alice", pool(real.tensor(Faces.raw(Faces.left()))), V1);
+    gallery.put("alice", pool(real.preprocessor().toTensor(real.decode(Faces.raw(Faces.left())))), V1);
   }
 
   private KeyValue<Long, byte[]> entry(long seq, FaceEvent e) {
@@ -289,7 +304,7 @@ class FrameBatchDeciderTest {
       }
     };
     long t0 = System.nanoTime();
-    List<FrameBatchDecider.Verdict> out = decider(hung, real::tensor, 4).decide(List.of(
+    List<FrameBatchDecider.Verdict> out = decider(hung, real::decode, 4).decide(List.of(
         face(0, "e0", Faces.left()),
         entry(1, Faces.event("bad", Faces.image(new byte[] {1}, ImageEncoding.PNG, null, null),
             null)),
@@ -318,7 +333,7 @@ class FrameBatchDeciderTest {
         return Arrays.copyOf(pooling.embed(chw, batch), batch - 1);
       }
     };
-    List<FrameBatchDecider.Verdict> out = decider(shortChanged, real::tensor, 4).decide(
+    List<FrameBatchDecider.Verdict> out = decider(shortChanged, real::decode, 4).decide(
         List.of(face(0, "e0", Faces.left()), face(1, "e1", Faces.left())), 5_000);
     for (FrameBatchDecider.Verdict v : out) {
       assertEquals(DecisionReason.MODEL_ERROR, v.decision().getReason());
@@ -327,11 +342,110 @@ class FrameBatchDeciderTest {
   }
 
   @Test
-  void imageStageThatReturnsATensorOfTheWrongSizeIsDeniedAsBadImage() throws Exception {
+  void imageStageThatReturnsNoImageIsDeniedAsBadImage() throws Exception {
     enrolAlice();
-    List<FrameBatchDecider.Verdict> out = decider(pooling, image -> new float[3], 4).decide(
+    List<FrameBatchDecider.Verdict> out = decider(pooling, image -> null, 4).decide(
         List.of(face(0, "e0", Faces.left())), 5_000);
     assertEquals(DecisionReason.BAD_IMAGE, out.get(0).decision().getReason());
-    assertTrue(out.get(0).decision().getDetail().contains("3 floats"));
+    assertTrue(out.get(0).decision().getDetail().contains("no image"));
+  }
+
+  /** A frame {@code width} x 40 with alice's face at (16, 4); the stand-in detector keys on width. */
+  private static FaceImage frame(int width) {
+    byte[] px = new byte[width * 40];
+    byte[] face = Faces.left();
+    for (int y = 0; y < Faces.SIDE; y++) {
+      System.arraycopy(face, y * Faces.SIDE, px, (y + 4) * width + 16, Faces.SIDE);
+    }
+    return FaceImage.newBuilder().setData(java.nio.ByteBuffer.wrap(px))
+        .setEncoding(ImageEncoding.RAW_GRAY8).setWidth(width).setHeight(40)
+        .setKind(ImageKind.FRAME).build();
+  }
+
+  /** What the stand-in detector sees in a frame of each width. */
+  private static final Map<Integer, List<FaceBox>> SCENES = Map.of(
+      50, List.of(new FaceBox(16, 4, 32, 32, 0.9)),
+      51, List.of(),
+      52, List.of(new FaceBox(16, 4, 4, 4, 0.95)),
+      53, List.of(new FaceBox(16, 4, 32, 32, 0.3)),
+      54, List.of(new FaceBox(16, 4, 32, 32, 0.9), new FaceBox(0, 0, 12, 12, 0.8)));
+
+  private FaceFinder frameFinder(FaceFinder.MultipleFaces multiple) {
+    FaceDetector detector = images -> images.stream()
+        .map(i -> SCENES.getOrDefault(i.width(), List.<FaceBox>of())).toList();
+    return new FaceFinder(detector, new DetectionSpec("stand-in.onnx", 0), FaceStage.WHOLE_IMAGE,
+        new FaceFinder.Settings(0.5, 10, multiple));
+  }
+
+  private List<FrameBatchDecider.Verdict> decideFrames(FaceFinder.MultipleFaces multiple) {
+    byte[] huge = new byte[16];
+    return decider(pooling, real::decode, 4, frameFinder(multiple)).decide(List.of(
+        entry(0, Faces.event("no-face", frame(51), null)),
+        entry(1, Faces.event("tiny", frame(52), null)),
+        entry(2, Faces.event("unsure", frame(53), null)),
+        entry(3, Faces.event("two", frame(54), null)),
+        entry(4, Faces.event("huge", FaceImage.newBuilder().setData(java.nio.ByteBuffer.wrap(huge))
+            .setEncoding(ImageEncoding.RAW_GRAY8).setWidth(4000).setHeight(3000)
+            .setKind(ImageKind.FRAME).build(), null)),
+        entry(5, Faces.event("corrupt", Faces.image(new byte[] {(byte) 0x89, 'P', 'N', 'G'},
+            ImageEncoding.PNG, null, null), null)),
+        entry(6, Faces.event("alice", frame(50), null))), 5_000);
+  }
+
+  @Test
+  void framesWithoutAUsableFaceAreDeniedWithTheirReasonAndTheNextFrameIsDecided()
+      throws Exception {
+    enrolAlice();
+    List<FrameBatchDecider.Verdict> out = decideFrames(FaceFinder.MultipleFaces.DENY);
+    assertEquals(List.of("no-face", "tiny", "unsure", "two", "huge", "corrupt", "alice"), ids(out));
+    List<DecisionReason> reasons = out.stream().map(v -> v.decision().getReason()).toList();
+    assertEquals(List.of(DecisionReason.NO_FACE, DecisionReason.FACE_TOO_SMALL,
+        DecisionReason.LOW_DETECTION_SCORE, DecisionReason.MULTIPLE_FACES,
+        DecisionReason.IMAGE_TOO_LARGE, DecisionReason.BAD_IMAGE, DecisionReason.MATCH), reasons);
+    for (int i = 0; i < 6; i++) {
+      assertEquals(Outcome.DENIED, out.get(i).decision().getOutcome(), ids(out).get(i));
+    }
+    // a face-less frame is a decision, not a dead letter; a broken image is both
+    for (int i = 0; i < 4; i++) {
+      assertNull(out.get(i).deadLetter(), ids(out).get(i));
+    }
+    assertEquals("BAD_IMAGE", out.get(5).deadLetter().getReason());
+    assertNull(out.get(0).decision().getFaceBox());
+    assertEquals(4f, out.get(1).decision().getFaceBox().getWidth());
+    assertEquals(0.3f, out.get(2).decision().getDetectionScore(), 1e-6);
+    Outcome alice = out.get(6).decision().getOutcome();
+    assertEquals(Outcome.GRANTED, alice);
+    assertEquals("alice", out.get(6).decision().getMatchedIdentity());
+    assertEquals(16f, out.get(6).decision().getFaceBox().getX());
+    assertEquals(0.9f, out.get(6).decision().getDetectionScore(), 1e-6);
+  }
+
+  @Test
+  void twoFacesUnderTheLargestPolicyDecideTheLargest() throws Exception {
+    enrolAlice();
+    List<FrameBatchDecider.Verdict> out = decideFrames(FaceFinder.MultipleFaces.LARGEST);
+    AccessDecision two = out.get(3).decision();
+    assertEquals(Outcome.GRANTED, two.getOutcome(), two.getReason() + ": " + two.getDetail());
+    assertEquals(32f, two.getFaceBox().getWidth());
+    assertEquals(DecisionReason.MATCH, out.get(6).decision().getReason());
+  }
+
+  @Test
+  void aFailingDetectorDeniesItsBatchAsModelError() throws Exception {
+    enrolAlice();
+    FaceDetector broken = images -> {
+      throw new IllegalStateException("detector exploded");
+    };
+    FaceFinder finder = new FaceFinder(broken, new DetectionSpec("x.onnx", 0),
+        FaceStage.WHOLE_IMAGE, FaceFinder.Settings.defaults());
+    List<FrameBatchDecider.Verdict> out = decider(pooling, real::decode, 4, finder).decide(
+        List.of(entry(0, Faces.event("f", frame(50), null)), face(1, "crop", Faces.left())),
+        5_000);
+    for (FrameBatchDecider.Verdict v : out) {
+      assertEquals(DecisionReason.MODEL_ERROR, v.decision().getReason());
+    }
+    // the next batch, with a working finder, is decided as usual
+    assertEquals(Outcome.GRANTED, decider().decide(List.of(face(2, "next", Faces.left())), 5_000)
+        .get(0).decision().getOutcome());
   }
 }

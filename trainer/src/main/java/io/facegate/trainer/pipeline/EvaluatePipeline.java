@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.facegate.model.metadata.ModelMetadata;
 import io.facegate.model.onnx.DeviceSpec;
+import io.facegate.model.face.FaceFinder;
 import io.facegate.model.onnx.FaceStages;
 import io.facegate.model.onnx.OnnxEmbedder;
 import io.facegate.model.preprocess.Preprocessor;
@@ -59,6 +60,16 @@ public final class EvaluatePipeline {
 
   /** Evaluates the model in {@code modelDir} (its {@code model.onnx}) on the data roots. */
   public EvaluationResult run(Path modelDir, List<Path> dataRoots, Path outDir) throws IOException, OrtException {
+    return run(modelDir, dataRoots, outDir, FaceFinder.Kind.CROP);
+  }
+
+  /**
+   * Evaluates the model on the data roots, whose images are all of {@code kind}: whole frames go
+   * through the model's {@link FaceFinder} (its detector, default settings) as the processor's do;
+   * a frame without a usable face is counted as unusable.
+   */
+  public EvaluationResult run(Path modelDir, List<Path> dataRoots, Path outDir, FaceFinder.Kind kind)
+      throws IOException, OrtException {
     Path modelFile = Files.isDirectory(modelDir) ? modelDir.resolve(TrainPipeline.MODEL_FILE) : modelDir;
     if (!Files.isRegularFile(modelFile)) {
       throw new DatasetException("no model file: " + modelFile);
@@ -66,9 +77,14 @@ public final class EvaluatePipeline {
     FaceDataset scanned = FaceDataset.scan(dataRoots);
     Files.createDirectories(outDir);
     try (OnnxEmbedder model = OnnxEmbedder.open(modelFile, DeviceSpec.cpu(), 0);
-         FaceStages.Loaded stage = FaceStages.open(modelFile, model.metadata(), DeviceSpec.cpu(), 0)) {
+         FaceStages.LoadedFinder finder = FaceStages.finder(modelFile, model.metadata(), DeviceSpec.cpu(), 0,
+             FaceFinder.Settings.defaults())) {
       ModelMetadata meta = model.metadata();
-      ImageStore store = new ImageStore(new Preprocessor(meta.input()), stage);
+      if (kind == FaceFinder.Kind.FRAME && meta.detection() == null) {
+        throw new DatasetException(modelFile + " names no face detector (" + ModelMetadata.DETECTION_MODEL
+            + "): it cannot be evaluated on whole frames");
+      }
+      ImageStore store = new ImageStore(new Preprocessor(meta.input()), finder.finder().asStage(kind));
       FaceDataset data = scanned.usable(store, strictImages);
       UnusableImagesReport.print(out, data);
       ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
