@@ -7,9 +7,12 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The open pages, each a server-sent-events stream with its own bounded queue of updates and its
@@ -28,6 +31,7 @@ final class Pages implements AutoCloseable {
     /** Open pages at most, by default; a page beyond this is closed at once (each open page may hold a sender thread). */
     static final int MAX_PAGES = 32;
     private static final String EVENT = "update";
+    private static final Logger LOG = LoggerFactory.getLogger(Pages.class);
 
     private final int maxPages;
     private final int queue;
@@ -108,7 +112,7 @@ final class Pages implements AutoCloseable {
             } else if (sending.compareAndSet(false, true)) {
                 try {
                     senders.execute(this::send);
-                } catch (java.util.concurrent.RejectedExecutionException e) {
+                } catch (RejectedExecutionException e) {
                     // closing
                     sending.set(false);
                 }
@@ -119,15 +123,24 @@ final class Pages implements AutoCloseable {
         private void send() {
             do {
                 for (String m = updates.poll(); m != null; m = updates.poll()) {
-                    if (client.terminated()) {
-                        updates.clear();
+                    // Javalin closes the client when a write fails (the browser went away)
+                    if (client.terminated() || !sent(m)) {
+                        drop();
                         break;
                     }
-                    // Javalin closes the client when the write fails (the browser went away)
-                    client.sendEvent(EVENT, m);
                 }
                 sending.set(false);
             } while (!updates.isEmpty() && sending.compareAndSet(false, true));
+        }
+
+        private boolean sent(String message) {
+            try {
+                client.sendEvent(EVENT, message);
+                return true;
+            } catch (RuntimeException e) {
+                LOG.warn("a page's stream failed; it is dropped", e);
+                return false;
+            }
         }
 
         void drop() {

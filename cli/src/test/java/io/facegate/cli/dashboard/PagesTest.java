@@ -133,6 +133,16 @@ class PagesTest {
     }
 
     @Test
+    void aPageThatWentAwayIsRemoved() throws Exception {
+        int port = serve(Pages.MAX_PAGES, 10);
+        Socket gone = stalledPage(port);
+        await(() -> pages.count() == 1, "the page connected");
+        gone.close();
+        tickEvery(20);
+        await(() -> pages.count() == 0, "the closed page removed once a write to it failed");
+    }
+
+    @Test
     void closingEndsEveryPagesStream() throws Exception {
         int port = serve(Pages.MAX_PAGES, 10);
         Page a = Page.open(port);
