@@ -16,19 +16,18 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The open pages, each a server-sent-events stream with its own bounded queue of updates and its
- * own sender, so that a page that stops reading (a frozen tab, a dead network)
- * delays only itself: {@link #tick} never writes to a socket.
+ * own sender, so that a page that stops reading (a frozen tab, a dead network) delays only itself:
+ * {@link #tick} never writes to a socket.
  *
- * <p>A page whose queue is full is dropped: nothing more is queued for it and
- * its stream is closed. Its browser's {@code EventSource} then reconnects and, like any new page,
- * is sent the full state first; updates are deltas, so a page never skips one and carries on.
- * Thread-safe.
+ * <p>A page whose queue is full is dropped: nothing more is queued for it and its stream is
+ * closed. Its browser's {@code EventSource} then reconnects and, like any new page, is sent the
+ * full state first; updates are deltas, so a page never skips one and carries on. Thread-safe.
  */
 final class Pages implements AutoCloseable {
 
     /** Updates a page may be behind, by default (2 s at the 250 ms tick), before it is dropped. */
     static final int QUEUE = 8;
-    /** Open pages at most, by default; a page beyond this is closed at once (each open page may hold a sender thread). */
+    /** Open pages at most, by default; one more is closed at once (each open page may hold a sender thread). */
     static final int MAX_PAGES = 32;
     private static final String EVENT = "update";
     private static final Logger LOG = LoggerFactory.getLogger(Pages.class);
@@ -63,14 +62,14 @@ final class Pages implements AutoCloseable {
 
     /** A page connected: keeps its stream open and queues the full state for it. */
     void open(SseClient client) {
-        if (open.size() >= maxPages) {
-            client.close();
-            return;
-        }
-        client.keepAlive();
-        Page page = new Page(client);
-        client.onClose(() -> open.remove(page));
         synchronized (order) {
+            if (open.size() >= maxPages) {
+                client.close();
+                return;
+            }
+            client.keepAlive();
+            Page page = new Page(client);
+            client.onClose(() -> open.remove(page));
             page.offer(full.get());
             open.add(page);
         }
