@@ -56,52 +56,69 @@ public final class DashboardCommand implements Callable<Integer> {
     public Integer call() throws IOException, InterruptedException {
         DecisionVerifier verifier = verifyKeys == null ? null : DecisionVerifier.fromDirectory(verifyKeys);
         Map<String, String> settings = cluster.settings();
-        String group = settings.getOrDefault(ProcessorConfig.APPLICATION_ID, "facegate-processor");
         PrintWriter out = spec.commandLine().getOut();
-        ShutdownHold hold = null;
-        try (FacegateClients clients = FacegateClients.connect(settings, List.of());
-             Dashboard dashboard = Dashboard.start(clients,
-                     new Dashboard.Options(host, port, verifier, processors, group, showProbes))) {
-            hold = serveUntilInterrupted(dashboard, out);
-        } finally {
-            if (hold != null) {
-                hold.close();
-            }
+        // closed in reverse: the dashboard (its reader, prober and server), the clients, then the hold
+        try (ShutdownHold hold = ShutdownHold.register();
+             FacegateClients clients = FacegateClients.connect(settings, List.of());
+             Dashboard dashboard = Dashboard.start(clients, options(settings, verifier))) {
+            announce(dashboard, out);
+            hold.awaitStop();
         }
+        out.println("dashboard: stopped");
+        out.flush();
         return CommandLine.ExitCode.OK;
     }
 
-    /**
-     * Prints the page's address and blocks until Ctrl-C. The JVM's shutdown waits (up to 30 s)
-     * until the returned hold is closed, so close it after the dashboard.
-     */
-    static ShutdownHold serveUntilInterrupted(Dashboard dashboard, PrintWriter out) throws InterruptedException {
-        out.println("dashboard: http://127.0.0.1:" + dashboard.port() + "/ (Ctrl-C to stop)");
-        out.flush();
-        ShutdownHold hold = new ShutdownHold();
-        hold.stop.await();
-        return hold;
+    /** What the parsed options ask the dashboard for. */
+    Dashboard.Options options(Map<String, String> settings, DecisionVerifier verifier) {
+        String group = settings.getOrDefault(ProcessorConfig.APPLICATION_ID, "facegate-processor");
+        return new Dashboard.Options(host, port, verifier, processors, group, showProbes);
     }
 
-    /** Ctrl-C releases {@link #serveUntilInterrupted}; the JVM then waits until this is closed. */
+    static void announce(Dashboard dashboard, PrintWriter out) {
+        out.println("dashboard: http://127.0.0.1:" + dashboard.port() + "/ (Ctrl-C to stop)");
+        out.flush();
+    }
+
+    /**
+     * Holds the JVM's shutdown (Ctrl-C, SIGTERM) until the dashboard is closed: the shutdown hook
+     * releases {@link #awaitStop} and then waits, up to 30 s, for {@link #close}. Closed without a
+     * shutdown (an error, an interrupt), it takes its hook back.
+     */
     static final class ShutdownHold implements AutoCloseable {
         private final CountDownLatch stop = new CountDownLatch(1);
         private final CountDownLatch closed = new CountDownLatch(1);
+        private final Thread hook = new Thread(() -> {
+            stop.countDown();
+            try {
+                closed.await(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "facegate-dashboard-shutdown");
 
         private ShutdownHold() {
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                stop.countDown();
-                try {
-                    closed.await(30, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }, "facegate-dashboard-shutdown"));
+        }
+
+        static ShutdownHold register() {
+            ShutdownHold hold = new ShutdownHold();
+            Runtime.getRuntime().addShutdownHook(hold.hook);
+            return hold;
+        }
+
+        /** Blocks until the JVM begins to shut down. */
+        void awaitStop() throws InterruptedException {
+            stop.await();
         }
 
         @Override
         public void close() {
             closed.countDown();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException e) {
+                // the shutdown is under way: the hook is running and now returns
+            }
         }
     }
 }

@@ -45,7 +45,9 @@ final class DemoDashboard implements AutoCloseable {
     /** After the replay: keeps everything running until Ctrl-C (no-op without a dashboard). */
     void holdUntilInterrupted() throws InterruptedException {
         if (dashboard != null) {
-            hold = DashboardCommand.serveUntilInterrupted(dashboard, out);
+            hold = DashboardCommand.ShutdownHold.register();
+            DashboardCommand.announce(dashboard, out);
+            hold.awaitStop();
         }
     }
 

@@ -30,7 +30,7 @@ import picocli.CommandLine;
  * The exit codes every subcommand promises: 2 for a usage error (with the complaint on stderr), 1
  * for a failure at run time (one line {@code facegate <name>: ...} on stderr, no stack trace).
  * Together with {@link FacegateCommandTest#everySubcommandHasHelp} (0 for {@code --help}) this
- * covers each of the ten subcommands.
+ * covers each subcommand.
  */
 class SubcommandExitCodesTest {
 
@@ -57,6 +57,7 @@ class SubcommandExitCodesTest {
                         List.of()),
                 Arguments.of("tail", "Invalid value for option '--max'", List.of("--max", "x")),
                 Arguments.of("replay", "Missing required options", List.of()),
+                Arguments.of("dashboard", "Invalid value for option '--port'", List.of("--port", "x")),
                 Arguments.of("bench", "--events must be at least 100", List.of("--events", "5")),
                 Arguments.of("broker", "--partitions must be at least 1", List.of("--partitions", "0")),
                 Arguments.of("pretrained", "Missing required option: '--out=<out>'", List.of("import", "faceres")));
@@ -81,6 +82,8 @@ class SubcommandExitCodesTest {
                 Arguments.of("replay", BAD_REGISTRY_LINE,
                         List.of("--bootstrap", "127.0.0.1:1", "--registry", BAD_REGISTRY, "--data", "DIR",
                                 "--report", "DIR/report")),
+                Arguments.of("dashboard", BAD_REGISTRY_LINE,
+                        List.of("--bootstrap", "127.0.0.1:1", "--registry", BAD_REGISTRY, "--port", "0")),
                 Arguments.of("bench", "no model at ",
                         List.of("--out", "DIR/bench", "--model", "DIR/nowhere")),
                 Arguments.of("broker", "config file: no such file",

@@ -5,12 +5,9 @@ import io.facegate.cli.FacegateClients;
 import io.facegate.platform.security.DecisionVerifier;
 import io.javalin.Javalin;
 import io.javalin.http.staticfiles.Location;
-import io.javalin.http.sse.SseClient;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -21,8 +18,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The live door dashboard: a read_committed reader of the decisions ({@link DecisionFeed}), a
  * poller of the processors ({@link ProcessorProbe}), and a small web server (Javalin) that serves
- * the page and pushes one server-sent event per tick to every open page. Batching on the server
- * keeps the page at {@link #TICK} updates whatever the decision rate.
+ * the page and pushes one server-sent event per tick to every open page ({@link Pages}: each page
+ * has its own queue and sender, so a stalled one delays no other). Batching on the server keeps
+ * the page at {@link #TICK} updates whatever the decision rate.
  */
 public final class Dashboard implements AutoCloseable {
 
@@ -33,7 +31,7 @@ public final class Dashboard implements AutoCloseable {
 
     private final ObjectMapper json = new ObjectMapper();
     private final LiveBoard board = new LiveBoard(json);
-    private final Set<SseClient> pages = ConcurrentHashMap.newKeySet();
+    private final Pages pages = new Pages(Pages.MAX_PAGES, Pages.QUEUE, () -> message(true), () -> message(false));
     private final ProbeThumbnails probes;
     private final ScheduledExecutorService ticker;
     private final DecisionFeed feed;
@@ -71,12 +69,7 @@ public final class Dashboard implements AutoCloseable {
             config.staticFiles.add("/web/dashboard", Location.CLASSPATH);
             config.staticFiles.enableWebjars();
         });
-        web.sse("/events", page -> {
-            page.keepAlive();
-            page.onClose(() -> pages.remove(page));
-            page.sendEvent("update", message(true));
-            pages.add(page);
-        });
+        web.sse("/events", pages::open);
         web.get("/api/state", ctx -> ctx.contentType("application/json").result(message(true)));
     }
 
@@ -110,14 +103,7 @@ public final class Dashboard implements AutoCloseable {
 
     private void broadcast() {
         try {
-            String update = message(false);
-            for (SseClient page : pages) {
-                if (page.terminated()) {
-                    pages.remove(page);
-                } else {
-                    page.sendEvent("update", update);
-                }
-            }
+            pages.tick();
         } catch (RuntimeException e) {
             // a failed tick must not cancel the schedule
             LOG.warn("dashboard update failed", e);
@@ -135,7 +121,7 @@ public final class Dashboard implements AutoCloseable {
     @Override
     public void close() {
         ticker.shutdownNow();
-        pages.forEach(SseClient::close);
+        pages.close();
         web.stop();
         feed.close();
         probe.close();

@@ -128,5 +128,8 @@ final class DecisionFeed implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        if (thread.isAlive()) {
+            LOG.warn("the decision reader did not stop within 10 s; its consumer may still be open");
+        }
     }
 }

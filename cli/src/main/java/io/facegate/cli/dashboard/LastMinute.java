@@ -24,6 +24,9 @@ final class LastMinute {
 
     void decision(long epochSecond, boolean granted, String reason, long latencyMs) {
         Bucket b = bucket(epochSecond);
+        if (b == null) {
+            return;
+        }
         if (granted) {
             b.granted++;
         } else {
@@ -38,15 +41,23 @@ final class LastMinute {
     }
 
     void deadLetter(long epochSecond, String reason) {
-        bucket(epochSecond).deadLetters.merge(reason, 1L, Long::sum);
+        Bucket b = bucket(epochSecond);
+        if (b != null) {
+            b.deadLetters.merge(reason, 1L, Long::sum);
+        }
     }
 
+    /**
+     * @return the second's bucket, or null when its slot already holds a later second: the record
+     *     is a minute or more older than one already counted, so outside the window (and it must not
+     *     wipe the later second's counts)
+     */
     private Bucket bucket(long epochSecond) {
         Bucket b = buckets[(int) Math.floorMod(epochSecond, (long) SECONDS)];
-        if (b.second != epochSecond) {
+        if (b.second < epochSecond) {
             b.reset(epochSecond);
         }
-        return b;
+        return b.second == epochSecond ? b : null;
     }
 
     /** The last minute up to and including {@code nowSecond}. */

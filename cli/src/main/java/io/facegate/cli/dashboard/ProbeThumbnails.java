@@ -21,7 +21,9 @@ import javax.imageio.ImageIO;
 /**
  * The opt-in probe thumbnails ({@code --show-probes}): the camera frames of recent events, kept
  * by event id within a byte budget, turned into a small grey PNG only for the decisions the page
- * is sent. Decoding goes through the processor's bounded {@link ImageDecoder}. Thread-safe.
+ * is sent. Decoding goes through the processor's bounded {@link ImageDecoder}. A frame is decoded
+ * once; its thumbnail is kept for as many decisions as the page lists, so that every page, and a
+ * page that reconnects, gets the same. Thread-safe.
  */
 final class ProbeThumbnails {
 
@@ -29,8 +31,12 @@ final class ProbeThumbnails {
     static final int SIDE = 64;
     private static final long MAX_BYTES = 32L * 1024 * 1024;
 
+    /** Thumbnails kept: as many decisions as the page can list. */
+    private static final int MAX_THUMBNAILS = LiveBoard.MAX_DOORS * LiveBoard.PER_DOOR;
+
     private final ImageDecoder decoder = new ImageDecoder(ImageLimits.defaults());
     private final LinkedHashMap<String, FaceImage> frames = new LinkedHashMap<>();
+    private final LinkedHashMap<String, String> made = new LinkedHashMap<>();
     private long bytes;
 
     synchronized void offer(FaceEvent event) {
@@ -54,6 +60,10 @@ final class ProbeThumbnails {
     String thumbnail(String eventId) {
         FaceImage image;
         synchronized (this) {
+            String done = made.get(eventId);
+            if (done != null) {
+                return done;
+            }
             image = frames.remove(eventId);
             if (image != null) {
                 bytes -= image.getData().remaining();
@@ -76,11 +86,21 @@ final class ProbeThumbnails {
         ByteBuffer buf = image.getData().duplicate();
         byte[] data = new byte[buf.remaining()];
         buf.get(data);
+        String uri;
         try {
-            return dataUri(decoder.decode(data, format, image.getWidth(), image.getHeight()));
+            uri = dataUri(decoder.decode(data, format, image.getWidth(), image.getHeight()));
         } catch (ImageRejectedException e) {
             return null;
         }
+        synchronized (this) {
+            made.put(eventId, uri);
+            Iterator<String> oldest = made.keySet().iterator();
+            while (made.size() > MAX_THUMBNAILS) {
+                oldest.next();
+                oldest.remove();
+            }
+        }
+        return uri;
     }
 
     /** Nearest-neighbour down-scaling to {@link #SIDE} pixels, grey. */

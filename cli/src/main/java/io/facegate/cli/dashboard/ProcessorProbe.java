@@ -64,7 +64,8 @@ final class ProcessorProbe implements AutoCloseable {
         return status;
     }
 
-    private ObjectNode instance(URI base) {
+    /** One processor's status; whatever it answers, this returns (an unreachable one says so). */
+    ObjectNode instance(URI base) {
         ObjectNode o = json.createObjectNode();
         o.put("url", base.toString());
         try {
@@ -90,8 +91,9 @@ final class ProcessorProbe implements AutoCloseable {
         return o;
     }
 
+    /** A count, or null (shown as "-") when absent, NaN or infinite: never a made-up 0. */
     private static void putNumber(ObjectNode o, String field, Double v) {
-        if (v == null) {
+        if (v == null || !Double.isFinite(v)) {
             o.putNull(field);
         } else {
             o.put(field, v.longValue());
