@@ -164,7 +164,7 @@ public final class ProcessorApp implements AutoCloseable {
    *
    * @throws ModelLoadException naming the key and the file when it cannot be used
    */
-  private static LivenessCheck openLiveness(ProcessorConfig config, DeviceSpec device) {
+  static LivenessCheck openLiveness(ProcessorConfig config, DeviceSpec device) {
     if (config.livenessModel().isEmpty()) {
       return LivenessCheck.OFF;
     }
