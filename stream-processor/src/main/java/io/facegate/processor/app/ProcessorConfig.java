@@ -119,7 +119,7 @@ public record ProcessorConfig(KafkaClientSettings kafka, TopicNames topics, Stri
   public static final String LIVENESS_MODEL = "processor.liveness.model";
   public static final String LIVENESS_THRESHOLD = "processor.liveness.threshold";
   /** The value of {@link #LIVENESS_MODEL} that switches the stage off, like leaving it unset. */
-  public static final String LIVENESS_OFF = "none";
+  static final String LIVENESS_OFF = "none";
   /**
    * Default live-score threshold: the {@code liveness} network falsely rejects 0.45 % of CelebA's
    * live faces at 0.5 but 11 % of ORL's grey scans (docs/pretrained.md); tune it per camera.
