@@ -2,6 +2,7 @@ package io.facegate.cli.publish;
 
 import io.facegate.schemas.FaceImage;
 import io.facegate.schemas.ImageEncoding;
+import io.facegate.schemas.ImageKind;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -28,8 +29,9 @@ import org.jcodec.scale.Transform;
 /**
   * Frames of a video file (MP4/QuickTime with H.264, decoded by JCodec, pure Java), sampled at a
   * fixed rate and encoded as JPEG: the first frame, then the first frame at or after each further
-  * {@code 1 / framesPerSecond} of presentation time. Each frame's capture time is the video's start
-  * time plus its presentation timestamp. Anything the decoder cannot read ends the sequence with a
+  * {@code 1 / framesPerSecond} of presentation time, each a whole camera frame
+  * ({@link ImageKind#FRAME}: the processor finds the face). Each frame's capture time is the video's
+  * start time plus its presentation timestamp. Anything the decoder cannot read ends the sequence with a
   * {@link VideoDecodeException} naming the file.
   */
 public final class VideoFrames implements AutoCloseable {
@@ -41,13 +43,11 @@ public final class VideoFrames implements AutoCloseable {
     public record Frame(int index, Duration pts, Instant captureTime, FaceImage image) {
 
         /**
-          * How an event says it carries a video frame. The FaceEvent schema has no field for it yet, so
-          * the marking is trace attributes (never used by the decision); this is the one place to change
-          * when it gets one.
+          * Where in the video the frame was taken, as trace attributes (never used by the decision); that
+          * it is a whole frame is {@link FaceImage#getKind()}.
           */
         public Map<String, String> attributes() {
-            return Map.of("source", "video-frame", "video.frame", Integer.toString(index),
-                    "video.pts_ms", Long.toString(pts.toMillis()));
+            return Map.of("video.frame", Integer.toString(index), "video.pts_ms", Long.toString(pts.toMillis()));
         }
     }
 
@@ -176,7 +176,7 @@ public final class VideoFrames implements AutoCloseable {
             throw new VideoDecodeException(file + ": frame " + index + " cannot be encoded as JPEG: " + e.getMessage(), e);
         }
         return FaceImage.newBuilder().setData(ByteBuffer.wrap(out.toByteArray())).setEncoding(ImageEncoding.JPEG)
-                .setWidth(w).setHeight(h).build();
+                .setWidth(w).setHeight(h).setKind(ImageKind.FRAME).build();
     }
 
     private static String describe(Throwable e) {

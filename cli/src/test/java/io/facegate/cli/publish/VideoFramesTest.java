@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.facegate.schemas.ImageEncoding;
+import io.facegate.schemas.ImageKind;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -101,7 +102,8 @@ class VideoFramesTest {
             // sampled frames are 5 apart (about 58 levels): each is brighter than the one before
             assertTrue(green > previous + 30, "frame " + f.index() + " is a later frame than the last sampled");
             previous = green;
-            assertEquals("video-frame", f.attributes().get("source"));
+            assertEquals(ImageKind.FRAME, f.image().getKind(), "a whole frame, for the processor to search");
+            assertEquals(Integer.toString(f.index()), f.attributes().get("video.frame"));
             assertEquals(Long.toString(100L * f.index()), f.attributes().get("video.pts_ms"));
         }
     }

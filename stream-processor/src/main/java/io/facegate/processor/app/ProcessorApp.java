@@ -1,11 +1,15 @@
 package io.facegate.processor.app;
 
+import io.facegate.model.liveness.LivenessCheck;
 import io.facegate.model.metadata.ModelMetadata;
 import io.facegate.model.onnx.Embedder;
 import io.facegate.model.onnx.DeviceSpec;
 import io.facegate.model.onnx.FaceStages;
+import io.facegate.model.onnx.ModelLoadException;
 import io.facegate.model.onnx.OnnxEmbedder;
+import io.facegate.model.onnx.OnnxLivenessCheck;
 import io.facegate.model.preprocess.PreprocessSpec;
+import io.facegate.model.preprocess.RawImage;
 import io.facegate.processor.core.embedding.Gallery;
 import io.facegate.processor.topology.DecisionSeal;
 import io.facegate.processor.topology.FacegateTopology;
@@ -16,7 +20,9 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -42,6 +48,7 @@ public final class ProcessorApp implements AutoCloseable {
 
   private final OnnxEmbedder embedder;
   private final FaceStages.LoadedFinder faces;
+  private final LivenessCheck liveness;
   private final PrometheusMeterRegistry registry;
   private final ProcessorMetrics metrics;
   private final KafkaStreams streams;
@@ -52,10 +59,11 @@ public final class ProcessorApp implements AutoCloseable {
   private final AtomicInteger replaced = new AtomicInteger();
 
   private ProcessorApp(OnnxEmbedder embedder, FaceStages.LoadedFinder faces,
-      PrometheusMeterRegistry registry, ProcessorMetrics metrics, Gallery gallery,
-      Topology topology, ProcessorConfig config) {
+      LivenessCheck liveness, PrometheusMeterRegistry registry, ProcessorMetrics metrics,
+      Gallery gallery, Topology topology, ProcessorConfig config) {
     this.embedder = embedder;
     this.faces = faces;
+    this.liveness = liveness;
     this.registry = registry;
     this.metrics = metrics;
     this.gallery = gallery;
@@ -100,6 +108,7 @@ public final class ProcessorApp implements AutoCloseable {
         config.intraOpThreads());
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     FaceStages.LoadedFinder faces = null;
+    LivenessCheck liveness = LivenessCheck.OFF;
     try {
       ModelMetadata model = embedder.metadata();
       // detector and landmarks run where the embedder runs (what auto resolved to)
@@ -109,6 +118,7 @@ public final class ProcessorApp implements AutoCloseable {
         LOG.warn("model {} names no face detector: whole-frame events are denied BAD_IMAGE",
             model.modelVersion());
       }
+      liveness = openLiveness(config, DeviceSpec.parse(embedder.device()));
       Gallery gallery = new Gallery(model.modelVersion(), model.embeddingDim(),
           config.galleryIndex());
       ProcessorMetrics metrics = new ProcessorMetrics(registry, gallery);
@@ -117,7 +127,7 @@ public final class ProcessorApp implements AutoCloseable {
           .tag("model_version", model.modelVersion()).tag("device", embedder.device())
           .register(registry);
       TopologyConfig topologyConfig = config.topologyConfig(model);
-      warmUp(embedder, topologyConfig);
+      warmUp(embedder, liveness, topologyConfig);
       Embedder inference = decorate.apply(embedder);
       DecisionSeal seal = config.signing().signer()
           .<DecisionSeal>map(signer -> signer::signed)
@@ -127,17 +137,19 @@ public final class ProcessorApp implements AutoCloseable {
             return DecisionSeal.UNSIGNED;
           });
       Topology topology = FacegateTopology.build(topologyConfig, topics, inference, gallery,
-          observe.apply(metrics), seal, faces.finder());
-      ProcessorApp app = new ProcessorApp(embedder, faces, registry, metrics, gallery, topology,
-          config);
+          observe.apply(metrics), seal, faces.finder(), liveness);
+      ProcessorApp app = new ProcessorApp(embedder, faces, liveness, registry, metrics, gallery,
+          topology, config);
       app.streams.start();
-      LOG.info("processor {} started: model {} on {}, threshold {}, batches of <= {} events, "
-              + "<= {} bytes or {} ms, http port {}", config.applicationId(), model.modelVersion(),
-          embedder.device(), topologyConfig.policy().threshold(), topologyConfig.maxBatchSize(),
-          topologyConfig.maxBatchBytes(), topologyConfig.maxBatchWait().toMillis(), app.httpPort());
+      LOG.info("processor {} started: model {} on {}, threshold {}, liveness {}, batches of <= {} "
+              + "events, <= {} bytes or {} ms, http port {}", config.applicationId(),
+          model.modelVersion(), embedder.device(), topologyConfig.policy().threshold(),
+          liveness.describe(), topologyConfig.maxBatchSize(), topologyConfig.maxBatchBytes(),
+          topologyConfig.maxBatchWait().toMillis(), app.httpPort());
       return app;
     } catch (RuntimeException e) {
       registry.close();
+      liveness.close();
       if (faces != null) {
         faces.close();
       }
@@ -147,13 +159,35 @@ public final class ProcessorApp implements AutoCloseable {
   }
 
   /**
+   * The liveness check of {@code processor.liveness.model} on the embedder's device (what auto
+   * resolved to), or {@link LivenessCheck#OFF}.
+   *
+   * @throws ModelLoadException naming the key and the file when it cannot be used
+   */
+  static LivenessCheck openLiveness(ProcessorConfig config, DeviceSpec device) {
+    if (config.livenessModel().isEmpty()) {
+      return LivenessCheck.OFF;
+    }
+    Path file = config.livenessModel().get();
+    try {
+      return OnnxLivenessCheck.open(file, device, config.intraOpThreads(),
+          config.livenessThreshold());
+    } catch (ModelLoadException e) {
+      throw new ModelLoadException(ProcessorConfig.LIVENESS_MODEL + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
    * One inference before the first event: a GPU provider initialises (and may tune kernels) on
    * its first call, which would otherwise eat the first batch's budget and deny it.
    */
-  private static void warmUp(OnnxEmbedder embedder, TopologyConfig topology) {
+  private static void warmUp(OnnxEmbedder embedder, LivenessCheck liveness,
+      TopologyConfig topology) {
     PreprocessSpec in = embedder.metadata().input();
     long t0 = System.nanoTime();
     embedder.embed(new float[in.channels() * in.height() * in.width()], 1);
+    liveness.check(List.of(new RawImage(in.width(), in.height(), 3,
+        new byte[in.width() * in.height() * 3])));
     Duration took = Duration.ofNanos(System.nanoTime() - t0);
     if (took.compareTo(topology.budget().batch()) > 0) {
       LOG.warn("the warm-up inference took {} ms, more than the {} ms batch budget", took.toMillis(),
@@ -213,6 +247,7 @@ public final class ProcessorApp implements AutoCloseable {
     streamsMetrics.close();
     http.close();
     registry.close();
+    liveness.close();
     faces.close();
     embedder.close();
     stopped.countDown();

@@ -2,6 +2,7 @@ package io.facegate.processor.topology;
 
 import io.facegate.model.metadata.ModelMetadata;
 import io.facegate.model.face.FaceFinder;
+import io.facegate.model.liveness.LivenessCheck;
 import io.facegate.model.face.FaceStage;
 import io.facegate.model.onnx.Embedder;
 import io.facegate.processor.core.embedding.Gallery;
@@ -72,8 +73,21 @@ public final class FacegateTopology {
    */
   public static Topology build(TopologyConfig config, ProcessorTopics topics, Embedder embedder,
       Gallery gallery, ProcessingObserver observer, DecisionSeal seal, FaceFinder finder) {
+    return build(config, topics, embedder, gallery, observer, seal, finder, LivenessCheck.OFF);
+  }
+
+  /**
+   * As {@link #build(TopologyConfig, ProcessorTopics, Embedder, Gallery, ProcessingObserver,
+   * DecisionSeal, FaceFinder)}, scoring the face of every camera event with {@code liveness}
+   * before it is verified (thread-safe, shared by every task; the caller owns it):
+   * {@link LivenessCheck#OFF} skips the stage.
+   */
+  public static Topology build(TopologyConfig config, ProcessorTopics topics, Embedder embedder,
+      Gallery gallery, ProcessingObserver observer, DecisionSeal seal, FaceFinder finder,
+      LivenessCheck liveness) {
     Objects.requireNonNull(config, "config");
     Objects.requireNonNull(finder, "finder");
+    Objects.requireNonNull(liveness, "liveness");
     Objects.requireNonNull(seal, "seal");
     Objects.requireNonNull(topics, "topics");
     Objects.requireNonNull(observer, "observer");
@@ -109,7 +123,7 @@ public final class FacegateTopology {
         new ByteArrayDeserializer(), topics.cameraFrames().name());
     t.addProcessor(FRAMES_PROCESSOR,
         () -> new FrameBatchProcessor(config, topics.cameraFrames().valueSerde().deserializer(),
-            embedder, gallery, observer, seal, finder),
+            embedder, gallery, observer, seal, finder, liveness),
         FRAMES_SOURCE);
     // logged (the default): the buffer is part of the exactly-once transaction
     // cached: an event buffered and decided within one commit interval never reaches the

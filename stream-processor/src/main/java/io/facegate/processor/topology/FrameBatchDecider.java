@@ -2,6 +2,8 @@ package io.facegate.processor.topology;
 
 import io.facegate.model.face.FaceBox;
 import io.facegate.model.face.FaceFinder;
+import io.facegate.model.liveness.LivenessCheck;
+import io.facegate.model.liveness.LivenessVerdict;
 import io.facegate.model.onnx.Embedder;
 import io.facegate.model.onnx.InferenceException;
 import io.facegate.model.preprocess.ImageRejectedException;
@@ -21,6 +23,8 @@ import io.facegate.schemas.FaceRegion;
 import io.facegate.schemas.Outcome;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
@@ -40,7 +44,11 @@ import org.slf4j.LoggerFactory;
  * per batch: the detector runs once over all frames) and inference run on {@link BoundedWorkers}
  * under the {@link ProcessingBudget}: an event whose work is not done in time is denied
  * {@code PROCESSING_TIMEOUT}, and the events after it are decided as usual. A frame without a
- * usable face is denied with the finder's reason (a decision, not a dead letter).
+ * usable face is denied with the finder's reason (a decision, not a dead letter). With a
+ * {@link LivenessCheck} other than {@link LivenessCheck#OFF}, the found faces are scored in one
+ * call per batch on a worker, within the same batch budget, before inference: a face below the
+ * threshold is denied {@code SPOOF_SUSPECTED} with its score; a failing check, or a score that is
+ * not a number in [0, 1], denies the faces it was asked about {@code MODEL_ERROR} (fail closed).
  */
 final class FrameBatchDecider {
   private static final Logger LOG = LoggerFactory.getLogger(FrameBatchDecider.class);
@@ -58,6 +66,7 @@ final class FrameBatchDecider {
   private final AccessPolicy policy;
   private final ImageStage images;
   private final FaceFinder finder;
+  private final LivenessCheck liveness;
   private final Preprocessor preprocessor;
   private final int tensorSize;
   private final ProcessingObserver observer;
@@ -82,17 +91,27 @@ final class FrameBatchDecider {
    *     caller's to close
    * @param tensors the decoder, face finder and pre-processor (none keeps per-call state: the
    *     workers share them)
+   * @param liveness scores the found faces; {@link LivenessCheck#OFF} skips the stage
    */
   FrameBatchDecider(TopologyConfig config, Deserializer<FaceEvent> events, Embedder embedder,
       Gallery gallery, ProcessingObserver observer, DecisionSeal seal, BoundedWorkers workers,
-      FaceTensors tensors) {
+      FaceTensors tensors, LivenessCheck liveness) {
     this(config, events, embedder, gallery, observer, seal, workers, tensors::decode,
-        tensors.finder());
+        tensors.finder(), liveness);
+  }
+
+  /** Without the liveness stage. */
+  FrameBatchDecider(TopologyConfig config, Deserializer<FaceEvent> events, Embedder embedder,
+      Gallery gallery, ProcessingObserver observer, DecisionSeal seal, BoundedWorkers workers,
+      ImageStage images, FaceFinder finder) {
+    this(config, events, embedder, gallery, observer, seal, workers, images, finder,
+        LivenessCheck.OFF);
   }
 
   FrameBatchDecider(TopologyConfig config, Deserializer<FaceEvent> events, Embedder embedder,
       Gallery gallery, ProcessingObserver observer, DecisionSeal seal, BoundedWorkers workers,
-      ImageStage images, FaceFinder finder) {
+      ImageStage images, FaceFinder finder, LivenessCheck liveness) {
+    this.liveness = Objects.requireNonNull(liveness, "liveness");
     this.events = events;
     this.embedder = embedder;
     this.gallery = gallery;
@@ -120,6 +139,8 @@ final class FrameBatchDecider {
     BoundedWorkers.Job<RawImage> preparing;
     RawImage decoded;
     FaceBox box;
+    RawImage face;
+    Float livenessScore;
     float[] tensor;
     AccessDecision decision;
     DeadLetter dead;
@@ -154,6 +175,7 @@ final class FrameBatchDecider {
       }
     }
     findFaces(slots, deadline, now);
+    checkLiveness(slots, deadline, now);
     embedAndDecide(slots, deadline, now);
     List<Verdict> out = new ArrayList<>(n);
     for (Slot s : slots) {
@@ -245,7 +267,7 @@ final class FrameBatchDecider {
         List<Object> out = new ArrayList<>(faces.size());
         for (FaceFinder.Found f : faces) {
           if (f instanceof FaceFinder.Face face) {
-            out.add(new Prepared(preprocessor.toTensor(face.image()), face.box()));
+            out.add(new Prepared(preprocessor.toTensor(face.image()), face.image(), face.box()));
           } else {
             out.add(f);
           }
@@ -272,6 +294,7 @@ final class FrameBatchDecider {
       Slot s = ready.get(j);
       if (found.get(j) instanceof Prepared p) {
         s.tensor = p.tensor();
+        s.face = p.face();
         s.box = p.box();
       } else {
         FaceFinder.Rejected r = (FaceFinder.Rejected) found.get(j);
@@ -288,15 +311,86 @@ final class FrameBatchDecider {
     }
   }
 
-  /** A face ready for the model and where it was found (null for a crop). */
-  private record Prepared(float[] tensor, FaceBox box) {}
+  /** A face ready for the model, the image it came from and its box (null for a crop). */
+  private record Prepared(float[] tensor, RawImage face, FaceBox box) {}
 
-  /** Puts the slot's face box and detection score on its decision. */
+  /** Puts the slot's face box, detection score and liveness score on its decision. */
   private static void withFace(Slot s) {
-    if (s.box != null && s.decision != null) {
+    if (s.decision == null) {
+      return;
+    }
+    if (s.box != null) {
       s.decision.setFaceBox(new FaceRegion((float) s.box.x(), (float) s.box.y(),
           (float) s.box.width(), (float) s.box.height()));
       s.decision.setDetectionScore((float) s.box.score());
+    }
+    s.decision.setLivenessScore(s.livenessScore);
+  }
+
+  /**
+   * Scores every found face with the liveness check, one call for the batch on a worker within
+   * the batch budget; denies the faces that are not live, and fails closed on anything else.
+   */
+  private void checkLiveness(Slot[] slots, long deadline, long now) {
+    List<Slot> ready = new ArrayList<>();
+    List<RawImage> faces = new ArrayList<>();
+    for (Slot s : slots) {
+      if (!s.decided()) {
+        ready.add(s);
+        faces.add(s.face);
+      }
+      s.face = null;
+    }
+    if (ready.isEmpty() || liveness == LivenessCheck.OFF) {
+      return;
+    }
+    List<LivenessVerdict> verdicts;
+    try {
+      verdicts = workers.submit(() -> {
+        List<LivenessVerdict> out = liveness.check(faces);
+        if (out == null || out.size() != faces.size()) {
+          throw new IllegalStateException("liveness check returned " + (out == null ? "nothing"
+              : out.size() + " verdicts") + " for " + faces.size() + " faces");
+        }
+        return out;
+      }).await(deadline, Long.MAX_VALUE);
+    } catch (TimeoutException e) {
+      LOG.error("liveness check for a batch of {} not done within the {} ms batch budget ({}); "
+          + "denying all of them", ready.size(), batchBudgetMs, e.getMessage());
+      for (Slot s : ready) {
+        fail(s, DecisionReason.PROCESSING_TIMEOUT, "liveness check exceeded the " + batchBudgetMs
+            + " ms batch budget: " + e.getMessage(), now);
+        withFace(s);
+      }
+      return;
+    } catch (ExecutionException e) {
+      LOG.error("liveness check failed for a batch of {}; denying all of them", ready.size(),
+          e.getCause());
+      for (Slot s : ready) {
+        fail(s, DecisionReason.MODEL_ERROR, "liveness check failed: " + e.getCause(), now);
+        withFace(s);
+      }
+      return;
+    }
+    for (int j = 0; j < ready.size(); j++) {
+      Slot s = ready.get(j);
+      LivenessVerdict v = verdicts.get(j);
+      if (v == null || !v.checked() || !(v.score() >= 0f && v.score() <= 1f)) {
+        // a model that answers without a usable score is broken: someone has to look at it
+        fail(s, DecisionReason.MODEL_ERROR, "liveness check gave no score in [0, 1] ("
+            + (v == null ? "no verdict" : v.checked() ? "score " + v.score() : "not checked")
+            + ")", now);
+      } else {
+        s.livenessScore = v.score();
+        if (!v.live()) {
+          s.decision = DecisionRecords.denied(s.event, s.in, DecisionReason.SPOOF_SUSPECTED,
+              String.format(Locale.ROOT, "live score %.3f does not pass %s", v.score(),
+                  liveness.describe()), threshold, modelVersion, now);
+        }
+      }
+      if (s.decided()) {
+        withFace(s);
+      }
     }
   }
 

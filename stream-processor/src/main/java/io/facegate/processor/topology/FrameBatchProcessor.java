@@ -1,6 +1,7 @@
 package io.facegate.processor.topology;
 
 import io.facegate.model.face.FaceFinder;
+import io.facegate.model.liveness.LivenessCheck;
 import io.facegate.model.onnx.Embedder;
 import io.facegate.processor.core.embedding.Gallery;
 import io.facegate.schemas.AccessDecision;
@@ -44,6 +45,7 @@ final class FrameBatchProcessor implements Processor<String, byte[], String, Spe
   private final ProcessingObserver observer;
   private final DecisionSeal seal;
   private final FaceTensors tensors;
+  private final LivenessCheck liveness;
   private final int maxRecordBytes;
   private BoundedWorkers workers;
   private FrameBatchDecider decider;
@@ -55,9 +57,11 @@ final class FrameBatchProcessor implements Processor<String, byte[], String, Spe
   private long pendingBytes;
 
   FrameBatchProcessor(TopologyConfig config, Deserializer<FaceEvent> events, Embedder embedder,
-      Gallery gallery, ProcessingObserver observer, DecisionSeal seal, FaceFinder finder) {
+      Gallery gallery, ProcessingObserver observer, DecisionSeal seal, FaceFinder finder,
+      LivenessCheck liveness) {
     this.config = config;
     this.tensors = new FaceTensors(config.imageLimits(), embedder.metadata().input(), finder);
+    this.liveness = liveness;
     this.seal = seal;
     this.events = events;
     this.embedder = embedder;
@@ -77,7 +81,7 @@ final class FrameBatchProcessor implements Processor<String, byte[], String, Spe
     this.workers = new BoundedWorkers("facegate-" + context.taskId(), config.budget().workers(),
         ProcessingBudget.MAX_OVERDUE_WORKERS, observer);
     this.decider = new FrameBatchDecider(config, events, embedder, gallery, observer, seal,
-        workers, tensors);
+        workers, tensors, liveness);
     // a restored buffer continues where it stopped; its entries are flushed by the punctuator
     nextSeq = 0;
     pending = 0;

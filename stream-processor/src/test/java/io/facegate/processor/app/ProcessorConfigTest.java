@@ -2,11 +2,14 @@ package io.facegate.processor.app;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.facegate.model.liveness.LivenessCheck;
 import io.facegate.model.metadata.ModelMetadata;
 import io.facegate.model.onnx.DeviceSpec;
+import io.facegate.model.onnx.ModelLoadException;
 import io.facegate.model.preprocess.ImageLimits;
 import io.facegate.model.preprocess.PreprocessSpec;
 import io.facegate.platform.config.ConfigSource;
@@ -203,6 +206,48 @@ class ProcessorConfigTest {
           () -> ProcessorConfig.fromMap(m), kv[0] + "=" + kv[1]);
       assertEquals(kv[0], e.key(), e.getMessage());
     }
+  }
+
+  @Test
+  void livenessIsOffUnlessAModelIsNamedAndItsSettingsNameTheirKey() {
+    ProcessorConfig off = ProcessorConfig.fromMap(minimal());
+    assertEquals(Optional.empty(), off.livenessModel());
+    assertEquals(0.5f, off.livenessThreshold());
+    assertSame(LivenessCheck.OFF, ProcessorApp.openLiveness(off, DeviceSpec.cpu()));
+    for (String none : new String[] {"none", " NONE ", ""}) {
+      Map<String, String> m = minimal();
+      m.put(ProcessorConfig.LIVENESS_MODEL, none);
+      assertEquals(Optional.empty(), ProcessorConfig.fromMap(m).livenessModel(), "'" + none + "'");
+    }
+    Map<String, String> on = minimal();
+    on.put(ProcessorConfig.LIVENESS_MODEL, "/models/liveness.onnx");
+    on.put(ProcessorConfig.LIVENESS_THRESHOLD, "0.7");
+    ProcessorConfig c = ProcessorConfig.fromMap(on);
+    assertEquals(Optional.of(Path.of("/models/liveness.onnx")), c.livenessModel());
+    assertEquals(0.7f, c.livenessThreshold());
+    for (String bad : new String[] {"-0.1", "1.5", "NaN", "high"}) {
+      Map<String, String> m = minimal();
+      m.put(ProcessorConfig.LIVENESS_THRESHOLD, bad);
+      InvalidConfigException e = assertThrows(InvalidConfigException.class,
+          () -> ProcessorConfig.fromMap(m), bad);
+      assertEquals(ProcessorConfig.LIVENESS_THRESHOLD, e.key(), e.getMessage());
+    }
+    Map<String, String> control = minimal();
+    control.put(ProcessorConfig.LIVENESS_MODEL, "/models/a\u0001b");
+    control.put(ProcessorConfig.LIVENESS_MODEL, "/models/ab");
+    assertEquals(ProcessorConfig.LIVENESS_MODEL, assertThrows(InvalidConfigException.class,
+        () -> ProcessorConfig.fromMap(control)).key());
+  }
+
+  @Test
+  void aLivenessModelThatCannotBeLoadedIsRefusedNamingItsKeyAndFile() {
+    Map<String, String> m = minimal();
+    Path missing = dir.resolve("no-liveness.onnx");
+    m.put(ProcessorConfig.LIVENESS_MODEL, missing.toString());
+    ModelLoadException e = assertThrows(ModelLoadException.class,
+        () -> ProcessorApp.openLiveness(ProcessorConfig.fromMap(m), DeviceSpec.cpu()));
+    assertTrue(e.getMessage().startsWith(ProcessorConfig.LIVENESS_MODEL + ": "), e.getMessage());
+    assertTrue(e.getMessage().contains(missing.toString()), e.getMessage());
   }
 
   @Test

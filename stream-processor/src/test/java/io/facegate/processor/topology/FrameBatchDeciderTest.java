@@ -14,6 +14,8 @@ import io.facegate.model.face.FaceBox;
 import io.facegate.model.face.FaceDetector;
 import io.facegate.model.face.FaceFinder;
 import io.facegate.model.face.FaceStage;
+import io.facegate.model.liveness.LivenessCheck;
+import io.facegate.model.liveness.LivenessVerdict;
 import io.facegate.model.preprocess.ImageRejectedException;
 import io.facegate.model.preprocess.RawImage;
 import io.facegate.processor.core.embedding.Gallery;
@@ -138,13 +140,18 @@ class FrameBatchDeciderTest {
 
   private FrameBatchDecider decider(Embedder embedder, FrameBatchDecider.ImageStage images,
       int maxOverdue, FaceFinder finder) {
+    return decider(embedder, images, maxOverdue, finder, LivenessCheck.OFF);
+  }
+
+  private FrameBatchDecider decider(Embedder embedder, FrameBatchDecider.ImageStage images,
+      int maxOverdue, FaceFinder finder, LivenessCheck liveness) {
     TopologyConfig config = new TopologyConfig(16, Duration.ofMillis(50),
         TopologyConfig.DEFAULT_MAX_BATCH_BYTES, LIMITS, new PolicyConfig(0.5f, 0f),
         new ProcessingBudget(EVENT_BUDGET, BATCH_BUDGET, 1));
     BoundedWorkers workers = new BoundedWorkers("decider-test", 1, maxOverdue, observer);
     pools.add(workers);
     return new FrameBatchDecider(config, topics.cameraFrames().valueSerde().deserializer(),
-        embedder, gallery, observer, DecisionSeal.UNSIGNED, workers, images, finder);
+        embedder, gallery, observer, DecisionSeal.UNSIGNED, workers, images, finder, liveness);
   }
 
   private FrameBatchDecider decider() {
@@ -447,5 +454,193 @@ class FrameBatchDeciderTest {
     // the next batch, with a working finder, is decided as usual
     assertEquals(Outcome.GRANTED, decider().decide(List.of(face(2, "next", Faces.left())), 5_000)
         .get(0).decision().getOutcome());
+  }
+
+  // --- liveness ---
+
+  private static final float LIVENESS_THRESHOLD = 0.5f;
+
+  /**
+   * A stand-in liveness model that knows the test faces: left (alice) is live, top (bob) a spoof,
+   * diagonal gets a NaN score. Counts the faces it was asked about.
+   */
+  private class FakeLiveness implements LivenessCheck {
+    final AtomicInteger scored = new AtomicInteger();
+
+    float score(RawImage face) {
+      if (Arrays.equals(face.pixels(), Faces.left())) {
+        return 0.93f;
+      }
+      if (Arrays.equals(face.pixels(), Faces.top())) {
+        return 0.12f;
+      }
+      return Float.NaN;
+    }
+
+    @Override
+    public List<LivenessVerdict> check(List<RawImage> faces) {
+      scored.addAndGet(faces.size());
+      return faces.stream().map(f -> LivenessVerdict.scored(score(f), LIVENESS_THRESHOLD))
+          .toList();
+    }
+
+    @Override
+    public String describe() {
+      return "fake >= 0.5";
+    }
+
+    @Override
+    public void close() {}
+  }
+
+  private FrameBatchDecider decider(LivenessCheck liveness) {
+    return decider(pooling, real::decode, 4, real.finder(), liveness);
+  }
+
+  private void enrolAliceAndBob() throws Exception {
+    enrolAlice();
+    gallery.put("bob", pool(real.preprocessor().toTensor(real.decode(Faces.raw(Faces.top())))), V1);
+  }
+
+  @Test
+  void aLiveFacePassesWithItsScoreAndASpoofOfAnEnrolledPersonIsDeniedSpoofSuspected()
+      throws Exception {
+    enrolAliceAndBob();
+    AtomicInteger embedded = new AtomicInteger();
+    Embedder counting = new Embedder() {
+      @Override
+      public ModelMetadata metadata() {
+        return META;
+      }
+
+      @Override
+      public float[][] embed(float[] chw, int batch) {
+        embedded.addAndGet(batch);
+        return pooling.embed(chw, batch);
+      }
+    };
+    FakeLiveness liveness = new FakeLiveness();
+    List<FrameBatchDecider.Verdict> out = decider(counting, real::decode, 4, real.finder(),
+        liveness).decide(List.of(face(0, "alice", Faces.left()), face(1, "bob-photo", Faces.top()),
+        entry(2, Faces.event("bad", Faces.image(new byte[] {1}, ImageEncoding.PNG, null, null),
+            null))), 5_000);
+
+    AccessDecision alice = out.get(0).decision();
+    assertEquals(Outcome.GRANTED, alice.getOutcome());
+    assertEquals(0.93f, alice.getLivenessScore());
+    AccessDecision spoof = out.get(1).decision();
+    assertEquals(Outcome.DENIED, spoof.getOutcome());
+    assertEquals(DecisionReason.SPOOF_SUSPECTED, spoof.getReason());
+    assertEquals(0.12f, spoof.getLivenessScore());
+    assertNull(spoof.getMatchedIdentity(), "a spoof is not searched");
+    assertTrue(spoof.getDetail().contains("0.120") && spoof.getDetail().contains("fake >= 0.5"),
+        spoof.getDetail());
+    assertNull(out.get(1).deadLetter(), "a spoof is a decision, not broken data");
+    assertEquals(DecisionReason.BAD_IMAGE, out.get(2).decision().getReason());
+    assertNull(out.get(2).decision().getLivenessScore());
+    assertEquals(2, liveness.scored.get(), "one call for the two decodable faces");
+    assertEquals(1, embedded.get(), "only the live face reaches the embedder");
+  }
+
+  @Test
+  void withLivenessOffNothingIsScoredAndTheSpoofMatches() throws Exception {
+    enrolAliceAndBob();
+    List<FrameBatchDecider.Verdict> out = decider(LivenessCheck.OFF).decide(
+        List.of(face(0, "bob-photo", Faces.top())), 5_000);
+    AccessDecision d = out.get(0).decision();
+    assertEquals(Outcome.GRANTED, d.getOutcome());
+    assertEquals("bob", d.getMatchedIdentity());
+    assertNull(d.getLivenessScore());
+  }
+
+  @Test
+  void aNanLivenessScoreIsDeniedModelErrorAndTheOthersAreDecided() throws Exception {
+    enrolAliceAndBob();
+    List<FrameBatchDecider.Verdict> out = decider(new FakeLiveness()).decide(List.of(
+        face(0, "nan", Faces.diagonal()), face(1, "alice", Faces.left())), 5_000);
+    AccessDecision nan = out.get(0).decision();
+    assertEquals(Outcome.DENIED, nan.getOutcome());
+    assertEquals(DecisionReason.MODEL_ERROR, nan.getReason());
+    assertNull(nan.getLivenessScore());
+    assertTrue(nan.getDetail().contains("NaN"), nan.getDetail());
+    assertEquals("MODEL_ERROR", out.get(0).deadLetter().getReason());
+    assertEquals(Outcome.GRANTED, out.get(1).decision().getOutcome());
+  }
+
+  @Test
+  void aVerdictThatPassesUnscoredIsDeniedModelError() throws Exception {
+    enrolAliceAndBob();
+    LivenessCheck unscored = new FakeLiveness() {
+      @Override
+      public List<LivenessVerdict> check(List<RawImage> faces) {
+        return java.util.Collections.nCopies(faces.size(), LivenessVerdict.notChecked());
+      }
+    };
+    AccessDecision d = decider(unscored).decide(List.of(face(0, "alice", Faces.left())), 5_000)
+        .get(0).decision();
+    assertEquals(DecisionReason.MODEL_ERROR, d.getReason());
+    assertEquals(Outcome.DENIED, d.getOutcome());
+  }
+
+  @Test
+  void aThrowingLivenessCheckDeniesItsBatchAndTheNextEventIsDecided() throws Exception {
+    enrolAliceAndBob();
+    AtomicInteger calls = new AtomicInteger();
+    LivenessCheck flaky = new FakeLiveness() {
+      @Override
+      public List<LivenessVerdict> check(List<RawImage> faces) {
+        if (calls.incrementAndGet() == 1) {
+          throw new IllegalStateException("liveness model exploded");
+        }
+        return super.check(faces);
+      }
+    };
+    FrameBatchDecider decider = decider(flaky);
+    List<FrameBatchDecider.Verdict> out = decider.decide(List.of(
+        face(0, "e0", Faces.left()), face(1, "e1", Faces.left())), 5_000);
+    for (FrameBatchDecider.Verdict v : out) {
+      assertEquals(Outcome.DENIED, v.decision().getOutcome());
+      assertEquals(DecisionReason.MODEL_ERROR, v.decision().getReason());
+      assertTrue(v.decision().getDetail().contains("exploded"), v.decision().getDetail());
+      assertNotNull(v.deadLetter());
+    }
+    AccessDecision next = decider.decide(List.of(face(2, "next", Faces.left())), 5_000).get(0)
+        .decision();
+    assertEquals(Outcome.GRANTED, next.getOutcome());
+    assertEquals(0.93f, next.getLivenessScore());
+  }
+
+  @Test
+  void aHungLivenessCheckIsDeniedWithinTheBatchBudget() throws Exception {
+    enrolAliceAndBob();
+    LivenessCheck hung = new FakeLiveness() {
+      @Override
+      public List<LivenessVerdict> check(List<RawImage> faces) {
+        hang();
+        return super.check(faces);
+      }
+    };
+    long t0 = System.nanoTime();
+    List<FrameBatchDecider.Verdict> out = decider(hung).decide(
+        List.of(face(0, "e0", Faces.left())), 5_000);
+    long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+    assertTrue(ms < BATCH_BUDGET.toMillis() + 500, "the batch took " + ms + " ms");
+    assertEquals(DecisionReason.PROCESSING_TIMEOUT, out.get(0).decision().getReason());
+    assertEquals(Outcome.DENIED, out.get(0).decision().getOutcome());
+  }
+
+  @Test
+  void theFaceFoundInAFrameIsWhatLivenessScores() throws Exception {
+    enrolAliceAndBob();
+    List<FrameBatchDecider.Verdict> out = decider(pooling, real::decode, 4,
+        frameFinder(FaceFinder.MultipleFaces.LARGEST), new FakeLiveness()).decide(List.of(
+            entry(0, Faces.event("frame", frame(50), null)),
+            entry(1, Faces.event("no-face", frame(51), null))), 5_000);
+    AccessDecision d = out.get(0).decision();
+    assertEquals(Outcome.GRANTED, d.getOutcome(), d.getReason() + ": " + d.getDetail());
+    assertEquals(0.93f, d.getLivenessScore());
+    assertEquals(16f, d.getFaceBox().getX());
+    assertEquals(DecisionReason.NO_FACE, out.get(1).decision().getReason());
+    assertNull(out.get(1).decision().getLivenessScore());
   }
 }
