@@ -51,6 +51,7 @@ class SubcommandExitCodesTest {
                 Arguments.of("train", "Invalid value for option '--epochs'", List.of("--epochs", "many")),
                 Arguments.of("evaluate", "Missing required options", List.of()),
                 Arguments.of("demo", "Invalid value for option '--seed'", List.of("--seed", "x")),
+                Arguments.of("demo", "--recipe must be scratch or pretrained, got faceres", List.of("--recipe", "faceres")),
                 Arguments.of("processor", "Invalid value for option '--batch-size'", List.of("--batch-size", "x")),
                 Arguments.of("enroll", "Missing required argument", List.of()),
                 Arguments.of("publish", "Missing required option: '--data=DIR'", List.of()),
