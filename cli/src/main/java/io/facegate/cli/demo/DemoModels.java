@@ -198,7 +198,7 @@ public final class DemoModels {
   }
 
   private Path scratchModel(Path dataset, long seed, boolean rebuild, PrintWriter out) throws IOException {
-    Path dir = modelsRoot.resolve("demo-scratch-" + dataset.getFileName() + "-seed" + seed);
+    Path dir = scratchDir(modelsRoot, dataset.getFileName().toString(), seed);
     String key = "recipe=scratch data=" + dataset.toAbsolutePath().normalize() + " seed=" + seed
         + " target-far=" + SCRATCH_TARGET_FAR;
     if (!rebuild && cached(dir, key)) {
@@ -211,6 +211,11 @@ public final class DemoModels {
     scratch.train(dataset, seed, dir);
     Files.writeString(dir.resolve(KEY_FILE), key, StandardCharsets.UTF_8);
     return dir;
+  }
+
+  /** Where the scratch recipe's model for a dataset (by folder name) and seed is cached. */
+  public static Path scratchDir(Path modelsRoot, String datasetName, long seed) {
+    return modelsRoot.resolve("demo-" + datasetName + "-seed" + seed);
   }
 
   private static boolean cached(Path dir, String key) throws IOException {

@@ -124,7 +124,7 @@ class DemoModelsTest {
         && e.getMessage().contains("install Node.js with npm"), e.getMessage());
     assertEquals(List.of(), trained);
     assertEquals(0, fallbackLines());
-    assertFalse(Files.exists(models.resolve("demo-pretrained-faceres-celeba/demo-key.txt")));
+    assertFalse(Files.exists(models.resolve("demo-pretrained-faceres-celeba").resolve("demo-key.txt")));
   }
 
   @Test
