@@ -92,6 +92,10 @@ public final class DemoCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e, null, recipe);
         }
+        if (model != null && (recipe != null || calibrateOn != null)) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "--model uses a given model: it takes no --recipe or --calibrate-on");
+        }
         Path dataset = data != null ? data : sharedDataset("orl-faces");
         if (!Files.isDirectory(dataset)) {
             throw new CommandFailedException("dataset folder not found: " + dataset

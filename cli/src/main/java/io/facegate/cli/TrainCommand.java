@@ -6,8 +6,6 @@ import io.facegate.model.onnx.ModelLoadException;
 import io.facegate.trainer.data.DatasetException;
 import io.facegate.trainer.finetune.Backbone;
 import io.facegate.trainer.finetune.FinetuneOptions;
-import io.facegate.trainer.loss.TripletLoss;
-import io.facegate.trainer.model.NetworkConfig;
 import io.facegate.trainer.pipeline.FinetunePipeline;
 import io.facegate.trainer.pipeline.TrainPipeline;
 import io.facegate.trainer.training.LossKind;
@@ -151,14 +149,7 @@ public final class TrainCommand implements Callable<Integer> {
       if (seed == null) {
         throw new IllegalArgumentException("--seed is mandatory (runs must be reproducible)");
       }
-      LossKind kind = TrainingDefaults.lossKind(loss);
-      TripletLoss.Mining miningKind = TrainingDefaults.mining(mining);
-      float m = margin != null ? margin : TrainingDefaults.defaultMargin(kind);
-      List<Integer> filters = TrainingDefaults.channels(channels);
-      NetworkConfig.Pooling poolingKind = TrainingDefaults.pooling(pooling);
-      TrainingOptions options = new TrainingOptions(seed, kind, epochs, stepsPerEpoch, pairsPerStep,
-          identitiesPerStep, imagesPerIdentity, learningRate, weightDecay, m, patience, !noAugment, inputSize,
-          inputChannels, filters, poolingKind, embeddingDim, validationFraction, testFraction, targetFar, miningKind);
+      TrainingOptions options = trainingOptions();
       FinetuneOptions finetune = finetuneOptions(!noAugment);
       if (finetune == null) {
         new TrainPipeline(options, System.out, strictImages).run(data, out);
@@ -180,6 +171,20 @@ public final class TrainCommand implements Callable<Integer> {
       System.err.println("facegate train: failed: " + e);
       return CommandLine.ExitCode.SOFTWARE;
     }
+  }
+
+  /**
+   * The options as given, defaults from {@link TrainingDefaults}.
+   *
+   * @throws IllegalArgumentException naming the option that is wrong
+   */
+  TrainingOptions trainingOptions() {
+    LossKind kind = TrainingDefaults.lossKind(loss);
+    float m = margin != null ? margin : TrainingDefaults.defaultMargin(kind);
+    return new TrainingOptions(seed, kind, epochs, stepsPerEpoch, pairsPerStep, identitiesPerStep, imagesPerIdentity,
+        learningRate, weightDecay, m, patience, !noAugment, inputSize, inputChannels,
+        TrainingDefaults.channels(channels), TrainingDefaults.pooling(pooling), embeddingDim, validationFraction,
+        testFraction, targetFar, TrainingDefaults.mining(mining));
   }
 
   /**

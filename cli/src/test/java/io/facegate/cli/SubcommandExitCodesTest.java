@@ -52,6 +52,8 @@ class SubcommandExitCodesTest {
                 Arguments.of("evaluate", "Missing required options", List.of()),
                 Arguments.of("demo", "Invalid value for option '--seed'", List.of("--seed", "x")),
                 Arguments.of("demo", "--recipe must be scratch or pretrained, got faceres", List.of("--recipe", "faceres")),
+                Arguments.of("demo", "--model uses a given model: it takes no --recipe",
+                        List.of("--model", "DIR", "--recipe", "scratch")),
                 Arguments.of("processor", "Invalid value for option '--batch-size'", List.of("--batch-size", "x")),
                 Arguments.of("enroll", "Missing required argument", List.of()),
                 Arguments.of("publish", "Missing required option: '--data=DIR'", List.of()),

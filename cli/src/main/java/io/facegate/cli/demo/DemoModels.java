@@ -13,6 +13,7 @@ import io.facegate.trainer.pretrained.TfjsFormatException;
 import io.facegate.trainer.training.TrainingDefaults;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -189,7 +190,8 @@ public final class DemoModels {
       step(out, "reusing the cached model in " + dir.toAbsolutePath() + " (--retrain to make a new one)");
       return dir;
     }
-    step(out, "importing the pretrained " + network + " backbone, threshold at " + PRETRAINED_TARGET_FAR
+    step(out, "importing the pretrained " + network + " backbone, threshold at "
+        + BigDecimal.valueOf(PRETRAINED_TARGET_FAR).toPlainString()
         + " FAR per pair of the people in " + calibrationData + " (not replayed); cached in " + dir);
     deleteTree(dir);
     pretrained.importModel(network, new ThresholdSource.CalibratedOn(List.of(calibration), PRETRAINED_TARGET_FAR), dir);

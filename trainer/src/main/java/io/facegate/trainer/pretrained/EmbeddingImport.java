@@ -3,6 +3,7 @@ package io.facegate.trainer.pretrained;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -36,7 +37,7 @@ public final class EmbeddingImport {
 
   /** The embedding networks by name: faceres, then face-api's. */
   public static List<String> names() {
-    List<String> names = new java.util.ArrayList<>();
+    List<String> names = new ArrayList<>();
     names.add("faceres");
     for (FaceApiImport.Network n : FaceApiImport.Network.values()) {
       if (n.isEmbedding()) {
