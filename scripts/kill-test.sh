@@ -18,7 +18,7 @@ EVENTS="${1:-3000}"
 RATE="${2:-150}"
 MODEL="${MODEL:-.facegate/models/demo-orl-faces-seed1}"
 if [[ ! -f "$MODEL/model.onnx" ]]; then
-  echo "kill-test: no model at $MODEL; run ./facegate demo (or ./facegate train) first, or pass MODEL=DIR" >&2
+  echo "kill-test: no model at $MODEL; run ./facegate demo --recipe scratch (or ./facegate train) first, or pass MODEL=DIR" >&2
   exit 2
 fi
 BOOT=127.0.0.1:19092

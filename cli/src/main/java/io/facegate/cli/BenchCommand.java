@@ -9,6 +9,7 @@ import io.facegate.cli.bench.LoadGenerator;
 import io.facegate.cli.bench.PipelineBench;
 import io.facegate.cli.bench.StageCosts;
 import io.facegate.cli.bench.TransportFloor;
+import io.facegate.cli.demo.DemoModels;
 import io.facegate.cli.publish.FaceImages;
 import io.facegate.cli.replay.ReplayReport;
 import io.facegate.model.onnx.DeviceSpec;
@@ -47,7 +48,7 @@ import picocli.CommandLine.Spec;
 public final class BenchCommand implements Callable<Integer> {
 
     /** The demo's cached model, the default when {@code --model} is not given. */
-    static final Path DEMO_MODEL = Path.of(".facegate", "models", "demo-orl-faces-seed1");
+    static final Path DEMO_MODEL = DemoModels.scratchDir(Path.of(".facegate", "models"), "orl-faces", 1);
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
@@ -60,7 +61,7 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--events", defaultValue = "2000", paramLabel = "N", description = "Events per measurement (default: ${DEFAULT-VALUE}).")
     private int events;
 
-    @Option(names = "--model", paramLabel = "DIR", description = "Model directory (model.onnx); default: the demo's cached model " + "in .facegate/models/demo-orl-faces-seed1.")
+    @Option(names = "--model", paramLabel = "DIR", description = "Model directory (model.onnx); default: the demo's cached scratch model " + "in .facegate/models/demo-orl-faces-seed1.")
     private Path model;
 
     @Option(names = "--data", paramLabel = "DIR", description = "Face images to send (default: ../shared/datasets/orl-faces when present, else grey noise).")
@@ -189,7 +190,7 @@ public final class BenchCommand implements Callable<Integer> {
         if (!Files.isRegularFile(modelFile)) {
             throw new CommandFailedException(model != null ? "no model at " + modelFile
                     : "no model given and no demo model in " + DEMO_MODEL + ": pass --model DIR, or run ./facegate demo "
-                    + "(or ./facegate train) first");
+                    + "--recipe scratch (or ./facegate train) first");
         }
         for (int b : batchSizes) {
             if (b < 1) {

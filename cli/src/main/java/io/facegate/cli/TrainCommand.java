@@ -6,16 +6,13 @@ import io.facegate.model.onnx.ModelLoadException;
 import io.facegate.trainer.data.DatasetException;
 import io.facegate.trainer.finetune.Backbone;
 import io.facegate.trainer.finetune.FinetuneOptions;
-import io.facegate.trainer.loss.TripletLoss;
-import io.facegate.trainer.model.NetworkConfig;
 import io.facegate.trainer.pipeline.FinetunePipeline;
 import io.facegate.trainer.pipeline.TrainPipeline;
 import io.facegate.trainer.training.LossKind;
+import io.facegate.trainer.training.TrainingDefaults;
 import io.facegate.trainer.training.TrainingOptions;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -39,69 +36,69 @@ public final class TrainCommand implements Callable<Integer> {
   @Option(names = "--seed", description = "Random seed (mandatory): split, sampling, augmentation, initialisation.")
   Long seed;
 
-  @Option(names = "--loss", defaultValue = "triplet", description = "triplet | contrastive (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--loss", defaultValue = TrainingDefaults.LOSS, description = "triplet | contrastive (default: ${DEFAULT-VALUE}).")
   String loss;
 
-  @Option(names = "--epochs", defaultValue = "40", description = "Maximum epochs (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--epochs", defaultValue = TrainingDefaults.EPOCHS, description = "Maximum epochs (default: ${DEFAULT-VALUE}).")
   int epochs;
 
-  @Option(names = "--steps-per-epoch", defaultValue = "10", description = "Optimiser steps per epoch (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--steps-per-epoch", defaultValue = TrainingDefaults.STEPS_PER_EPOCH, description = "Optimiser steps per epoch (default: ${DEFAULT-VALUE}).")
   int stepsPerEpoch;
 
-  @Option(names = "--pairs-per-step", defaultValue = "32", description = "Contrastive: pairs per step, half genuine (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--pairs-per-step", defaultValue = TrainingDefaults.PAIRS_PER_STEP, description = "Contrastive: pairs per step, half genuine (default: ${DEFAULT-VALUE}).")
   int pairsPerStep;
 
-  @Option(names = "--identities-per-step", defaultValue = "16", description = "Triplet: people per batch P (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--identities-per-step", defaultValue = TrainingDefaults.IDENTITIES_PER_STEP, description = "Triplet: people per batch P (default: ${DEFAULT-VALUE}).")
   int identitiesPerStep;
 
-  @Option(names = "--images-per-identity", defaultValue = "4", description = "Triplet: images per person K (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--images-per-identity", defaultValue = TrainingDefaults.IMAGES_PER_IDENTITY, description = "Triplet: images per person K (default: ${DEFAULT-VALUE}).")
   int imagesPerIdentity;
 
-  @Option(names = "--learning-rate", defaultValue = "0.001", description = "Adam learning rate, cosine-decayed (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--learning-rate", defaultValue = TrainingDefaults.LEARNING_RATE, description = "Adam learning rate, cosine-decayed (default: ${DEFAULT-VALUE}).")
   float learningRate;
 
-  @Option(names = "--weight-decay", defaultValue = "0.0001", description = "Weight decay (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--weight-decay", defaultValue = TrainingDefaults.WEIGHT_DECAY, description = "Weight decay (default: ${DEFAULT-VALUE}).")
   float weightDecay;
 
   @Option(names = "--margin", description = "Loss margin (default: 1.0 contrastive, 0.3 triplet).")
   Float margin;
 
-  @Option(names = "--mining", defaultValue = "hard",
+  @Option(names = "--mining", defaultValue = TrainingDefaults.MINING,
       description = "Triplet negative mining: hard | semi-hard (default: ${DEFAULT-VALUE}).")
   String mining;
 
-  @Option(names = "--patience", defaultValue = "10", description = "Early stopping patience in epochs (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--patience", defaultValue = TrainingDefaults.PATIENCE, description = "Early stopping patience in epochs (default: ${DEFAULT-VALUE}).")
   int patience;
 
   @Option(names = "--no-augment", description = "Disable training augmentation.")
   boolean noAugment;
 
-  @Option(names = "--input-size", defaultValue = "64", description = "Model input width = height (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--input-size", defaultValue = TrainingDefaults.INPUT_SIZE, description = "Model input width = height (default: ${DEFAULT-VALUE}).")
   int inputSize;
 
-  @Option(names = "--input-channels", defaultValue = "1", description = "1 = grey, 3 = RGB (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--input-channels", defaultValue = TrainingDefaults.INPUT_CHANNELS, description = "1 = grey, 3 = RGB (default: ${DEFAULT-VALUE}).")
   int inputChannels;
 
-  @Option(names = "--channels", defaultValue = "32,64,128", description = "Filters per conv block (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--channels", defaultValue = TrainingDefaults.CHANNELS, description = "Filters per conv block (default: ${DEFAULT-VALUE}).")
   String channels;
 
-  @Option(names = "--pooling", defaultValue = "average",
+  @Option(names = "--pooling", defaultValue = TrainingDefaults.POOLING,
       description = "Last feature map to vector: average (per channel) | flatten (default: ${DEFAULT-VALUE}).")
   String pooling;
 
-  @Option(names = "--embedding-dim", defaultValue = "128", description = "Embedding size (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--embedding-dim", defaultValue = TrainingDefaults.EMBEDDING_DIM, description = "Embedding size (default: ${DEFAULT-VALUE}).")
   int embeddingDim;
 
-  @Option(names = "--validation-fraction", defaultValue = "0.15", description = "People per dataset for validation (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--validation-fraction", defaultValue = TrainingDefaults.VALIDATION_FRACTION, description = "People per dataset for validation (default: ${DEFAULT-VALUE}).")
   double validationFraction;
 
-  @Option(names = "--test-fraction", defaultValue = "0.15", description = "People per dataset held out for test (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--test-fraction", defaultValue = TrainingDefaults.TEST_FRACTION, description = "People per dataset held out for test (default: ${DEFAULT-VALUE}).")
   double testFraction;
 
   @Option(names = "--target-far", description = "Calibrate the threshold at this validation FAR (e.g. 0.001) instead of the EER.")
   Double targetFar;
 
-  @Option(names = "--threads", defaultValue = "1",
+  @Option(names = "--threads", defaultValue = TrainingDefaults.THREADS,
       description = "PyTorch intra-op threads (default: ${DEFAULT-VALUE}: bit-for-bit the same result on any machine, "
           + "and steadier on a busy shared host); 0 = PyTorch's default (all cores).")
   int threads;
@@ -147,41 +144,12 @@ public final class TrainCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    // fail fast if the PyTorch natives are not on the class path instead of downloading them
-    System.setProperty("ai.djl.offline", System.getProperty("ai.djl.offline", "true"));
-    if (threads > 0) {
-      System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(threads));
-      System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
-    }
+    TrainingDefaults.configureEngine(threads);
     try {
       if (seed == null) {
         throw new IllegalArgumentException("--seed is mandatory (runs must be reproducible)");
       }
-      LossKind kind = switch (loss.toLowerCase(Locale.ROOT)) {
-        case "contrastive" -> LossKind.CONTRASTIVE;
-        case "triplet" -> LossKind.TRIPLET;
-        default -> throw new IllegalArgumentException("--loss must be contrastive or triplet, got " + loss);
-      };
-      TripletLoss.Mining miningKind = switch (mining.toLowerCase(Locale.ROOT)) {
-        case "semi-hard" -> TripletLoss.Mining.SEMI_HARD;
-        case "hard" -> TripletLoss.Mining.HARD;
-        default -> throw new IllegalArgumentException("--mining must be semi-hard or hard, got " + mining);
-      };
-      float m = margin != null ? margin : kind == LossKind.CONTRASTIVE ? 1.0f : 0.3f;
-      List<Integer> filters;
-      try {
-        filters = Arrays.stream(channels.split(",")).map(String::trim).map(Integer::valueOf).toList();
-      } catch (NumberFormatException e) {
-        throw new IllegalArgumentException("--channels must be comma-separated integers, got " + channels);
-      }
-      NetworkConfig.Pooling poolingKind = switch (pooling.toLowerCase(Locale.ROOT)) {
-        case "average" -> NetworkConfig.Pooling.AVERAGE;
-        case "flatten" -> NetworkConfig.Pooling.FLATTEN;
-        default -> throw new IllegalArgumentException("--pooling must be average or flatten, got " + pooling);
-      };
-      TrainingOptions options = new TrainingOptions(seed, kind, epochs, stepsPerEpoch, pairsPerStep,
-          identitiesPerStep, imagesPerIdentity, learningRate, weightDecay, m, patience, !noAugment, inputSize,
-          inputChannels, filters, poolingKind, embeddingDim, validationFraction, testFraction, targetFar, miningKind);
+      TrainingOptions options = trainingOptions();
       FinetuneOptions finetune = finetuneOptions(!noAugment);
       if (finetune == null) {
         new TrainPipeline(options, System.out, strictImages).run(data, out);
@@ -203,6 +171,20 @@ public final class TrainCommand implements Callable<Integer> {
       System.err.println("facegate train: failed: " + e);
       return CommandLine.ExitCode.SOFTWARE;
     }
+  }
+
+  /**
+   * The options as given, defaults from {@link TrainingDefaults}.
+   *
+   * @throws IllegalArgumentException naming the option that is wrong
+   */
+  TrainingOptions trainingOptions() {
+    LossKind kind = TrainingDefaults.lossKind(loss);
+    float m = margin != null ? margin : TrainingDefaults.defaultMargin(kind);
+    return new TrainingOptions(seed, kind, epochs, stepsPerEpoch, pairsPerStep, identitiesPerStep, imagesPerIdentity,
+        learningRate, weightDecay, m, patience, !noAugment, inputSize, inputChannels,
+        TrainingDefaults.channels(channels), TrainingDefaults.pooling(pooling), embeddingDim, validationFraction,
+        testFraction, targetFar, TrainingDefaults.mining(mining));
   }
 
   /**

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.facegate.model.onnx.TinyOnnxModel;
 import io.facegate.trainer.finetune.FinetuneOptions;
+import io.facegate.trainer.training.TrainingDefaults;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -62,6 +63,20 @@ class TrainCommandTest {
       System.setErr(oldErr);
       System.setOut(oldOut);
     }
+  }
+
+  /** The demo builds its scratch options with TrainingDefaults; they must be what {@code train} runs by default. */
+  @Test
+  void theCommandsDefaultsAreTheDefaultRecipe() {
+    TrainCommand command = new TrainCommand();
+    new CommandLine(command).parseArgs("--data", tmp.toString(), "--out", tmp.resolve("o").toString(),
+        "--seed", "7", "--target-far", "0.001");
+    assertEquals(TrainingDefaults.scratch(7, 0.001), command.trainingOptions());
+
+    TrainCommand changed = new TrainCommand();
+    new CommandLine(changed).parseArgs("--data", tmp.toString(), "--out", tmp.resolve("o").toString(),
+        "--seed", "7", "--target-far", "0.001", "--epochs", "3");
+    assertFalse(TrainingDefaults.scratch(7, 0.001).equals(changed.trainingOptions()));
   }
 
   static Stream<Arguments> badOptions() {

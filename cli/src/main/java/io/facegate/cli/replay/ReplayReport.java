@@ -61,6 +61,23 @@ public record ReplayReport(
         return lost == 0 && duplicated == 0;
     }
 
+    /** @return the door's acceptance targets ({@link AcceptanceTargets#DOOR}) checked against this replay */
+    @JsonProperty("targets")
+    public Targets targets() {
+        AcceptanceTargets t = AcceptanceTargets.DOOR;
+        return new Targets(t.met(this), t.checks(this));
+    }
+
+    /**
+     * The {@code targets} object of {@code report.json}.
+     *
+     * @param met whether every check is met
+     * @param checks lost, duplicated, wrong-identity grants, FAR, FRR with their limits
+     */
+    public record Targets(@JsonProperty("met") boolean met,
+                          @JsonProperty("checks") List<AcceptanceTargets.Check> checks) {
+    }
+
     /** @return the key figures as short lines for a terminal summary */
     public List<String> summaryLines() {
         return List.of(
@@ -74,7 +91,8 @@ public record ReplayReport(
                         format(eer), format(tarAtFar1pct), identificationAccuracy),
                 String.format("throughput %.1f events/s; latency ms p50 %.0f, p95 %.0f, p99 %.0f, max %.0f",
                         throughputEps, latencyMs.p50(), latencyMs.p95(), latencyMs.p99(), latencyMs.max()),
-                "model " + modelVersion);
+                "model " + modelVersion,
+                AcceptanceTargets.DOOR.summaryLine(this));
     }
 
     private static String format(Double value) {

@@ -81,6 +81,18 @@ public final class ReportWriter {
                 .append(row("latency p50 / p95 / p99 / max (ms)", String.format("%.0f / %.0f / %.0f / %.0f",
                         r.latencyMs().p50(), r.latencyMs().p95(), r.latencyMs().p99(), r.latencyMs().max())))
                 .append("</table>\n");
+        ReplayReport.Targets targets = r.targets();
+        h.append("<h2>Targets at the deployed threshold: ").append(targets.met() ? "all met" : "NOT MET")
+                .append("</h2><table>");
+        for (AcceptanceTargets.Check c : targets.checks()) {
+            boolean rate = c.name().equals("far") || c.name().equals("frr");
+            h.append("<tr><th>").append(escape(c.name().replace('_', ' '))).append(" at most ")
+                    .append(rate ? String.format("%.2f", c.limit()) : String.format("%.0f", c.limit()))
+                    .append("</th><td class=\"").append(c.met() ? "good" : "bad").append("\">")
+                    .append(rate ? String.format("%.4f", c.value()) : String.format("%.0f", c.value()))
+                    .append("</td></tr>");
+        }
+        h.append("</table>\n");
         h.append("<h2>Accuracy</h2><table>")
                 .append(row("granted / denied", r.granted() + " / " + r.denied()))
                 .append(row("genuine / impostor events", r.genuineEvents() + " / " + r.impostorEvents()))
