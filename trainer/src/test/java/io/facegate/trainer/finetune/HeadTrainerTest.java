@@ -74,7 +74,9 @@ class HeadTrainerTest {
     Map<String, List<FaceImageRef>> train = people("t", 24, rows, random);
     Map<String, List<FaceImageRef>> val = people("v", 8, rows, random);
     if (poisoned) {
-      rows.values().iterator().next()[0] = Float.NaN;
+      // a training row, chosen deterministically (a validation row would stop the run before any step)
+      String first = new java.util.TreeSet<>(train.keySet()).first();
+      rows.get(train.get(first).get(0))[0] = Float.NaN;
     }
     return new Problem(EmbeddingCache.of(rows, DIM), train, val);
   }
