@@ -35,7 +35,8 @@ public final class FacegateCommand implements Callable<Integer> {
      */
     public static CommandLine newCommandLine() {
         return new CommandLine(new FacegateCommand())
-                .setExecutionExceptionHandler(new OneLineErrors());
+                .setExecutionExceptionHandler(new OneLineErrors())
+                .setParameterExceptionHandler(new OneLineErrors());
     }
 
     /** Without a subcommand there is nothing to do: show what there is. */

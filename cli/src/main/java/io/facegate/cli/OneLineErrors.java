@@ -8,13 +8,28 @@ import io.facegate.platform.topics.TopicSetupException;
 import io.facegate.schemas.registry.SchemaRegistryException;
 import picocli.CommandLine;
 import picocli.CommandLine.IExecutionExceptionHandler;
+import picocli.CommandLine.IParameterExceptionHandler;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.UnmatchedArgumentException;
 import picocli.CommandLine.ParseResult;
 
 /**
- * The one error path of every subcommand: failures a user can fix (port taken, bad config,
- * unusable directory, registry unreachable...) become one line on stderr and exit code 1. Anything else is a bug: its stack trace is printed, exit code 1 too.
+ * The one error path of every subcommand: a usage error (bad or missing option) is one line naming
+ * the command, exit code 2; failures a user can fix (port taken, bad config, unusable directory,
+ * registry unreachable...) become one line on stderr and exit code 1. Anything else is a bug: its
+ * stack trace is printed, exit code 1 too.
  */
-final class OneLineErrors implements IExecutionExceptionHandler {
+final class OneLineErrors implements IExecutionExceptionHandler, IParameterExceptionHandler {
+
+    @Override
+    public int handleParseException(ParameterException ex, String[] args) {
+        CommandLine commandLine = ex.getCommandLine();
+        String message = commandLine.getCommandSpec().qualifiedName() + ": " + firstLine(ex.getMessage());
+        commandLine.getErr().println(commandLine.getColorScheme().errorText(message));
+        UnmatchedArgumentException.printSuggestions(ex, commandLine.getErr());
+        commandLine.getErr().flush();
+        return commandLine.getCommandSpec().exitCodeOnInvalidInput();
+    }
 
     @Override
     public int handleExecutionException(Exception ex, CommandLine commandLine, ParseResult parseResult) throws Exception {

@@ -16,7 +16,9 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code facegate train}: trains the Siamese embedding network from scratch, or a projection head
@@ -26,6 +28,9 @@ import picocli.CommandLine.Option;
     description = "Train the face-embedding network on folder-per-identity data (from scratch, or a projection head "
         + "on a pretrained backbone), evaluate it on held-out people and write model.onnx, model-card.json and plots.")
 public final class TrainCommand implements Callable<Integer> {
+  @Spec
+  private CommandSpec spec;
+
 
   @Option(names = "--data", required = true, description = "Folder-per-identity dataset root; repeat to combine datasets.")
   List<Path> data;
@@ -145,33 +150,36 @@ public final class TrainCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     TrainingDefaults.configureEngine(threads);
+    if (seed == null) {
+      throw new CommandLine.ParameterException(spec.commandLine(),
+          "--seed is mandatory (runs must be reproducible)");
+    }
+    TrainingOptions options;
+    FinetuneOptions finetune;
     try {
-      if (seed == null) {
-        throw new IllegalArgumentException("--seed is mandatory (runs must be reproducible)");
-      }
-      TrainingOptions options = trainingOptions();
-      FinetuneOptions finetune = finetuneOptions(!noAugment);
+      options = trainingOptions();
+      finetune = finetuneOptions(!noAugment);
+    } catch (IllegalArgumentException e) {
+      // the options' own validation names the option at fault
+      throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
+    }
+    try {
       if (finetune == null) {
         new TrainPipeline(options, System.out, strictImages).run(data, out);
       } else {
         new FinetunePipeline(options, finetune, System.out, strictImages).run(data, out);
       }
       return 0;
-    } catch (DatasetException | InvalidModelMetadataException | ModelLoadException e) {
-      System.err.println("facegate train: " + e.getMessage());
-      return CommandLine.ExitCode.SOFTWARE;
-    } catch (IllegalArgumentException e) {
-      System.err.println("facegate train: " + e.getMessage());
-      return CommandLine.ExitCode.USAGE;
-    } catch (IllegalStateException e) {
-      // diverged training, a non-finite backbone embedding: the message says what and where
-      System.err.println("facegate train: " + e.getMessage());
-      return CommandLine.ExitCode.SOFTWARE;
-    } catch (Exception e) {
-      System.err.println("facegate train: failed: " + e);
-      return CommandLine.ExitCode.SOFTWARE;
+    } catch (DatasetException | InvalidModelMetadataException | ModelLoadException | IllegalStateException e) {
+      // unusable data or backbone, diverged training, a non-finite embedding: the message says what and where
+      throw new CommandFailedException(e.getMessage(), e);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e.getMessage(), e);
+    } catch (ai.onnxruntime.OrtException e) {
+      throw new CommandFailedException("ONNX Runtime: " + e.getMessage(), e);
     }
   }
+
 
   /**
    * The options as given, defaults from {@link TrainingDefaults}.

@@ -49,6 +49,9 @@ class SubcommandExitCodesTest {
     static Stream<Arguments> usageErrors() {
         return Stream.of(
                 Arguments.of("train", "Invalid value for option '--epochs'", List.of("--epochs", "many")),
+                Arguments.of("train", "--seed is mandatory", List.of("--data", "DIR", "--out", "DIR/t")),
+                Arguments.of("train", "--epochs", List.of("--data", "DIR", "--out", "DIR/t", "--seed", "1",
+                        "--epochs", "0")),
                 Arguments.of("evaluate", "Missing required options", List.of()),
                 Arguments.of("demo", "Invalid value for option '--seed'", List.of("--seed", "x")),
                 Arguments.of("demo", "--recipe must be scratch or pretrained, got faceres", List.of("--recipe", "faceres")),
@@ -161,7 +164,7 @@ class SubcommandExitCodesTest {
                 o.err().strip());
     }
 
-    /** Runs in-process; stderr is the command line's and System.err together (train still prints on its own). */
+    /** Runs in-process; stderr is the command line's and System.err together. */
     private static Outcome run(String name, List<String> args) {
         List<String> argv = new ArrayList<>();
         argv.add(name);
