@@ -30,7 +30,9 @@ import picocli.CommandLine.Parameters;
  * {@code facegate pretrained import faceres --out DIR (--threshold T --operating-point P | --calibrate-on DATA)}:
  * builds a facegate embedding model ({@code model.onnx} + {@code model-card.json}) from Human's faceres
  * descriptor, fetching the pinned package first if the cache lacks it. {@code dlib-resnet} (face-api's
- * FaceRecognitionNet) is imported the same way into {@code model.onnx}; {@code landmarks68} and
+ * FaceRecognitionNet) is imported the same way into {@code model.onnx}. Both write face-api's SSD MobileNetV1
+ * beside the model ({@code ssd_mobilenetv1.onnx}, named in its metadata with the crop margin) so whole
+ * camera frames can be decided; {@code landmarks68} and
  * {@code landmarks68-tiny} (face-api's 68-point landmark networks) take no threshold and are written as
  * {@code NAME.onnx}, as are Human's liveness networks {@code antispoof} and {@code liveness}.
  */
@@ -151,7 +153,9 @@ public final class PretrainedImportCommand implements Callable<Integer> {
                 return 0;
             }
             FetchedPackage pkg = fetch(PretrainedCatalogue.HUMAN_MODELS);
-            FaceresImport.Result result = FaceresImport.write(pkg, source, producerVersion(), out, System.out);
+            FetchedPackage detector = fetchFaceApiForDetector();
+            FaceresImport.Result result = FaceresImport.write(pkg, detector, source, producerVersion(), out,
+                    System.out);
             System.out.println("wrote " + result.modelFile() + " (" + result.bytes() + " bytes, "
                     + result.metadata().modelVersion() + ", threshold " + result.metadata().threshold() + ") and "
                     + result.cardFile());
@@ -188,6 +192,11 @@ public final class PretrainedImportCommand implements Callable<Integer> {
         } catch (IOException e) {
             throw new UncheckedIOException(e.getMessage(), e);
         }
+    }
+
+    /** face-api, for the detector beside faceres: --tarball names the human-models package, not this one. */
+    private FetchedPackage fetchFaceApiForDetector() throws IOException {
+        return new PretrainedFetch(cache, npm, Duration.ofMinutes(5)).fetch(PretrainedCatalogue.FACE_API);
     }
 
     private FetchedPackage fetch(PretrainedPackage pkg) throws IOException {
