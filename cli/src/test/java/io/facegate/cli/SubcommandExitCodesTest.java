@@ -50,6 +50,11 @@ class SubcommandExitCodesTest {
         return Stream.of(
                 Arguments.of("train", "Invalid value for option '--epochs'", List.of("--epochs", "many")),
                 Arguments.of("evaluate", "Missing required options", List.of()),
+                Arguments.of("evaluate", "--split-seed and --calibration-fraction go together",
+                        List.of("--model", "DIR", "--data", "DIR", "--out", "DIR/eval", "--frames", "--split-seed", "1")),
+                Arguments.of("evaluate", "--calibration-fraction must be in (0, 1)",
+                        List.of("--model", "DIR/no-model", "--data", "DIR", "--out", "DIR/eval", "--split-seed", "1",
+                                "--calibration-fraction", "1.5")),
                 Arguments.of("demo", "Invalid value for option '--seed'", List.of("--seed", "x")),
                 Arguments.of("processor", "Invalid value for option '--batch-size'", List.of("--batch-size", "x")),
                 Arguments.of("enroll", "Missing required argument", List.of()),
