@@ -22,7 +22,7 @@ public record DetectionSpec(String detectorModel, double margin) {
    * {@code ./facegate pretrained detect-stats --set celeba-faces --margin 0.5}; figures in
    * docs/face-detection.md).
    */
-  public static final double FACE_API_SSD_CROP_MARGIN = 0.25;
+  public static final double FACE_API_SSD_CROP_MARGIN = 0.12;
 
   /** face-api's SSD beside the model, cutting faces as the celeba-faces crops are cut. */
   public static DetectionSpec faceApiSsd() {
