@@ -227,6 +227,11 @@ public final class FaceresImport {
     input.put("value", "(pixel / 255 - mean) / std");
     root.put("embedding_dim", metadata.embeddingDim());
     root.put("distance_metric", metadata.distanceMetric());
+    DetectionSpec detection = metadata.detection();
+    if (detection != null) {
+      root.putObject("detection").put("detector_model", detection.detectorModel())
+          .put("margin", detection.margin());
+    }
     MetricsJson.cost(root, modelFile);
     ObjectNode provenance = root.putObject("provenance");
     metadata.provenance().forEach(provenance::put);

@@ -76,6 +76,9 @@ class FaceresImportTest {
       assertEquals(spec, embedder.metadata().detection(), "the detection spec survives in model.onnx");
       assertNotNull(d);
     }
+    JsonNode card = new ObjectMapper().readTree(result.cardFile().toFile());
+    assertEquals(DetectionSpec.DEFAULT_DETECTOR_MODEL, card.path("detection").path("detector_model").asText());
+    assertEquals(DetectionSpec.FACE_API_SSD_CROP_MARGIN, card.path("detection").path("margin").asDouble());
   }
 
   @Test
