@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.Stream;
@@ -53,7 +54,7 @@ public final class DetectionSurvey {
      */
     public double cropMargin(double minScore) {
       FaceBox best = faces.stream().filter(f -> f.score() > minScore)
-          .max(java.util.Comparator.comparingDouble(FaceBox::score)).orElse(null);
+          .max(Comparator.comparingDouble(FaceBox::score)).orElse(null);
       if (best == null || width != height || rejected != null) {
         return Double.NaN;
       }
