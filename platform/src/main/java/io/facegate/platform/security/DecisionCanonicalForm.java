@@ -1,6 +1,7 @@
 package io.facegate.platform.security;
 
 import io.facegate.schemas.AccessDecision;
+import io.facegate.schemas.FaceRegion;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -13,7 +14,7 @@ import java.time.Instant;
  *
  * <p>Layout (all integers big-endian):
  * <pre>
- *   string  "facegate.access-decision.v1"  (as below: u32 length + UTF-8)
+ *   string  "facegate.access-decision.v2"  (as below: u32 length + UTF-8)
  *   string  signatureKeyId
  *   string  eventId
  *   string  doorId
@@ -27,14 +28,18 @@ import java.time.Instant;
  *   opt     modelVersion     (string)
  *   u64     captureTime      (epoch millis, sub-millisecond part dropped)
  *   u64     decidedAt        (epoch millis)
+ *   opt     faceBox          (x, y, width, height: 4 x u32 IEEE-754 bits, NaNs collapsed)
+ *   opt     detectionScore   (u32 IEEE-754 bits, NaNs collapsed)
  * where string = u32 byte length, UTF-8 bytes; opt = u8 0 (absent) | u8 1 then the value.
  * </pre>
  * Fields outside this list (latency, source coordinates, detail text) are diagnostics and are not
- * covered: a door must not act on them.
+ * covered: a door must not act on them. The face box and detection score of a frame decision are
+ * covered (v2): they say which face in the frame the decision is about, so a relay must not be able
+ * to move a grant onto another face of the same frame.
  */
 public final class DecisionCanonicalForm {
     /** Domain-separation tag; bump the version when the layout changes. */
-    public static final String DOMAIN = "facegate.access-decision.v1";
+    public static final String DOMAIN = "facegate.access-decision.v2";
 
     private DecisionCanonicalForm() {
     }
@@ -59,17 +64,22 @@ public final class DecisionCanonicalForm {
         w.string("reason", decision.getReason() == null ? null : decision.getReason().name());
         w.optionalString(decision.getMatchedIdentity());
         w.optionalString(decision.getClaimedIdentity());
-        Float distance = decision.getDistance();
-        if (distance == null) {
-            w.u8(0);
-        } else {
-            w.u8(1);
-            w.u32(Float.floatToIntBits(distance));
-        }
+        w.optionalFloat(decision.getDistance());
         w.u32(Float.floatToIntBits(decision.getThreshold()));
         w.optionalString(decision.getModelVersion());
         w.u64(required("captureTime", decision.getCaptureTime()));
         w.u64(required("decidedAt", decision.getDecidedAt()));
+        FaceRegion box = decision.getFaceBox();
+        if (box == null) {
+            w.u8(0);
+        } else {
+            w.u8(1);
+            w.u32(Float.floatToIntBits(box.getX()));
+            w.u32(Float.floatToIntBits(box.getY()));
+            w.u32(Float.floatToIntBits(box.getWidth()));
+            w.u32(Float.floatToIntBits(box.getHeight()));
+        }
+        w.optionalFloat(decision.getDetectionScore());
         return w.bytes();
     }
 
@@ -100,6 +110,15 @@ public final class DecisionCanonicalForm {
             } else {
                 u8(1);
                 string("optional", value);
+            }
+        }
+
+        void optionalFloat(Float value) {
+            if (value == null) {
+                u8(0);
+            } else {
+                u8(1);
+                u32(Float.floatToIntBits(value));
             }
         }
 

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.facegate.schemas.AccessDecision;
 import io.facegate.schemas.DecisionReason;
+import io.facegate.schemas.FaceRegion;
 import io.facegate.schemas.Outcome;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -91,7 +92,31 @@ class DecisionSignatureTest {
                 tamper("modelVersion changed", d -> d.setModelVersion("siamese-old")),
                 tamper("modelVersion removed", d -> d.setModelVersion(null)),
                 tamper("captureTime", d -> d.setCaptureTime(d.getCaptureTime().plusMillis(1))),
-                tamper("decidedAt", d -> d.setDecidedAt(d.getDecidedAt().plusSeconds(3600))));
+                tamper("decidedAt", d -> d.setDecidedAt(d.getDecidedAt().plusSeconds(3600))),
+                tamper("faceBox added", d -> d.setFaceBox(new FaceRegion(1f, 2f, 30f, 40f))),
+                tamper("detectionScore added", d -> d.setDetectionScore(0.9f)));
+    }
+
+    static Stream<Arguments> faceFieldTampering() {
+        return Stream.of(
+                tamper("faceBox moved", d -> d.getFaceBox().setX(200f)),
+                tamper("faceBox resized", d -> d.getFaceBox().setHeight(41f)),
+                tamper("faceBox removed", d -> d.setFaceBox(null)),
+                tamper("detectionScore changed", d -> d.setDetectionScore(0.51f)),
+                tamper("detectionScore removed", d -> d.setDetectionScore(null)));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("faceFieldTampering")
+    void tamperingWithTheFaceOfAFrameDecisionFailsVerification(String name, Consumer<AccessDecision> change) {
+        AccessDecision frame = Decisions.grant();
+        frame.setFaceBox(new FaceRegion(10f, 20f, 30f, 40f));
+        frame.setDetectionScore(0.93f);
+        AccessDecision d = signer.signed(frame);
+        assertTrue(verifier.verify(d), name + ": genuine first");
+        change.accept(d);
+        assertEquals(SignatureCheck.BAD_SIGNATURE, verifier.check(d), name);
+        assertFalse(verifier.verify(d), name);
     }
 
     private static Arguments tamper(String name, Consumer<AccessDecision> change) {

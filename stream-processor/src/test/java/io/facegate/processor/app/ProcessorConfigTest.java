@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.facegate.model.liveness.LivenessCheck;
+import io.facegate.model.face.FaceFinder;
 import io.facegate.model.metadata.ModelMetadata;
 import io.facegate.model.onnx.DeviceSpec;
 import io.facegate.model.onnx.ModelLoadException;
@@ -181,6 +182,19 @@ class ProcessorConfigTest {
   }
 
   @Test
+  void faceSettingsHaveDefaultsComeFromTheEnvironmentAndReachTheFinder() {
+    FaceFinder.Settings d = ProcessorConfig.fromMap(minimal()).faces();
+    assertEquals(FaceFinder.Settings.defaults(), d);
+    Map<String, String> m = new HashMap<>(ConfigSource.load(Optional.empty(),
+        Map.of("FACEGATE_PROCESSOR_FACE_MIN__SCORE", "0.7",
+            "FACEGATE_PROCESSOR_FACE_MIN__SIZE", "48",
+            "FACEGATE_PROCESSOR_FACE_MULTIPLE", "Deny")));
+    m.putAll(minimal());
+    assertEquals(new FaceFinder.Settings(0.7, 48, FaceFinder.MultipleFaces.DENY),
+        ProcessorConfig.fromMap(m).faces());
+  }
+
+  @Test
   void thresholdComesFromTheModelUnlessOverridden() {
     assertEquals(0.7f, ProcessorConfig.fromMap(minimal()).topologyConfig(model(0.7f)).policy()
         .threshold());
@@ -199,7 +213,11 @@ class ProcessorConfigTest {
         {ProcessorConfig.HTTP_PORT, "70000"}, {ProcessorConfig.APPLICATION_ID, "a b"},
         {ProcessorConfig.SESSION_TIMEOUT_MS, "10"}, {ProcessorConfig.BATCH_MAX_BYTES, "100"},
         {ProcessorConfig.GALLERY_INDEX_THRESHOLD, "1"}, {ProcessorConfig.GALLERY_INDEX_NPROBE, "0"},
-        {ProcessorConfig.GALLERY_INDEX_BUILD_THREADS, "0"}}) {
+        {ProcessorConfig.GALLERY_INDEX_BUILD_THREADS, "0"},
+        {ProcessorConfig.FACE_MIN_SCORE, "0"}, {ProcessorConfig.FACE_MIN_SCORE, "1"},
+        {ProcessorConfig.FACE_MIN_SCORE, "NaN"}, {ProcessorConfig.FACE_MIN_SCORE, "high"},
+        {ProcessorConfig.FACE_MIN_SIZE, "0"}, {ProcessorConfig.FACE_MIN_SIZE, "5000"},
+        {ProcessorConfig.FACE_MULTIPLE, "smallest"}}) {
       Map<String, String> m = minimal();
       m.put(kv[0], kv[1]);
       InvalidConfigException e = assertThrows(InvalidConfigException.class,

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.facegate.model.face.FaceFinder;
+import io.facegate.model.face.FaceStage;
 import io.facegate.model.metadata.ModelMetadata;
 import io.facegate.model.onnx.DeviceSpec;
 import io.facegate.model.onnx.Embedder;
@@ -24,6 +26,7 @@ import io.facegate.schemas.DecisionReason;
 import io.facegate.schemas.EnrolledTemplate;
 import io.facegate.schemas.Enrollment;
 import io.facegate.schemas.FaceEvent;
+import io.facegate.schemas.FaceRegion;
 import io.facegate.schemas.ImageEncoding;
 import io.facegate.schemas.Outcome;
 import java.nio.charset.StandardCharsets;
@@ -52,6 +55,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 class FacegateTopologyTest {
@@ -72,6 +76,8 @@ class FacegateTopologyTest {
   private volatile boolean hangOnDiagonal;
   private final CountDownLatch release = new CountDownLatch(1);
   private final List<Integer> batchSizes = new ArrayList<>();
+  /** Finds faces in events and enrollments; crops only unless a test sets a frame finder. */
+  private FaceFinder finder = FaceFinder.cropsOnly(FaceStage.WHOLE_IMAGE);
   private TopologyTestDriver driver;
   private TestInputTopic<String, FaceEvent> frames;
   private TestInputTopic<String, byte[]> rawFrames;
@@ -164,7 +170,8 @@ class FacegateTopologyTest {
     p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "dummy:9092");
     p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
     driver = new TopologyTestDriver(
-        FacegateTopology.build(config, topics, embedder(), gallery, ProcessingObserver.NONE, seal),
+        FacegateTopology.build(config, topics, embedder(), gallery, ProcessingObserver.NONE, seal,
+            finder),
         p);
     frames = driver.createInputTopic(topics.cameraFrames().name(), new StringSerializer(),
         topics.cameraFrames().valueSerde().serializer());
@@ -362,6 +369,58 @@ class FacegateTopologyTest {
             DecisionReason.BAD_IMAGE),
         Arguments.of("unknown encoding",
             Faces.image(Faces.left(), ImageEncoding.UNKNOWN, 32, 32), DecisionReason.BAD_IMAGE));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @EnumSource(FaceFinder.MultipleFaces.class)
+  void framesWithoutAUsableFaceAreDeniedWithTheirReasonEachAndTheNextFrameIsDecided(
+      FaceFinder.MultipleFaces policy) throws Exception {
+    finder = Faces.frameFinder(policy);
+    Path keys = java.nio.file.Files.createDirectories(dir.resolve("frame-keys-" + policy));
+    KeyGen.KeyFiles files = KeyGen.generate("frames", keys);
+    start(8, DecisionSigner.fromPemFile("frames", files.privateKey())::signed);
+    DecisionVerifier verifier = DecisionVerifier.fromDirectory(keys);
+    enrolAliceAndBob();
+    DecisionReason two = policy == FaceFinder.MultipleFaces.DENY
+        ? DecisionReason.MULTIPLE_FACES : DecisionReason.MATCH;
+    List<Object[]> cases = List.of(
+        new Object[] {"no-face", Faces.frame(51), DecisionReason.NO_FACE},
+        new Object[] {"two", Faces.frame(54), two},
+        new Object[] {"tiny", Faces.frame(52), DecisionReason.FACE_TOO_SMALL},
+        new Object[] {"unsure", Faces.frame(53), DecisionReason.LOW_DETECTION_SCORE},
+        new Object[] {"huge", Faces.hugeFrame(), DecisionReason.IMAGE_TOO_LARGE},
+        new Object[] {"corrupt", Faces.corruptFrame(), DecisionReason.BAD_IMAGE},
+        new Object[] {"alice", Faces.frame(50), DecisionReason.MATCH});
+    for (Object[] c : cases) {
+      // one event at a time: each gets its decision before the next is read
+      AccessDecision d = decide(Faces.event((String) c[0], (io.facegate.schemas.FaceImage) c[1],
+          null));
+      assertEquals(c[0], d.getEventId());
+      assertEquals(c[2], d.getReason(), c[0] + ": " + d.getDetail());
+      assertEquals(c[2] == DecisionReason.MATCH ? Outcome.GRANTED : Outcome.DENIED,
+          d.getOutcome(), (String) c[0]);
+      assertTrue(verifier.verify(d), c[0] + " is signed like any decision, face box included");
+    }
+    // rejected images are dead letters too; a frame without a usable face is a plain decision
+    assertEquals(List.of("huge", "corrupt"), dead.readValuesToList().stream()
+        .map(DeadLetter::getEventId).toList());
+    List<AccessDecision> grants = granted.readValuesToList();
+    AccessDecision alice = grants.get(grants.size() - 1);
+    assertEquals("alice", alice.getMatchedIdentity());
+    assertEquals(new FaceRegion(16f, 4f, 32f, 32f), alice.getFaceBox());
+    assertEquals(0.9f, alice.getDetectionScore(), 1e-6);
+    assertEquals(policy == FaceFinder.MultipleFaces.DENY ? 1 : 2, grants.size());
+  }
+
+  @Test
+  void aFrameWithoutADetectorIsDeniedAndACropStillDecided() {
+    start(8);
+    enrolAliceAndBob();
+    AccessDecision frame = decide(Faces.event("frame", Faces.frame(50), null));
+    assertEquals(Outcome.DENIED, frame.getOutcome());
+    assertNull(frame.getFaceBox());
+    AccessDecision crop = decide(Faces.event("crop", Faces.raw(Faces.left()), null));
+    assertEquals(Outcome.GRANTED, crop.getOutcome());
   }
 
   @ParameterizedTest(name = "{0}")

@@ -10,7 +10,6 @@ import io.facegate.model.onnx.Embedder;
 import io.facegate.model.onnx.TinyOnnxModel;
 import io.facegate.model.preprocess.ImageLimits;
 import io.facegate.model.face.DetectionSpec;
-import io.facegate.model.face.FaceBox;
 import io.facegate.model.face.FaceDetector;
 import io.facegate.model.face.FaceFinder;
 import io.facegate.model.face.FaceStage;
@@ -25,13 +24,11 @@ import io.facegate.schemas.DecisionReason;
 import io.facegate.schemas.FaceEvent;
 import io.facegate.schemas.FaceImage;
 import io.facegate.schemas.ImageEncoding;
-import io.facegate.schemas.ImageKind;
 import io.facegate.schemas.Outcome;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -357,46 +354,15 @@ class FrameBatchDeciderTest {
     assertTrue(out.get(0).decision().getDetail().contains("no image"));
   }
 
-  /** A frame {@code width} x 40 with alice's face at (16, 4); the stand-in detector keys on width. */
-  private static FaceImage frame(int width) {
-    byte[] px = new byte[width * 40];
-    byte[] face = Faces.left();
-    for (int y = 0; y < Faces.SIDE; y++) {
-      System.arraycopy(face, y * Faces.SIDE, px, (y + 4) * width + 16, Faces.SIDE);
-    }
-    return FaceImage.newBuilder().setData(java.nio.ByteBuffer.wrap(px))
-        .setEncoding(ImageEncoding.RAW_GRAY8).setWidth(width).setHeight(40)
-        .setKind(ImageKind.FRAME).build();
-  }
-
-  /** What the stand-in detector sees in a frame of each width. */
-  private static final Map<Integer, List<FaceBox>> SCENES = Map.of(
-      50, List.of(new FaceBox(16, 4, 32, 32, 0.9)),
-      51, List.of(),
-      52, List.of(new FaceBox(16, 4, 4, 4, 0.95)),
-      53, List.of(new FaceBox(16, 4, 32, 32, 0.3)),
-      54, List.of(new FaceBox(16, 4, 32, 32, 0.9), new FaceBox(0, 0, 12, 12, 0.8)));
-
-  private FaceFinder frameFinder(FaceFinder.MultipleFaces multiple) {
-    FaceDetector detector = images -> images.stream()
-        .map(i -> SCENES.getOrDefault(i.width(), List.<FaceBox>of())).toList();
-    return new FaceFinder(detector, new DetectionSpec("stand-in.onnx", 0), FaceStage.WHOLE_IMAGE,
-        new FaceFinder.Settings(0.5, 10, multiple));
-  }
-
   private List<FrameBatchDecider.Verdict> decideFrames(FaceFinder.MultipleFaces multiple) {
-    byte[] huge = new byte[16];
-    return decider(pooling, real::decode, 4, frameFinder(multiple)).decide(List.of(
-        entry(0, Faces.event("no-face", frame(51), null)),
-        entry(1, Faces.event("tiny", frame(52), null)),
-        entry(2, Faces.event("unsure", frame(53), null)),
-        entry(3, Faces.event("two", frame(54), null)),
-        entry(4, Faces.event("huge", FaceImage.newBuilder().setData(java.nio.ByteBuffer.wrap(huge))
-            .setEncoding(ImageEncoding.RAW_GRAY8).setWidth(4000).setHeight(3000)
-            .setKind(ImageKind.FRAME).build(), null)),
-        entry(5, Faces.event("corrupt", Faces.image(new byte[] {(byte) 0x89, 'P', 'N', 'G'},
-            ImageEncoding.PNG, null, null), null)),
-        entry(6, Faces.event("alice", frame(50), null))), 5_000);
+    return decider(pooling, real::decode, 4, Faces.frameFinder(multiple)).decide(List.of(
+        entry(0, Faces.event("no-face", Faces.frame(51), null)),
+        entry(1, Faces.event("tiny", Faces.frame(52), null)),
+        entry(2, Faces.event("unsure", Faces.frame(53), null)),
+        entry(3, Faces.event("two", Faces.frame(54), null)),
+        entry(4, Faces.event("huge", Faces.hugeFrame(), null)),
+        entry(5, Faces.event("corrupt", Faces.corruptFrame(), null)),
+        entry(6, Faces.event("alice", Faces.frame(50), null))), 5_000);
   }
 
   @Test
@@ -446,7 +412,7 @@ class FrameBatchDeciderTest {
     FaceFinder finder = new FaceFinder(broken, new DetectionSpec("x.onnx", 0),
         FaceStage.WHOLE_IMAGE, FaceFinder.Settings.defaults());
     List<FrameBatchDecider.Verdict> out = decider(pooling, real::decode, 4, finder).decide(
-        List.of(entry(0, Faces.event("f", frame(50), null)), face(1, "crop", Faces.left())),
+        List.of(entry(0, Faces.event("f", Faces.frame(50), null)), face(1, "crop", Faces.left())),
         5_000);
     for (FrameBatchDecider.Verdict v : out) {
       assertEquals(DecisionReason.MODEL_ERROR, v.decision().getReason());
@@ -633,9 +599,9 @@ class FrameBatchDeciderTest {
   void theFaceFoundInAFrameIsWhatLivenessScores() throws Exception {
     enrolAliceAndBob();
     List<FrameBatchDecider.Verdict> out = decider(pooling, real::decode, 4,
-        frameFinder(FaceFinder.MultipleFaces.LARGEST), new FakeLiveness()).decide(List.of(
-            entry(0, Faces.event("frame", frame(50), null)),
-            entry(1, Faces.event("no-face", frame(51), null))), 5_000);
+        Faces.frameFinder(FaceFinder.MultipleFaces.LARGEST), new FakeLiveness()).decide(List.of(
+            entry(0, Faces.event("frame", Faces.frame(50), null)),
+            entry(1, Faces.event("no-face", Faces.frame(51), null))), 5_000);
     AccessDecision d = out.get(0).decision();
     assertEquals(Outcome.GRANTED, d.getOutcome(), d.getReason() + ": " + d.getDetail());
     assertEquals(0.93f, d.getLivenessScore());

@@ -63,4 +63,33 @@ public record IdentitySplit(List<String> train, List<String> validation, List<St
     Collections.sort(test);
     return new IdentitySplit(train, val, test);
   }
+
+  /**
+   * Splits each dataset's people into calibration people ({@link #validation()}, a rounded
+   * {@code calibrationFraction} of them, at least one) and test people ({@link #test()}, the rest,
+   * at least one); nobody is left to train on. The same seeded shuffle as {@link #of}.
+   *
+   * @throws DatasetException when a dataset has fewer than 2 people
+   */
+  public static IdentitySplit forCalibration(FaceDataset data, double calibrationFraction, long seed) {
+    if (!(calibrationFraction > 0 && calibrationFraction < 1)) {
+      throw new IllegalArgumentException("calibration fraction must be in (0, 1), got " + calibrationFraction);
+    }
+    List<String> cal = new ArrayList<>();
+    List<String> test = new ArrayList<>();
+    for (String dataset : data.datasets()) {
+      List<String> ids = new ArrayList<>(data.identitiesOf(dataset));
+      Collections.shuffle(ids, new Random(seed ^ dataset.hashCode()));
+      int n = ids.size();
+      if (n < 2) {
+        throw new DatasetException("dataset " + dataset + " has " + n + " identities; need at least 2 to split");
+      }
+      int nCal = Math.min(n - 1, Math.max(1, (int) Math.round(n * calibrationFraction)));
+      cal.addAll(ids.subList(0, nCal));
+      test.addAll(ids.subList(nCal, n));
+    }
+    Collections.sort(cal);
+    Collections.sort(test);
+    return new IdentitySplit(List.of(), cal, test);
+  }
 }

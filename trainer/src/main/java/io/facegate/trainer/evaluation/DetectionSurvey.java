@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.Stream;
@@ -26,7 +27,13 @@ import java.util.stream.Stream;
  */
 public final class DetectionSurvey {
 
-  /** One image's outcome. */
+  /**
+   * One image's outcome.
+   *
+   * @param width the decoded image's width, before any survey border
+   * @param height its height
+   * @param faces the detections, in the decoded image's pixels (a box may reach into the border)
+   */
   public record ImageResult(Path file, int width, int height, List<FaceBox> faces,
       long decodeCpuNanos, long detectCpuNanos, long detectWallNanos, String rejected) {
 
@@ -38,6 +45,20 @@ public final class DetectionSurvey {
     /** Best score, 0 without a face. */
     public double bestScore() {
       return faces.stream().mapToDouble(FaceBox::score).max().orElse(0);
+    }
+
+    /**
+     * For a square crop: the margin {@code m} with which {@code FaceFinder} would cut this image
+     * out of its source around the best box, {@code (side / max(w, h) - 1) / 2}; NaN without a
+     * face above {@code minScore} or for a non-square image.
+     */
+    public double cropMargin(double minScore) {
+      FaceBox best = faces.stream().filter(f -> f.score() > minScore)
+          .max(Comparator.comparingDouble(FaceBox::score)).orElse(null);
+      if (best == null || width != height || rejected != null) {
+        return Double.NaN;
+      }
+      return (width / Math.max(best.width(), best.height()) - 1) / 2;
     }
   }
 
@@ -61,7 +82,19 @@ public final class DetectionSurvey {
           .count();
     }
 
-    /** Human-readable figures: counts at each threshold, CPU time per image, the misses. */
+    /**
+     * The crop margins ({@link ImageResult#cropMargin}) of the square images with a face above
+     * {@code minScore}, sorted.
+     */
+    public double[] cropMargins(double minScore) {
+      return images.stream().mapToDouble(r -> r.cropMargin(minScore)).filter(m -> !Double.isNaN(m))
+          .sorted().toArray();
+    }
+
+    /**
+     * Human-readable figures: counts at each threshold, CPU time per image, the crop margin of
+     * square images (datasets of crops), the misses.
+     */
     public String report(double... thresholds) {
       StringBuilder out = new StringBuilder();
       long decoded = images.size() - rejected().size();
@@ -82,6 +115,14 @@ public final class DetectionSurvey {
               + " decode CPU ms/image: mean %.1f, max %.1f%n",
           mean(cpu), pct(cpu, 50), pct(cpu, 95), pct(cpu, 100), mean(wall), mean(dec),
           pct(dec, 100)));
+      double[] margins = cropMargins(Arrays.stream(thresholds).max().orElse(0.5));
+      if (margins.length > 0) {
+        out.append(String.format(Locale.ROOT,
+            "  square crops, margin around the best box (side / max(w, h) - 1) / 2: %d crops,"
+                + " p5 %.3f, p25 %.3f, median %.3f, p75 %.3f, p95 %.3f%n", margins.length,
+            pct(margins, 5), pct(margins, 25), pct(margins, 50), pct(margins, 75),
+            pct(margins, 95)));
+      }
       for (ImageResult r : rejected()) {
         out.append("  rejected ").append(r.file()).append(": ").append(r.rejected())
             .append(System.lineSeparator());
@@ -132,20 +173,25 @@ public final class DetectionSurvey {
       Path name = root.relativize(file);
       byte[] bytes = Files.readAllBytes(file);
       long c0 = mx.getCurrentThreadCpuTime();
-      RawImage img;
+      RawImage decoded;
       try {
-        img = withMargin(decoder.decode(bytes, format(file), null, null), margin);
+        decoded = decoder.decode(bytes, format(file), null, null);
       } catch (ImageRejectedException e) {
         results.add(new ImageResult(name, 0, 0, List.of(), 0, 0, 0, e.getMessage()));
         continue;
       }
+      RawImage img = withMargin(decoded, margin);
       long c1 = mx.getCurrentThreadCpuTime();
       long w1 = System.nanoTime();
       List<FaceBox> faces = detector.detect(img);
       long w2 = System.nanoTime();
       long c2 = mx.getCurrentThreadCpuTime();
-      results.add(new ImageResult(name, img.width(), img.height(), faces, c1 - c0, c2 - c1,
-          w2 - w1, null));
+      int dx = (img.width() - decoded.width()) / 2;
+      int dy = (img.height() - decoded.height()) / 2;
+      List<FaceBox> inSource = faces.stream().map(f -> new FaceBox(f.x() - dx, f.y() - dy,
+          f.width(), f.height(), f.score())).toList();
+      results.add(new ImageResult(name, decoded.width(), decoded.height(), inSource, c1 - c0,
+          c2 - c1, w2 - w1, null));
     }
     return new Summary(dataset, results);
   }

@@ -13,6 +13,7 @@ import io.facegate.model.preprocess.Preprocessor;
 import io.facegate.trainer.data.DatasetException;
 import io.facegate.trainer.data.FaceDataset;
 import io.facegate.trainer.data.FaceImageRef;
+import io.facegate.trainer.data.IdentitySplit;
 import io.facegate.trainer.data.ImageStore;
 import io.facegate.trainer.evaluation.EvaluationResult;
 import io.facegate.trainer.evaluation.VerificationMetrics;
@@ -23,7 +24,9 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 /**
  * {@code facegate evaluate}: every person in the data is treated as unseen; the exported model
@@ -40,8 +43,23 @@ public final class EvaluatePipeline {
   /** Seed of the one-shot gallery draws, fixed so evaluations of different models are comparable. */
   public static final long ONE_SHOT_SEED = 0;
 
+  /**
+   * Calibrate the threshold on some people, report on the others: the people of each dataset are
+   * shuffled with {@code seed} ({@link IdentitySplit#forCalibration}); the EER threshold of the
+   * calibration people's pairs is applied to the test people's pairs.
+   */
+  public record PeopleSplit(long seed, double calibrationFraction) {
+    /** The fraction must be in (0, 1). */
+    public PeopleSplit {
+      if (!(calibrationFraction > 0 && calibrationFraction < 1)) {
+        throw new IllegalArgumentException("--calibration-fraction must be in (0, 1), got " + calibrationFraction);
+      }
+    }
+  }
+
   private final PrintStream out;
   private final boolean strictImages;
+  private final PeopleSplit split;
 
   /** Reports to {@code out}; unusable images are counted and skipped. */
   public EvaluatePipeline(PrintStream out) {
@@ -54,8 +72,20 @@ public final class EvaluatePipeline {
    * @param strictImages fail on the first unusable image instead of counting and skipping it
    */
   public EvaluatePipeline(PrintStream out, boolean strictImages) {
+    this(out, strictImages, null);
+  }
+
+  /**
+   * Reports to {@code out}.
+   *
+   * @param strictImages fail on the first unusable image instead of counting and skipping it
+   * @param split calibrate a threshold on some people and report it on the others, besides the
+   *     figures at the model's own threshold; null for none
+   */
+  public EvaluatePipeline(PrintStream out, boolean strictImages, PeopleSplit split) {
     this.out = out;
     this.strictImages = strictImages;
+    this.split = split;
   }
 
   /** Evaluates the model in {@code modelDir} (its {@code model.onnx}) on the data roots. */
@@ -89,8 +119,9 @@ public final class EvaluatePipeline {
       UnusableImagesReport.print(out, data);
       ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
       List<FaceImageRef> images = data.images(data.identities());
-      EvaluationResult r = EvaluationResult.of(Embeddings.of(images, store, model::embed),
-          SiameseTrainer.labels(images), meta.threshold(), ONE_SHOT_SEED);
+      float[][] embeddings = Embeddings.of(images, store, model::embed);
+      EvaluationResult r = EvaluationResult.of(embeddings, SiameseTrainer.labels(images), meta.threshold(),
+          ONE_SHOT_SEED);
       VerificationMetrics v = r.verification();
       ObjectNode json = mapper.createObjectNode();
       json.put("eer", v.eer());
@@ -119,6 +150,9 @@ public final class EvaluatePipeline {
               SiameseTrainer.labels(imgs), meta.threshold(), ONE_SHOT_SEED)));
         }
       }
+      if (split != null) {
+        json.set("people_split", peopleSplit(mapper, data, images, embeddings, meta));
+      }
       mapper.writeValue(outDir.resolve(EVALUATION_FILE).toFile(), json);
       Plots.roc(r.distances(), "ROC, " + String.join(" + ", data.datasets()), outDir.resolve("roc.png"));
       Plots.distanceHistograms(r.distances(), meta.threshold(), "Pair distances, " + String.join(" + ", data.datasets()),
@@ -130,5 +164,44 @@ public final class EvaluatePipeline {
       out.println("wrote " + outDir.resolve(EVALUATION_FILE));
       return r;
     }
+  }
+
+  /** The {@link PeopleSplit}'s figures, reusing the embeddings of {@code images}. */
+  private ObjectNode peopleSplit(ObjectMapper mapper, FaceDataset data, List<FaceImageRef> images,
+      float[][] embeddings, ModelMetadata meta) {
+    IdentitySplit s = IdentitySplit.forCalibration(data, split.calibrationFraction(), split.seed());
+    EvaluationResult cal = subset(images, embeddings, Set.copyOf(data.images(s.validation())), meta.threshold());
+    double threshold = cal.verification().eerThreshold();
+    EvaluationResult test = subset(images, embeddings, Set.copyOf(data.images(s.test())), threshold);
+    ObjectNode json = mapper.createObjectNode();
+    json.put("seed", split.seed());
+    json.put("calibration_fraction", split.calibrationFraction());
+    json.put("calibrated_threshold", threshold);
+    json.put("calibration_eer", cal.verification().eer());
+    json.put("model_threshold", meta.threshold());
+    json.putArray("calibration_identities").addAll(s.validation().stream().map(json::textNode).toList());
+    json.putArray("test_identities").addAll(s.test().stream().map(json::textNode).toList());
+    json.set("calibration", MetricsJson.of(mapper, cal));
+    json.set("test", MetricsJson.of(mapper, test));
+    VerificationMetrics v = test.verification();
+    out.printf("people split (seed %d): threshold %.4f at the EER of %d calibration people (EER %.4f); "
+            + "%d test people, %d images: EER %.4f  FAR@thr %.4f  FRR@thr %.4f%n", split.seed(), threshold,
+        cal.identities(), cal.verification().eer(), test.identities(), test.images(), v.eer(), v.farAtThreshold(),
+        v.frrAtThreshold());
+    return json;
+  }
+
+  private static EvaluationResult subset(List<FaceImageRef> images, float[][] embeddings, Set<FaceImageRef> people,
+      double threshold) {
+    List<FaceImageRef> picked = new ArrayList<>();
+    List<float[]> rows = new ArrayList<>();
+    for (int i = 0; i < images.size(); i++) {
+      if (people.contains(images.get(i))) {
+        picked.add(images.get(i));
+        rows.add(embeddings[i]);
+      }
+    }
+    return EvaluationResult.of(rows.toArray(float[][]::new), SiameseTrainer.labels(picked), threshold,
+        ONE_SHOT_SEED);
   }
 }

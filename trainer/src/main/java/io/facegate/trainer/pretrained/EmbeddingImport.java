@@ -66,8 +66,9 @@ public final class EmbeddingImport {
   public static Imported run(String network, Source source, ThresholdSource thresholdSource, String producerVersion,
                              Path outDir, PrintStream progress) throws IOException {
     if ("faceres".equals(network)) {
-      FaceresImport.Result r = FaceresImport.write(source.fetch(PretrainedCatalogue.HUMAN_MODELS), thresholdSource,
-          producerVersion, outDir, progress);
+      // faceres' face detector (for whole frames) is face-api's SSD
+      FaceresImport.Result r = FaceresImport.write(source.fetch(PretrainedCatalogue.HUMAN_MODELS),
+          source.fetch(PretrainedCatalogue.FACE_API), thresholdSource, producerVersion, outDir, progress);
       return new Imported(r.modelFile(), r.bytes(), r.metadata().modelVersion());
     }
     Optional<FaceApiImport.Network> faceApi = FaceApiImport.Network.find(network).filter(FaceApiImport.Network::isEmbedding);

@@ -1,5 +1,6 @@
 package io.facegate.trainer.pretrained;
 
+import io.facegate.model.face.DetectionSpec;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -83,7 +84,8 @@ public final class FaceApiImport {
   private FaceApiImport() {}
 
   /**
-   * Builds FaceRecognitionNet and writes {@code outDir/model.onnx}.
+   * Builds FaceRecognitionNet and writes {@code outDir/model.onnx}, with face-api's SSD MobileNetV1
+   * beside it as the face detector for whole frames ({@link DetectionSpec#faceApiSsd()}).
    *
    * @param faceApi the verified cache of {@link PretrainedCatalogue#FACE_API}
    * @param thresholdSource a threshold calibrated elsewhere, or the people to calibrate it on (as the
@@ -98,24 +100,27 @@ public final class FaceApiImport {
     Network network = Network.DLIB_RESNET;
     PretrainedCard card = card(faceApi, network);
     TfjsWeights weights = weights(faceApi, network);
+    DetectionSpec detection = DetectionSpec.faceApiSsd();
     byte[] onnx;
     if (thresholdSource instanceof ThresholdSource.Given given) {
       onnx = FaceRecognitionNetOnnx.build(weights, card, given.threshold(), given.operatingPoint(), Map.of(),
-          producerVersion);
+          detection, producerVersion);
     } else {
       ThresholdSource.CalibratedOn on = (ThresholdSource.CalibratedOn) thresholdSource;
       Files.createDirectories(outDir);
       // the network needs a model file to embed with; the provisional threshold never leaves this block
       Path tmp = Files.createTempFile(outDir, ".dlib-resnet-provisional-", ".onnx");
       try {
-        Files.write(tmp, FaceRecognitionNetOnnx.build(weights, card, 1f, "provisional", Map.of(), producerVersion));
+        Files.write(tmp, FaceRecognitionNetOnnx.build(weights, card, 1f, "provisional", Map.of(), null,
+            producerVersion));
         ThresholdCalibration.Result c = ThresholdCalibration.run(tmp, on.dataRoots(), on.targetFar(), progress);
         onnx = FaceRecognitionNetOnnx.build(weights, card, (float) c.threshold(), on.operatingPoint(),
-            c.provenance(), producerVersion);
+            c.provenance(), detection, producerVersion);
       } finally {
         Files.deleteIfExists(tmp);
       }
     }
+    SsdMobilenetv1Graph.write(faceApi, producerVersion, outDir.resolve(detection.detectorModel()));
     return new Imported(write(onnx, outDir.resolve(MODEL_FILE)), onnx.length, card);
   }
 

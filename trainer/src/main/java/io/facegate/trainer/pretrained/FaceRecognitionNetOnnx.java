@@ -1,5 +1,6 @@
 package io.facegate.trainer.pretrained;
 
+import io.facegate.model.face.DetectionSpec;
 import io.facegate.model.metadata.ModelMetadata;
 import io.facegate.model.onnx.OnnxEmbedder;
 import io.facegate.model.preprocess.PreprocessSpec;
@@ -59,11 +60,12 @@ public final class FaceRecognitionNetOnnx {
    * @param threshold the distance threshold on the L2-normalised embedding the metadata states
    * @param operatingPoint how that threshold was calibrated
    * @param calibration further provenance entries saying how the threshold was calibrated (may be empty)
+   * @param detection the face detector written beside the model for whole frames, or null for none
    * @param producerVersion the code version written into the model
    * @throws TfjsFormatException when a weight is missing or its shape does not fit the network
    */
   public static byte[] build(TfjsWeights weights, PretrainedCard card, float threshold, String operatingPoint,
-                             Map<String, String> calibration, String producerVersion) {
+                             Map<String, String> calibration, DetectionSpec detection, String producerVersion) {
     TfOpsGraph g = new TfOpsGraph("face-api-face-recognition-net");
     Value x = g.input(OnnxEmbedder.INPUT, 3, INPUT_SIZE, INPUT_SIZE);
     x = g.faceApiNormalize(x, MEAN_RGB);
@@ -81,6 +83,9 @@ public final class FaceRecognitionNetOnnx {
     provenance.putAll(card.provenance(BACKBONE, MODEL_NAME, g.parameterCount()));
     ModelMetadata metadata = new ModelMetadata(card.modelVersion(), inputSpec(), dim,
         ModelMetadata.EUCLIDEAN, threshold, operatingPoint, provenance);
+    if (detection != null) {
+      metadata = metadata.withDetection(detection);
+    }
     return g.toModel(metadata.toProperties(), producerVersion,
         "face-api FaceRecognitionNet (dlib ResNet-29 descriptor); distance = Euclidean on the L2-normalised output");
   }

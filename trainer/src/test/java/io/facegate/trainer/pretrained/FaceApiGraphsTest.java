@@ -121,7 +121,7 @@ class FaceApiGraphsTest {
     m.add("conv32_1/conv2/scale/weights", 1f, 0f, 3);
     TfjsWeights w = TfjsWeights.readManifest(m.write(dir, "bad"));
     TfjsFormatException e = assertThrows(TfjsFormatException.class,
-        () -> FaceRecognitionNetOnnx.build(w, card(), 0.6f, "test", Map.of(), "test"));
+        () -> FaceRecognitionNetOnnx.build(w, card(), 0.6f, "test", Map.of(), null, "test"));
     assertTrue(e.getMessage().contains("conv32_1/conv2/scale/weights"), e.getMessage());
   }
 
@@ -308,7 +308,7 @@ class FaceApiGraphsTest {
   }
 
   private byte[] recognitionModel(RandomTfjsModel m) throws Exception {
-    return FaceRecognitionNetOnnx.build(TfjsWeights.readManifest(m.write(dir, "rec")), card(), 0.6f, "test", Map.of(), "test");
+    return FaceRecognitionNetOnnx.build(TfjsWeights.readManifest(m.write(dir, "rec")), card(), 0.6f, "test", Map.of(), null, "test");
   }
 
   private static PretrainedCard card() {

@@ -5,9 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.facegate.model.face.DetectionSpec;
+import io.facegate.model.face.FaceDetectorOptions;
 import io.facegate.model.metadata.ModelMetadata;
 import io.facegate.model.onnx.DeviceSpec;
 import io.facegate.model.onnx.OnnxEmbedder;
+import io.facegate.model.onnx.OnnxFaceDetector;
 import io.facegate.trainer.SyntheticFaces;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,7 +34,7 @@ class FaceApiImportTest {
     Path pkgDir = Files.createDirectories(dir.resolve("cache/model"));
     FaceApiGraphsTest.recognitionWeights(2, 8).write(pkgDir, "face_recognition_model");
     FaceApiGraphsTest.landmarkWeights(3, new int[] {2, 2, 2}).write(pkgDir, "face_landmark_68_tiny_model");
-    Map<String, String> sha = new TreeMap<>();
+    Map<String, String> sha = new TreeMap<>(SyntheticSsdWeights.write(dir.resolve("cache")));
     for (String f : new String[] {"face_recognition_model", "face_landmark_68_tiny_model"}) {
       for (String file : new String[] {PretrainedCard.manifestFile(f), PretrainedCard.weightsFile(f)}) {
         sha.put(file, PretrainedFetch.sha256(dir.resolve("cache").resolve(file)));
@@ -61,6 +64,11 @@ class FaceApiImportTest {
       assertEquals(cache.sha256().get("model/face_recognition_model-weights_manifest.json"),
           p.get("source.model_sha256"));
       assertTrue(Long.parseLong(p.get("parameters")) > 0);
+      assertEquals(DetectionSpec.faceApiSsd(), m.detection());
+    }
+    Path detector = dir.resolve("out").resolve(DetectionSpec.DEFAULT_DETECTOR_MODEL);
+    try (OnnxFaceDetector d = OnnxFaceDetector.open(detector, DeviceSpec.cpu(), 1, FaceDetectorOptions.defaults())) {
+      assertTrue(Files.size(detector) > 0, "the detector the metadata names is written beside the model");
     }
   }
 
@@ -77,7 +85,8 @@ class FaceApiImportTest {
       assertTrue(m.provenance().containsKey("calibration.eer"));
     }
     try (var files = Files.list(dir.resolve("out"))) {
-      assertEquals(List.of(out.file()), files.toList(), "the provisional model is gone");
+      assertEquals(List.of(out.file(), dir.resolve("out").resolve(DetectionSpec.DEFAULT_DETECTOR_MODEL)),
+          files.sorted().toList(), "the provisional model is gone");
     }
   }
 

@@ -1,15 +1,19 @@
 package io.facegate.trainer.pretrained;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.facegate.model.face.DetectionSpec;
+import io.facegate.model.face.FaceDetectorOptions;
 import io.facegate.model.metadata.ModelMetadata;
 import io.facegate.model.onnx.DeviceSpec;
 import io.facegate.model.onnx.OnnxEmbedder;
+import io.facegate.model.onnx.OnnxFaceDetector;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -54,10 +58,33 @@ class FaceresImportTest {
     return new FetchedPackage(PretrainedCatalogue.HUMAN_MODELS, pkgDir, sha);
   }
 
+  /** A stand-in face-api package holding only the SSD detector's (zero) weights. */
+  private FetchedPackage faceApi() throws Exception {
+    Path pkgDir = dir.resolve("face-api");
+    return new FetchedPackage(PretrainedCatalogue.FACE_API, pkgDir, SyntheticSsdWeights.write(pkgDir));
+  }
+
+  @Test
+  void importWritesTheDetectorBesideTheModelAndNamesItWithTheCropMargin() throws Exception {
+    FaceresImport.Result result = FaceresImport.write(standIn("input_1"), faceApi(),
+        new ThresholdSource.Given(0.85f, "far=0.001 on test faces"), "test", dir.resolve("out"), System.out);
+    DetectionSpec spec = result.metadata().detection();
+    assertEquals(DetectionSpec.faceApiSsd(), spec);
+    Path detector = dir.resolve("out").resolve(spec.detectorModel());
+    try (OnnxEmbedder embedder = OnnxEmbedder.open(result.modelFile(), DeviceSpec.cpu(), 1);
+         OnnxFaceDetector d = OnnxFaceDetector.open(detector, DeviceSpec.cpu(), 1, FaceDetectorOptions.defaults())) {
+      assertEquals(spec, embedder.metadata().detection(), "the detection spec survives in model.onnx");
+      assertNotNull(d);
+    }
+    JsonNode card = new ObjectMapper().readTree(result.cardFile().toFile());
+    assertEquals(DetectionSpec.DEFAULT_DETECTOR_MODEL, card.path("detection").path("detector_model").asText());
+    assertEquals(DetectionSpec.FACE_API_SSD_CROP_MARGIN, card.path("detection").path("margin").asDouble());
+  }
+
   @Test
   void writesAModelTheProcessorAcceptsWithTheAuthorsBgrMeanInsideAndL2NormalisedOutput() throws Exception {
     FetchedPackage pkg = standIn("input_1");
-    FaceresImport.Result result = FaceresImport.write(pkg,
+    FaceresImport.Result result = FaceresImport.write(pkg, faceApi(),
         new ThresholdSource.Given(0.85f, "far=0.001 on test faces"), "test", dir.resolve("out"), System.out);
 
     float[] image = new float[3 * 224 * 224];
@@ -133,7 +160,7 @@ class FaceresImportTest {
         javax.imageio.ImageIO.write(img, "png", person.resolve(k + ".png").toFile());
       }
     }
-    FaceresImport.Result result = FaceresImport.write(pkg, new ThresholdSource.CalibratedOn(java.util.List.of(people),
+    FaceresImport.Result result = FaceresImport.write(pkg, faceApi(), new ThresholdSource.CalibratedOn(java.util.List.of(people),
         null), "test", dir.resolve("out"), System.out);
     ModelMetadata m = result.metadata();
     assertEquals("eer", m.operatingPoint());
@@ -146,7 +173,9 @@ class FaceresImportTest {
     }
     assertTrue(m.threshold() > 0 && m.threshold() < 2, "threshold " + m.threshold());
     try (var files = Files.list(dir.resolve("out"))) {
-      assertEquals(2, files.count(), "only model.onnx and model-card.json are left");
+      assertEquals(java.util.Set.of("model.onnx", "model-card.json", DetectionSpec.DEFAULT_DETECTOR_MODEL),
+          files.map(f -> f.getFileName().toString()).collect(java.util.stream.Collectors.toSet()),
+          "the provisional model is gone");
     }
   }
 
@@ -154,7 +183,7 @@ class FaceresImportTest {
   void refusesAGraphWithoutFaceresInput() throws Exception {
     FetchedPackage pkg = standIn("image");
     TfjsFormatException e = assertThrows(TfjsFormatException.class,
-        () -> FaceresImport.write(pkg, new ThresholdSource.Given(0.85f, "x"), "test", dir.resolve("out"), System.out));
+        () -> FaceresImport.write(pkg, faceApi(), new ThresholdSource.Given(0.85f, "x"), "test", dir.resolve("out"), System.out));
     assertTrue(e.getMessage().contains("input_1"), e.getMessage());
   }
 }
