@@ -6,16 +6,18 @@ package io.facegate.cli;
  */
 public final class CommandFailedException extends RuntimeException {
 
-    /**
-     * @param message what failed and, where possible, what to do about it; one line
-     * @param cause the underlying failure, or null
-     */
-    public CommandFailedException(String message, Throwable cause) {
-        super(message, cause);
-    }
+  /**
+   * @param message what failed and, where possible, what to do about it; one line
+   * @param cause the underlying failure, or null
+   */
+  public CommandFailedException(String message, Throwable cause) {
+    super(message, cause);
+  }
 
-    /** @param message what failed, one line */
-    public CommandFailedException(String message) {
-        super(message);
-    }
+  /**
+   * @param message what failed, one line
+   */
+  public CommandFailedException(String message) {
+    super(message);
+  }
 }

@@ -12,53 +12,62 @@ import java.util.List;
  */
 final class DemoDashboard implements AutoCloseable {
 
-    private final FacegateClients clients;
-    private final Dashboard dashboard;
-    private final PrintWriter out;
-    private DashboardCommand.ShutdownHold hold;
+  private final FacegateClients clients;
+  private final Dashboard dashboard;
+  private final PrintWriter out;
+  private DashboardCommand.ShutdownHold hold;
 
-    private DemoDashboard(FacegateClients clients, Dashboard dashboard, PrintWriter out) {
-        this.clients = clients;
-        this.dashboard = dashboard;
-        this.out = out;
-    }
+  private DemoDashboard(FacegateClients clients, Dashboard dashboard, PrintWriter out) {
+    this.clients = clients;
+    this.dashboard = dashboard;
+    this.out = out;
+  }
 
-    /** @param port the page's port, or null for no dashboard */
-    static DemoDashboard start(LocalPipeline pipeline, Integer port, PrintWriter out) {
-        if (port == null) {
-            return new DemoDashboard(null, null, out);
-        }
-        FacegateClients clients = FacegateClients.connect(pipeline.settings(), List.of());
-        try {
-            Dashboard d = Dashboard.start(clients, new Dashboard.Options("127.0.0.1", port, null,
-                    List.of(URI.create("http://127.0.0.1:" + pipeline.app().httpPort())),
-                    pipeline.settings().get(ProcessorConfig.APPLICATION_ID), false));
-            out.println("==> dashboard: http://127.0.0.1:" + d.port() + "/");
-            out.flush();
-            return new DemoDashboard(clients, d, out);
-        } catch (RuntimeException e) {
-            clients.close();
-            throw e;
-        }
+  /**
+   * @param port the page's port, or null for no dashboard
+   */
+  static DemoDashboard start(LocalPipeline pipeline, Integer port, PrintWriter out) {
+    if (port == null) {
+      return new DemoDashboard(null, null, out);
     }
+    FacegateClients clients = FacegateClients.connect(pipeline.settings(), List.of());
+    try {
+      Dashboard d =
+          Dashboard.start(
+              clients,
+              new Dashboard.Options(
+                  "127.0.0.1",
+                  port,
+                  null,
+                  List.of(URI.create("http://127.0.0.1:" + pipeline.app().httpPort())),
+                  pipeline.settings().get(ProcessorConfig.APPLICATION_ID),
+                  false));
+      out.println("==> dashboard: http://127.0.0.1:" + d.port() + "/");
+      out.flush();
+      return new DemoDashboard(clients, d, out);
+    } catch (RuntimeException e) {
+      clients.close();
+      throw e;
+    }
+  }
 
-    /** After the replay: keeps everything running until Ctrl-C (no-op without a dashboard). */
-    void holdUntilInterrupted() throws InterruptedException {
-        if (dashboard != null) {
-            hold = DashboardCommand.ShutdownHold.register();
-            DashboardCommand.announce(dashboard, out);
-            hold.awaitStop();
-        }
+  /** After the replay: keeps everything running until Ctrl-C (no-op without a dashboard). */
+  void holdUntilInterrupted() throws InterruptedException {
+    if (dashboard != null) {
+      hold = DashboardCommand.ShutdownHold.register();
+      DashboardCommand.announce(dashboard, out);
+      hold.awaitStop();
     }
+  }
 
-    @Override
-    public void close() {
-        if (dashboard != null) {
-            dashboard.close();
-            clients.close();
-        }
-        if (hold != null) {
-            hold.close();
-        }
+  @Override
+  public void close() {
+    if (dashboard != null) {
+      dashboard.close();
+      clients.close();
     }
+    if (hold != null) {
+      hold.close();
+    }
+  }
 }

@@ -1,17 +1,16 @@
 package io.facegate.cli;
 
-import java.io.UncheckedIOException;
-
 import io.facegate.platform.broker.BrokerStartException;
 import io.facegate.platform.config.InvalidConfigException;
 import io.facegate.platform.topics.TopicSetupException;
 import io.facegate.schemas.registry.SchemaRegistryException;
+import java.io.UncheckedIOException;
 import picocli.CommandLine;
 import picocli.CommandLine.IExecutionExceptionHandler;
 import picocli.CommandLine.IParameterExceptionHandler;
 import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.UnmatchedArgumentException;
 import picocli.CommandLine.ParseResult;
+import picocli.CommandLine.UnmatchedArgumentException;
 
 /**
  * The one error path of every subcommand: a usage error (bad or missing option) is one line naming
@@ -21,42 +20,45 @@ import picocli.CommandLine.ParseResult;
  */
 final class OneLineErrors implements IExecutionExceptionHandler, IParameterExceptionHandler {
 
-    @Override
-    public int handleParseException(ParameterException ex, String[] args) {
-        CommandLine commandLine = ex.getCommandLine();
-        String message = commandLine.getCommandSpec().qualifiedName() + ": " + firstLine(ex.getMessage());
-        commandLine.getErr().println(commandLine.getColorScheme().errorText(message));
-        UnmatchedArgumentException.printSuggestions(ex, commandLine.getErr());
-        commandLine.getErr().flush();
-        return commandLine.getCommandSpec().exitCodeOnInvalidInput();
-    }
+  @Override
+  public int handleParseException(ParameterException ex, String[] args) {
+    CommandLine commandLine = ex.getCommandLine();
+    String message =
+        commandLine.getCommandSpec().qualifiedName() + ": " + firstLine(ex.getMessage());
+    commandLine.getErr().println(commandLine.getColorScheme().errorText(message));
+    UnmatchedArgumentException.printSuggestions(ex, commandLine.getErr());
+    commandLine.getErr().flush();
+    return commandLine.getCommandSpec().exitCodeOnInvalidInput();
+  }
 
-    @Override
-    public int handleExecutionException(Exception ex, CommandLine commandLine, ParseResult parseResult) throws Exception {
-        if (!isExpected(ex)) {
-            throw ex;
-        }
-        // the qualified name: "facegate pretrained fetch", not "facegate fetch"
-        String message = commandLine.getCommandSpec().qualifiedName() + ": " + firstLine(ex.getMessage());
-        commandLine.getErr().println(commandLine.getColorScheme().errorText(message));
-        commandLine.getErr().flush();
-        return CommandLine.ExitCode.SOFTWARE;
+  @Override
+  public int handleExecutionException(
+      Exception ex, CommandLine commandLine, ParseResult parseResult) throws Exception {
+    if (!isExpected(ex)) {
+      throw ex;
     }
+    // the qualified name: "facegate pretrained fetch", not "facegate fetch"
+    String message =
+        commandLine.getCommandSpec().qualifiedName() + ": " + firstLine(ex.getMessage());
+    commandLine.getErr().println(commandLine.getColorScheme().errorText(message));
+    commandLine.getErr().flush();
+    return CommandLine.ExitCode.SOFTWARE;
+  }
 
-    private static boolean isExpected(Exception ex) {
-        return ex instanceof CommandFailedException
-                || ex instanceof BrokerStartException
-                || ex instanceof TopicSetupException
-                || ex instanceof InvalidConfigException
-                || ex instanceof UncheckedIOException
-                || ex instanceof SchemaRegistryException;
-    }
+  private static boolean isExpected(Exception ex) {
+    return ex instanceof CommandFailedException
+        || ex instanceof BrokerStartException
+        || ex instanceof TopicSetupException
+        || ex instanceof InvalidConfigException
+        || ex instanceof UncheckedIOException
+        || ex instanceof SchemaRegistryException;
+  }
 
-    private static String firstLine(String message) {
-        if (message == null) {
-            return "failed";
-        }
-        int newline = message.indexOf('\n');
-        return newline < 0 ? message : message.substring(0, newline);
+  private static String firstLine(String message) {
+    if (message == null) {
+      return "failed";
     }
+    int newline = message.indexOf('\n');
+    return newline < 0 ? message : message.substring(0, newline);
+  }
 }

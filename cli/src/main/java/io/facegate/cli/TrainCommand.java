@@ -24,122 +24,205 @@ import picocli.CommandLine.Spec;
  * {@code facegate train}: trains the Siamese embedding network from scratch, or a projection head
  * on a frozen pretrained backbone ({@code --backbone}), and exports it to ONNX.
  */
-@Command(name = "train", mixinStandardHelpOptions = true,
-    description = "Train the face-embedding network on folder-per-identity data (from scratch, or a projection head "
-        + "on a pretrained backbone), evaluate it on held-out people and write model.onnx, model-card.json and plots.")
+@Command(
+    name = "train",
+    mixinStandardHelpOptions = true,
+    description =
+        "Train the face-embedding network on folder-per-identity data (from scratch, or a projection head "
+            + "on a pretrained backbone), evaluate it on held-out people and write model.onnx, model-card.json and plots.")
 public final class TrainCommand implements Callable<Integer> {
-  @Spec
-  private CommandSpec spec;
+  @Spec private CommandSpec spec;
 
-
-  @Option(names = "--data", required = true, description = "Folder-per-identity dataset root; repeat to combine datasets.")
+  @Option(
+      names = "--data",
+      required = true,
+      description = "Folder-per-identity dataset root; repeat to combine datasets.")
   List<Path> data;
 
   @Option(names = "--out", required = true, description = "Output folder.")
   Path out;
 
-  @Option(names = "--seed", description = "Random seed (mandatory): split, sampling, augmentation, initialisation.")
+  @Option(
+      names = "--seed",
+      description = "Random seed (mandatory): split, sampling, augmentation, initialisation.")
   Long seed;
 
-  @Option(names = "--loss", defaultValue = TrainingDefaults.LOSS, description = "triplet | contrastive (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--loss",
+      defaultValue = TrainingDefaults.LOSS,
+      description = "triplet | contrastive (default: ${DEFAULT-VALUE}).")
   String loss;
 
-  @Option(names = "--epochs", defaultValue = TrainingDefaults.EPOCHS, description = "Maximum epochs (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--epochs",
+      defaultValue = TrainingDefaults.EPOCHS,
+      description = "Maximum epochs (default: ${DEFAULT-VALUE}).")
   int epochs;
 
-  @Option(names = "--steps-per-epoch", defaultValue = TrainingDefaults.STEPS_PER_EPOCH, description = "Optimiser steps per epoch (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--steps-per-epoch",
+      defaultValue = TrainingDefaults.STEPS_PER_EPOCH,
+      description = "Optimiser steps per epoch (default: ${DEFAULT-VALUE}).")
   int stepsPerEpoch;
 
-  @Option(names = "--pairs-per-step", defaultValue = TrainingDefaults.PAIRS_PER_STEP, description = "Contrastive: pairs per step, half genuine (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--pairs-per-step",
+      defaultValue = TrainingDefaults.PAIRS_PER_STEP,
+      description = "Contrastive: pairs per step, half genuine (default: ${DEFAULT-VALUE}).")
   int pairsPerStep;
 
-  @Option(names = "--identities-per-step", defaultValue = TrainingDefaults.IDENTITIES_PER_STEP, description = "Triplet: people per batch P (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--identities-per-step",
+      defaultValue = TrainingDefaults.IDENTITIES_PER_STEP,
+      description = "Triplet: people per batch P (default: ${DEFAULT-VALUE}).")
   int identitiesPerStep;
 
-  @Option(names = "--images-per-identity", defaultValue = TrainingDefaults.IMAGES_PER_IDENTITY, description = "Triplet: images per person K (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--images-per-identity",
+      defaultValue = TrainingDefaults.IMAGES_PER_IDENTITY,
+      description = "Triplet: images per person K (default: ${DEFAULT-VALUE}).")
   int imagesPerIdentity;
 
-  @Option(names = "--learning-rate", defaultValue = TrainingDefaults.LEARNING_RATE, description = "Adam learning rate, cosine-decayed (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--learning-rate",
+      defaultValue = TrainingDefaults.LEARNING_RATE,
+      description = "Adam learning rate, cosine-decayed (default: ${DEFAULT-VALUE}).")
   float learningRate;
 
-  @Option(names = "--weight-decay", defaultValue = TrainingDefaults.WEIGHT_DECAY, description = "Weight decay (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--weight-decay",
+      defaultValue = TrainingDefaults.WEIGHT_DECAY,
+      description = "Weight decay (default: ${DEFAULT-VALUE}).")
   float weightDecay;
 
   @Option(names = "--margin", description = "Loss margin (default: 1.0 contrastive, 0.3 triplet).")
   Float margin;
 
-  @Option(names = "--mining", defaultValue = TrainingDefaults.MINING,
+  @Option(
+      names = "--mining",
+      defaultValue = TrainingDefaults.MINING,
       description = "Triplet negative mining: hard | semi-hard (default: ${DEFAULT-VALUE}).")
   String mining;
 
-  @Option(names = "--patience", defaultValue = TrainingDefaults.PATIENCE, description = "Early stopping patience in epochs (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--patience",
+      defaultValue = TrainingDefaults.PATIENCE,
+      description = "Early stopping patience in epochs (default: ${DEFAULT-VALUE}).")
   int patience;
 
   @Option(names = "--no-augment", description = "Disable training augmentation.")
   boolean noAugment;
 
-  @Option(names = "--input-size", defaultValue = TrainingDefaults.INPUT_SIZE, description = "Model input width = height (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--input-size",
+      defaultValue = TrainingDefaults.INPUT_SIZE,
+      description = "Model input width = height (default: ${DEFAULT-VALUE}).")
   int inputSize;
 
-  @Option(names = "--input-channels", defaultValue = TrainingDefaults.INPUT_CHANNELS, description = "1 = grey, 3 = RGB (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--input-channels",
+      defaultValue = TrainingDefaults.INPUT_CHANNELS,
+      description = "1 = grey, 3 = RGB (default: ${DEFAULT-VALUE}).")
   int inputChannels;
 
-  @Option(names = "--channels", defaultValue = TrainingDefaults.CHANNELS, description = "Filters per conv block (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--channels",
+      defaultValue = TrainingDefaults.CHANNELS,
+      description = "Filters per conv block (default: ${DEFAULT-VALUE}).")
   String channels;
 
-  @Option(names = "--pooling", defaultValue = TrainingDefaults.POOLING,
-      description = "Last feature map to vector: average (per channel) | flatten (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--pooling",
+      defaultValue = TrainingDefaults.POOLING,
+      description =
+          "Last feature map to vector: average (per channel) | flatten (default: ${DEFAULT-VALUE}).")
   String pooling;
 
-  @Option(names = "--embedding-dim", defaultValue = TrainingDefaults.EMBEDDING_DIM, description = "Embedding size (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--embedding-dim",
+      defaultValue = TrainingDefaults.EMBEDDING_DIM,
+      description = "Embedding size (default: ${DEFAULT-VALUE}).")
   int embeddingDim;
 
-  @Option(names = "--validation-fraction", defaultValue = TrainingDefaults.VALIDATION_FRACTION, description = "People per dataset for validation (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--validation-fraction",
+      defaultValue = TrainingDefaults.VALIDATION_FRACTION,
+      description = "People per dataset for validation (default: ${DEFAULT-VALUE}).")
   double validationFraction;
 
-  @Option(names = "--test-fraction", defaultValue = TrainingDefaults.TEST_FRACTION, description = "People per dataset held out for test (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--test-fraction",
+      defaultValue = TrainingDefaults.TEST_FRACTION,
+      description = "People per dataset held out for test (default: ${DEFAULT-VALUE}).")
   double testFraction;
 
-  @Option(names = "--target-far", description = "Calibrate the threshold at this validation FAR (e.g. 0.001) instead of the EER.")
+  @Option(
+      names = "--target-far",
+      description =
+          "Calibrate the threshold at this validation FAR (e.g. 0.001) instead of the EER.")
   Double targetFar;
 
-  @Option(names = "--threads", defaultValue = TrainingDefaults.THREADS,
-      description = "PyTorch intra-op threads (default: ${DEFAULT-VALUE}: bit-for-bit the same result on any machine, "
-          + "and steadier on a busy shared host); 0 = PyTorch's default (all cores).")
+  @Option(
+      names = "--threads",
+      defaultValue = TrainingDefaults.THREADS,
+      description =
+          "PyTorch intra-op threads (default: ${DEFAULT-VALUE}: bit-for-bit the same result on any machine, "
+              + "and steadier on a busy shared host); 0 = PyTorch's default (all cores).")
   int threads;
 
-  @Option(names = "--strict-images",
-      description = "Fail on the first unusable image (not PGM/PNG/JPEG, corrupt, too small...) instead of "
-          + "counting it by reason in the model card and going on.")
+  @Option(
+      names = "--strict-images",
+      description =
+          "Fail on the first unusable image (not PGM/PNG/JPEG, corrupt, too small...) instead of "
+              + "counting it by reason in the model card and going on.")
   boolean strictImages;
 
-  @Option(names = "--backbone", defaultValue = Backbone.SCRATCH,
-      description = "scratch (the small CNN trained from scratch) | pretrained (= " + Backbone.RECOMMENDED
-          + ", recommended) | faceres | dlib-resnet | another NAME in the backbone registry | PATH to a folder "
-          + "holding model.onnx or to the file (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--backbone",
+      defaultValue = Backbone.SCRATCH,
+      description =
+          "scratch (the small CNN trained from scratch) | pretrained (= "
+              + Backbone.RECOMMENDED
+              + ", recommended) | faceres | dlib-resnet | another NAME in the backbone registry | PATH to a folder "
+              + "holding model.onnx or to the file (default: ${DEFAULT-VALUE}).")
   String backbone;
 
-  @Option(names = "--backbone-registry",
-      description = "Folder of imported backbones, NAME/model.onnx (default: $" + Backbone.REGISTRY_ENV
-          + ", else " + Backbone.DEFAULT_REGISTRY + ").")
+  @Option(
+      names = "--backbone-registry",
+      description =
+          "Folder of imported backbones, NAME/model.onnx (default: $"
+              + Backbone.REGISTRY_ENV
+              + ", else "
+              + Backbone.DEFAULT_REGISTRY
+              + ").")
   Path backboneRegistry;
 
-  @Option(names = "--head", defaultValue = "linear",
+  @Option(
+      names = "--head",
+      defaultValue = "linear",
       description = "With --backbone: projection head, linear | mlp (default: ${DEFAULT-VALUE}).")
   String head;
 
-  @Option(names = "--head-dim",
-      description = "With --backbone: head output length (default: the backbone's; smaller starts from a PCA "
-          + "projection).")
+  @Option(
+      names = "--head-dim",
+      description =
+          "With --backbone: head output length (default: the backbone's; smaller starts from a PCA "
+              + "projection).")
   Integer headDim;
 
-  @Option(names = "--device", defaultValue = "cpu",
-      description = "With --backbone: where ONNX Runtime runs the backbone, cpu | cuda | cuda:N | auto "
-          + "(default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--device",
+      defaultValue = "cpu",
+      description =
+          "With --backbone: where ONNX Runtime runs the backbone, cpu | cuda | cuda:N | auto "
+              + "(default: ${DEFAULT-VALUE}).")
   String device;
 
-  @Option(names = "--onnx-threads", defaultValue = "0",
-      description = "With --backbone: ONNX Runtime intra-op threads, 0 = its default (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--onnx-threads",
+      defaultValue = "0",
+      description =
+          "With --backbone: ONNX Runtime intra-op threads, 0 = its default (default: ${DEFAULT-VALUE}).")
   int onnxThreads;
 
   /** Runs {@code train} on its own. */
@@ -151,8 +234,8 @@ public final class TrainCommand implements Callable<Integer> {
   public Integer call() {
     TrainingDefaults.configureEngine(threads);
     if (seed == null) {
-      throw new CommandLine.ParameterException(spec.commandLine(),
-          "--seed is mandatory (runs must be reproducible)");
+      throw new CommandLine.ParameterException(
+          spec.commandLine(), "--seed is mandatory (runs must be reproducible)");
     }
     TrainingOptions options;
     FinetuneOptions finetune;
@@ -170,8 +253,12 @@ public final class TrainCommand implements Callable<Integer> {
         new FinetunePipeline(options, finetune, System.out, strictImages).run(data, out);
       }
       return 0;
-    } catch (DatasetException | InvalidModelMetadataException | ModelLoadException | IllegalStateException e) {
-      // unusable data or backbone, diverged training, a non-finite embedding: the message says what and where
+    } catch (DatasetException
+        | InvalidModelMetadataException
+        | ModelLoadException
+        | IllegalStateException e) {
+      // unusable data or backbone, diverged training, a non-finite embedding: the message says what
+      // and where
       throw new CommandFailedException(e.getMessage(), e);
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException(e.getMessage(), e);
@@ -179,7 +266,6 @@ public final class TrainCommand implements Callable<Integer> {
       throw new CommandFailedException("ONNX Runtime: " + e.getMessage(), e);
     }
   }
-
 
   /**
    * The options as given, defaults from {@link TrainingDefaults}.
@@ -189,10 +275,28 @@ public final class TrainCommand implements Callable<Integer> {
   TrainingOptions trainingOptions() {
     LossKind kind = TrainingDefaults.lossKind(loss);
     float m = margin != null ? margin : TrainingDefaults.defaultMargin(kind);
-    return new TrainingOptions(seed, kind, epochs, stepsPerEpoch, pairsPerStep, identitiesPerStep, imagesPerIdentity,
-        learningRate, weightDecay, m, patience, !noAugment, inputSize, inputChannels,
-        TrainingDefaults.channels(channels), TrainingDefaults.pooling(pooling), embeddingDim, validationFraction,
-        testFraction, targetFar, TrainingDefaults.mining(mining));
+    return new TrainingOptions(
+        seed,
+        kind,
+        epochs,
+        stepsPerEpoch,
+        pairsPerStep,
+        identitiesPerStep,
+        imagesPerIdentity,
+        learningRate,
+        weightDecay,
+        m,
+        patience,
+        !noAugment,
+        inputSize,
+        inputChannels,
+        TrainingDefaults.channels(channels),
+        TrainingDefaults.pooling(pooling),
+        embeddingDim,
+        validationFraction,
+        testFraction,
+        targetFar,
+        TrainingDefaults.mining(mining));
   }
 
   /**
@@ -203,13 +307,19 @@ public final class TrainCommand implements Callable<Integer> {
   FinetuneOptions finetuneOptions(boolean flip) {
     if (Backbone.isScratch(backbone)) {
       if (headDim != null) {
-        throw new IllegalArgumentException("--head-dim needs --backbone (scratch uses --embedding-dim)");
+        throw new IllegalArgumentException(
+            "--head-dim needs --backbone (scratch uses --embedding-dim)");
       }
       return null;
     }
     FinetuneOptions.HeadKind kind = FinetuneOptions.HeadKind.parse(head);
     DeviceSpec deviceSpec = DeviceSpec.parse(device);
-    return new FinetuneOptions(Backbone.resolve(backbone, Backbone.registry(backboneRegistry)), kind, headDim, flip,
-        deviceSpec, onnxThreads);
+    return new FinetuneOptions(
+        Backbone.resolve(backbone, Backbone.registry(backboneRegistry)),
+        kind,
+        headDim,
+        flip,
+        deviceSpec,
+        onnxThreads);
   }
 }

@@ -21,14 +21,15 @@ import picocli.CommandLine;
  */
 class PretrainedImportFaceApiCommandTest {
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   private final StringWriter err = new StringWriter();
 
   private int run(String... args) {
     return new CommandLine(new PretrainedImportCommand(dir.resolve("no-npm").toString()))
-        .setExecutionExceptionHandler(new OneLineErrors()).setErr(new PrintWriter(err, true)).execute(args);
+        .setExecutionExceptionHandler(new OneLineErrors())
+        .setErr(new PrintWriter(err, true))
+        .execute(args);
   }
 
   @Test
@@ -41,8 +42,15 @@ class PretrainedImportFaceApiCommandTest {
 
   @Test
   void landmarkNetworksRefuseThresholdOptions() {
-    int code = run("landmarks68", "--out", dir.resolve("out").toString(), "--threshold", "0.5",
-        "--operating-point", "x");
+    int code =
+        run(
+            "landmarks68",
+            "--out",
+            dir.resolve("out").toString(),
+            "--threshold",
+            "0.5",
+            "--operating-point",
+            "x");
     assertEquals(1, code);
     assertTrue(err.toString().contains("takes no threshold options"), err.toString());
     assertFalse(Files.exists(dir.resolve("out")));
@@ -52,15 +60,27 @@ class PretrainedImportFaceApiCommandTest {
   void unknownNetworksAreNamedWithTheSupportedOnes() {
     int code = run("arcface", "--out", dir.resolve("out").toString());
     assertEquals(1, code);
-    assertTrue(err.toString().contains("faceres, dlib-resnet, landmarks68, landmarks68-tiny"), err.toString());
+    assertTrue(
+        err.toString().contains("faceres, dlib-resnet, landmarks68, landmarks68-tiny"),
+        err.toString());
   }
 
   @Test
   void landmarkNetworkIsImportedWithoutAThresholdFromTheCache() throws Exception {
-    Path cache = Path.of(System.getProperty("facegate.root", "..")).resolve(PretrainedFetch.DEFAULT_CACHE);
-    assumeTrue(PretrainedFetch.withNpm(cache).cached(PretrainedCatalogue.FACE_API).isPresent(),
-        "face-api is not in " + cache.toAbsolutePath().normalize() + "; run ./facegate pretrained fetch face-api");
-    int code = run("landmarks68-tiny", "--out", dir.resolve("out").toString(), "--cache", cache.toString());
+    Path cache =
+        Path.of(System.getProperty("facegate.root", "..")).resolve(PretrainedFetch.DEFAULT_CACHE);
+    assumeTrue(
+        PretrainedFetch.withNpm(cache).cached(PretrainedCatalogue.FACE_API).isPresent(),
+        "face-api is not in "
+            + cache.toAbsolutePath().normalize()
+            + "; run ./facegate pretrained fetch face-api");
+    int code =
+        run(
+            "landmarks68-tiny",
+            "--out",
+            dir.resolve("out").toString(),
+            "--cache",
+            cache.toString());
     assertEquals(0, code, err.toString());
     assertTrue(Files.size(dir.resolve("out/landmarks68-tiny.onnx")) > 100_000);
   }

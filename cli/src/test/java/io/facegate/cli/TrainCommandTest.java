@@ -30,13 +30,12 @@ import org.junit.jupiter.params.provider.MethodSource;
 import picocli.CommandLine;
 
 /**
- * {@code facegate train}: each bad option is refused with its own one-line message and exit code
- * (2 for a bad option, 1 for unusable data), and a tiny generated dataset trains end to end.
+ * {@code facegate train}: each bad option is refused with its own one-line message and exit code (2
+ * for a bad option, 1 for unusable data), and a tiny generated dataset trains end to end.
  */
 class TrainCommandTest {
 
-  @TempDir
-  Path tmp;
+  @TempDir Path tmp;
 
   private record Outcome(int code, String out, String err) {}
 
@@ -57,7 +56,9 @@ class TrainCommandTest {
       List<String> argv = new ArrayList<>(List.of("train"));
       argv.addAll(args);
       int code = cl.execute(argv.toArray(String[]::new));
-      return new Outcome(code, cliOut + out.toString(StandardCharsets.UTF_8),
+      return new Outcome(
+          code,
+          cliOut + out.toString(StandardCharsets.UTF_8),
           cliErr + err.toString(StandardCharsets.UTF_8));
     } finally {
       System.setErr(oldErr);
@@ -65,33 +66,63 @@ class TrainCommandTest {
     }
   }
 
-  /** The demo builds its scratch options with TrainingDefaults; they must be what {@code train} runs by default. */
+  /**
+   * The demo builds its scratch options with TrainingDefaults; they must be what {@code train} runs
+   * by default.
+   */
   @Test
   void theCommandsDefaultsAreTheDefaultRecipe() {
     TrainCommand command = new TrainCommand();
-    new CommandLine(command).parseArgs("--data", tmp.toString(), "--out", tmp.resolve("o").toString(),
-        "--seed", "7", "--target-far", "0.001");
+    new CommandLine(command)
+        .parseArgs(
+            "--data",
+            tmp.toString(),
+            "--out",
+            tmp.resolve("o").toString(),
+            "--seed",
+            "7",
+            "--target-far",
+            "0.001");
     assertEquals(TrainingDefaults.scratch(7, 0.001), command.trainingOptions());
 
     TrainCommand changed = new TrainCommand();
-    new CommandLine(changed).parseArgs("--data", tmp.toString(), "--out", tmp.resolve("o").toString(),
-        "--seed", "7", "--target-far", "0.001", "--epochs", "3");
+    new CommandLine(changed)
+        .parseArgs(
+            "--data",
+            tmp.toString(),
+            "--out",
+            tmp.resolve("o").toString(),
+            "--seed",
+            "7",
+            "--target-far",
+            "0.001",
+            "--epochs",
+            "3");
     assertFalse(TrainingDefaults.scratch(7, 0.001).equals(changed.trainingOptions()));
   }
 
   static Stream<Arguments> badOptions() {
     return Stream.of(
         Arguments.of(List.of(), "--seed is mandatory (runs must be reproducible)"),
-        Arguments.of(List.of("--seed", "1", "--loss", "arcface"), "--loss must be contrastive or triplet, got arcface"),
-        Arguments.of(List.of("--seed", "1", "--mining", "easy"), "--mining must be semi-hard or hard, got easy"),
-        Arguments.of(List.of("--seed", "1", "--channels", "8,x"), "--channels must be comma-separated integers, got 8,x"),
-        Arguments.of(List.of("--seed", "1", "--pooling", "max"), "--pooling must be average or flatten, got max"));
+        Arguments.of(
+            List.of("--seed", "1", "--loss", "arcface"),
+            "--loss must be contrastive or triplet, got arcface"),
+        Arguments.of(
+            List.of("--seed", "1", "--mining", "easy"),
+            "--mining must be semi-hard or hard, got easy"),
+        Arguments.of(
+            List.of("--seed", "1", "--channels", "8,x"),
+            "--channels must be comma-separated integers, got 8,x"),
+        Arguments.of(
+            List.of("--seed", "1", "--pooling", "max"),
+            "--pooling must be average or flatten, got max"));
   }
 
   @ParameterizedTest(name = "{1}")
   @MethodSource("badOptions")
   void badOptionIsAUsageErrorWithItsOwnLine(List<String> options, String message) {
-    List<String> args = new ArrayList<>(List.of("--data", tmp.toString(), "--out", tmp.resolve("o").toString()));
+    List<String> args =
+        new ArrayList<>(List.of("--data", tmp.toString(), "--out", tmp.resolve("o").toString()));
     args.addAll(options);
 
     Outcome o = run(args);
@@ -104,19 +135,29 @@ class TrainCommandTest {
   void missingDataFolderIsAFailure() {
     Path missing = tmp.resolve("missing");
 
-    Outcome o = run(List.of("--data", missing.toString(), "--out", tmp.resolve("o").toString(), "--seed", "1"));
+    Outcome o =
+        run(
+            List.of(
+                "--data", missing.toString(), "--out", tmp.resolve("o").toString(), "--seed", "1"));
 
     assertEquals(1, o.code(), o.err());
     String line = o.err().strip();
     assertEquals(1, line.lines().count(), line);
-    assertTrue(line.startsWith("facegate train: ") && line.contains(missing.toString()) && line.contains("does not exist"), line);
+    assertTrue(
+        line.startsWith("facegate train: ")
+            && line.contains(missing.toString())
+            && line.contains("does not exist"),
+        line);
   }
 
   @Test
   void emptyDataFolderIsAFailure() throws Exception {
     Path empty = Files.createDirectories(tmp.resolve("empty"));
 
-    Outcome o = run(List.of("--data", empty.toString(), "--out", tmp.resolve("o").toString(), "--seed", "1"));
+    Outcome o =
+        run(
+            List.of(
+                "--data", empty.toString(), "--out", tmp.resolve("o").toString(), "--seed", "1"));
 
     assertEquals(1, o.code(), o.err());
     String line = o.err().strip();
@@ -129,10 +170,34 @@ class TrainCommandTest {
     Path data = generatedFaces(tmp.resolve("faces"), 10, 4);
     Path out = tmp.resolve("model");
 
-    Outcome o = run(List.of("--data", data.toString(), "--out", out.toString(), "--seed", "7", "--epochs", "1",
-        "--steps-per-epoch", "1", "--loss", "contrastive", "--pairs-per-step", "4",
-        "--input-size", "32", "--channels", "4", "--embedding-dim", "8", "--no-augment",
-        "--validation-fraction", "0.2", "--test-fraction", "0.2"));
+    Outcome o =
+        run(
+            List.of(
+                "--data",
+                data.toString(),
+                "--out",
+                out.toString(),
+                "--seed",
+                "7",
+                "--epochs",
+                "1",
+                "--steps-per-epoch",
+                "1",
+                "--loss",
+                "contrastive",
+                "--pairs-per-step",
+                "4",
+                "--input-size",
+                "32",
+                "--channels",
+                "4",
+                "--embedding-dim",
+                "8",
+                "--no-augment",
+                "--validation-fraction",
+                "0.2",
+                "--test-fraction",
+                "0.2"));
 
     assertEquals(0, o.code(), o.err());
     assertTrue(Files.size(out.resolve("model.onnx")) > 0);
@@ -168,8 +233,16 @@ class TrainCommandTest {
       Files.write(Files.createDirectories(data.resolve(person)).resolve("1.pgm"), pgm(40, 40));
     }
     Files.write(data.resolve("b").resolve("tiny.pgm"), pgm(30, 40));
-    Outcome o = run(List.of("--data", data.toString(), "--out", tmp.resolve("o").toString(), "--seed", "1",
-        "--strict-images"));
+    Outcome o =
+        run(
+            List.of(
+                "--data",
+                data.toString(),
+                "--out",
+                tmp.resolve("o").toString(),
+                "--seed",
+                "1",
+                "--strict-images"));
 
     assertEquals(1, o.code(), o.err());
     String line = o.err().strip();
@@ -191,8 +264,19 @@ class TrainCommandTest {
 
   @Test
   void anUnknownBackboneNamesTheRegistryAndTheKnownNames() {
-    Outcome o = run(List.of("--data", tmp.toString(), "--out", tmp.resolve("o").toString(), "--seed", "1",
-        "--backbone", "pretrained", "--backbone-registry", tmp.resolve("registry").toString()));
+    Outcome o =
+        run(
+            List.of(
+                "--data",
+                tmp.toString(),
+                "--out",
+                tmp.resolve("o").toString(),
+                "--seed",
+                "1",
+                "--backbone",
+                "pretrained",
+                "--backbone-registry",
+                tmp.resolve("registry").toString()));
     assertOneLineError(o, "known names: scratch, pretrained = faceres, faceres, dlib-resnet");
     assertTrue(o.err().contains(tmp.resolve("registry").resolve("faceres").toString()), o.err());
   }
@@ -201,14 +285,50 @@ class TrainCommandTest {
   void headOptionsAreCheckedAndNeedABackbone() throws Exception {
     Path registry = Files.createDirectories(tmp.resolve("registry/faceres"));
     Files.writeString(registry.resolve("model.onnx"), "x");
-    assertOneLineError(run(List.of("--data", tmp.toString(), "--out", tmp.resolve("o").toString(),
-        "--seed", "1", "--backbone", "faceres", "--backbone-registry", registry.getParent().toString(),
-        "--head", "deep")), "--head must be linear or mlp");
-    assertOneLineError(run(List.of("--data", tmp.toString(), "--out", tmp.resolve("o").toString(),
-        "--seed", "1", "--head-dim", "64")), "--head-dim needs --backbone");
-    assertOneLineError(run(List.of("--data", tmp.toString(), "--out", tmp.resolve("o").toString(),
-        "--seed", "1", "--backbone", "faceres", "--backbone-registry", registry.getParent().toString(),
-        "--device", "tpu")), "expected cpu, cuda, cuda:N or auto");
+    assertOneLineError(
+        run(
+            List.of(
+                "--data",
+                tmp.toString(),
+                "--out",
+                tmp.resolve("o").toString(),
+                "--seed",
+                "1",
+                "--backbone",
+                "faceres",
+                "--backbone-registry",
+                registry.getParent().toString(),
+                "--head",
+                "deep")),
+        "--head must be linear or mlp");
+    assertOneLineError(
+        run(
+            List.of(
+                "--data",
+                tmp.toString(),
+                "--out",
+                tmp.resolve("o").toString(),
+                "--seed",
+                "1",
+                "--head-dim",
+                "64")),
+        "--head-dim needs --backbone");
+    assertOneLineError(
+        run(
+            List.of(
+                "--data",
+                tmp.toString(),
+                "--out",
+                tmp.resolve("o").toString(),
+                "--seed",
+                "1",
+                "--backbone",
+                "faceres",
+                "--backbone-registry",
+                registry.getParent().toString(),
+                "--device",
+                "tpu")),
+        "expected cpu, cuda, cuda:N or auto");
   }
 
   @Test
@@ -220,9 +340,26 @@ class TrainCommandTest {
     assertEquals(null, scratch.finetuneOptions(true));
 
     TrainCommand cmd = new TrainCommand();
-    new CommandLine(cmd).parseArgs("--data", "d", "--out", "o", "--seed", "1", "--backbone", "dlib-resnet",
-        "--backbone-registry", registry.getParent().toString(), "--head", "MLP", "--head-dim", "32",
-        "--device", "cuda:1", "--onnx-threads", "3");
+    new CommandLine(cmd)
+        .parseArgs(
+            "--data",
+            "d",
+            "--out",
+            "o",
+            "--seed",
+            "1",
+            "--backbone",
+            "dlib-resnet",
+            "--backbone-registry",
+            registry.getParent().toString(),
+            "--head",
+            "MLP",
+            "--head-dim",
+            "32",
+            "--device",
+            "cuda:1",
+            "--onnx-threads",
+            "3");
     FinetuneOptions f = cmd.finetuneOptions(false);
     assertEquals("dlib-resnet", f.backbone().name());
     assertEquals(registry.resolve("model.onnx"), f.backbone().modelFile());
@@ -236,7 +373,9 @@ class TrainCommandTest {
   @Test
   void trainsAHeadOnABackboneFromTheRegistryAndExitsZero() throws Exception {
     Path registry = Files.createDirectories(tmp.resolve("registry/tiny"));
-    TinyOnnxModel.pooling("tiny", 32, 32, 1, 4, 0.5f).centred().write(registry.resolve("model.onnx"));
+    TinyOnnxModel.pooling("tiny", 32, 32, 1, 4, 0.5f)
+        .centred()
+        .write(registry.resolve("model.onnx"));
     Path data = tmp.resolve("people");
     Random random = new Random(3);
     for (int p = 0; p < 8; p++) {
@@ -248,16 +387,38 @@ class TrainCommandTest {
         byte[] file = new byte[header.length + face.length];
         System.arraycopy(header, 0, file, 0, header.length);
         for (int k = 0; k < face.length; k++) {
-          file[header.length + k] = (byte) Math.max(0, Math.min(255, (face[k] & 0xFF) + random.nextInt(21) - 10));
+          file[header.length + k] =
+              (byte) Math.max(0, Math.min(255, (face[k] & 0xFF) + random.nextInt(21) - 10));
         }
         Files.write(dir.resolve(i + ".pgm"), file);
       }
     }
     Path out = tmp.resolve("out");
-    Outcome o = run(List.of("--data", data.toString(), "--out", out.toString(), "--seed", "2",
-        "--backbone", "tiny", "--backbone-registry", registry.getParent().toString(), "--epochs", "2",
-        "--steps-per-epoch", "2", "--identities-per-step", "4", "--images-per-identity", "2",
-        "--validation-fraction", "0.25", "--test-fraction", "0.25"));
+    Outcome o =
+        run(
+            List.of(
+                "--data",
+                data.toString(),
+                "--out",
+                out.toString(),
+                "--seed",
+                "2",
+                "--backbone",
+                "tiny",
+                "--backbone-registry",
+                registry.getParent().toString(),
+                "--epochs",
+                "2",
+                "--steps-per-epoch",
+                "2",
+                "--identities-per-step",
+                "4",
+                "--images-per-identity",
+                "2",
+                "--validation-fraction",
+                "0.25",
+                "--test-fraction",
+                "0.25"));
     assertEquals(0, o.code(), o.err());
     JsonNode card = new ObjectMapper().readTree(out.resolve("model-card.json").toFile());
     assertEquals("tiny", card.path("backbone").path("name").asText());

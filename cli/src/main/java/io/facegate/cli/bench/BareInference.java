@@ -27,106 +27,129 @@ import java.util.concurrent.Future;
  */
 public final class BareInference {
 
-    /** Timed repetitions; the fastest counts. */
-    static final int REPETITIONS = 3;
-    /** Shortest timed repetition, in seconds. */
-    static final double MIN_REPETITION_SECONDS = 0.5;
+  /** Timed repetitions; the fastest counts. */
+  static final int REPETITIONS = 3;
 
-    /**
-     * @param imagesPerSecond faces embedded per second
-     * @param device where ONNX Runtime ran
-     * @param modelVersion the model's version
-     * @param embeddingDim the model's embedding size
-     * @param cpuMsPerImage CPU time of the whole process per embedded face in the best repetition
-     *     (ONNX Runtime's own threads included; nothing else runs then)
-     * @param input the model's input (pre-processing) spec
-     */
-    public record Result(double imagesPerSecond, String device, String modelVersion, int embeddingDim,
-                         double cpuMsPerImage, PreprocessSpec input) {
-    }
+  /** Shortest timed repetition, in seconds. */
+  static final double MIN_REPETITION_SECONDS = 0.5;
 
-    private BareInference() {
-    }
+  /**
+   * @param imagesPerSecond faces embedded per second
+   * @param device where ONNX Runtime ran
+   * @param modelVersion the model's version
+   * @param embeddingDim the model's embedding size
+   * @param cpuMsPerImage CPU time of the whole process per embedded face in the best repetition
+   *     (ONNX Runtime's own threads included; nothing else runs then)
+   * @param input the model's input (pre-processing) spec
+   */
+  public record Result(
+      double imagesPerSecond,
+      String device,
+      String modelVersion,
+      int embeddingDim,
+      double cpuMsPerImage,
+      PreprocessSpec input) {}
 
-    /**
-     * Embeds {@code events} images (after a warm-up) in batches of {@code batchSize}, or more if
-     * that takes under half a second.
-     *
-     * @param images the faces, cycled
-     * @param callers threads calling {@code embed} at once, each {@code events / callers} images
-     */
-    public static Result run(Path modelFile, DeviceSpec device, int intraOpThreads, int batchSize, List<FaceImage> images,
-                             int events, int callers) throws InterruptedException {
-        ExecutorService pool = Executors.newFixedThreadPool(callers);
-        try (OnnxEmbedder embedder = OnnxEmbedder.open(modelFile, device, intraOpThreads)) {
-            Preprocessor pre = new Preprocessor(embedder.metadata().input());
-            ImageDecoder decoder = new ImageDecoder(ImageLimits.defaults());
-            int per = pre.tensorSize();
-            float[] batch = new float[batchSize * per];
-            for (int i = 0; i < batchSize; i++) {
-                FaceImage img = images.get(i % images.size());
-                pre.toTensor(decode(decoder, img), batch, i * per);
-            }
-            int warmup = Math.max(5, 100 / batchSize);
-            for (int i = 0; i < warmup; i++) {
-                embedder.embed(batch, batchSize);
-            }
-            int asked = Math.max(1, (events / callers + batchSize - 1) / batchSize);
-            // each repetition lasts at least MIN_REPETITION: the process CPU clock may tick in
-            // 10 ms steps, and a tiny model does a few hundred events in less than that
-            long t = System.nanoTime();
-            for (int i = 0; i < asked; i++) {
-                embedder.embed(batch, batchSize);
-            }
-            double seconds = Math.max(1e-6, (System.nanoTime() - t) / 1e9);
-            int calls = (int) Math.max(asked, Math.min(Integer.MAX_VALUE / 2,
-                    Math.ceil(asked * MIN_REPETITION_SECONDS / seconds)));
-            // best of three: on a shared machine a slow repetition measures the neighbours, not ONNX Runtime;
-            // the best one is the ceiling the pipeline is held to (so the ratio errs on the low side)
-            double best = 0;
-            double cpuMs = 0;
-            for (int rep = 0; rep < REPETITIONS; rep++) {
-                long cpu0 = CpuClock.processNanos();
-                long t0 = System.nanoTime();
-                List<Future<Object>> done = new ArrayList<>();
-                for (int c = 0; c < callers; c++) {
-                    done.add(pool.submit(() -> {
-                        for (int i = 0; i < calls; i++) {
-                            embedder.embed(batch, batchSize);
-                        }
-                        return null;
-                    }));
-                }
-                for (Future<Object> f : done) {
-                    try {
-                        f.get();
-                    } catch (ExecutionException e) {
-                        throw new IllegalStateException("bare inference failed: " + e.getCause(), e.getCause());
+  private BareInference() {}
+
+  /**
+   * Embeds {@code events} images (after a warm-up) in batches of {@code batchSize}, or more if that
+   * takes under half a second.
+   *
+   * @param images the faces, cycled
+   * @param callers threads calling {@code embed} at once, each {@code events / callers} images
+   */
+  public static Result run(
+      Path modelFile,
+      DeviceSpec device,
+      int intraOpThreads,
+      int batchSize,
+      List<FaceImage> images,
+      int events,
+      int callers)
+      throws InterruptedException {
+    ExecutorService pool = Executors.newFixedThreadPool(callers);
+    try (OnnxEmbedder embedder = OnnxEmbedder.open(modelFile, device, intraOpThreads)) {
+      Preprocessor pre = new Preprocessor(embedder.metadata().input());
+      ImageDecoder decoder = new ImageDecoder(ImageLimits.defaults());
+      int per = pre.tensorSize();
+      float[] batch = new float[batchSize * per];
+      for (int i = 0; i < batchSize; i++) {
+        FaceImage img = images.get(i % images.size());
+        pre.toTensor(decode(decoder, img), batch, i * per);
+      }
+      int warmup = Math.max(5, 100 / batchSize);
+      for (int i = 0; i < warmup; i++) {
+        embedder.embed(batch, batchSize);
+      }
+      int asked = Math.max(1, (events / callers + batchSize - 1) / batchSize);
+      // each repetition lasts at least MIN_REPETITION: the process CPU clock may tick in
+      // 10 ms steps, and a tiny model does a few hundred events in less than that
+      long t = System.nanoTime();
+      for (int i = 0; i < asked; i++) {
+        embedder.embed(batch, batchSize);
+      }
+      double seconds = Math.max(1e-6, (System.nanoTime() - t) / 1e9);
+      int calls =
+          (int)
+              Math.max(
+                  asked,
+                  Math.min(
+                      Integer.MAX_VALUE / 2, Math.ceil(asked * MIN_REPETITION_SECONDS / seconds)));
+      // best of three: on a shared machine a slow repetition measures the neighbours, not ONNX
+      // Runtime;
+      // the best one is the ceiling the pipeline is held to (so the ratio errs on the low side)
+      double best = 0;
+      double cpuMs = 0;
+      for (int rep = 0; rep < REPETITIONS; rep++) {
+        long cpu0 = CpuClock.processNanos();
+        long t0 = System.nanoTime();
+        List<Future<Object>> done = new ArrayList<>();
+        for (int c = 0; c < callers; c++) {
+          done.add(
+              pool.submit(
+                  () -> {
+                    for (int i = 0; i < calls; i++) {
+                      embedder.embed(batch, batchSize);
                     }
-                }
-                long embedded = (long) calls * batchSize * callers;
-                double eps = embedded / ((System.nanoTime() - t0) / 1e9);
-                if (eps > best) {
-                    best = eps;
-                    cpuMs = (CpuClock.processNanos() - cpu0) / 1e6 / embedded;
-                }
-            }
-            return new Result(best, embedder.device(), embedder.metadata().modelVersion(),
-                    embedder.metadata().embeddingDim(), cpuMs, embedder.metadata().input());
-        } finally {
-            pool.shutdownNow();
+                    return null;
+                  }));
         }
+        for (Future<Object> f : done) {
+          try {
+            f.get();
+          } catch (ExecutionException e) {
+            throw new IllegalStateException("bare inference failed: " + e.getCause(), e.getCause());
+          }
+        }
+        long embedded = (long) calls * batchSize * callers;
+        double eps = embedded / ((System.nanoTime() - t0) / 1e9);
+        if (eps > best) {
+          best = eps;
+          cpuMs = (CpuClock.processNanos() - cpu0) / 1e6 / embedded;
+        }
+      }
+      return new Result(
+          best,
+          embedder.device(),
+          embedder.metadata().modelVersion(),
+          embedder.metadata().embeddingDim(),
+          cpuMs,
+          embedder.metadata().input());
+    } finally {
+      pool.shutdownNow();
     }
+  }
 
-    static io.facegate.model.preprocess.RawImage decode(ImageDecoder decoder, FaceImage img) {
-        ByteBuffer buf = img.getData().duplicate();
-        byte[] data = new byte[buf.remaining()];
-        buf.get(data);
-        ImageFormat format = ImageFormat.valueOf(img.getEncoding().name());
-        try {
-            return decoder.decode(data, format, img.getWidth(), img.getHeight());
-        } catch (ImageRejectedException e) {
-            throw new IllegalArgumentException("benchmark image rejected: " + e.getMessage(), e);
-        }
+  static io.facegate.model.preprocess.RawImage decode(ImageDecoder decoder, FaceImage img) {
+    ByteBuffer buf = img.getData().duplicate();
+    byte[] data = new byte[buf.remaining()];
+    buf.get(data);
+    ImageFormat format = ImageFormat.valueOf(img.getEncoding().name());
+    try {
+      return decoder.decode(data, format, img.getWidth(), img.getHeight());
+    } catch (ImageRejectedException e) {
+      throw new IllegalArgumentException("benchmark image rejected: " + e.getMessage(), e);
     }
+  }
 }

@@ -7,18 +7,20 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * CPU time of this JVM: the whole process (native ONNX Runtime threads included) and, from
- * {@link ThreadMXBean}, its Java threads grouped by name: Kafka Streams threads, the processor's
- * worker threads (decoding, pre-processing, inference), and everything else (the in-process
- * broker, the load generator, the collectors, GC and JIT are in the process figure only). A thread
- * that ends between two readings takes its CPU time with it, so the groups err low; the process
- * figure does not.
+ * CPU time of this JVM: the whole process (native ONNX Runtime threads included) and, from {@link
+ * ThreadMXBean}, its Java threads grouped by name: Kafka Streams threads, the processor's worker
+ * threads (decoding, pre-processing, inference), and everything else (the in-process broker, the
+ * load generator, the collectors, GC and JIT are in the process figure only). A thread that ends
+ * between two readings takes its CPU time with it, so the groups err low; the process figure does
+ * not.
  */
 public final class CpuClock {
   /** Thread-name parts that identify a group (no thread name has both). */
-  private static final Map<String, String> GROUPS = Map.of(
-      "-StreamThread-", "stream_threads",
-      "-worker-", "processor_workers");
+  private static final Map<String, String> GROUPS =
+      Map.of(
+          "-StreamThread-", "stream_threads",
+          "-worker-", "processor_workers");
+
   static final String OTHER = "other_java_threads";
 
   private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
@@ -31,8 +33,8 @@ public final class CpuClock {
    */
   public record Reading(long processNanos, Map<String, Long> groupNanos) {
     /**
-     * CPU milliseconds per event between {@code earlier} and this reading: {@code process} and
-     * each group.
+     * CPU milliseconds per event between {@code earlier} and this reading: {@code process} and each
+     * group.
      */
     public Map<String, Double> perEventMsSince(Reading earlier, long events) {
       Map<String, Double> out = new LinkedHashMap<>();

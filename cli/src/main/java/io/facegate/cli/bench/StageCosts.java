@@ -36,6 +36,7 @@ public final class StageCosts {
   static final String IMAGE_DECODE = "image_decode";
   static final String PREPROCESS = "preprocess";
   static final String DECISION_SERDE = "decision_serde";
+
   /** The stages {@link #measure} reports, in order. */
   public static final List<String> NAMES =
       List.of(AVRO_DECODE, PAYLOAD_HASH, IMAGE_DECODE, PREPROCESS, DECISION_SERDE);
@@ -53,10 +54,16 @@ public final class StageCosts {
    * @param eventSerializer with {@code eventDeserializer}: the camera-frames serde of {@code topic}
    * @param decisions the access-decisions serializer of {@code decisionTopic}
    */
-  public static Map<String, Double> measure(List<FaceImage> images, PreprocessSpec spec,
-      ImageLimits limits, Serializer<FaceEvent> eventSerializer,
-      Deserializer<FaceEvent> eventDeserializer, String topic,
-      Serializer<AccessDecision> decisions, String decisionTopic, int events) {
+  public static Map<String, Double> measure(
+      List<FaceImage> images,
+      PreprocessSpec spec,
+      ImageLimits limits,
+      Serializer<FaceEvent> eventSerializer,
+      Deserializer<FaceEvent> eventDeserializer,
+      String topic,
+      Serializer<AccessDecision> decisions,
+      String decisionTopic,
+      int events) {
     int n = images.size();
     List<byte[]> values = new ArrayList<>(n);
     List<FaceEvent> parsed = new ArrayList<>(n);
@@ -79,14 +86,21 @@ public final class StageCosts {
     MessageDigest sha = sha256();
 
     Map<String, Double> ms = new LinkedHashMap<>();
-    ms.put(AVRO_DECODE, perEvent(n, events, i -> eventDeserializer.deserialize(topic, values.get(i))));
+    ms.put(
+        AVRO_DECODE, perEvent(n, events, i -> eventDeserializer.deserialize(topic, values.get(i))));
     ms.put(PAYLOAD_HASH, perEvent(n, events, i -> sha.digest(values.get(i))));
     ms.put(IMAGE_DECODE, perEvent(n, events, i -> BareInference.decode(decoder, images.get(i))));
-    ms.put(PREPROCESS, perEvent(n, events, i -> {
-      pre.toTensor(raws.get(i), tensor, 0);
-      return tensor;
-    }));
-    ms.put(DECISION_SERDE, perEvent(n, events, i -> decisions.serialize(decisionTopic, out.get(i))));
+    ms.put(
+        PREPROCESS,
+        perEvent(
+            n,
+            events,
+            i -> {
+              pre.toTensor(raws.get(i), tensor, 0);
+              return tensor;
+            }));
+    ms.put(
+        DECISION_SERDE, perEvent(n, events, i -> decisions.serialize(decisionTopic, out.get(i))));
     return ms;
   }
 
@@ -107,19 +121,37 @@ public final class StageCosts {
   }
 
   private static FaceEvent event(FaceImage image, int i) {
-    return FaceEvent.newBuilder().setEventId(UUID.randomUUID().toString()).setCameraId("cam-" + i)
-        .setDoorId("door-" + i).setCaptureTime(Instant.now()).setImage(image)
-        .setClaimedIdentity(null).setAttributes(Map.of()).build();
+    return FaceEvent.newBuilder()
+        .setEventId(UUID.randomUUID().toString())
+        .setCameraId("cam-" + i)
+        .setDoorId("door-" + i)
+        .setCaptureTime(Instant.now())
+        .setImage(image)
+        .setClaimedIdentity(null)
+        .setAttributes(Map.of())
+        .build();
   }
 
   /** A denial with every field the processor fills for a decided event. */
   private static AccessDecision decision(FaceEvent e) {
-    return AccessDecision.newBuilder().setEventId(e.getEventId()).setCameraId(e.getCameraId())
-        .setDoorId(e.getDoorId()).setOutcome(Outcome.DENIED).setReason(DecisionReason.NO_MATCH)
-        .setMatchedIdentity("s1").setClaimedIdentity(null).setDistance(0.81f)
-        .setRunnerUpDistance(0.93f).setThreshold(0.47f).setModelVersion("bench")
-        .setCaptureTime(e.getCaptureTime()).setDecidedAt(Instant.now()).setProcessingLatencyMs(12)
-        .setSource(new SourceCoordinates("camera-frames", 0, 42L)).setDetail(null).build();
+    return AccessDecision.newBuilder()
+        .setEventId(e.getEventId())
+        .setCameraId(e.getCameraId())
+        .setDoorId(e.getDoorId())
+        .setOutcome(Outcome.DENIED)
+        .setReason(DecisionReason.NO_MATCH)
+        .setMatchedIdentity("s1")
+        .setClaimedIdentity(null)
+        .setDistance(0.81f)
+        .setRunnerUpDistance(0.93f)
+        .setThreshold(0.47f)
+        .setModelVersion("bench")
+        .setCaptureTime(e.getCaptureTime())
+        .setDecidedAt(Instant.now())
+        .setProcessingLatencyMs(12)
+        .setSource(new SourceCoordinates("camera-frames", 0, 42L))
+        .setDetail(null)
+        .build();
   }
 
   private static MessageDigest sha256() {

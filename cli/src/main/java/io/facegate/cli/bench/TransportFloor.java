@@ -57,15 +57,16 @@ public final class TransportFloor implements AutoCloseable {
    * @param duplicated output records beyond the first for the same input event
    * @param eventsPerSecond {@code forwarded} / (first send to the last new output record read)
    */
-  public record Run(long events, long forwarded, long lost, long duplicated, double eventsPerSecond) {}
+  public record Run(
+      long events, long forwarded, long lost, long duplicated, double eventsPerSecond) {}
 
   private final KafkaStreams streams;
   private final Properties clientProperties;
   private final String input;
   private final String output;
 
-  private TransportFloor(KafkaStreams streams, Properties clientProperties, String input,
-      String output) {
+  private TransportFloor(
+      KafkaStreams streams, Properties clientProperties, String input, String output) {
     this.streams = streams;
     this.clientProperties = clientProperties;
     this.input = input;
@@ -88,15 +89,27 @@ public final class TransportFloor implements AutoCloseable {
    * Creates {@code input} and {@code output} with {@code partitions} partitions and starts the
    * floor, waiting until it runs.
    *
-   * @param streamsProperties the processor's Streams settings ({@code ProcessorConfig.streamsProperties()});
-   *     application id and state directory are replaced by the floor's own
+   * @param streamsProperties the processor's Streams settings ({@code
+   *     ProcessorConfig.streamsProperties()}); application id and state directory are replaced by
+   *     the floor's own
    * @param clientProperties connection settings for the admin client and the output reader
    */
-  public static TransportFloor start(Properties streamsProperties, Properties clientProperties,
-      String input, String output, int partitions, String stateDir) throws InterruptedException {
+  public static TransportFloor start(
+      Properties streamsProperties,
+      Properties clientProperties,
+      String input,
+      String output,
+      int partitions,
+      String stateDir)
+      throws InterruptedException {
     try (Admin admin = Admin.create(clientProperties)) {
-      admin.createTopics(List.of(new NewTopic(input, partitions, (short) 1),
-          new NewTopic(output, partitions, (short) 1))).all().get(30, TimeUnit.SECONDS);
+      admin
+          .createTopics(
+              List.of(
+                  new NewTopic(input, partitions, (short) 1),
+                  new NewTopic(output, partitions, (short) 1)))
+          .all()
+          .get(30, TimeUnit.SECONDS);
     } catch (ExecutionException | TimeoutException e) {
       throw new IllegalStateException("cannot create the floor's topics: " + e, e);
     }
@@ -108,8 +121,9 @@ public final class TransportFloor implements AutoCloseable {
     streams.start();
     long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
     while (streams.state() != KafkaStreams.State.RUNNING) {
-      if (System.nanoTime() > deadline || !streams.state().isRunningOrRebalancing()
-          && streams.state() != KafkaStreams.State.CREATED) {
+      if (System.nanoTime() > deadline
+          || !streams.state().isRunningOrRebalancing()
+              && streams.state() != KafkaStreams.State.CREATED) {
         KafkaStreams.State s = streams.state();
         streams.close(Duration.ofSeconds(10));
         throw new IllegalStateException("the transport floor did not start (streams " + s + ")");
@@ -125,8 +139,8 @@ public final class TransportFloor implements AutoCloseable {
   }
 
   /**
-   * Runs {@code publish} (which sends events to {@link #input()}) and waits until each of them
-   * has its output record, or no new one came for {@code idle}.
+   * Runs {@code publish} (which sends events to {@link #input()}) and waits until each of them has
+   * its output record, or no new one came for {@code idle}.
    *
    * @return what went through, counted from the offsets
    */
@@ -156,7 +170,11 @@ public final class TransportFloor implements AutoCloseable {
       long forwarded = reader.distinctIn(before, after);
       long duplicated = reader.duplicatesIn(before, after);
       double seconds = Math.max(1, reader.lastNewNanos() - t0) / 1e9;
-      return new Run(events, forwarded, events - forwarded, duplicated,
+      return new Run(
+          events,
+          forwarded,
+          events - forwarded,
+          duplicated,
           forwarded == 0 ? 0 : forwarded / seconds);
     }
   }
@@ -164,11 +182,18 @@ public final class TransportFloor implements AutoCloseable {
   private Map<TopicPartition, Long> endOffsets() {
     try (Admin admin = Admin.create(clientProperties)) {
       Map<TopicPartition, OffsetSpec> specs = new HashMap<>();
-      admin.describeTopics(List.of(input)).allTopicNames().get(30, TimeUnit.SECONDS).get(input)
-          .partitions().forEach(p -> specs.put(new TopicPartition(input, p.partition()),
-              OffsetSpec.latest()));
+      admin
+          .describeTopics(List.of(input))
+          .allTopicNames()
+          .get(30, TimeUnit.SECONDS)
+          .get(input)
+          .partitions()
+          .forEach(p -> specs.put(new TopicPartition(input, p.partition()), OffsetSpec.latest()));
       Map<TopicPartition, Long> out = new HashMap<>();
-      admin.listOffsets(specs).all().get(30, TimeUnit.SECONDS)
+      admin
+          .listOffsets(specs)
+          .all()
+          .get(30, TimeUnit.SECONDS)
           .forEach((tp, info) -> out.put(tp, info.offset()));
       return out;
     } catch (ExecutionException | TimeoutException e) {
@@ -196,7 +221,8 @@ public final class TransportFloor implements AutoCloseable {
     @Override
     public void process(Record<byte[], byte[]> record) {
       RecordMetadata meta = ctx.recordMetadata().orElseThrow();
-      byte[] value = ByteBuffer.allocate(12).putInt(meta.partition()).putLong(meta.offset()).array();
+      byte[] value =
+          ByteBuffer.allocate(12).putInt(meta.partition()).putLong(meta.offset()).array();
       ctx.forward(record.withValue(value));
     }
   }
@@ -207,8 +233,10 @@ public final class TransportFloor implements AutoCloseable {
    */
   private static final class OutputReader implements AutoCloseable {
     private final KafkaConsumer<byte[], byte[]> consumer;
+
     /** Input partition to input offset to how many output records named it. */
     private final Map<Integer, Map<Long, Integer>> seen = new ConcurrentHashMap<>();
+
     private final AtomicLong lastNewNanos = new AtomicLong();
     private final AtomicReference<RuntimeException> failure = new AtomicReference<>();
     private final Thread thread;
@@ -219,9 +247,11 @@ public final class TransportFloor implements AutoCloseable {
       p.putAll(clientProperties);
       p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
       p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-      this.consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+      this.consumer =
+          new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
       List<TopicPartition> parts = new ArrayList<>();
-      consumer.partitionsFor(output, Duration.ofSeconds(15))
+      consumer
+          .partitionsFor(output, Duration.ofSeconds(15))
           .forEach(i -> parts.add(new TopicPartition(output, i.partition())));
       consumer.assign(parts);
       consumer.seekToEnd(parts);
@@ -238,8 +268,9 @@ public final class TransportFloor implements AutoCloseable {
             ByteBuffer v = ByteBuffer.wrap(r.value());
             int partition = v.getInt();
             long offset = v.getLong();
-            int times = seen.computeIfAbsent(partition, k -> new ConcurrentHashMap<>())
-                .merge(offset, 1, Integer::sum);
+            int times =
+                seen.computeIfAbsent(partition, k -> new ConcurrentHashMap<>())
+                    .merge(offset, 1, Integer::sum);
             if (times == 1) {
               lastNewNanos.set(System.nanoTime());
             }
@@ -264,8 +295,8 @@ public final class TransportFloor implements AutoCloseable {
       return count(before, after, true);
     }
 
-    private long count(Map<TopicPartition, Long> before, Map<TopicPartition, Long> after,
-        boolean extra) {
+    private long count(
+        Map<TopicPartition, Long> before, Map<TopicPartition, Long> after, boolean extra) {
       long n = 0;
       for (Map.Entry<TopicPartition, Long> e : after.entrySet()) {
         long from = before.getOrDefault(e.getKey(), 0L);

@@ -8,8 +8,8 @@ import io.facegate.trainer.pipeline.TrainPipeline;
 import io.facegate.trainer.pretrained.EmbeddingImport;
 import io.facegate.trainer.pretrained.PretrainedCatalogue;
 import io.facegate.trainer.pretrained.PretrainedFetchException;
-import io.facegate.trainer.pretrained.ThresholdSource;
 import io.facegate.trainer.pretrained.TfjsFormatException;
+import io.facegate.trainer.pretrained.ThresholdSource;
 import io.facegate.trainer.training.TrainingDefaults;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -27,9 +27,9 @@ import java.util.stream.Stream;
  * The demo's model, cached under {@code .facegate/models}: by default the recommended pretrained
  * backbone imported with a threshold calibrated on people the demo does not replay; when its
  * weights cannot be had (no npm and no cache) and no recipe was asked for, one line says why and
- * the from-scratch network is trained instead. Both recipes call the same code as
- * {@code facegate pretrained import} ({@link EmbeddingImport}) and {@code facegate train}
- * ({@link TrainPipeline} with {@link TrainingDefaults}).
+ * the from-scratch network is trained instead. Both recipes call the same code as {@code facegate
+ * pretrained import} ({@link EmbeddingImport}) and {@code facegate train} ({@link TrainPipeline}
+ * with {@link TrainingDefaults}).
  */
 public final class DemoModels {
 
@@ -40,7 +40,9 @@ public final class DemoModels {
     /** The small CNN trained from scratch on the demo's dataset. */
     SCRATCH;
 
-    /** @throws IllegalArgumentException naming the values */
+    /**
+     * @throws IllegalArgumentException naming the values
+     */
     public static Recipe parse(String value) {
       for (Recipe r : values()) {
         if (r.name().toLowerCase(Locale.ROOT).equals(value)) {
@@ -70,7 +72,10 @@ public final class DemoModels {
    */
   public static final double PRETRAINED_TARGET_FAR = 0.0001;
 
-  /** The file that says what a cached model was made from; written last, so a partial build is never reused. */
+  /**
+   * The file that says what a cached model was made from; written last, so a partial build is never
+   * reused.
+   */
   static final String KEY_FILE = "demo-key.txt";
 
   /** Trains the scratch recipe's model into a folder. */
@@ -86,7 +91,8 @@ public final class DemoModels {
     /**
      * Writes {@code model.onnx} into {@code outDir}.
      *
-     * @throws PretrainedFetchException when the weights cannot be had (no npm and no cache, a failed download)
+     * @throws PretrainedFetchException when the weights cannot be had (no npm and no cache, a
+     *     failed download)
      */
     void importModel(String network, ThresholdSource threshold, Path outDir) throws IOException;
   }
@@ -126,15 +132,19 @@ public final class DemoModels {
     };
   }
 
-  /** {@link TrainPipeline} with the default recipe, one PyTorch thread, threshold at {@link #SCRATCH_TARGET_FAR}. */
+  /**
+   * {@link TrainPipeline} with the default recipe, one PyTorch thread, threshold at {@link
+   * #SCRATCH_TARGET_FAR}.
+   */
   public static Trainer defaultTrainer() {
     return (dataset, seed, outDir) -> {
       TrainingDefaults.configureEngine(Integer.parseInt(TrainingDefaults.THREADS));
       try {
-        new TrainPipeline(TrainingDefaults.scratch(seed, SCRATCH_TARGET_FAR), System.out).run(List.of(dataset), outDir);
+        new TrainPipeline(TrainingDefaults.scratch(seed, SCRATCH_TARGET_FAR), System.out)
+            .run(List.of(dataset), outDir);
       } catch (OrtException e) {
-        throw new CommandFailedException("training failed: ONNX Runtime cannot run the exported model: "
-            + e.getMessage(), e);
+        throw new CommandFailedException(
+            "training failed: ONNX Runtime cannot run the exported model: " + e.getMessage(), e);
       } catch (DatasetException | IllegalStateException e) {
         throw new CommandFailedException("training failed: " + e.getMessage(), e);
       }
@@ -152,7 +162,8 @@ public final class DemoModels {
    * @param out progress lines
    * @throws CommandFailedException when the asked-for recipe cannot be made
    */
-  public Path obtain(Optional<Recipe> requested, Path dataset, long seed, boolean rebuild, PrintWriter out)
+  public Path obtain(
+      Optional<Recipe> requested, Path dataset, long seed, boolean rebuild, PrintWriter out)
       throws IOException {
     if (requested.orElse(Recipe.PRETRAINED) == Recipe.SCRATCH) {
       return scratchModel(dataset, seed, rebuild, out);
@@ -161,10 +172,12 @@ public final class DemoModels {
       return pretrainedModel(dataset, rebuild, out);
     } catch (PretrainedFetchException e) {
       if (requested.isPresent()) {
-        throw new CommandFailedException("the pretrained recipe needs its weights: " + e.getMessage(), e);
+        throw new CommandFailedException(
+            "the pretrained recipe needs its weights: " + e.getMessage(), e);
       }
-      out.println("==> no pretrained weights, falling back to the scratch recipe (--recipe scratch skips this): "
-          + e.getMessage());
+      out.println(
+          "==> no pretrained weights, falling back to the scratch recipe (--recipe scratch skips this): "
+              + e.getMessage());
       out.flush();
       return scratchModel(dataset, seed, rebuild, out);
     }
@@ -173,42 +186,88 @@ public final class DemoModels {
   private Path pretrainedModel(Path dataset, boolean rebuild, PrintWriter out) throws IOException {
     String network = Backbone.RECOMMENDED;
     if (!Files.isDirectory(calibrationData)) {
-      throw new CommandFailedException("calibration data not found: " + calibrationData
-          + " (put the shared datasets beside the clone as ../shared, pass --calibrate-on DIR, or --recipe scratch)");
+      throw new CommandFailedException(
+          "calibration data not found: "
+              + calibrationData
+              + " (put the shared datasets beside the clone as ../shared, pass --calibrate-on DIR, or --recipe scratch)");
     }
     Path calibration = calibrationData.toRealPath();
     Path replayed = dataset.toRealPath();
     if (calibration.startsWith(replayed) || replayed.startsWith(calibration)) {
-      throw new CommandFailedException("the threshold must be calibrated on people the demo does not replay: "
-          + calibrationData + " overlaps " + dataset + " (pass another --calibrate-on DIR)");
+      throw new CommandFailedException(
+          "the threshold must be calibrated on people the demo does not replay: "
+              + calibrationData
+              + " overlaps "
+              + dataset
+              + " (pass another --calibrate-on DIR)");
     }
     Path dir = modelsRoot.resolve("demo-pretrained-" + network + "-" + calibration.getFileName());
-    String key = "recipe=pretrained network=" + network + " package=" + PretrainedCatalogue.HUMAN_MODELS.spec()
-        + " integrity=" + PretrainedCatalogue.HUMAN_MODELS.integrity() + " calibrate-on=" + calibration
-        + " target-far=" + PRETRAINED_TARGET_FAR;
+    String key =
+        "recipe=pretrained network="
+            + network
+            + " package="
+            + PretrainedCatalogue.HUMAN_MODELS.spec()
+            + " integrity="
+            + PretrainedCatalogue.HUMAN_MODELS.integrity()
+            + " calibrate-on="
+            + calibration
+            + " target-far="
+            + PRETRAINED_TARGET_FAR;
     if (!rebuild && cached(dir, key)) {
-      step(out, "reusing the cached model in " + dir.toAbsolutePath() + " (--retrain to make a new one)");
+      step(
+          out,
+          "reusing the cached model in " + dir.toAbsolutePath() + " (--retrain to make a new one)");
       return dir;
     }
-    step(out, "importing the pretrained " + network + " backbone, threshold at "
-        + BigDecimal.valueOf(PRETRAINED_TARGET_FAR).toPlainString()
-        + " FAR per pair of the people in " + calibrationData + " (not replayed); cached in " + dir);
+    step(
+        out,
+        "importing the pretrained "
+            + network
+            + " backbone, threshold at "
+            + BigDecimal.valueOf(PRETRAINED_TARGET_FAR).toPlainString()
+            + " FAR per pair of the people in "
+            + calibrationData
+            + " (not replayed); cached in "
+            + dir);
     deleteTree(dir);
-    pretrained.importModel(network, new ThresholdSource.CalibratedOn(List.of(calibration), PRETRAINED_TARGET_FAR), dir);
+    pretrained.importModel(
+        network,
+        new ThresholdSource.CalibratedOn(List.of(calibration), PRETRAINED_TARGET_FAR),
+        dir);
     Files.writeString(dir.resolve(KEY_FILE), key, StandardCharsets.UTF_8);
     return dir;
   }
 
-  private Path scratchModel(Path dataset, long seed, boolean rebuild, PrintWriter out) throws IOException {
+  private Path scratchModel(Path dataset, long seed, boolean rebuild, PrintWriter out)
+      throws IOException {
     Path dir = scratchDir(modelsRoot, dataset.getFileName().toString(), seed);
-    String key = "recipe=scratch data=" + dataset.toAbsolutePath().normalize() + " seed=" + seed
-        + " target-far=" + SCRATCH_TARGET_FAR;
+    String key =
+        "recipe=scratch data="
+            + dataset.toAbsolutePath().normalize()
+            + " seed="
+            + seed
+            + " target-far="
+            + SCRATCH_TARGET_FAR;
     if (!rebuild && cached(dir, key)) {
-      step(out, "reusing the cached model in " + dir.toAbsolutePath() + " (--retrain to train a new one)");
+      step(
+          out,
+          "reusing the cached model in "
+              + dir.toAbsolutePath()
+              + " (--retrain to train a new one)");
       return dir;
     }
-    step(out, "training a model from scratch on " + dataset + " (seed " + seed + ", the trainer's default recipe, "
-        + "threshold at " + SCRATCH_TARGET_FAR + " FAR on its validation people; cached in " + dir + ")");
+    step(
+        out,
+        "training a model from scratch on "
+            + dataset
+            + " (seed "
+            + seed
+            + ", the trainer's default recipe, "
+            + "threshold at "
+            + SCRATCH_TARGET_FAR
+            + " FAR on its validation people; cached in "
+            + dir
+            + ")");
     deleteTree(dir);
     scratch.train(dataset, seed, dir);
     Files.writeString(dir.resolve(KEY_FILE), key, StandardCharsets.UTF_8);
@@ -222,7 +281,8 @@ public final class DemoModels {
 
   private static boolean cached(Path dir, String key) throws IOException {
     Path keyFile = dir.resolve(KEY_FILE);
-    return Files.isRegularFile(dir.resolve("model.onnx")) && Files.isRegularFile(keyFile)
+    return Files.isRegularFile(dir.resolve("model.onnx"))
+        && Files.isRegularFile(keyFile)
         && Files.readString(keyFile, StandardCharsets.UTF_8).equals(key);
   }
 

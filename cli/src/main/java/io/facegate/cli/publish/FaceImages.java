@@ -2,8 +2,8 @@ package io.facegate.cli.publish;
 
 import io.facegate.model.preprocess.ImageFormat;
 import io.facegate.schemas.FaceImage;
-import io.facegate.schemas.ImageKind;
 import io.facegate.schemas.ImageEncoding;
+import io.facegate.schemas.ImageKind;
 import io.facegate.trainer.data.FaceDataset;
 import io.facegate.trainer.data.FaceImageRef;
 import java.io.IOException;
@@ -17,62 +17,67 @@ import java.util.stream.Stream;
 /** Face image files as they travel: the encoded bytes, unchanged, with their encoding. */
 public final class FaceImages {
 
-    private FaceImages() {
-    }
+  private FaceImages() {}
 
-    /** @return the file's bytes as a {@link FaceImage} crop (PGM, PNG or JPEG; the processor decodes it) */
-    public static FaceImage read(Path file, ImageFormat format) throws IOException {
-        return read(file, format, ImageKind.CROP);
-    }
+  /**
+   * @return the file's bytes as a {@link FaceImage} crop (PGM, PNG or JPEG; the processor decodes
+   *     it)
+   */
+  public static FaceImage read(Path file, ImageFormat format) throws IOException {
+    return read(file, format, ImageKind.CROP);
+  }
 
-    /** @return the file's bytes as a {@link FaceImage} of {@code kind}: a crop, or a whole frame the processor searches */
-    public static FaceImage read(Path file, ImageFormat format, ImageKind kind) throws IOException {
-        return FaceImage.newBuilder()
-                .setData(ByteBuffer.wrap(Files.readAllBytes(file)))
-                .setEncoding(encoding(format))
-                .setKind(kind)
-                .build();
-    }
+  /**
+   * @return the file's bytes as a {@link FaceImage} of {@code kind}: a crop, or a whole frame the
+   *     processor searches
+   */
+  public static FaceImage read(Path file, ImageFormat format, ImageKind kind) throws IOException {
+    return FaceImage.newBuilder()
+        .setData(ByteBuffer.wrap(Files.readAllBytes(file)))
+        .setEncoding(encoding(format))
+        .setKind(kind)
+        .build();
+  }
 
-    static ImageEncoding encoding(ImageFormat format) {
-        return switch (format) {
-            case PGM -> ImageEncoding.PGM;
-            case PNG -> ImageEncoding.PNG;
-            case JPEG -> ImageEncoding.JPEG;
-            case RAW_GRAY8 -> ImageEncoding.RAW_GRAY8;
-            case RAW_RGB8 -> ImageEncoding.RAW_RGB8;
-        };
-    }
+  static ImageEncoding encoding(ImageFormat format) {
+    return switch (format) {
+      case PGM -> ImageEncoding.PGM;
+      case PNG -> ImageEncoding.PNG;
+      case JPEG -> ImageEncoding.JPEG;
+      case RAW_GRAY8 -> ImageEncoding.RAW_GRAY8;
+      case RAW_RGB8 -> ImageEncoding.RAW_RGB8;
+    };
+  }
 
-    /**
-     * The images of a folder that is either folder-per-identity (identity = folder name, prefixed
-     * with the dataset name as the trainer does) or flat (identity unknown: null).
-     *
-     * @throws IOException when the folder cannot be read
-     * @throws IllegalArgumentException when it holds no face image at all
-     */
-    public static List<FaceImageRef> scan(Path dir) throws IOException {
-        if (!Files.isDirectory(dir)) {
-            throw new IllegalArgumentException("data folder does not exist or is not a folder: " + dir);
-        }
-        boolean hasSubfolders;
-        try (Stream<Path> entries = Files.list(dir)) {
-            hasSubfolders = entries.anyMatch(Files::isDirectory);
-        }
-        if (hasSubfolders) {
-            FaceDataset dataset = FaceDataset.scan(List.of(dir));
-            return dataset.images(dataset.identities());
-        }
-        List<FaceImageRef> flat = new ArrayList<>();
-        String name = dir.toAbsolutePath().normalize().getFileName().toString();
-        try (Stream<Path> files = Files.list(dir)) {
-            for (Path f : files.filter(Files::isRegularFile).sorted().toList()) {
-                FaceDataset.formatOf(f).ifPresent(fmt -> flat.add(new FaceImageRef(f, name, null, fmt)));
-            }
-        }
-        if (flat.isEmpty()) {
-            throw new IllegalArgumentException("data folder holds no PGM/PNG/JPEG image: " + dir);
-        }
-        return flat;
+  /**
+   * The images of a folder that is either folder-per-identity (identity = folder name, prefixed
+   * with the dataset name as the trainer does) or flat (identity unknown: null).
+   *
+   * @throws IOException when the folder cannot be read
+   * @throws IllegalArgumentException when it holds no face image at all
+   */
+  public static List<FaceImageRef> scan(Path dir) throws IOException {
+    if (!Files.isDirectory(dir)) {
+      throw new IllegalArgumentException("data folder does not exist or is not a folder: " + dir);
     }
+    boolean hasSubfolders;
+    try (Stream<Path> entries = Files.list(dir)) {
+      hasSubfolders = entries.anyMatch(Files::isDirectory);
+    }
+    if (hasSubfolders) {
+      FaceDataset dataset = FaceDataset.scan(List.of(dir));
+      return dataset.images(dataset.identities());
+    }
+    List<FaceImageRef> flat = new ArrayList<>();
+    String name = dir.toAbsolutePath().normalize().getFileName().toString();
+    try (Stream<Path> files = Files.list(dir)) {
+      for (Path f : files.filter(Files::isRegularFile).sorted().toList()) {
+        FaceDataset.formatOf(f).ifPresent(fmt -> flat.add(new FaceImageRef(f, name, null, fmt)));
+      }
+    }
+    if (flat.isEmpty()) {
+      throw new IllegalArgumentException("data folder holds no PGM/PNG/JPEG image: " + dir);
+    }
+    return flat;
+  }
 }

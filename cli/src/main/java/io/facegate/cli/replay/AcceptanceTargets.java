@@ -6,7 +6,8 @@ import java.util.List;
 /**
  * What a replay must show at the threshold the processor used before a door may rely on the model:
  * every event decided exactly once (lost 0, duplicated 0), nobody let in as somebody else, impostor
- * events granted at most {@code maxFar}, genuine events not let in as themselves at most {@code maxFrr}.
+ * events granted at most {@code maxFar}, genuine events not let in as themselves at most {@code
+ * maxFrr}.
  *
  * @param maxFar the largest acceptable share of impostor events granted
  * @param maxFrr the largest acceptable share of genuine events not granted as themselves
@@ -24,8 +25,11 @@ public record AcceptanceTargets(double maxFar, double maxFrr) {
    * @param limit the largest acceptable figure
    * @param met whether the figure is within the limit
    */
-  public record Check(@JsonProperty("name") String name, @JsonProperty("value") double value,
-                     @JsonProperty("limit") double limit, @JsonProperty("met") boolean met) {
+  public record Check(
+      @JsonProperty("name") String name,
+      @JsonProperty("value") double value,
+      @JsonProperty("limit") double limit,
+      @JsonProperty("met") boolean met) {
 
     static Check atMost(String name, double value, double limit) {
       // NaN (no events of a kind) is not within any limit
@@ -50,13 +54,20 @@ public record AcceptanceTargets(double maxFar, double maxFrr) {
 
   /** One line for a terminal: each check with its figure, then whether all are met. */
   public String summaryLine(ReplayReport r) {
-    StringBuilder line = new StringBuilder("targets at threshold ")
-        .append(r.threshold() == null ? "n/a" : String.format("%.4f", r.threshold())).append(": ");
+    StringBuilder line =
+        new StringBuilder("targets at threshold ")
+            .append(r.threshold() == null ? "n/a" : String.format("%.4f", r.threshold()))
+            .append(": ");
     for (Check c : checks(r)) {
       boolean rate = c.name().equals("far") || c.name().equals("frr");
-      line.append(c.name()).append(' ')
-          .append(rate ? String.format("%.4f <= %.2f", c.value(), c.limit()) : String.format("%.0f", c.value()))
-          .append(c.met() ? " ok" : " FAILED").append(", ");
+      line.append(c.name())
+          .append(' ')
+          .append(
+              rate
+                  ? String.format("%.4f <= %.2f", c.value(), c.limit())
+                  : String.format("%.0f", c.value()))
+          .append(c.met() ? " ok" : " FAILED")
+          .append(", ");
     }
     return line.append(met(r) ? "all met" : "NOT MET").toString();
   }

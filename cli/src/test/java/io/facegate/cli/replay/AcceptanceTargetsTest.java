@@ -13,20 +13,51 @@ import org.junit.jupiter.api.Test;
 /** The door's targets are checked against a replay's figures and written into report.json. */
 class AcceptanceTargetsTest {
 
-  /** 100 impostor and 200 genuine events with the given errors; one decision each unless lost/duplicated. */
-  private static ReplayReport report(long lost, long duplicated, long impostorGrants, long genuineMisses,
-                                     long wrongIdentity, long impostorEvents, long genuineEvents) {
+  /**
+   * 100 impostor and 200 genuine events with the given errors; one decision each unless
+   * lost/duplicated.
+   */
+  private static ReplayReport report(
+      long lost,
+      long duplicated,
+      long impostorGrants,
+      long genuineMisses,
+      long wrongIdentity,
+      long impostorEvents,
+      long genuineEvents) {
     long sent = impostorEvents + genuineEvents;
     double far = impostorEvents == 0 ? 0 : (double) impostorGrants / impostorEvents;
     double frr = genuineEvents == 0 ? 0 : (double) genuineMisses / genuineEvents;
-    return new ReplayReport(sent, sent - lost + duplicated, lost, duplicated,
-        genuineEvents - genuineMisses + impostorGrants, sent - lost - (genuineEvents - genuineMisses + impostorGrants),
-        genuineEvents, impostorEvents, far, frr, wrongIdentity, null, null, 1.0, 0, 10.0,
-        new LatencySummary(1, 2, 3, 4), 0.8, "m", 30, 10, Map.of());
+    return new ReplayReport(
+        sent,
+        sent - lost + duplicated,
+        lost,
+        duplicated,
+        genuineEvents - genuineMisses + impostorGrants,
+        sent - lost - (genuineEvents - genuineMisses + impostorGrants),
+        genuineEvents,
+        impostorEvents,
+        far,
+        frr,
+        wrongIdentity,
+        null,
+        null,
+        1.0,
+        0,
+        10.0,
+        new LatencySummary(1, 2, 3, 4),
+        0.8,
+        "m",
+        30,
+        10,
+        Map.of());
   }
 
   private static List<String> failed(ReplayReport r) {
-    return AcceptanceTargets.DOOR.checks(r).stream().filter(c -> !c.met()).map(AcceptanceTargets.Check::name).toList();
+    return AcceptanceTargets.DOOR.checks(r).stream()
+        .filter(c -> !c.met())
+        .map(AcceptanceTargets.Check::name)
+        .toList();
   }
 
   @Test
@@ -34,7 +65,9 @@ class AcceptanceTargetsTest {
     ReplayReport r = report(0, 0, 1, 10, 0, 100, 200);
     assertEquals(List.of(), failed(r));
     assertTrue(r.targets().met());
-    assertTrue(AcceptanceTargets.DOOR.summaryLine(r).endsWith("all met"), AcceptanceTargets.DOOR.summaryLine(r));
+    assertTrue(
+        AcceptanceTargets.DOOR.summaryLine(r).endsWith("all met"),
+        AcceptanceTargets.DOOR.summaryLine(r));
   }
 
   @Test
@@ -46,7 +79,8 @@ class AcceptanceTargetsTest {
     assertEquals(List.of("frr"), failed(report(0, 0, 0, 11, 0, 100, 200)));
     ReplayReport far = report(0, 0, 2, 0, 0, 100, 200);
     assertFalse(far.targets().met());
-    assertTrue(AcceptanceTargets.DOOR.summaryLine(far).contains("far 0.0200 <= 0.01 FAILED"),
+    assertTrue(
+        AcceptanceTargets.DOOR.summaryLine(far).contains("far 0.0200 <= 0.01 FAILED"),
         AcceptanceTargets.DOOR.summaryLine(far));
     assertTrue(AcceptanceTargets.DOOR.summaryLine(far).endsWith("NOT MET"));
   }

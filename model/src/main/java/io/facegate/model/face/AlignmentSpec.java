@@ -9,8 +9,8 @@ package io.facegate.model.face;
  * @param refinements landmark rounds after the first (see {@link LandmarkAligner})
  * @param margin fraction of the landmarks' box added on each side of a re-crop
  */
-public record AlignmentSpec(AlignmentTemplate template, String landmarksModel, int refinements,
-                            double margin) {
+public record AlignmentSpec(
+    AlignmentTemplate template, String landmarksModel, int refinements, double margin) {
 
   /** Most landmark rounds after the first. */
   public static final int MAX_REFINEMENTS = 4;
@@ -21,11 +21,12 @@ public record AlignmentSpec(AlignmentTemplate template, String landmarksModel, i
       throw new IllegalArgumentException("alignment template must not be null");
     }
     if (!isFileName(landmarksModel)) {
-      throw new IllegalArgumentException("landmarks model must be a file name beside the model, got '"
-          + landmarksModel + "'");
+      throw new IllegalArgumentException(
+          "landmarks model must be a file name beside the model, got '" + landmarksModel + "'");
     }
     if (refinements < 0 || refinements > MAX_REFINEMENTS) {
-      throw new IllegalArgumentException("alignment refinements must be in [0, 4], got " + refinements);
+      throw new IllegalArgumentException(
+          "alignment refinements must be in [0, 4], got " + refinements);
     }
     if (!(margin >= 0 && margin <= 1)) {
       throw new IllegalArgumentException("alignment margin must be in [0, 1], got " + margin);
@@ -34,7 +35,10 @@ public record AlignmentSpec(AlignmentTemplate template, String landmarksModel, i
 
   /** Whether {@code name} names a file in the model's own directory (no path, not hidden). */
   public static boolean isFileName(String name) {
-    return name != null && !name.isBlank() && !name.contains("/") && !name.contains("\\")
+    return name != null
+        && !name.isBlank()
+        && !name.contains("/")
+        && !name.contains("\\")
         && !name.startsWith(".");
   }
 }

@@ -4,8 +4,8 @@ import java.util.Arrays;
 
 /**
  * Where the five reference points of a face go in the aligned image that a descriptor network
- * expects: left eye centre, right eye centre, nose tip, left and right mouth corner (left and
- * right as seen in the image), in output pixel coordinates. Part of the model's contract.
+ * expects: left eye centre, right eye centre, nose tip, left and right mouth corner (left and right
+ * as seen in the image), in output pixel coordinates. Part of the model's contract.
  *
  * @param width aligned image width
  * @param height aligned image height
@@ -21,7 +21,8 @@ public record AlignmentTemplate(int width, int height, double[] points) {
    * standard for aligned face crops.
    */
   private static final double[] ARCFACE_112 = {
-      38.2946, 51.6963, 73.5318, 51.5014, 56.0252, 71.7366, 41.5493, 92.3655, 70.7299, 92.2041};
+    38.2946, 51.6963, 73.5318, 51.5014, 56.0252, 71.7366, 41.5493, 92.3655, 70.7299, 92.2041
+  };
 
   /** Validates the template; the points are copied. */
   public AlignmentTemplate {
@@ -84,7 +85,8 @@ public record AlignmentTemplate(int width, int height, double[] points) {
     int colon = s.indexOf(':');
     int x = s.indexOf('x');
     if (colon < 0 || x < 0 || x > colon) {
-      throw new IllegalArgumentException("alignment template must look like WxH:x0,y0,...: '" + s + "'");
+      throw new IllegalArgumentException(
+          "alignment template must look like WxH:x0,y0,...: '" + s + "'");
     }
     try {
       int w = Integer.parseInt(s.substring(0, x).trim());
@@ -102,7 +104,9 @@ public record AlignmentTemplate(int width, int height, double[] points) {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof AlignmentTemplate t && t.width == width && t.height == height
+    return o instanceof AlignmentTemplate t
+        && t.width == width
+        && t.height == height
         && Arrays.equals(t.points, points);
   }
 

@@ -4,10 +4,10 @@ import io.facegate.model.preprocess.RawImage;
 
 /**
  * Warps a face into the {@link AlignmentTemplate} a descriptor expects: the similarity transform
- * that maps the face's five reference points onto the template's is estimated by least squares,
- * and the aligned image is resampled from the source through its inverse ({@link ImageWarp}:
- * border repeated, anti-aliased when shrinking). Deterministic, thread-safe, work bounded by the
- * output size.
+ * that maps the face's five reference points onto the template's is estimated by least squares, and
+ * the aligned image is resampled from the source through its inverse ({@link ImageWarp}: border
+ * repeated, anti-aliased when shrinking). Deterministic, thread-safe, work bounded by the output
+ * size.
  */
 public final class FaceAligner {
 

@@ -1,8 +1,8 @@
 package io.facegate.model.face;
 
 /**
- * One detected face, in pixels of the source image: {@code (x, y)} is the top-left corner,
- * {@code x} grows to the right and {@code y} downwards.
+ * One detected face, in pixels of the source image: {@code (x, y)} is the top-left corner, {@code
+ * x} grows to the right and {@code y} downwards.
  *
  * @param x left edge, in source pixels
  * @param y top edge, in source pixels
@@ -18,8 +18,8 @@ public record FaceBox(double x, double y, double width, double height, double sc
       throw new IllegalArgumentException("face box corner must be finite: " + x + ", " + y);
     }
     if (!(width > 0) || !(height > 0) || !Double.isFinite(width) || !Double.isFinite(height)) {
-      throw new IllegalArgumentException("face box size must be finite and > 0: "
-          + width + "x" + height);
+      throw new IllegalArgumentException(
+          "face box size must be finite and > 0: " + width + "x" + height);
     }
     if (!(score > 0 && score <= 1)) {
       throw new IllegalArgumentException("face score must be in (0, 1]: " + score);

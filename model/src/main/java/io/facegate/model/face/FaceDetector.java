@@ -4,8 +4,8 @@ import io.facegate.model.preprocess.RawImage;
 import java.util.List;
 
 /**
- * Finds the faces in decoded images. Implementations are thread-safe and bounded: one call runs
- * one fixed-size network pass per image, whatever the image shows.
+ * Finds the faces in decoded images. Implementations are thread-safe and bounded: one call runs one
+ * fixed-size network pass per image, whatever the image shows.
  */
 public interface FaceDetector {
 
@@ -16,8 +16,8 @@ public interface FaceDetector {
    * @return per image, its faces in source pixels, best score first; an empty list when none
    *     reaches the configured minimum score
    * @throws RuntimeException when the network fails ({@code InferenceException}) or returns a
-   *     non-finite value ({@link FaceDetectionException}); the caller must treat every image of
-   *     the batch as undecided (deny)
+   *     non-finite value ({@link FaceDetectionException}); the caller must treat every image of the
+   *     batch as undecided (deny)
    */
   List<List<FaceBox>> detect(List<RawImage> images);
 

@@ -8,14 +8,14 @@ import java.util.Locale;
 import java.util.Objects;
 
 /**
- * Turns decoded input images into the model's input faces, the one definition trainer, evaluate
- * and processor share. A crop goes through the model's {@link FaceStage} as it is. A whole frame
- * is searched by the {@link FaceDetector}; one face is chosen by {@link Settings} (score, size,
- * several faces), cut out as a square around its box with the model's {@link DetectionSpec}
- * margin (zero outside the frame) and then goes through the same {@link FaceStage} (landmark
- * alignment where the model asks for it). A frame without an acceptable face is a typed
- * {@link Rejection}, never an exception. Work per call: one batched detector run over the frames,
- * one batched face-stage run over the faces; the cut-out is bounded by the decoded frame.
+ * Turns decoded input images into the model's input faces, the one definition trainer, evaluate and
+ * processor share. A crop goes through the model's {@link FaceStage} as it is. A whole frame is
+ * searched by the {@link FaceDetector}; one face is chosen by {@link Settings} (score, size,
+ * several faces), cut out as a square around its box with the model's {@link DetectionSpec} margin
+ * (zero outside the frame) and then goes through the same {@link FaceStage} (landmark alignment
+ * where the model asks for it). A frame without an acceptable face is a typed {@link Rejection},
+ * never an exception. Work per call: one batched detector run over the frames, one batched
+ * face-stage run over the faces; the cut-out is bounded by the decoded frame.
  */
 public final class FaceFinder {
 
@@ -53,8 +53,8 @@ public final class FaceFinder {
       try {
         return valueOf(s.trim().toUpperCase(Locale.ROOT));
       } catch (RuntimeException e) {
-        throw new IllegalArgumentException("multiple-faces policy must be largest or deny, got '"
-            + s + "'");
+        throw new IllegalArgumentException(
+            "multiple-faces policy must be largest or deny, got '" + s + "'");
       }
     }
   }
@@ -70,6 +70,7 @@ public final class FaceFinder {
   public record Settings(double minScore, int minFaceSide, MultipleFaces multiple) {
     /** face-api's minimum confidence. */
     public static final double DEFAULT_MIN_SCORE = 0.5;
+
     /** Smallest face side accepted by default, in source pixels. */
     public static final int DEFAULT_MIN_FACE_SIDE = 32;
 
@@ -133,8 +134,8 @@ public final class FaceFinder {
    * @param detection the detector's file and crop margin; null exactly when {@code detector} is
    * @param stage the model's face stage, applied to crops and to faces cut from frames
    */
-  public FaceFinder(FaceDetector detector, DetectionSpec detection, FaceStage stage,
-      Settings settings) {
+  public FaceFinder(
+      FaceDetector detector, DetectionSpec detection, FaceStage stage, Settings settings) {
     if ((detector == null) != (detection == null)) {
       throw new IllegalArgumentException("a detector needs its detection spec and vice versa");
     }
@@ -150,12 +151,14 @@ public final class FaceFinder {
   }
 
   /**
-   * This finder as a {@link FaceStage} for images that are all of {@code kind}: the face, or
-   * {@code null} where it rejects the image (trainer and evaluate count those as unusable).
+   * This finder as a {@link FaceStage} for images that are all of {@code kind}: the face, or {@code
+   * null} where it rejects the image (trainer and evaluate count those as unusable).
    */
   public FaceStage asStage(Kind kind) {
-    return images -> find(images.stream().map(i -> new Input(i, kind)).toList()).stream()
-        .map(f -> f instanceof Face face ? face.image() : null).toList();
+    return images ->
+        find(images.stream().map(i -> new Input(i, kind)).toList()).stream()
+            .map(f -> f instanceof Face face ? face.image() : null)
+            .toList();
   }
 
   /** The settings in force. */
@@ -181,8 +184,11 @@ public final class FaceFinder {
       if (in.kind() == Kind.CROP) {
         faces[i] = in.image();
       } else if (detector == null) {
-        out[i] = new Rejected(Rejection.NO_DETECTOR, "a whole frame, but the model has no face "
-            + "detector", null);
+        out[i] =
+            new Rejected(
+                Rejection.NO_DETECTOR,
+                "a whole frame, but the model has no face " + "detector",
+                null);
       } else {
         frames.add(i);
       }
@@ -194,8 +200,12 @@ public final class FaceFinder {
       }
       List<List<FaceBox>> detected = detector.detect(batch);
       if (detected == null || detected.size() != batch.size()) {
-        throw new IllegalStateException("detector returned " + (detected == null ? "nothing"
-            : detected.size() + " answers") + " for " + batch.size() + " frames");
+        throw new IllegalStateException(
+            "detector returned "
+                + (detected == null ? "nothing" : detected.size() + " answers")
+                + " for "
+                + batch.size()
+                + " frames");
       }
       for (int j = 0; j < frames.size(); j++) {
         int i = frames.get(j);
@@ -219,14 +229,19 @@ public final class FaceFinder {
     if (!toStage.isEmpty()) {
       List<RawImage> prepared = stage.prepare(toStage);
       if (prepared == null || prepared.size() != toStage.size()) {
-        throw new IllegalStateException("face stage returned " + (prepared == null ? "nothing"
-            : prepared.size() + " images") + " for " + toStage.size());
+        throw new IllegalStateException(
+            "face stage returned "
+                + (prepared == null ? "nothing" : prepared.size() + " images")
+                + " for "
+                + toStage.size());
       }
       for (int j = 0; j < staged.size(); j++) {
         int i = staged.get(j);
         RawImage img = prepared.get(j);
-        out[i] = img != null ? new Face(img, boxes[i])
-            : new Rejected(Rejection.NO_FACE, "no plausible face landmarks", boxes[i]);
+        out[i] =
+            img != null
+                ? new Face(img, boxes[i])
+                : new Rejected(Rejection.NO_FACE, "no plausible face landmarks", boxes[i]);
       }
     }
     return List.of(out);
@@ -240,19 +255,33 @@ public final class FaceFinder {
     FaceBox best = found.stream().max(Comparator.comparingDouble(FaceBox::score)).orElseThrow();
     List<FaceBox> faces = found.stream().filter(b -> b.score() > settings.minScore()).toList();
     if (faces.isEmpty()) {
-      return new Rejected(Rejection.LOW_DETECTION_SCORE, String.format(Locale.ROOT,
-          "best face score %.3f is not above %.3f", best.score(), settings.minScore()), best);
+      return new Rejected(
+          Rejection.LOW_DETECTION_SCORE,
+          String.format(
+              Locale.ROOT,
+              "best face score %.3f is not above %.3f",
+              best.score(),
+              settings.minScore()),
+          best);
     }
-    FaceBox largest = faces.stream()
-        .max(Comparator.comparingDouble(b -> b.width() * b.height())).orElseThrow();
+    FaceBox largest =
+        faces.stream().max(Comparator.comparingDouble(b -> b.width() * b.height())).orElseThrow();
     if (faces.size() > 1 && settings.multiple() == MultipleFaces.DENY) {
-      return new Rejected(Rejection.MULTIPLE_FACES, faces.size() + " faces above score "
-          + settings.minScore(), largest);
+      return new Rejected(
+          Rejection.MULTIPLE_FACES,
+          faces.size() + " faces above score " + settings.minScore(),
+          largest);
     }
     if (Math.min(largest.width(), largest.height()) < settings.minFaceSide()) {
-      return new Rejected(Rejection.FACE_TOO_SMALL, String.format(Locale.ROOT,
-          "face of %.0fx%.0f px is below the %d px minimum side", largest.width(),
-          largest.height(), settings.minFaceSide()), largest);
+      return new Rejected(
+          Rejection.FACE_TOO_SMALL,
+          String.format(
+              Locale.ROOT,
+              "face of %.0fx%.0f px is below the %d px minimum side",
+              largest.width(),
+              largest.height(),
+              settings.minFaceSide()),
+          largest);
     }
     return new Face(null, largest);
   }
@@ -262,8 +291,8 @@ public final class FaceFinder {
 
   /**
    * The square of side {@code max(w, h) * (1 + 2 * margin)} centred on {@code box}, copied out of
-   * {@code frame}; pixels outside the frame are zero. A square wider than {@value #MAX_CUT_SIDE}
-   * is averaged over k x k blocks (k the smallest integer that brings it within), so the work is
+   * {@code frame}; pixels outside the frame are zero. A square wider than {@value #MAX_CUT_SIDE} is
+   * averaged over k x k blocks (k the smallest integer that brings it within), so the work is
    * bounded by the frame's pixels, whatever the box.
    */
   static RawImage cut(RawImage frame, FaceBox box, double margin) {
@@ -281,8 +310,12 @@ public final class FaceFinder {
     int y1 = (int) Math.min(frame.height(), top + s);
     if (k == 1) {
       for (int y = y0; y < y1 && x1 > x0; y++) {
-        System.arraycopy(frame.pixels(), (y * frame.width() + x0) * c, px,
-            (int) (((y - top) * out + (x0 - left)) * c), (x1 - x0) * c);
+        System.arraycopy(
+            frame.pixels(),
+            (y * frame.width() + x0) * c,
+            px,
+            (int) (((y - top) * out + (x0 - left)) * c),
+            (x1 - x0) * c);
       }
       return new RawImage(out, out, c, px);
     }

@@ -4,10 +4,10 @@ import io.facegate.model.preprocess.RawImage;
 import java.util.Arrays;
 
 /**
- * Resamples an image through a similarity transform: each output pixel takes the source under
- * the inverse transform (bilinear, border repeated); when the source is shrunk by more than half,
- * each output pixel averages a grid of samples over its footprint so that it does not alias.
- * Work is bounded by the output size.
+ * Resamples an image through a similarity transform: each output pixel takes the source under the
+ * inverse transform (bilinear, border repeated); when the source is shrunk by more than half, each
+ * output pixel averages a grid of samples over its footprint so that it does not alias. Work is
+ * bounded by the output size.
  */
 final class ImageWarp {
 

@@ -6,15 +6,16 @@ import java.util.List;
 
 /**
  * Aligns images that each show one face filling most of the frame (a crop from a detector, or a
- * dataset's face crop) without a detector: landmarks are located on the whole image, then again
- * on a square box around the landmarks found (the box a detector would have given), so a loose
- * crop converges on the face; the last landmarks give the five points that {@link FaceAligner}
- * maps onto the template. Each round is one batched call to the {@link Landmarker}.
+ * dataset's face crop) without a detector: landmarks are located on the whole image, then again on
+ * a square box around the landmarks found (the box a detector would have given), so a loose crop
+ * converges on the face; the last landmarks give the five points that {@link FaceAligner} maps onto
+ * the template. Each round is one batched call to the {@link Landmarker}.
  */
 public final class LandmarkAligner implements FaceStage {
 
   /** Largest side of a re-crop handed to the landmarker, which shrinks it to its input anyway. */
   private static final int MAX_CROP = 448;
+
   /** Smallest eye distance, in source pixels, that counts as a face. */
   private static final double MIN_EYE_DISTANCE = 4;
 
@@ -27,8 +28,8 @@ public final class LandmarkAligner implements FaceStage {
    * @param refinements landmark rounds after the first, each on the box of the previous round
    * @param margin fraction of the landmarks' box added on every side of the re-crop
    */
-  public LandmarkAligner(Landmarker landmarker, AlignmentTemplate template, int refinements,
-      double margin) {
+  public LandmarkAligner(
+      Landmarker landmarker, AlignmentTemplate template, int refinements, double margin) {
     if (landmarker == null) {
       throw new IllegalArgumentException("landmarker must not be null");
     }
@@ -90,8 +91,12 @@ public final class LandmarkAligner implements FaceStage {
       }
       float[][] located = landmarker.locate(batch);
       if (located == null || located.length != batch.size()) {
-        throw new IllegalStateException("landmarker returned " + (located == null ? "nothing"
-            : located.length + " answers") + " for " + batch.size() + " crops");
+        throw new IllegalStateException(
+            "landmarker returned "
+                + (located == null ? "nothing" : located.length + " answers")
+                + " for "
+                + batch.size()
+                + " crops");
       }
       for (int j = 0; j < todo.size(); j++) {
         int i = todo.get(j);
@@ -186,7 +191,8 @@ public final class LandmarkAligner implements FaceStage {
     double left = cx - side / 2;
     double top = cy - side / 2;
     // crop pixel (u, v) shows source (u * scale + left, v * scale + top)
-    SimilarityTransform srcToCrop = new SimilarityTransform(1 / scale, 0, -left / scale, -top / scale);
+    SimilarityTransform srcToCrop =
+        new SimilarityTransform(1 / scale, 0, -left / scale, -top / scale);
     crops.set(i, ImageWarp.warp(img, srcToCrop, size, size));
     frames[i] = new double[] {scale, left, top};
   }

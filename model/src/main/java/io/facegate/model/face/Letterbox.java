@@ -7,9 +7,9 @@ import io.facegate.model.preprocess.RawImage;
  * there maps back to source pixels. face-api's SSD path ({@code NetInput.toBatchTensor(512,
  * false)}) pads the shorter side with zeros at the bottom or right (not centred) to a square of
  * side {@code max(width, height)}, then resizes that square with TF's {@code resizeBilinear}
- * ({@code alignCorners = false, halfPixelCenters = false}). Boxes come back relative to the
- * padded square; face-api rescales them by {@code size / round(side * size / max(width,
- * height))} and then by the image size, which {@link #toSource} repeats step by step.
+ * ({@code alignCorners = false, halfPixelCenters = false}). Boxes come back relative to the padded
+ * square; face-api rescales them by {@code size / round(side * size / max(width, height))} and then
+ * by the image size, which {@link #toSource} repeats step by step.
  *
  * @param sourceWidth source image width in pixels
  * @param sourceHeight source image height in pixels
@@ -20,8 +20,8 @@ public record Letterbox(int sourceWidth, int sourceHeight, int size) {
   /** Checks that every side is positive. */
   public Letterbox {
     if (sourceWidth <= 0 || sourceHeight <= 0 || size <= 0) {
-      throw new IllegalArgumentException("letterbox sides must be > 0: " + sourceWidth + "x"
-          + sourceHeight + " into " + size);
+      throw new IllegalArgumentException(
+          "letterbox sides must be > 0: " + sourceWidth + "x" + sourceHeight + " into " + size);
     }
   }
 
@@ -36,44 +36,62 @@ public record Letterbox(int sourceWidth, int sourceHeight, int size) {
   }
 
   /**
-   * Writes the padded, resized image as planar RGB ({@code [3, size, size]}) floats holding
-   * {@code value / 255} at {@code dst[offset...]}; grey images are replicated to three channels.
-   * The bilinear weights are computed in double and each value is rounded to float, as TF.js's
-   * CPU kernel does, so the tensor equals face-api's {@code x / 255} bit for bit.
+   * Writes the padded, resized image as planar RGB ({@code [3, size, size]}) floats holding {@code
+   * value / 255} at {@code dst[offset...]}; grey images are replicated to three channels. The
+   * bilinear weights are computed in double and each value is rounded to float, as TF.js's CPU
+   * kernel does, so the tensor equals face-api's {@code x / 255} bit for bit.
    *
-   * @throws IllegalArgumentException when {@code image} does not have this geometry or
-   *     {@code dst} is too short
+   * @throws IllegalArgumentException when {@code image} does not have this geometry or {@code dst}
+   *     is too short
    */
   public void toTensor(RawImage image, float[] dst, int offset) {
     if (image.width() != sourceWidth || image.height() != sourceHeight) {
       throw new IllegalArgumentException(image + " is not " + sourceWidth + "x" + sourceHeight);
     }
     if (offset < 0 || dst.length - offset < tensorSize()) {
-      throw new IllegalArgumentException("destination holds " + (dst.length - offset)
-          + " floats after offset " + offset + ", need " + tensorSize());
+      throw new IllegalArgumentException(
+          "destination holds "
+              + (dst.length - offset)
+              + " floats after offset "
+              + offset
+              + ", need "
+              + tensorSize());
     }
     squareTensor(image, size, 0, 0, dst, offset);
   }
 
   /**
-   * The sampler behind {@link #toTensor}, with the image placed anywhere in the zero-padded
-   * square of side {@code max(width, height)}: at {@code (left, top)} of that square. face-api's
-   * detector path puts it at the corner, its landmark path centres it ({@code
-   * toBatchTensor(size, true)}). Writes planar RGB {@code value / 255} floats, {@code 3 * size *
-   * size} of them, computed as TF.js's CPU {@code resizeBilinear} does.
+   * The sampler behind {@link #toTensor}, with the image placed anywhere in the zero-padded square
+   * of side {@code max(width, height)}: at {@code (left, top)} of that square. face-api's detector
+   * path puts it at the corner, its landmark path centres it ({@code toBatchTensor(size, true)}).
+   * Writes planar RGB {@code value / 255} floats, {@code 3 * size * size} of them, computed as
+   * TF.js's CPU {@code resizeBilinear} does.
    */
-  public static void squareTensor(RawImage image, int size, int left, int top, float[] dst,
-      int offset) {
+  public static void squareTensor(
+      RawImage image, int size, int left, int top, float[] dst, int offset) {
     int w = image.width();
     int h = image.height();
     int side = Math.max(w, h);
     if (size <= 0 || left < 0 || top < 0 || left + w > side || top + h > side) {
-      throw new IllegalArgumentException(image + " cannot sit at (" + left + ", " + top
-          + ") of a square of side " + side + " resized to " + size);
+      throw new IllegalArgumentException(
+          image
+              + " cannot sit at ("
+              + left
+              + ", "
+              + top
+              + ") of a square of side "
+              + side
+              + " resized to "
+              + size);
     }
     if (offset < 0 || dst.length - offset < 3 * size * size) {
-      throw new IllegalArgumentException("destination holds " + (dst.length - offset)
-          + " floats after offset " + offset + ", need " + 3 * size * size);
+      throw new IllegalArgumentException(
+          "destination holds "
+              + (dst.length - offset)
+              + " floats after offset "
+              + offset
+              + ", need "
+              + 3 * size * size);
     }
     double ratio = (double) side / size;
     int plane = size * size;
@@ -111,9 +129,8 @@ public record Letterbox(int sourceWidth, int sourceHeight, int size) {
   }
 
   /**
-   * Maps a box relative to the network input (face-api's {@code [ymin, xmin, ymax, xmax]} in
-   * [0, 1] of the padded square) to source pixels, clipping it to the square first as face-api
-   * does.
+   * Maps a box relative to the network input (face-api's {@code [ymin, xmin, ymax, xmax]} in [0, 1]
+   * of the padded square) to source pixels, clipping it to the square first as face-api does.
    *
    * @return the box, or {@code null} when nothing of it is left after clipping (face-api would
    *     throw on such a box; here it is not a face)

@@ -4,12 +4,11 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Greedy non-maximum suppression exactly as face-api's SSD uses it
- * ({@code ssdMobilenetv1/nonMaxSuppression.ts}): candidates strictly above the score threshold,
- * best score first (ties in index order), each kept unless its IoU with an already kept box
- * exceeds the IoU threshold. Boxes are {@code [ymin, xmin, ymax, xmax]}, corners in any order.
- * Pure and bounded: at most {@code n} candidates, each compared with at most {@code maxResults}
- * kept boxes.
+ * Greedy non-maximum suppression exactly as face-api's SSD uses it ({@code
+ * ssdMobilenetv1/nonMaxSuppression.ts}): candidates strictly above the score threshold, best score
+ * first (ties in index order), each kept unless its IoU with an already kept box exceeds the IoU
+ * threshold. Boxes are {@code [ymin, xmin, ymax, xmax]}, corners in any order. Pure and bounded: at
+ * most {@code n} candidates, each compared with at most {@code maxResults} kept boxes.
  */
 public final class NonMaxSuppression {
 
@@ -26,8 +25,8 @@ public final class NonMaxSuppression {
    * @return indices of the kept boxes, best score first
    * @throws IllegalArgumentException on a non-finite score or coordinate, or mismatched sizes
    */
-  public static int[] select(float[] boxes, float[] scores, int maxResults, double iouThreshold,
-      double scoreThreshold) {
+  public static int[] select(
+      float[] boxes, float[] scores, int maxResults, double iouThreshold, double scoreThreshold) {
     int n = scores.length;
     if (boxes.length != 4 * n) {
       throw new IllegalArgumentException(boxes.length + " box coordinates for " + n + " scores");
@@ -90,8 +89,9 @@ public final class NonMaxSuppression {
     if (areaI <= 0 || areaJ <= 0) {
       return 0;
     }
-    double inter = Math.max(Math.min(ymaxI, ymaxJ) - Math.max(yminI, yminJ), 0)
-        * Math.max(Math.min(xmaxI, xmaxJ) - Math.max(xminI, xminJ), 0);
+    double inter =
+        Math.max(Math.min(ymaxI, ymaxJ) - Math.max(yminI, yminJ), 0)
+            * Math.max(Math.min(xmaxI, xmaxJ) - Math.max(xminI, xminJ), 0);
     return inter / (areaI + areaJ - inter);
   }
 }

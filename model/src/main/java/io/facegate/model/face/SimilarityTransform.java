@@ -1,8 +1,8 @@
 package io.facegate.model.face;
 
 /**
- * A 2-D similarity transform (rotation, uniform scale, translation, no reflection):
- * {@code x' = a*x - b*y + tx}, {@code y' = b*x + a*y + ty}.
+ * A 2-D similarity transform (rotation, uniform scale, translation, no reflection): {@code x' = a*x
+ * - b*y + tx}, {@code y' = b*x + a*y + ty}.
  *
  * @param a scale times the cosine of the rotation
  * @param b scale times the sine of the rotation
@@ -13,9 +13,12 @@ public record SimilarityTransform(double a, double b, double tx, double ty) {
 
   /** Rejects non-finite coefficients and a degenerate (zero-scale) transform. */
   public SimilarityTransform {
-    if (!Double.isFinite(a) || !Double.isFinite(b) || !Double.isFinite(tx) || !Double.isFinite(ty)) {
-      throw new IllegalArgumentException("similarity transform must be finite: a=" + a + " b=" + b
-          + " tx=" + tx + " ty=" + ty);
+    if (!Double.isFinite(a)
+        || !Double.isFinite(b)
+        || !Double.isFinite(tx)
+        || !Double.isFinite(ty)) {
+      throw new IllegalArgumentException(
+          "similarity transform must be finite: a=" + a + " b=" + b + " tx=" + tx + " ty=" + ty);
     }
     if (a * a + b * b < 1e-12) {
       throw new IllegalArgumentException("similarity transform has zero scale");
@@ -30,8 +33,13 @@ public record SimilarityTransform(double a, double b, double tx, double ty) {
    *     coordinates, or source points that all coincide
    */
   public static SimilarityTransform estimate(double[] src, double[] dst) {
-    if (src == null || dst == null || src.length != dst.length || src.length < 4 || src.length % 2 != 0) {
-      throw new IllegalArgumentException("need two equally long interleaved point lists of at least 2 points");
+    if (src == null
+        || dst == null
+        || src.length != dst.length
+        || src.length < 4
+        || src.length % 2 != 0) {
+      throw new IllegalArgumentException(
+          "need two equally long interleaved point lists of at least 2 points");
     }
     int n = src.length / 2;
     double sx = 0;

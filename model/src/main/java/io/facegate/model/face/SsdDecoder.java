@@ -6,14 +6,14 @@ import java.util.List;
 /**
  * The post-processing of face-api's SSD MobileNetV1 ({@code ssdMobilenetv1/outputLayer.ts} and
  * {@code SsdMobilenetv1.locateFaces}), applied to the network's raw outputs: box encodings are
- * decoded against the anchors with variances 10 (centre) and 5 (size), the face logit goes
- * through a sigmoid, non-maximum suppression keeps the best boxes (IoU threshold 0.5), and the
- * survivors are mapped back to source pixels.
+ * decoded against the anchors with variances 10 (centre) and 5 (size), the face logit goes through
+ * a sigmoid, non-maximum suppression keeps the best boxes (IoU threshold 0.5), and the survivors
+ * are mapped back to source pixels.
  *
  * <p>Anchors, encodings and decoded boxes are {@code [ymin, xmin, ymax, xmax]} / {@code [ty, tx,
- * th, tw]} quadruples relative to the padded square input. Each arithmetic step rounds to float
- * as TF.js's float32 tensors do, so boxes and scores match face-api's to the last bit where the
- * inputs do. Every network value is checked: one NaN or infinity fails the image.
+ * th, tw]} quadruples relative to the padded square input. Each arithmetic step rounds to float as
+ * TF.js's float32 tensors do, so boxes and scores match face-api's to the last bit where the inputs
+ * do. Every network value is checked: one NaN or infinity fails the image.
  */
 public final class SsdDecoder {
 
@@ -62,8 +62,8 @@ public final class SsdDecoder {
       int e = offset + a;
       for (int k = 0; k < 4; k++) {
         if (!Float.isFinite(encodings[e + k])) {
-          throw new FaceDetectionException("box encoding " + i + " is not finite: "
-              + encodings[e + k]);
+          throw new FaceDetectionException(
+              "box encoding " + i + " is not finite: " + encodings[e + k]);
         }
       }
       float height = anchors[a + 2] - anchors[a];
@@ -116,22 +116,32 @@ public final class SsdDecoder {
    * @throws FaceDetectionException when any output of this image is NaN or infinite, or the arrays
    *     are too short for {@code index}
    */
-  public List<FaceBox> faces(float[] encodings, float[] logits, int index, Letterbox frame,
-      FaceDetectorOptions options) {
-    if (index < 0 || encodings.length < (long) (index + 1) * 4 * count
+  public List<FaceBox> faces(
+      float[] encodings, float[] logits, int index, Letterbox frame, FaceDetectorOptions options) {
+    if (index < 0
+        || encodings.length < (long) (index + 1) * 4 * count
         || logits.length < (long) (index + 1) * count) {
-      throw new FaceDetectionException("network outputs hold no image " + index + " ("
-          + encodings.length + " encodings, " + logits.length + " logits for " + count
-          + " anchors)");
+      throw new FaceDetectionException(
+          "network outputs hold no image "
+              + index
+              + " ("
+              + encodings.length
+              + " encodings, "
+              + logits.length
+              + " logits for "
+              + count
+              + " anchors)");
     }
     float[] boxes = decodeBoxes(encodings, index * 4 * count);
     float[] scores = scores(logits, index * count);
-    int[] kept = NonMaxSuppression.select(boxes, scores, options.maxFaces(), IOU_THRESHOLD,
-        options.minScore());
+    int[] kept =
+        NonMaxSuppression.select(
+            boxes, scores, options.maxFaces(), IOU_THRESHOLD, options.minScore());
     List<FaceBox> faces = new ArrayList<>(kept.length);
     for (int k : kept) {
-      FaceBox face = frame.toSource(boxes[4 * k], boxes[4 * k + 1], boxes[4 * k + 2],
-          boxes[4 * k + 3], scores[k]);
+      FaceBox face =
+          frame.toSource(
+              boxes[4 * k], boxes[4 * k + 1], boxes[4 * k + 2], boxes[4 * k + 3], scores[k]);
       if (face != null) {
         faces.add(face);
       }

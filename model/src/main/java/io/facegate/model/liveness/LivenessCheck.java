@@ -6,26 +6,27 @@ import java.util.List;
 
 /**
  * Decides whether face crops show live people. The processor calls it on the crop it verifies and
- * puts the verdict into the decision: a face that is not live is denied; a check that throws
- * leaves every face of the batch without a verdict, which the caller must deny (fail closed).
+ * puts the verdict into the decision: a face that is not live is denied; a check that throws leaves
+ * every face of the batch without a verdict, which the caller must deny (fail closed).
  */
 public interface LivenessCheck extends AutoCloseable {
 
   /** The stage switched off: every face passes, unscored. */
-  LivenessCheck OFF = new LivenessCheck() {
-    @Override
-    public List<LivenessVerdict> check(List<RawImage> faces) {
-      return Collections.nCopies(faces.size(), LivenessVerdict.notChecked());
-    }
+  LivenessCheck OFF =
+      new LivenessCheck() {
+        @Override
+        public List<LivenessVerdict> check(List<RawImage> faces) {
+          return Collections.nCopies(faces.size(), LivenessVerdict.notChecked());
+        }
 
-    @Override
-    public String describe() {
-      return "off";
-    }
+        @Override
+        public String describe() {
+          return "off";
+        }
 
-    @Override
-    public void close() {}
-  };
+        @Override
+        public void close() {}
+      };
 
   /**
    * Scores a batch of face crops in one call.

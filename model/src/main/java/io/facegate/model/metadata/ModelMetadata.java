@@ -9,8 +9,8 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * What an exported embedding model promises its users; stored in the ONNX file's
- * {@code metadata_props} under {@code facegate.*} keys (see {@link #toProperties()}).
+ * What an exported embedding model promises its users; stored in the ONNX file's {@code
+ * metadata_props} under {@code facegate.*} keys (see {@link #toProperties()}).
  *
  * @param modelVersion identifies the trained model (non-blank)
  * @param input the pre-processing the model was trained with
@@ -24,27 +24,62 @@ import java.util.TreeMap;
  * @param detection how a face is found in a whole camera frame and cut out for this model, or
  *     {@code null} when the model takes crops only
  */
-public record ModelMetadata(String modelVersion, PreprocessSpec input, int embeddingDim,
-                            String distanceMetric, float threshold, String operatingPoint,
-                            Map<String, String> provenance, AlignmentSpec alignment,
-                            DetectionSpec detection) {
+public record ModelMetadata(
+    String modelVersion,
+    PreprocessSpec input,
+    int embeddingDim,
+    String distanceMetric,
+    float threshold,
+    String operatingPoint,
+    Map<String, String> provenance,
+    AlignmentSpec alignment,
+    DetectionSpec detection) {
 
   /** Metadata of a model that takes crops only. */
-  public ModelMetadata(String modelVersion, PreprocessSpec input, int embeddingDim,
-      String distanceMetric, float threshold, String operatingPoint, Map<String, String> provenance,
+  public ModelMetadata(
+      String modelVersion,
+      PreprocessSpec input,
+      int embeddingDim,
+      String distanceMetric,
+      float threshold,
+      String operatingPoint,
+      Map<String, String> provenance,
       AlignmentSpec alignment) {
-    this(modelVersion, input, embeddingDim, distanceMetric, threshold, operatingPoint, provenance,
-        alignment, null);
+    this(
+        modelVersion,
+        input,
+        embeddingDim,
+        distanceMetric,
+        threshold,
+        operatingPoint,
+        provenance,
+        alignment,
+        null);
   }
 
   /** Metadata of a model without face alignment. */
-  public ModelMetadata(String modelVersion, PreprocessSpec input, int embeddingDim,
-      String distanceMetric, float threshold, String operatingPoint, Map<String, String> provenance) {
-    this(modelVersion, input, embeddingDim, distanceMetric, threshold, operatingPoint, provenance, null);
+  public ModelMetadata(
+      String modelVersion,
+      PreprocessSpec input,
+      int embeddingDim,
+      String distanceMetric,
+      float threshold,
+      String operatingPoint,
+      Map<String, String> provenance) {
+    this(
+        modelVersion,
+        input,
+        embeddingDim,
+        distanceMetric,
+        threshold,
+        operatingPoint,
+        provenance,
+        null);
   }
 
   /** Prefix of every key this class writes. */
   public static final String PREFIX = "facegate.";
+
   public static final String MODEL_VERSION = PREFIX + "model_version";
   public static final String INPUT_WIDTH = PREFIX + "input.width";
   public static final String INPUT_HEIGHT = PREFIX + "input.height";
@@ -61,8 +96,10 @@ public record ModelMetadata(String modelVersion, PreprocessSpec input, int embed
   public static final String ALIGNMENT_MARGIN = PREFIX + "input.alignment.margin";
   public static final String DETECTION_MODEL = PREFIX + "input.detection.detector_model";
   public static final String DETECTION_MARGIN = PREFIX + "input.detection.margin";
+
   /** Provenance entries are stored as {@code facegate.provenance.<name>}. */
   public static final String PROVENANCE_PREFIX = PREFIX + "provenance.";
+
   /** The only supported distance. */
   public static final String EUCLIDEAN = "euclidean";
 
@@ -78,26 +115,36 @@ public record ModelMetadata(String modelVersion, PreprocessSpec input, int embed
       throw new InvalidModelMetadataException(EMBEDDING_DIM, "must be > 0, got " + embeddingDim);
     }
     if (!EUCLIDEAN.equals(distanceMetric)) {
-      throw new InvalidModelMetadataException(DISTANCE_METRIC,
-          "must be '" + EUCLIDEAN + "', got '" + distanceMetric + "'");
+      throw new InvalidModelMetadataException(
+          DISTANCE_METRIC, "must be '" + EUCLIDEAN + "', got '" + distanceMetric + "'");
     }
     if (!Float.isFinite(threshold) || threshold <= 0) {
-      throw new InvalidModelMetadataException(THRESHOLD, "must be finite and > 0, got " + threshold);
+      throw new InvalidModelMetadataException(
+          THRESHOLD, "must be finite and > 0, got " + threshold);
     }
     if (operatingPoint == null || operatingPoint.isBlank()) {
       throw new InvalidModelMetadataException(OPERATING_POINT, "must not be blank");
     }
-    if (alignment != null && (alignment.template().width() != input.width()
-        || alignment.template().height() != input.height())) {
-      throw new InvalidModelMetadataException(ALIGNMENT_TEMPLATE, "aligned size "
-          + alignment.template().width() + "x" + alignment.template().height()
-          + " differs from the input size " + input.width() + "x" + input.height());
+    if (alignment != null
+        && (alignment.template().width() != input.width()
+            || alignment.template().height() != input.height())) {
+      throw new InvalidModelMetadataException(
+          ALIGNMENT_TEMPLATE,
+          "aligned size "
+              + alignment.template().width()
+              + "x"
+              + alignment.template().height()
+              + " differs from the input size "
+              + input.width()
+              + "x"
+              + input.height());
     }
-    provenance = provenance == null ? Map.of()
-        : Collections.unmodifiableMap(new TreeMap<>(provenance));
+    provenance =
+        provenance == null ? Map.of() : Collections.unmodifiableMap(new TreeMap<>(provenance));
     for (Map.Entry<String, String> e : provenance.entrySet()) {
       if (e.getKey() == null || e.getKey().isBlank() || e.getValue() == null) {
-        throw new InvalidModelMetadataException(PROVENANCE_PREFIX + e.getKey(),
+        throw new InvalidModelMetadataException(
+            PROVENANCE_PREFIX + e.getKey(),
             "provenance keys must be non-blank and values non-null");
       }
     }
@@ -145,26 +192,43 @@ public record ModelMetadata(String modelVersion, PreprocessSpec input, int embed
     float[] std = floatsValue(p, INPUT_STD);
     PreprocessSpec spec;
     try {
-      spec = new PreprocessSpec(intValue(p, INPUT_WIDTH), intValue(p, INPUT_HEIGHT), channels,
-          mean, std);
+      spec =
+          new PreprocessSpec(
+              intValue(p, INPUT_WIDTH), intValue(p, INPUT_HEIGHT), channels, mean, std);
     } catch (IllegalArgumentException e) {
       throw new InvalidModelMetadataException(keyFor(e.getMessage()), e.getMessage());
     }
     Map<String, String> provenance = new TreeMap<>();
-    p.forEach((k, v) -> {
-      if (k.startsWith(PROVENANCE_PREFIX)) {
-        provenance.put(k.substring(PROVENANCE_PREFIX.length()), v);
-      }
-    });
-    return new ModelMetadata(required(p, MODEL_VERSION), spec, intValue(p, EMBEDDING_DIM),
-        required(p, DISTANCE_METRIC), floatValue(p, THRESHOLD), required(p, OPERATING_POINT),
-        provenance, alignment(p), detection(p));
+    p.forEach(
+        (k, v) -> {
+          if (k.startsWith(PROVENANCE_PREFIX)) {
+            provenance.put(k.substring(PROVENANCE_PREFIX.length()), v);
+          }
+        });
+    return new ModelMetadata(
+        required(p, MODEL_VERSION),
+        spec,
+        intValue(p, EMBEDDING_DIM),
+        required(p, DISTANCE_METRIC),
+        floatValue(p, THRESHOLD),
+        required(p, OPERATING_POINT),
+        provenance,
+        alignment(p),
+        detection(p));
   }
 
   /** A copy that finds faces in frames as {@code spec} says (null: crops only). */
   public ModelMetadata withDetection(DetectionSpec spec) {
-    return new ModelMetadata(modelVersion, input, embeddingDim, distanceMetric, threshold,
-        operatingPoint, provenance, alignment, spec);
+    return new ModelMetadata(
+        modelVersion,
+        input,
+        embeddingDim,
+        distanceMetric,
+        threshold,
+        operatingPoint,
+        provenance,
+        alignment,
+        spec);
   }
 
   private static DetectionSpec detection(Map<String, String> p) {
@@ -191,8 +255,13 @@ public record ModelMetadata(String modelVersion, PreprocessSpec input, int embed
     String landmarks = required(p, ALIGNMENT_LANDMARKS);
     int refinements = intValue(p, ALIGNMENT_REFINEMENTS);
     double margin = doubleValue(p, ALIGNMENT_MARGIN);
-    check(AlignmentSpec.isFileName(landmarks), ALIGNMENT_LANDMARKS, "must be a file name beside the model");
-    check(refinements >= 0 && refinements <= AlignmentSpec.MAX_REFINEMENTS, ALIGNMENT_REFINEMENTS,
+    check(
+        AlignmentSpec.isFileName(landmarks),
+        ALIGNMENT_LANDMARKS,
+        "must be a file name beside the model");
+    check(
+        refinements >= 0 && refinements <= AlignmentSpec.MAX_REFINEMENTS,
+        ALIGNMENT_REFINEMENTS,
         "must be in [0, " + AlignmentSpec.MAX_REFINEMENTS + "]");
     check(margin >= 0 && margin <= 1, ALIGNMENT_MARGIN, "must be in [0, 1]");
     return new AlignmentSpec(template, landmarks, refinements, margin);

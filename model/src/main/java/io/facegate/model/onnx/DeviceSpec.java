@@ -3,15 +3,19 @@ package io.facegate.model.onnx;
 import java.util.Locale;
 
 /**
- * Where inference runs: {@code cpu}, {@code cuda} (device 0), {@code cuda:N}, or {@code auto}
- * (CUDA device 0 when it can be loaded, otherwise CPU).
+ * Where inference runs: {@code cpu}, {@code cuda} (device 0), {@code cuda:N}, or {@code auto} (CUDA
+ * device 0 when it can be loaded, otherwise CPU).
  *
  * @param kind which execution provider is requested
  * @param cudaDevice CUDA device ordinal; 0 unless {@code kind} is {@link Kind#CUDA}
  */
 public record DeviceSpec(Kind kind, int cudaDevice) {
   /** The requested execution provider. */
-  public enum Kind { CPU, CUDA, AUTO }
+  public enum Kind {
+    CPU,
+    CUDA,
+    AUTO
+  }
 
   public DeviceSpec {
     if (kind == null) {

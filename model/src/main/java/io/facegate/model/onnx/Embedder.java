@@ -3,8 +3,8 @@ package io.facegate.model.onnx;
 import io.facegate.model.metadata.ModelMetadata;
 
 /**
- * Turns a batch of pre-processed face tensors into embeddings. The stream processor depends on
- * this interface, so its topology tests can run without ONNX Runtime.
+ * Turns a batch of pre-processed face tensors into embeddings. The stream processor depends on this
+ * interface, so its topology tests can run without ONNX Runtime.
  */
 public interface Embedder {
   /** What the model promises: input spec, embedding dimension, threshold, version. */

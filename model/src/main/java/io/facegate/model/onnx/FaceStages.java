@@ -31,8 +31,8 @@ public final class FaceStages {
    *
    * @throws ModelLoadException when a companion model is missing or breaks its contract
    */
-  public static Loaded open(Path modelFile, ModelMetadata metadata, DeviceSpec device,
-      int intraOpThreads) {
+  public static Loaded open(
+      Path modelFile, ModelMetadata metadata, DeviceSpec device, int intraOpThreads) {
     AlignmentSpec spec = metadata.alignment();
     if (spec == null) {
       return new Loaded() {
@@ -46,10 +46,10 @@ public final class FaceStages {
       };
     }
     Path dir = modelFile.toAbsolutePath().getParent();
-    OnnxLandmarker landmarker = OnnxLandmarker.open(dir.resolve(spec.landmarksModel()), device,
-        intraOpThreads);
-    LandmarkAligner aligner = new LandmarkAligner(landmarker, spec.template(), spec.refinements(),
-        spec.margin());
+    OnnxLandmarker landmarker =
+        OnnxLandmarker.open(dir.resolve(spec.landmarksModel()), device, intraOpThreads);
+    LandmarkAligner aligner =
+        new LandmarkAligner(landmarker, spec.template(), spec.refinements(), spec.margin());
     return new Loaded() {
       @Override
       public List<RawImage> prepare(List<RawImage> images) {
@@ -90,24 +90,31 @@ public final class FaceStages {
   }
 
   /**
-   * The face finder for the model at {@code modelFile}: its face stage, and when the metadata has
-   * a {@link DetectionSpec}, its detector (reporting boxes down to
-   * {@link FaceFinder#DETECTOR_FLOOR}) on the same device. Without one, frames are rejected.
+   * The face finder for the model at {@code modelFile}: its face stage, and when the metadata has a
+   * {@link DetectionSpec}, its detector (reporting boxes down to {@link FaceFinder#DETECTOR_FLOOR})
+   * on the same device. Without one, frames are rejected.
    *
    * @throws ModelLoadException when a companion model is missing or breaks its contract
    */
-  public static LoadedFinder finder(Path modelFile, ModelMetadata metadata, DeviceSpec device,
-      int intraOpThreads, FaceFinder.Settings settings) {
+  public static LoadedFinder finder(
+      Path modelFile,
+      ModelMetadata metadata,
+      DeviceSpec device,
+      int intraOpThreads,
+      FaceFinder.Settings settings) {
     Loaded stage = open(modelFile, metadata, device, intraOpThreads);
     DetectionSpec spec = metadata.detection();
     if (spec == null) {
       return new LoadedFinder(new FaceFinder(null, null, stage, settings), stage, null);
     }
     try {
-      OnnxFaceDetector detector = OnnxFaceDetector.open(
-          modelFile.toAbsolutePath().getParent().resolve(spec.detectorModel()), device,
-          intraOpThreads, new FaceDetectorOptions(FaceFinder.DETECTOR_FLOOR,
-              FaceDetectorOptions.DEFAULT_MAX_FACES));
+      OnnxFaceDetector detector =
+          OnnxFaceDetector.open(
+              modelFile.toAbsolutePath().getParent().resolve(spec.detectorModel()),
+              device,
+              intraOpThreads,
+              new FaceDetectorOptions(
+                  FaceFinder.DETECTOR_FLOOR, FaceDetectorOptions.DEFAULT_MAX_FACES));
       return new LoadedFinder(new FaceFinder(detector, spec, stage, settings), stage, detector);
     } catch (RuntimeException e) {
       stage.close();

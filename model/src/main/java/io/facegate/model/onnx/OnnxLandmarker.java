@@ -21,14 +21,15 @@ import java.util.Optional;
  * A 68-point landmark network in ONNX Runtime (face-api's {@code face_landmark_68} family as
  * imported by the trainer): input {@code input} float {@code [batch, 3, S, S]} holding RGB / 255,
  * output {@code landmarks} float {@code [batch, 136]}, x/y interleaved, relative to the input
- * square. Each crop is padded to a square centred on it with black and resized as face-api feeds
- * it ({@link Letterbox#squareTensor}, TF.js's bilinear resize), the network's own convention;
- * answers are mapped back to the crop's pixels. Thread-safe; one long-lived session.
+ * square. Each crop is padded to a square centred on it with black and resized as face-api feeds it
+ * ({@link Letterbox#squareTensor}, TF.js's bilinear resize), the network's own convention; answers
+ * are mapped back to the crop's pixels. Thread-safe; one long-lived session.
  */
 public final class OnnxLandmarker implements Landmarker, AutoCloseable {
 
   /** Input name of the landmark model contract. */
   public static final String INPUT = "input";
+
   /** Output name of the landmark model contract. */
   public static final String OUTPUT = "landmarks";
 
@@ -51,15 +52,32 @@ public final class OnnxLandmarker implements Landmarker, AutoCloseable {
       Map<String, NodeInfo> in = opened.session().getInputInfo();
       Map<String, NodeInfo> out = opened.session().getOutputInfo();
       if (in.size() != 1 || !in.containsKey(INPUT) || !out.containsKey(OUTPUT)) {
-        throw new ModelLoadException(file + ": a landmark model needs input '" + INPUT
-            + "' and output '" + OUTPUT + "', has " + in.keySet() + " -> " + out.keySet());
+        throw new ModelLoadException(
+            file
+                + ": a landmark model needs input '"
+                + INPUT
+                + "' and output '"
+                + OUTPUT
+                + "', has "
+                + in.keySet()
+                + " -> "
+                + out.keySet());
       }
       long[] inShape = ((TensorInfo) in.get(INPUT).getInfo()).getShape();
       long[] outShape = ((TensorInfo) out.get(OUTPUT).getInfo()).getShape();
-      if (inShape.length != 4 || inShape[1] != 3 || inShape[2] <= 0 || inShape[2] != inShape[3]
-          || outShape.length != 2 || outShape[1] != 2 * FaceLandmarks.POINTS_68) {
-        throw new ModelLoadException(file + ": landmark model shapes " + Arrays.toString(inShape)
-            + " -> " + Arrays.toString(outShape) + ", expected [batch, 3, S, S] -> [batch, 136]");
+      if (inShape.length != 4
+          || inShape[1] != 3
+          || inShape[2] <= 0
+          || inShape[2] != inShape[3]
+          || outShape.length != 2
+          || outShape[1] != 2 * FaceLandmarks.POINTS_68) {
+        throw new ModelLoadException(
+            file
+                + ": landmark model shapes "
+                + Arrays.toString(inShape)
+                + " -> "
+                + Arrays.toString(outShape)
+                + ", expected [batch, 3, S, S] -> [batch, 136]");
       }
       return new OnnxLandmarker(opened, (int) inShape[2]);
     } catch (OrtException | ClassCastException e) {
@@ -87,11 +105,13 @@ public final class OnnxLandmarker implements Landmarker, AutoCloseable {
     for (int i = 0; i < n; i++) {
       squareInput(crops.get(i), batch, i * 3 * plane);
     }
-    try (OnnxTensor input = OnnxTensor.createTensor(opened.env(), FloatBuffer.wrap(batch),
-            new long[] {n, 3, size, size});
-         OrtSession.Result result = opened.session().run(Map.of(INPUT, input))) {
+    try (OnnxTensor input =
+            OnnxTensor.createTensor(
+                opened.env(), FloatBuffer.wrap(batch), new long[] {n, 3, size, size});
+        OrtSession.Result result = opened.session().run(Map.of(INPUT, input))) {
       Optional<OnnxValue> value = result.get(OUTPUT);
-      if (value.isEmpty() || !(value.get() instanceof OnnxTensor t)
+      if (value.isEmpty()
+          || !(value.get() instanceof OnnxTensor t)
           || !Arrays.equals(t.getInfo().getShape(), new long[] {n, 2 * FaceLandmarks.POINTS_68})) {
         throw new InferenceException("landmark model returned no [" + n + ", 136] tensor");
       }
@@ -103,7 +123,8 @@ public final class OnnxLandmarker implements Landmarker, AutoCloseable {
       }
       return out;
     } catch (OrtException e) {
-      throw new InferenceException("landmark inference failed for " + n + " crops: " + e.getMessage(), e);
+      throw new InferenceException(
+          "landmark inference failed for " + n + " crops: " + e.getMessage(), e);
     }
   }
 
@@ -120,8 +141,8 @@ public final class OnnxLandmarker implements Landmarker, AutoCloseable {
 
   /**
    * Writes the crop, centred in a zero-padded square and resized to the input size, as face-api's
-   * {@code toBatchTensor(size, true)} does: the shorter side gets {@code round(diff / 2)} after
-   * and the rest before.
+   * {@code toBatchTensor(size, true)} does: the shorter side gets {@code round(diff / 2)} after and
+   * the rest before.
    */
   void squareInput(RawImage crop, float[] dst, int offset) {
     int diff = Math.abs(crop.width() - crop.height());

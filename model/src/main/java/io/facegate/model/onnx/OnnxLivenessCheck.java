@@ -22,18 +22,20 @@ import java.util.Optional;
 
 /**
  * A liveness model in ONNX Runtime (Human's {@code antispoof} or {@code liveness} as imported by
- * the trainer): input {@code input} float {@code [batch, 3, S, S]} holding RGB / 255, output
- * {@code liveness} float {@code [batch, 1]}, the live score in [0, 1], and the metadata entry
- * {@link #NETWORK_KEY}. Each crop goes through the project's {@link Preprocessor} (cover, centre
- * crop, anti-aliased resize to S, {@code x / 255}); a face is live when its score reaches the
- * policy threshold. Thread-safe; one long-lived session.
+ * the trainer): input {@code input} float {@code [batch, 3, S, S]} holding RGB / 255, output {@code
+ * liveness} float {@code [batch, 1]}, the live score in [0, 1], and the metadata entry {@link
+ * #NETWORK_KEY}. Each crop goes through the project's {@link Preprocessor} (cover, centre crop,
+ * anti-aliased resize to S, {@code x / 255}); a face is live when its score reaches the policy
+ * threshold. Thread-safe; one long-lived session.
  */
 public final class OnnxLivenessCheck implements LivenessCheck {
 
   /** Input name of the liveness model contract. */
   public static final String INPUT = "input";
+
   /** Output name of the liveness model contract. */
   public static final String OUTPUT = "liveness";
+
   /** Metadata key naming the network; a model without it is not a liveness model. */
   public static final String NETWORK_KEY = "facegate.liveness.network";
 
@@ -48,39 +50,60 @@ public final class OnnxLivenessCheck implements LivenessCheck {
     this.size = size;
     this.threshold = threshold;
     this.network = network;
-    this.preprocessor = new Preprocessor(new PreprocessSpec(size, size, 3, new float[3],
-        new float[] {1f, 1f, 1f}));
+    this.preprocessor =
+        new Preprocessor(new PreprocessSpec(size, size, 3, new float[3], new float[] {1f, 1f, 1f}));
   }
 
   /**
    * Loads and checks a liveness model.
    *
-   * @param threshold the policy threshold in [0, 1]: a face is live when its score is at or above it
+   * @param threshold the policy threshold in [0, 1]: a face is live when its score is at or above
+   *     it
    * @throws ModelLoadException naming what is wrong with the file, device or contract
    * @throws IllegalArgumentException when the threshold is not in [0, 1]
    */
-  public static OnnxLivenessCheck open(Path file, DeviceSpec device, int intraOpThreads,
-      float threshold) {
+  public static OnnxLivenessCheck open(
+      Path file, DeviceSpec device, int intraOpThreads, float threshold) {
     LivenessCheck.threshold(threshold);
     OrtSessions.Opened opened = OrtSessions.open(file, device, intraOpThreads);
     try {
       Map<String, NodeInfo> in = opened.session().getInputInfo();
       Map<String, NodeInfo> out = opened.session().getOutputInfo();
       if (in.size() != 1 || !in.containsKey(INPUT) || !out.containsKey(OUTPUT)) {
-        throw new ModelLoadException(file + ": a liveness model needs input '" + INPUT
-            + "' and output '" + OUTPUT + "', has " + in.keySet() + " -> " + out.keySet());
+        throw new ModelLoadException(
+            file
+                + ": a liveness model needs input '"
+                + INPUT
+                + "' and output '"
+                + OUTPUT
+                + "', has "
+                + in.keySet()
+                + " -> "
+                + out.keySet());
       }
       long[] inShape = ((TensorInfo) in.get(INPUT).getInfo()).getShape();
       long[] outShape = ((TensorInfo) out.get(OUTPUT).getInfo()).getShape();
-      if (inShape.length != 4 || inShape[1] != 3 || inShape[2] <= 0 || inShape[2] != inShape[3]
-          || outShape.length != 2 || outShape[1] != 1) {
-        throw new ModelLoadException(file + ": liveness model shapes " + Arrays.toString(inShape)
-            + " -> " + Arrays.toString(outShape) + ", expected [batch, 3, S, S] -> [batch, 1]");
+      if (inShape.length != 4
+          || inShape[1] != 3
+          || inShape[2] <= 0
+          || inShape[2] != inShape[3]
+          || outShape.length != 2
+          || outShape[1] != 1) {
+        throw new ModelLoadException(
+            file
+                + ": liveness model shapes "
+                + Arrays.toString(inShape)
+                + " -> "
+                + Arrays.toString(outShape)
+                + ", expected [batch, 3, S, S] -> [batch, 1]");
       }
       String network = opened.session().getMetadata().getCustomMetadata().get(NETWORK_KEY);
       if (network == null || network.isBlank()) {
-        throw new ModelLoadException(file + ": no " + NETWORK_KEY
-            + " in the model's metadata; import one with: facegate pretrained import liveness");
+        throw new ModelLoadException(
+            file
+                + ": no "
+                + NETWORK_KEY
+                + " in the model's metadata; import one with: facegate pretrained import liveness");
       }
       return new OnnxLivenessCheck(opened, (int) inShape[2], threshold, network);
     } catch (OrtException | ClassCastException e) {
@@ -122,11 +145,13 @@ public final class OnnxLivenessCheck implements LivenessCheck {
     for (int i = 0; i < n; i++) {
       preprocessor.toTensor(faces.get(i), batch, i * per);
     }
-    try (OnnxTensor input = OnnxTensor.createTensor(opened.env(), FloatBuffer.wrap(batch),
-            new long[] {n, 3, size, size});
-         OrtSession.Result result = opened.session().run(Map.of(INPUT, input))) {
+    try (OnnxTensor input =
+            OnnxTensor.createTensor(
+                opened.env(), FloatBuffer.wrap(batch), new long[] {n, 3, size, size});
+        OrtSession.Result result = opened.session().run(Map.of(INPUT, input))) {
       Optional<OnnxValue> value = result.get(OUTPUT);
-      if (value.isEmpty() || !(value.get() instanceof OnnxTensor t)
+      if (value.isEmpty()
+          || !(value.get() instanceof OnnxTensor t)
           || !Arrays.equals(t.getInfo().getShape(), new long[] {n, 1})) {
         throw new InferenceException("liveness model returned no [" + n + ", 1] tensor");
       }
@@ -134,8 +159,8 @@ public final class OnnxLivenessCheck implements LivenessCheck {
       t.getFloatBuffer().get(out);
       return out;
     } catch (OrtException e) {
-      throw new InferenceException("liveness inference failed for " + n + " faces: "
-          + e.getMessage(), e);
+      throw new InferenceException(
+          "liveness inference failed for " + n + " faces: " + e.getMessage(), e);
     }
   }
 

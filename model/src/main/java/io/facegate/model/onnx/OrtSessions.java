@@ -25,8 +25,9 @@ public final class OrtSessions {
    *
    * @param device {@code cpu} or {@code cuda:N}, what the session actually runs on
    */
-  public record Opened(OrtEnvironment env, OrtSession.SessionOptions options, OrtSession session,
-                       String device) implements AutoCloseable {
+  public record Opened(
+      OrtEnvironment env, OrtSession.SessionOptions options, OrtSession session, String device)
+      implements AutoCloseable {
     @Override
     public void close() {
       OrtSessions.close(session, options);
@@ -63,9 +64,14 @@ public final class OrtSessions {
             options.addCUDA(device.cudaDevice());
             session = env.createSession(modelFile.toString(), options);
           } catch (OrtException e) {
-            throw new ModelLoadException("device " + device + " requested but CUDA cannot be used: "
-                + e.getMessage() + " (the GPU build needs -Pgpu, CUDA 12 and cuDNN 9; "
-                + "use --device cpu or auto)", e);
+            throw new ModelLoadException(
+                "device "
+                    + device
+                    + " requested but CUDA cannot be used: "
+                    + e.getMessage()
+                    + " (the GPU build needs -Pgpu, CUDA 12 and cuDNN 9; "
+                    + "use --device cpu or auto)",
+                e);
           }
           used = device.toString();
         }

@@ -14,19 +14,19 @@ import javax.imageio.stream.ImageInputStream;
 
 /**
  * Decodes untrusted image bytes into a {@link RawImage}, checking the limits before any pixel is
- * decoded: first the byte size, then the header. PGM headers are parsed here; JPEG marker
- * segments (frame type, size, components, number of scans) and PNG chunks (IHDR, then the image
- * data inflated and counted against what the IHDR implies) are walked here before ImageIO sees the
+ * decoded: first the byte size, then the header. PGM headers are parsed here; JPEG marker segments
+ * (frame type, size, components, number of scans) and PNG chunks (IHDR, then the image data
+ * inflated and counted against what the IHDR implies) are walked here before ImageIO sees the
  * bytes. So a small file that claims a huge image, a progressive JPEG that repeats a scan thousands
  * of times and a PNG decompression bomb are all rejected in time linear in their byte size.
  * Anything a decoder throws becomes an {@link ImageRejectedException}; no other exception leaves.
  *
- * <p>{@link #decode(byte[])} takes the format from the bytes' magic number; GIF, BMP, WebP and
- * TIFF are recognised and rejected as {@link ImageRejectedException.Kind#UNSUPPORTED_FORMAT}.
+ * <p>{@link #decode(byte[])} takes the format from the bytes' magic number; GIF, BMP, WebP and TIFF
+ * are recognised and rejected as {@link ImageRejectedException.Kind#UNSUPPORTED_FORMAT}.
  *
- * <p>For encoded formats, a width/height given by the caller must agree with the header
- * (otherwise {@link ImageRejectedException.Kind#WRONG_SIZE}); RAW formats require both. Grey
- * inputs decode to one channel, colour to three (RGB, alpha dropped). Thread-safe.
+ * <p>For encoded formats, a width/height given by the caller must agree with the header (otherwise
+ * {@link ImageRejectedException.Kind#WRONG_SIZE}); RAW formats require both. Grey inputs decode to
+ * one channel, colour to three (RGB, alpha dropped). Thread-safe.
  */
 public final class ImageDecoder {
 
@@ -54,9 +54,11 @@ public final class ImageDecoder {
     if (format == null) {
       String known = ImageFormat.sniffUnsupported(data).orElse(null);
       throw known != null
-          ? new ImageRejectedException(ImageRejectedException.Kind.UNSUPPORTED_FORMAT,
+          ? new ImageRejectedException(
+              ImageRejectedException.Kind.UNSUPPORTED_FORMAT,
               known + " images are not read; use PGM, PNG or JPEG")
-          : new ImageRejectedException(ImageRejectedException.Kind.CORRUPT,
+          : new ImageRejectedException(
+              ImageRejectedException.Kind.CORRUPT,
               "not a PGM, PNG or JPEG image (unknown magic number)");
     }
     return decode(data, format, null, null);
@@ -80,7 +82,8 @@ public final class ImageDecoder {
       throw new ImageRejectedException(ImageRejectedException.Kind.CORRUPT, "no image data");
     }
     if (data.length > limits.maxBytes()) {
-      throw new ImageRejectedException(ImageRejectedException.Kind.TOO_LARGE,
+      throw new ImageRejectedException(
+          ImageRejectedException.Kind.TOO_LARGE,
           data.length + " bytes > maxBytes " + limits.maxBytes());
     }
     return switch (format) {
@@ -97,17 +100,20 @@ public final class ImageDecoder {
   }
 
   /** Size checks shared by every format's header reader. */
-  static void checkGeometry(ImageLimits limits, long width, long height) throws ImageRejectedException {
+  static void checkGeometry(ImageLimits limits, long width, long height)
+      throws ImageRejectedException {
     if (width <= 0 || height <= 0) {
-      throw new ImageRejectedException(ImageRejectedException.Kind.CORRUPT,
-          "non-positive size " + width + "x" + height);
+      throw new ImageRejectedException(
+          ImageRejectedException.Kind.CORRUPT, "non-positive size " + width + "x" + height);
     }
     if (width * height > limits.maxPixels()) {
-      throw new ImageRejectedException(ImageRejectedException.Kind.TOO_LARGE,
+      throw new ImageRejectedException(
+          ImageRejectedException.Kind.TOO_LARGE,
           width + "x" + height + " > maxPixels " + limits.maxPixels());
     }
     if (width < limits.minSide() || height < limits.minSide()) {
-      throw new ImageRejectedException(ImageRejectedException.Kind.TOO_SMALL,
+      throw new ImageRejectedException(
+          ImageRejectedException.Kind.TOO_SMALL,
           width + "x" + height + " has a side < minSide " + limits.minSide());
     }
   }
@@ -115,7 +121,8 @@ public final class ImageDecoder {
   private static RawImage checkDeclared(RawImage img, Integer width, Integer height)
       throws ImageRejectedException {
     if ((width != null && width != img.width()) || (height != null && height != img.height())) {
-      throw new ImageRejectedException(ImageRejectedException.Kind.WRONG_SIZE,
+      throw new ImageRejectedException(
+          ImageRejectedException.Kind.WRONG_SIZE,
           "declared " + width + "x" + height + " but image is " + img.width() + "x" + img.height());
     }
     return img;
@@ -124,19 +131,29 @@ public final class ImageDecoder {
   private RawImage decodeRaw(byte[] data, int channels, Integer width, Integer height)
       throws ImageRejectedException {
     if (width == null || height == null) {
-      throw new ImageRejectedException(ImageRejectedException.Kind.WRONG_SIZE,
-          "RAW image needs width and height");
+      throw new ImageRejectedException(
+          ImageRejectedException.Kind.WRONG_SIZE, "RAW image needs width and height");
     }
     if (width <= 0 || height <= 0) {
-      throw new ImageRejectedException(ImageRejectedException.Kind.WRONG_SIZE,
+      throw new ImageRejectedException(
+          ImageRejectedException.Kind.WRONG_SIZE,
           "RAW image size " + width + "x" + height + " is not positive");
     }
     checkGeometry(width, height);
     long expected = (long) width * height * channels;
     if (data.length != expected) {
-      throw new ImageRejectedException(ImageRejectedException.Kind.WRONG_SIZE,
-          "RAW image of " + width + "x" + height + "x" + channels + " needs " + expected
-              + " bytes, got " + data.length);
+      throw new ImageRejectedException(
+          ImageRejectedException.Kind.WRONG_SIZE,
+          "RAW image of "
+              + width
+              + "x"
+              + height
+              + "x"
+              + channels
+              + " needs "
+              + expected
+              + " bytes, got "
+              + data.length);
     }
     return new RawImage(width, height, channels, data.clone());
   }
@@ -162,18 +179,21 @@ public final class ImageDecoder {
     if (binary) {
       // exactly one whitespace byte separates the header from the raster
       if (cur.pos >= data.length || !PgmCursor.isSpace(data[cur.pos])) {
-        throw new ImageRejectedException(ImageRejectedException.Kind.CORRUPT, "PGM header not terminated");
+        throw new ImageRejectedException(
+            ImageRejectedException.Kind.CORRUPT, "PGM header not terminated");
       }
       int start = cur.pos + 1;
       int bytesPerSample = maxval > 255 ? 2 : 1;
       if ((long) data.length - start < (long) n * bytesPerSample) {
-        throw new ImageRejectedException(ImageRejectedException.Kind.CORRUPT,
+        throw new ImageRejectedException(
+            ImageRejectedException.Kind.CORRUPT,
             "PGM truncated: " + (data.length - start) + " raster bytes for " + n + " pixels");
       }
       for (int i = 0; i < n; i++) {
-        int v = bytesPerSample == 1
-            ? data[start + i] & 0xFF
-            : ((data[start + 2 * i] & 0xFF) << 8) | (data[start + 2 * i + 1] & 0xFF);
+        int v =
+            bytesPerSample == 1
+                ? data[start + i] & 0xFF
+                : ((data[start + 2 * i] & 0xFF) << 8) | (data[start + 2 * i + 1] & 0xFF);
         out[i] = scale(v, maxval);
       }
     } else {
@@ -187,8 +207,8 @@ public final class ImageDecoder {
 
   private static byte scale(long v, long maxval) throws ImageRejectedException {
     if (v > maxval) {
-      throw new ImageRejectedException(ImageRejectedException.Kind.CORRUPT,
-          "PGM sample " + v + " > maxval " + maxval);
+      throw new ImageRejectedException(
+          ImageRejectedException.Kind.CORRUPT, "PGM sample " + v + " > maxval " + maxval);
     }
     return (byte) (maxval == 255 ? v : Math.round(v * 255.0 / maxval));
   }
@@ -232,14 +252,14 @@ public final class ImageDecoder {
       while (pos < data.length && data[pos] >= '0' && data[pos] <= '9') {
         v = v * 10 + (data[pos] - '0');
         if (v > Integer.MAX_VALUE) {
-          throw new ImageRejectedException(ImageRejectedException.Kind.TOO_LARGE,
-              where + " number too large");
+          throw new ImageRejectedException(
+              ImageRejectedException.Kind.TOO_LARGE, where + " number too large");
         }
         pos++;
       }
       if (pos == start) {
-        throw new ImageRejectedException(ImageRejectedException.Kind.CORRUPT,
-            where + ": expected a number at byte " + pos);
+        throw new ImageRejectedException(
+            ImageRejectedException.Kind.CORRUPT, where + ": expected a number at byte " + pos);
       }
       return v;
     }
@@ -251,14 +271,20 @@ public final class ImageDecoder {
       throws ImageRejectedException {
     ImageFormat actual = ImageFormat.sniff(data).orElse(null);
     if (actual != format) {
-      throw new ImageRejectedException(ImageRejectedException.Kind.CORRUPT, "bytes are not " + format
-          + (actual != null ? " (they are " + actual + ")"
-              : ImageFormat.sniffUnsupported(data).map(n -> " (they are " + n + ")").orElse("")));
+      throw new ImageRejectedException(
+          ImageRejectedException.Kind.CORRUPT,
+          "bytes are not "
+              + format
+              + (actual != null
+                  ? " (they are " + actual + ")"
+                  : ImageFormat.sniffUnsupported(data)
+                      .map(n -> " (they are " + n + ")")
+                      .orElse("")));
     }
     Iterator<ImageReader> readers = ImageIO.getImageReadersByFormatName(formatName);
     if (!readers.hasNext()) {
-      throw new ImageRejectedException(ImageRejectedException.Kind.UNSUPPORTED_FORMAT,
-          "no ImageIO reader for " + format);
+      throw new ImageRejectedException(
+          ImageRejectedException.Kind.UNSUPPORTED_FORMAT, "no ImageIO reader for " + format);
     }
     ImageReader reader = readers.next();
     List<String> warnings = new ArrayList<>();
@@ -276,13 +302,13 @@ public final class ImageDecoder {
       BufferedImage image = reader.read(0);
       if (!warnings.isEmpty()) {
         // ImageIO only warns on e.g. a truncated JPEG and fills the rest grey: not a face to trust
-        throw new ImageRejectedException(ImageRejectedException.Kind.CORRUPT,
-            format + " decoder warning: " + warnings.get(0));
+        throw new ImageRejectedException(
+            ImageRejectedException.Kind.CORRUPT, format + " decoder warning: " + warnings.get(0));
       }
       return toRaw(image);
     } catch (IOException | RuntimeException e) {
-      throw new ImageRejectedException(ImageRejectedException.Kind.CORRUPT,
-          format + " not decodable: " + e.getMessage(), e);
+      throw new ImageRejectedException(
+          ImageRejectedException.Kind.CORRUPT, format + " not decodable: " + e.getMessage(), e);
     } finally {
       reader.dispose();
     }
@@ -292,8 +318,8 @@ public final class ImageDecoder {
     int w = image.getWidth();
     int h = image.getHeight();
     int bands = image.getColorModel().getNumColorComponents();
-    if (bands == 1 && image.getColorModel().getColorSpace().getType()
-        == java.awt.color.ColorSpace.TYPE_GRAY) {
+    if (bands == 1
+        && image.getColorModel().getColorSpace().getType() == java.awt.color.ColorSpace.TYPE_GRAY) {
       // read grey samples from the raster: getRGB would apply a gamma conversion
       Raster raster = image.getRaster();
       int bits = image.getColorModel().getComponentSize(0);

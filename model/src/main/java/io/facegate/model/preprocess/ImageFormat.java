@@ -18,9 +18,9 @@ public enum ImageFormat {
   private static final byte[] PNG_SIGNATURE = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'};
 
   /**
-   * The encoded format the bytes themselves announce (their magic number), whatever a file name
-   * or a sender says: PGM ({@code P5} / {@code P2} and whitespace), PNG (its 8-byte signature) or
-   * JPEG ({@code FF D8 FF}). RAW formats have no magic and are never sniffed.
+   * The encoded format the bytes themselves announce (their magic number), whatever a file name or
+   * a sender says: PGM ({@code P5} / {@code P2} and whitespace), PNG (its 8-byte signature) or JPEG
+   * ({@code FF D8 FF}). RAW formats have no magic and are never sniffed.
    *
    * @param head the first bytes of the image (at least 8 for PNG); may be longer or shorter
    */
@@ -31,11 +31,20 @@ public enum ImageFormat {
     if (startsWith(head, PNG_SIGNATURE)) {
       return Optional.of(PNG);
     }
-    if (head.length >= 3 && (head[0] & 0xFF) == 0xFF && (head[1] & 0xFF) == 0xD8 && (head[2] & 0xFF) == 0xFF) {
+    if (head.length >= 3
+        && (head[0] & 0xFF) == 0xFF
+        && (head[1] & 0xFF) == 0xD8
+        && (head[2] & 0xFF) == 0xFF) {
       return Optional.of(JPEG);
     }
-    if (head.length >= 3 && head[0] == 'P' && (head[1] == '5' || head[1] == '2')
-        && (head[2] == ' ' || head[2] == '\t' || head[2] == '\n' || head[2] == '\r' || head[2] == '#')) {
+    if (head.length >= 3
+        && head[0] == 'P'
+        && (head[1] == '5' || head[1] == '2')
+        && (head[2] == ' '
+            || head[2] == '\t'
+            || head[2] == '\n'
+            || head[2] == '\r'
+            || head[2] == '#')) {
       return Optional.of(PGM);
     }
     return Optional.empty();
@@ -50,11 +59,16 @@ public enum ImageFormat {
         || startsWith(head, "GIF89a".getBytes(java.nio.charset.StandardCharsets.US_ASCII))) {
       return Optional.of("GIF");
     }
-    if (head.length >= 12 && startsWith(head, new byte[] {'R', 'I', 'F', 'F'}) && head[8] == 'W'
-        && head[9] == 'E' && head[10] == 'B' && head[11] == 'P') {
+    if (head.length >= 12
+        && startsWith(head, new byte[] {'R', 'I', 'F', 'F'})
+        && head[8] == 'W'
+        && head[9] == 'E'
+        && head[10] == 'B'
+        && head[11] == 'P') {
       return Optional.of("WebP");
     }
-    if (startsWith(head, new byte[] {'I', 'I', 42, 0}) || startsWith(head, new byte[] {'M', 'M', 0, 42})) {
+    if (startsWith(head, new byte[] {'I', 'I', 42, 0})
+        || startsWith(head, new byte[] {'M', 'M', 0, 42})) {
       return Optional.of("TIFF");
     }
     if (startsWith(head, new byte[] {'B', 'M'})) {

@@ -17,8 +17,8 @@ public final class ImageRejectedException extends Exception {
     WRONG_SIZE,
     /**
      * More decoding work than {@link ImageLimits} allows, found before decoding: a JPEG with more
-     * than {@link ImageLimits#maxJpegScans()} scans or over {@link ImageLimits#maxPixelScans()},
-     * or PNG image data that inflates past what its header promises.
+     * than {@link ImageLimits#maxJpegScans()} scans or over {@link ImageLimits#maxPixelScans()}, or
+     * PNG image data that inflates past what its header promises.
      */
     DECODE_BUDGET
   }

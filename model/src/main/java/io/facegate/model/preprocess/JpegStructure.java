@@ -21,15 +21,13 @@ record JpegStructure(int width, int height, int components, boolean progressive,
   private static final int TEM = 0x01;
 
   /**
-   * Walks the segments of {@code d} (which starts with SOI) and checks them against
-   * {@code limits}.
+   * Walks the segments of {@code d} (which starts with SOI) and checks them against {@code limits}.
    *
    * @throws ImageRejectedException CORRUPT for a broken structure, UNSUPPORTED_FORMAT for frame
-   *     types or component counts ImageIO cannot turn into a grey or RGB face, TOO_LARGE / TOO_SMALL
-   *     from the frame size, DECODE_BUDGET for too many scans or pixels x scans
+   *     types or component counts ImageIO cannot turn into a grey or RGB face, TOO_LARGE /
+   *     TOO_SMALL from the frame size, DECODE_BUDGET for too many scans or pixels x scans
    */
-  static JpegStructure read(byte[] d, ImageLimits limits)
-      throws ImageRejectedException {
+  static JpegStructure read(byte[] d, ImageLimits limits) throws ImageRejectedException {
     if (d.length < 4 || u8(d, 0) != 0xFF || u8(d, 1) != SOI) {
       throw corrupt("no SOI marker");
     }
@@ -69,8 +67,10 @@ record JpegStructure(int width, int height, int components, boolean progressive,
       }
       int length = u16(d, pos);
       if (length < 2 || pos + length > d.length) {
-        throw corrupt(String.format("segment 0x%02X at byte %d has length %d, %d bytes left", marker,
-            pos - 2, length, d.length - pos));
+        throw corrupt(
+            String.format(
+                "segment 0x%02X at byte %d has length %d, %d bytes left",
+                marker, pos - 2, length, d.length - pos));
       }
       int body = pos + 2;
       int end = pos + length;
@@ -80,8 +80,10 @@ record JpegStructure(int width, int height, int components, boolean progressive,
         }
         frame = true;
         if (marker != 0xC0 && marker != 0xC1 && marker != 0xC2) {
-          throw new ImageRejectedException(ImageRejectedException.Kind.UNSUPPORTED_FORMAT,
-              String.format("JPEG frame type SOF%d (lossless, hierarchical or arithmetic-coded)",
+          throw new ImageRejectedException(
+              ImageRejectedException.Kind.UNSUPPORTED_FORMAT,
+              String.format(
+                  "JPEG frame type SOF%d (lossless, hierarchical or arithmetic-coded)",
                   marker - 0xC0));
         }
         progressive = marker == 0xC2;
@@ -93,25 +95,30 @@ record JpegStructure(int width, int height, int components, boolean progressive,
         width = u16(d, body + 3);
         components = u8(d, body + 5);
         if (precision != 8) {
-          throw new ImageRejectedException(ImageRejectedException.Kind.UNSUPPORTED_FORMAT,
-              precision + "-bit JPEG samples");
+          throw new ImageRejectedException(
+              ImageRejectedException.Kind.UNSUPPORTED_FORMAT, precision + "-bit JPEG samples");
         }
         if (height == 0) {
-          throw new ImageRejectedException(ImageRejectedException.Kind.UNSUPPORTED_FORMAT,
+          throw new ImageRejectedException(
+              ImageRejectedException.Kind.UNSUPPORTED_FORMAT,
               "JPEG height defined by a DNL marker");
         }
         if (length < 8 + 3 * components) {
           throw corrupt("frame header shorter than its " + components + " components");
         }
         if (components != 1 && components != 3) {
-          throw new ImageRejectedException(ImageRejectedException.Kind.UNSUPPORTED_FORMAT,
-              "JPEG with " + components + " components"
-                  + (components == 4 ? " (CMYK or YCCK)" : "") + "; only grey and colour (3) are read");
+          throw new ImageRejectedException(
+              ImageRejectedException.Kind.UNSUPPORTED_FORMAT,
+              "JPEG with "
+                  + components
+                  + " components"
+                  + (components == 4 ? " (CMYK or YCCK)" : "")
+                  + "; only grey and colour (3) are read");
         }
         ImageDecoder.checkGeometry(limits, width, height);
       } else if (marker == DNL) {
-        throw new ImageRejectedException(ImageRejectedException.Kind.UNSUPPORTED_FORMAT,
-            "JPEG height defined by a DNL marker");
+        throw new ImageRejectedException(
+            ImageRejectedException.Kind.UNSUPPORTED_FORMAT, "JPEG height defined by a DNL marker");
       }
       pos = end;
       if (marker == SOS) {
@@ -120,13 +127,20 @@ record JpegStructure(int width, int height, int components, boolean progressive,
         }
         scans++;
         if (scans > limits.maxJpegScans()) {
-          throw new ImageRejectedException(ImageRejectedException.Kind.DECODE_BUDGET,
+          throw new ImageRejectedException(
+              ImageRejectedException.Kind.DECODE_BUDGET,
               "JPEG has more than maxJpegScans " + limits.maxJpegScans() + " scans");
         }
         long work = (long) width * height * scans;
         if (work > limits.maxPixelScans()) {
-          throw new ImageRejectedException(ImageRejectedException.Kind.DECODE_BUDGET,
-              width + "x" + height + " JPEG with " + scans + "+ scans is over maxPixelScans "
+          throw new ImageRejectedException(
+              ImageRejectedException.Kind.DECODE_BUDGET,
+              width
+                  + "x"
+                  + height
+                  + " JPEG with "
+                  + scans
+                  + "+ scans is over maxPixelScans "
                   + limits.maxPixelScans());
         }
         pos = endOfEntropyData(d, pos);

@@ -23,7 +23,8 @@ record PngStructure(int width, int height, int bitDepth, int colourType, boolean
 
   /** Adam7 pass origins and steps: x0, y0, dx, dy. */
   private static final int[][] ADAM7 = {
-      {0, 0, 8, 8}, {4, 0, 8, 8}, {0, 4, 4, 8}, {2, 0, 4, 4}, {0, 2, 2, 4}, {1, 0, 2, 2}, {0, 1, 1, 2}};
+    {0, 0, 8, 8}, {4, 0, 8, 8}, {0, 4, 4, 8}, {2, 0, 4, 4}, {0, 2, 2, 4}, {1, 0, 2, 2}, {0, 1, 1, 2}
+  };
 
   /**
    * Walks the chunks of {@code d} (which starts with the PNG signature).
@@ -45,21 +46,33 @@ record PngStructure(int width, int height, int bitDepth, int colourType, boolean
     int filter = d[pos + 19] & 0xFF;
     int interlace = d[pos + 20] & 0xFF;
     ImageDecoder.checkGeometry(limits, width, height);
-    int samples = switch (colourType) {
-      case 0, 3 -> 1;
-      case 2 -> 3;
-      case 4 -> 2;
-      case 6 -> 4;
-      default -> throw corrupt("colour type " + colourType);
-    };
-    boolean depthOk = switch (colourType) {
-      case 0 -> bitDepth == 1 || bitDepth == 2 || bitDepth == 4 || bitDepth == 8 || bitDepth == 16;
-      case 3 -> bitDepth == 1 || bitDepth == 2 || bitDepth == 4 || bitDepth == 8;
-      default -> bitDepth == 8 || bitDepth == 16;
-    };
+    int samples =
+        switch (colourType) {
+          case 0, 3 -> 1;
+          case 2 -> 3;
+          case 4 -> 2;
+          case 6 -> 4;
+          default -> throw corrupt("colour type " + colourType);
+        };
+    boolean depthOk =
+        switch (colourType) {
+          case 0 ->
+              bitDepth == 1 || bitDepth == 2 || bitDepth == 4 || bitDepth == 8 || bitDepth == 16;
+          case 3 -> bitDepth == 1 || bitDepth == 2 || bitDepth == 4 || bitDepth == 8;
+          default -> bitDepth == 8 || bitDepth == 16;
+        };
     if (!depthOk || compression != 0 || filter != 0 || interlace > 1) {
-      throw corrupt("IHDR bit depth " + bitDepth + ", colour type " + colourType + ", compression "
-          + compression + ", filter " + filter + ", interlace " + interlace);
+      throw corrupt(
+          "IHDR bit depth "
+              + bitDepth
+              + ", colour type "
+              + colourType
+              + ", compression "
+              + compression
+              + ", filter "
+              + filter
+              + ", interlace "
+              + interlace);
     }
     long expected = rawSize((int) width, (int) height, (long) samples * bitDepth, interlace == 1);
     pos += 8 + 13 + 4;
@@ -77,8 +90,14 @@ record PngStructure(int width, int height, int bitDepth, int colourType, boolean
         long length = u32(d, pos) & 0xFFFFFFFFL;
         int type = u32(d, pos + 4);
         if (length > d.length - pos - 12L) {
-          throw corrupt("chunk at byte " + pos + " claims " + length + " bytes, the file has "
-              + (d.length - pos - 12L) + " left");
+          throw corrupt(
+              "chunk at byte "
+                  + pos
+                  + " claims "
+                  + length
+                  + " bytes, the file has "
+                  + (d.length - pos - 12L)
+                  + " left");
         }
         int body = pos + 8;
         if (type == IEND) {
@@ -94,8 +113,14 @@ record PngStructure(int width, int height, int bitDepth, int colourType, boolean
             int n = inflater.inflate(scratch);
             inflated += n;
             if (inflated > expected) {
-              throw new ImageRejectedException(ImageRejectedException.Kind.DECODE_BUDGET,
-                  "PNG image data inflates past the " + expected + " bytes its " + width + "x" + height
+              throw new ImageRejectedException(
+                  ImageRejectedException.Kind.DECODE_BUDGET,
+                  "PNG image data inflates past the "
+                      + expected
+                      + " bytes its "
+                      + width
+                      + "x"
+                      + height
                       + " header implies");
             }
             if (n == 0 && inflater.needsDictionary()) {
@@ -111,11 +136,14 @@ record PngStructure(int width, int height, int bitDepth, int colourType, boolean
         pos = body + (int) length + 4;
       }
       if (inflated < expected) {
-        throw corrupt("image data holds " + inflated + " of the " + expected + " bytes its header implies");
+        throw corrupt(
+            "image data holds " + inflated + " of the " + expected + " bytes its header implies");
       }
     } catch (DataFormatException e) {
-      throw new ImageRejectedException(ImageRejectedException.Kind.CORRUPT,
-          "PNG image data is not a valid zlib stream: " + e.getMessage(), e);
+      throw new ImageRejectedException(
+          ImageRejectedException.Kind.CORRUPT,
+          "PNG image data is not a valid zlib stream: " + e.getMessage(),
+          e);
     } finally {
       inflater.end();
     }
@@ -143,6 +171,9 @@ record PngStructure(int width, int height, int bitDepth, int colourType, boolean
   }
 
   private static int u32(byte[] d, int i) {
-    return ((d[i] & 0xFF) << 24) | ((d[i + 1] & 0xFF) << 16) | ((d[i + 2] & 0xFF) << 8) | (d[i + 3] & 0xFF);
+    return ((d[i] & 0xFF) << 24)
+        | ((d[i + 1] & 0xFF) << 16)
+        | ((d[i + 2] & 0xFF) << 8)
+        | (d[i + 3] & 0xFF);
   }
 }

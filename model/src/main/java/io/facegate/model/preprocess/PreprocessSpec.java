@@ -56,8 +56,12 @@ public record PreprocessSpec(int width, int height, int channels, float[] mean, 
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof PreprocessSpec s && s.width == width && s.height == height
-        && s.channels == channels && Arrays.equals(s.mean, mean) && Arrays.equals(s.std, std);
+    return o instanceof PreprocessSpec s
+        && s.width == width
+        && s.height == height
+        && s.channels == channels
+        && Arrays.equals(s.mean, mean)
+        && Arrays.equals(s.std, std);
   }
 
   @Override
@@ -68,7 +72,16 @@ public record PreprocessSpec(int width, int height, int channels, float[] mean, 
 
   @Override
   public String toString() {
-    return "PreprocessSpec[" + width + "x" + height + "x" + channels + ", mean="
-        + Arrays.toString(mean) + ", std=" + Arrays.toString(std) + "]";
+    return "PreprocessSpec["
+        + width
+        + "x"
+        + height
+        + "x"
+        + channels
+        + ", mean="
+        + Arrays.toString(mean)
+        + ", std="
+        + Arrays.toString(std)
+        + "]";
   }
 }

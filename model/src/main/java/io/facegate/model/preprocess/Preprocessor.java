@@ -3,8 +3,8 @@ package io.facegate.model.preprocess;
 /**
  * Turns a decoded image into the model's input tensor (CHW floats): converts grey to RGB
  * (replicate) or RGB to grey (ITU-R BT.601 luma) as the spec wants, scales the image so it covers
- * the target size keeping its aspect ratio, centre-crops, and normalises
- * {@code (x / 255 - mean) / std}.
+ * the target size keeping its aspect ratio, centre-crops, and normalises {@code (x / 255 - mean) /
+ * std}.
  *
  * <p>Resampling is a separable triangle filter whose support widens with the down-scale factor
  * (anti-aliased bilinear), so large inputs do not alias. Deterministic and thread-safe.
@@ -48,7 +48,8 @@ public final class Preprocessor {
       throw new IllegalArgumentException("img must not be null");
     }
     if (dst == null || offset < 0 || offset > dst.length - tensorSize()) {
-      throw new IllegalArgumentException("dst has no room for " + tensorSize() + " floats at " + offset);
+      throw new IllegalArgumentException(
+          "dst has no room for " + tensorSize() + " floats at " + offset);
     }
     int tw = spec.width();
     int th = spec.height();
@@ -110,8 +111,10 @@ public final class Preprocessor {
       }
     } else {
       for (int i = 0; i < n; i++) {
-        out[0][i] = 0.299f * (p[3 * i] & 0xFF) + 0.587f * (p[3 * i + 1] & 0xFF)
-            + 0.114f * (p[3 * i + 2] & 0xFF);
+        out[0][i] =
+            0.299f * (p[3 * i] & 0xFF)
+                + 0.587f * (p[3 * i + 1] & 0xFF)
+                + 0.114f * (p[3 * i + 2] & 0xFF);
       }
     }
     return out;

@@ -15,7 +15,8 @@ public record RawImage(int width, int height, int channels, byte[] pixels) {
   /** Checks that the pixel buffer matches the stated geometry. */
   public RawImage {
     if (width <= 0 || height <= 0) {
-      throw new IllegalArgumentException("width and height must be > 0, got " + width + "x" + height);
+      throw new IllegalArgumentException(
+          "width and height must be > 0, got " + width + "x" + height);
     }
     if (channels != 1 && channels != 3) {
       throw new IllegalArgumentException("channels must be 1 or 3, got " + channels);
@@ -32,8 +33,11 @@ public record RawImage(int width, int height, int channels, byte[] pixels) {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof RawImage r && r.width == width && r.height == height
-        && r.channels == channels && Arrays.equals(r.pixels, pixels);
+    return o instanceof RawImage r
+        && r.width == width
+        && r.height == height
+        && r.channels == channels
+        && Arrays.equals(r.pixels, pixels);
   }
 
   @Override

@@ -15,22 +15,31 @@ import java.util.Random;
  * @param maxBrightness largest brightness offset, in grey levels (0..255)
  * @param maxContrast largest relative contrast change, in [0, 1)
  */
-public record TrainingAugmenter(double flipProbability, double maxShiftFraction, double maxRotationDegrees,
-                                double maxScaleChange, double maxBrightness, double maxContrast) {
+public record TrainingAugmenter(
+    double flipProbability,
+    double maxShiftFraction,
+    double maxRotationDegrees,
+    double maxScaleChange,
+    double maxBrightness,
+    double maxContrast) {
 
   /** Validates the ranges; the message names the offending field. */
   public TrainingAugmenter {
     if (!(flipProbability >= 0 && flipProbability <= 1)) {
-      throw new IllegalArgumentException("flipProbability must be in [0, 1], got " + flipProbability);
+      throw new IllegalArgumentException(
+          "flipProbability must be in [0, 1], got " + flipProbability);
     }
     if (!(maxShiftFraction >= 0 && maxShiftFraction < 0.5)) {
-      throw new IllegalArgumentException("maxShiftFraction must be in [0, 0.5), got " + maxShiftFraction);
+      throw new IllegalArgumentException(
+          "maxShiftFraction must be in [0, 0.5), got " + maxShiftFraction);
     }
     if (!(maxRotationDegrees >= 0 && maxRotationDegrees <= 45)) {
-      throw new IllegalArgumentException("maxRotationDegrees must be in [0, 45], got " + maxRotationDegrees);
+      throw new IllegalArgumentException(
+          "maxRotationDegrees must be in [0, 45], got " + maxRotationDegrees);
     }
     if (!(maxScaleChange >= 0 && maxScaleChange < 0.5)) {
-      throw new IllegalArgumentException("maxScaleChange must be in [0, 0.5), got " + maxScaleChange);
+      throw new IllegalArgumentException(
+          "maxScaleChange must be in [0, 0.5), got " + maxScaleChange);
     }
     if (!(maxBrightness >= 0 && maxBrightness <= 255)) {
       throw new IllegalArgumentException("maxBrightness must be in [0, 255], got " + maxBrightness);
@@ -40,7 +49,10 @@ public record TrainingAugmenter(double flipProbability, double maxShiftFraction,
     }
   }
 
-  /** Flip half the time, shift up to 6 %, rotate up to 10 degrees, zoom +-8 %, brightness +-20, contrast +-20 %. */
+  /**
+   * Flip half the time, shift up to 6 %, rotate up to 10 degrees, zoom +-8 %, brightness +-20,
+   * contrast +-20 %.
+   */
   public static TrainingAugmenter defaults() {
     return new TrainingAugmenter(0.5, 0.06, 10, 0.08, 20, 0.2);
   }
@@ -77,8 +89,13 @@ public record TrainingAugmenter(double flipProbability, double maxShiftFraction,
         double fx = sx - x0;
         double fy = sy - y0;
         for (int c = 0; c < ch; c++) {
-          double v = (1 - fy) * ((1 - fx) * (src[(y0 * w + x0) * ch + c] & 0xFF) + fx * (src[(y0 * w + x1) * ch + c] & 0xFF))
-              + fy * ((1 - fx) * (src[(y1 * w + x0) * ch + c] & 0xFF) + fx * (src[(y1 * w + x1) * ch + c] & 0xFF));
+          double v =
+              (1 - fy)
+                      * ((1 - fx) * (src[(y0 * w + x0) * ch + c] & 0xFF)
+                          + fx * (src[(y0 * w + x1) * ch + c] & 0xFF))
+                  + fy
+                      * ((1 - fx) * (src[(y1 * w + x0) * ch + c] & 0xFF)
+                          + fx * (src[(y1 * w + x1) * ch + c] & 0xFF));
           long a = Math.round((v - 128) * contrast + 128 + brightness);
           out[(y * w + x) * ch + c] = (byte) Math.min(255, Math.max(0, a));
         }

@@ -10,9 +10,12 @@ class EuclideanDistanceTest {
 
   @Test
   void measuresEuclideanDistance() {
-    assertEquals(Math.sqrt(2), EuclideanDistance.between(new float[] {1, 0}, new float[] {0, 1}), 1e-9);
-    assertEquals(5.0, EuclideanDistance.between(new float[] {0, 0, 0}, new float[] {3, 4, 0}), 1e-9);
-    assertEquals(0.0, EuclideanDistance.between(new float[] {0.6f, 0.8f}, new float[] {0.6f, 0.8f}), 0);
+    assertEquals(
+        Math.sqrt(2), EuclideanDistance.between(new float[] {1, 0}, new float[] {0, 1}), 1e-9);
+    assertEquals(
+        5.0, EuclideanDistance.between(new float[] {0, 0, 0}, new float[] {3, 4, 0}), 1e-9);
+    assertEquals(
+        0.0, EuclideanDistance.between(new float[] {0.6f, 0.8f}, new float[] {0.6f, 0.8f}), 0);
   }
 
   @Test
@@ -24,19 +27,28 @@ class EuclideanDistanceTest {
 
   @Test
   void rejectsNonFiniteComponentsNamingThem() {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> EuclideanDistance.between(new float[] {1, Float.NaN}, new float[] {0, 1}));
-    assertTrue(e.getMessage().contains("component 1") && e.getMessage().contains("NaN"), e.getMessage());
-    assertThrows(IllegalArgumentException.class,
-        () -> EuclideanDistance.between(new float[] {1, 0}, new float[] {Float.POSITIVE_INFINITY, 1}));
-    assertThrows(IllegalArgumentException.class,
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> EuclideanDistance.between(new float[] {1, Float.NaN}, new float[] {0, 1}));
+    assertTrue(
+        e.getMessage().contains("component 1") && e.getMessage().contains("NaN"), e.getMessage());
+    assertThrows(
+        IllegalArgumentException.class,
+        () ->
+            EuclideanDistance.between(
+                new float[] {1, 0}, new float[] {Float.POSITIVE_INFINITY, 1}));
+    assertThrows(
+        IllegalArgumentException.class,
         () -> EuclideanDistance.between(new float[] {Float.NEGATIVE_INFINITY}, new float[] {0}));
   }
 
   @Test
   void rejectsDifferentDimensionsAndMissingVectors() {
-    assertThrows(IllegalArgumentException.class,
+    assertThrows(
+        IllegalArgumentException.class,
         () -> EuclideanDistance.between(new float[] {1, 0}, new float[] {1, 0, 0}));
-    assertThrows(IllegalArgumentException.class, () -> EuclideanDistance.between(null, new float[] {1}));
+    assertThrows(
+        IllegalArgumentException.class, () -> EuclideanDistance.between(null, new float[] {1}));
   }
 }

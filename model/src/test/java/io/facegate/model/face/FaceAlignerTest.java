@@ -13,7 +13,8 @@ class FaceAlignerTest {
 
   @Test
   void estimateRecoversAKnownSimilarity() {
-    SimilarityTransform truth = new SimilarityTransform(1.7 * Math.cos(0.3), 1.7 * Math.sin(0.3), 12, -5);
+    SimilarityTransform truth =
+        new SimilarityTransform(1.7 * Math.cos(0.3), 1.7 * Math.sin(0.3), 12, -5);
     double[] src = {10, 20, 40, 22, 25, 40, 14, 55, 38, 57};
     double[] dst = new double[src.length];
     for (int i = 0; i < src.length; i += 2) {
@@ -48,7 +49,8 @@ class FaceAlignerTest {
     assertThrows(IllegalArgumentException.class, () -> SimilarityTransform.estimate(nan, good));
     double[] same = new double[10];
     assertThrows(IllegalArgumentException.class, () -> SimilarityTransform.estimate(same, good));
-    assertThrows(IllegalArgumentException.class, () -> new FaceAligner(TEMPLATE).align(image(50, 50), nan));
+    assertThrows(
+        IllegalArgumentException.class, () -> new FaceAligner(TEMPLATE).align(image(50, 50), nan));
     float[] landmarks = new float[136];
     landmarks[70] = Float.POSITIVE_INFINITY;
     assertThrows(IllegalArgumentException.class, () -> FaceLandmarks.fivePointsOf68(landmarks));
@@ -57,7 +59,8 @@ class FaceAlignerTest {
   @Test
   void alignedFaceHasItsPointsOnTheTemplate() {
     // a big rotated "face": five bright dots at the template points, scaled x3, rotated, shifted
-    SimilarityTransform place = new SimilarityTransform(3 * Math.cos(0.4), 3 * Math.sin(0.4), 150, -40);
+    SimilarityTransform place =
+        new SimilarityTransform(3 * Math.cos(0.4), 3 * Math.sin(0.4), 150, -40);
     double[] t = TEMPLATE.points();
     double[] src = new double[t.length];
     for (int i = 0; i < t.length; i += 2) {

@@ -66,12 +66,15 @@ class FaceFinderTest {
   @Test
   void framesAreDetectedInOneBatchAndEachGetsItsReason() {
     FaceBox good = new FaceBox(40, 40, 40, 40, 0.9);
-    ByWidth d = new ByWidth(Map.of(
-        200, List.of(good),
-        201, List.of(),
-        202, List.of(new FaceBox(10, 10, 50, 50, 0.4)),
-        203, List.of(new FaceBox(10, 10, 8, 8, 0.95)),
-        204, List.of(new FaceBox(10, 10, 30, 30, 0.9), new FaceBox(100, 100, 60, 60, 0.7))));
+    ByWidth d =
+        new ByWidth(
+            Map.of(
+                200, List.of(good),
+                201, List.of(),
+                202, List.of(new FaceBox(10, 10, 50, 50, 0.4)),
+                203, List.of(new FaceBox(10, 10, 8, 8, 0.95)),
+                204,
+                    List.of(new FaceBox(10, 10, 30, 30, 0.9), new FaceBox(100, 100, 60, 60, 0.7))));
     List<Input> in = new ArrayList<>();
     for (int w = 200; w <= 204; w++) {
       in.add(new Input(frame(w, 160), Kind.FRAME));
@@ -90,10 +93,15 @@ class FaceFinderTest {
   @Test
   void largestPolicyDecidesTheLargestFaceNotTheBestScored() {
     FaceBox big = new FaceBox(100, 20, 60, 60, 0.7);
-    ByWidth d = new ByWidth(Map.of(300, List.of(new FaceBox(10, 10, 30, 30, 0.99), big,
-        new FaceBox(0, 0, 200, 200, 0.3))));
-    Found f = finder(d, MultipleFaces.LARGEST).find(List.of(new Input(frame(300, 200), Kind.FRAME)))
-        .get(0);
+    ByWidth d =
+        new ByWidth(
+            Map.of(
+                300,
+                List.of(new FaceBox(10, 10, 30, 30, 0.99), big, new FaceBox(0, 0, 200, 200, 0.3))));
+    Found f =
+        finder(d, MultipleFaces.LARGEST)
+            .find(List.of(new Input(frame(300, 200), Kind.FRAME)))
+            .get(0);
     assertEquals(big, ((Face) f).box());
     // 60 px box, margin 0.25 on each side: a 90 px square
     assertEquals(90, ((Face) f).image().width());
@@ -103,19 +111,21 @@ class FaceFinderTest {
   @Test
   void framesWithoutADetectorAreRejectedAndCropsStillServed() {
     FaceFinder crops = FaceFinder.cropsOnly(FaceStage.WHOLE_IMAGE);
-    List<Found> out = crops.find(List.of(new Input(frame(50, 50), Kind.FRAME),
-        new Input(frame(40, 40), Kind.CROP)));
+    List<Found> out =
+        crops.find(
+            List.of(new Input(frame(50, 50), Kind.FRAME), new Input(frame(40, 40), Kind.CROP)));
     assertEquals(Rejection.NO_DETECTOR, ((Rejected) out.get(0)).reason());
     assertInstanceOf(Face.class, out.get(1));
   }
 
   @Test
   void alignmentThatFindsNoFaceIsNoFace() {
-    FaceStage none = images -> {
-      List<RawImage> out = new ArrayList<>();
-      images.forEach(i -> out.add(null));
-      return out;
-    };
+    FaceStage none =
+        images -> {
+          List<RawImage> out = new ArrayList<>();
+          images.forEach(i -> out.add(null));
+          return out;
+        };
     ByWidth d = new ByWidth(Map.of(100, List.of(new FaceBox(20, 20, 40, 40, 0.9))));
     FaceFinder f = new FaceFinder(d, SPEC, none, Settings.defaults());
     Rejected r = (Rejected) f.find(List.of(new Input(frame(100, 100), Kind.FRAME))).get(0);
@@ -126,8 +136,8 @@ class FaceFinderTest {
   void aDetectorGivingTheWrongNumberOfAnswersFailsTheBatch() {
     FaceDetector broken = images -> List.of();
     FaceFinder f = finder(broken, MultipleFaces.LARGEST);
-    assertThrows(IllegalStateException.class,
-        () -> f.find(List.of(new Input(frame(100, 100), Kind.FRAME))));
+    assertThrows(
+        IllegalStateException.class, () -> f.find(List.of(new Input(frame(100, 100), Kind.FRAME))));
   }
 
   @Test
@@ -155,10 +165,13 @@ class FaceFinderTest {
 
   @Test
   void settingsNameTheFieldAtFault() {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> new Settings(1.5, 20, MultipleFaces.DENY));
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class, () -> new Settings(1.5, 20, MultipleFaces.DENY));
     assertTrue(e.getMessage().startsWith("minScore "));
-    e = assertThrows(IllegalArgumentException.class, () -> new Settings(0.5, 0, MultipleFaces.DENY));
+    e =
+        assertThrows(
+            IllegalArgumentException.class, () -> new Settings(0.5, 0, MultipleFaces.DENY));
     assertTrue(e.getMessage().startsWith("minFaceSide "));
     assertEquals(MultipleFaces.DENY, MultipleFaces.parse(" Deny"));
     assertThrows(IllegalArgumentException.class, () -> MultipleFaces.parse("first"));

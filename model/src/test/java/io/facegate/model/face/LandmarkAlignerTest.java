@@ -15,9 +15,9 @@ class LandmarkAlignerTest {
   private static final AlignmentTemplate TEMPLATE = AlignmentTemplate.arcface(112, 1.0);
 
   /**
-   * Finds the bright blob of each crop and answers a face-shaped constellation of 68 points
-   * around it, 40 crop pixels wide: the answer moves with the crop, so the aligner's mapping
-   * from crop back to source pixels is what the tests check.
+   * Finds the bright blob of each crop and answers a face-shaped constellation of 68 points around
+   * it, 40 crop pixels wide: the answer moves with the crop, so the aligner's mapping from crop
+   * back to source pixels is what the tests check.
    */
   private static final class BlobLandmarker implements Landmarker {
     final List<Integer> batchSizes = new ArrayList<>();
@@ -98,14 +98,16 @@ class LandmarkAlignerTest {
   void aLandmarkerThatAnswersTheWrongCountFailsTheBatch() {
     Landmarker broken = crops -> new float[0][];
     LandmarkAligner aligner = new LandmarkAligner(broken, TEMPLATE, 0, 0.2);
-    assertThrows(IllegalStateException.class, () -> aligner.alignAll(List.of(blob(50, 50, 25, 25, 3))));
+    assertThrows(
+        IllegalStateException.class, () -> aligner.alignAll(List.of(blob(50, 50, 25, 25, 3))));
   }
 
   @Test
   void rejectsBadSettings() {
     BlobLandmarker lm = new BlobLandmarker();
     assertThrows(IllegalArgumentException.class, () -> new LandmarkAligner(lm, TEMPLATE, -1, 0.2));
-    assertThrows(IllegalArgumentException.class, () -> new LandmarkAligner(lm, TEMPLATE, 1, Double.NaN));
+    assertThrows(
+        IllegalArgumentException.class, () -> new LandmarkAligner(lm, TEMPLATE, 1, Double.NaN));
     assertThrows(IllegalArgumentException.class, () -> new LandmarkAligner(null, TEMPLATE, 1, 0.2));
   }
 

@@ -26,9 +26,12 @@ class LetterboxTest {
 
   @Test
   void anImageOfTheInputSizeIsCopiedAndScaledToUnitRange() {
-    RawImage rgb = new RawImage(2, 2, 3, new byte[] {
-        (byte) 255, 0, 10, 20, 30, 40,
-        50, 60, 70, (byte) 128, (byte) 200, 1});
+    RawImage rgb =
+        new RawImage(
+            2,
+            2,
+            3,
+            new byte[] {(byte) 255, 0, 10, 20, 30, 40, 50, 60, 70, (byte) 128, (byte) 200, 1});
     float[] t = tensor(rgb, 2);
     // planar: R plane, G plane, B plane
     float[] expected = {255, 20, 50, 128, 0, 30, 60, 200, 10, 40, 70, 1};
@@ -124,8 +127,9 @@ class LetterboxTest {
   @Test
   void rejectsAnImageOfAnotherSizeOrATooShortBuffer() {
     Letterbox box = new Letterbox(4, 4, 2);
-    assertThrows(IllegalArgumentException.class, () ->
-        box.toTensor(grey(2, 2, 0, 0, 0, 0), new float[12], 0));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> box.toTensor(grey(2, 2, 0, 0, 0, 0), new float[12], 0));
     RawImage img = grey(4, 4, new int[16]);
     assertThrows(IllegalArgumentException.class, () -> box.toTensor(img, new float[12], 1));
   }

@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 class SsdDecoderTest {
   /** Two anchors: the top-left and the bottom-right quarter of the square input. */
   private static final float[] ANCHORS = {0, 0, 0.5f, 0.5f, 0.5f, 0.5f, 1, 1};
+
   private static final SsdDecoder DECODER = new SsdDecoder(ANCHORS);
   private static final Letterbox SQUARE_100 = new Letterbox(100, 100, 512);
 
@@ -45,24 +46,39 @@ class SsdDecoderTest {
 
   @Test
   void aNanLogitFailsTheImageInsteadOfBeingSkipped() {
-    assertThrows(FaceDetectionException.class, () ->
-        DECODER.faces(new float[8], new float[] {10, Float.NaN}, 0, SQUARE_100,
-            FaceDetectorOptions.defaults()));
+    assertThrows(
+        FaceDetectionException.class,
+        () ->
+            DECODER.faces(
+                new float[8],
+                new float[] {10, Float.NaN},
+                0,
+                SQUARE_100,
+                FaceDetectorOptions.defaults()));
   }
 
   @Test
   void anInfiniteLogitIsNoCertainFace() {
-    assertThrows(FaceDetectionException.class, () ->
-        DECODER.faces(new float[8], new float[] {Float.POSITIVE_INFINITY, -10}, 0, SQUARE_100,
-            FaceDetectorOptions.defaults()));
+    assertThrows(
+        FaceDetectionException.class,
+        () ->
+            DECODER.faces(
+                new float[8],
+                new float[] {Float.POSITIVE_INFINITY, -10},
+                0,
+                SQUARE_100,
+                FaceDetectorOptions.defaults()));
   }
 
   @Test
   void aNanEncodingFailsTheImageEvenForALowScoringAnchor() {
     float[] enc = new float[8];
     enc[6] = Float.NaN;
-    assertThrows(FaceDetectionException.class, () ->
-        DECODER.faces(enc, new float[] {10, -10}, 0, SQUARE_100, FaceDetectorOptions.defaults()));
+    assertThrows(
+        FaceDetectionException.class,
+        () ->
+            DECODER.faces(
+                enc, new float[] {10, -10}, 0, SQUARE_100, FaceDetectorOptions.defaults()));
   }
 
   @Test
@@ -74,42 +90,47 @@ class SsdDecoderTest {
 
   @Test
   void outputsTooShortForTheImageIndexFail() {
-    assertThrows(FaceDetectionException.class, () ->
-        DECODER.faces(new float[8], new float[2], 1, SQUARE_100, FaceDetectorOptions.defaults()));
+    assertThrows(
+        FaceDetectionException.class,
+        () ->
+            DECODER.faces(
+                new float[8], new float[2], 1, SQUARE_100, FaceDetectorOptions.defaults()));
   }
 
   @Test
   void facesAreMappedToSourcePixelsBestFirstAboveTheMinimumScore() {
     float[] logits = {2, 3}; // sigmoid 0.881, 0.953
-    List<FaceBox> faces = DECODER.faces(new float[8], logits, 0, SQUARE_100,
-        FaceDetectorOptions.defaults());
+    List<FaceBox> faces =
+        DECODER.faces(new float[8], logits, 0, SQUARE_100, FaceDetectorOptions.defaults());
     assertEquals(2, faces.size());
     assertBox(50, 50, 50, 50, faces.get(0));
     assertEquals(1 / (1 + Math.exp(-3)), faces.get(0).score(), 1e-7);
     assertBox(0, 0, 50, 50, faces.get(1));
 
-    List<FaceBox> strict = DECODER.faces(new float[8], logits, 0, SQUARE_100,
-        new FaceDetectorOptions(0.9, 10));
+    List<FaceBox> strict =
+        DECODER.faces(new float[8], logits, 0, SQUARE_100, new FaceDetectorOptions(0.9, 10));
     assertEquals(1, strict.size());
     assertBox(50, 50, 50, 50, strict.get(0));
 
-    List<FaceBox> one = DECODER.faces(new float[8], logits, 0, SQUARE_100,
-        new FaceDetectorOptions(0.5, 1));
+    List<FaceBox> one =
+        DECODER.faces(new float[8], logits, 0, SQUARE_100, new FaceDetectorOptions(0.5, 1));
     assertEquals(1, one.size());
   }
 
   @Test
   void noLogitAboveTheMinimumMeansNoFace() {
-    assertTrue(DECODER.faces(new float[8], new float[] {-1, 0}, 0, SQUARE_100,
-        FaceDetectorOptions.defaults()).isEmpty());
+    assertTrue(
+        DECODER
+            .faces(new float[8], new float[] {-1, 0}, 0, SQUARE_100, FaceDetectorOptions.defaults())
+            .isEmpty());
   }
 
   @Test
   void aBoxEntirelyOutsideTheInputIsNoFace() {
     float[] enc = new float[8];
     enc[4 + 0] = 30; // anchor 1 moved 1.5 of its heights down: ymin 1.25
-    List<FaceBox> faces = DECODER.faces(enc, new float[] {-10, 10}, 0, SQUARE_100,
-        FaceDetectorOptions.defaults());
+    List<FaceBox> faces =
+        DECODER.faces(enc, new float[] {-10, 10}, 0, SQUARE_100, FaceDetectorOptions.defaults());
     assertTrue(faces.isEmpty(), faces::toString);
   }
 
@@ -117,8 +138,8 @@ class SsdDecoderTest {
   void rejectsNonFiniteOrRaggedAnchors() {
     assertThrows(IllegalArgumentException.class, () -> new SsdDecoder(new float[] {0, 0, 1}));
     assertThrows(IllegalArgumentException.class, () -> new SsdDecoder(new float[0]));
-    assertThrows(IllegalArgumentException.class, () ->
-        new SsdDecoder(new float[] {0, 0, Float.NaN, 1}));
+    assertThrows(
+        IllegalArgumentException.class, () -> new SsdDecoder(new float[] {0, 0, Float.NaN, 1}));
   }
 
   static void assertBox(double x, double y, double w, double h, FaceBox b) {

@@ -14,8 +14,14 @@ import org.junit.jupiter.api.Test;
 class ModelMetadataTest {
 
   private static ModelMetadata sample() {
-    return new ModelMetadata("orl-s1-20261129", new PreprocessSpec(64, 64, 1, new float[] {0.45f}, new float[] {0.25f}),
-        128, "euclidean", 0.8123f, "eer", Map.of("seed", "1", "loss", "contrastive"));
+    return new ModelMetadata(
+        "orl-s1-20261129",
+        new PreprocessSpec(64, 64, 1, new float[] {0.45f}, new float[] {0.25f}),
+        128,
+        "euclidean",
+        0.8123f,
+        "eer",
+        Map.of("seed", "1", "loss", "contrastive"));
   }
 
   @Test
@@ -28,8 +34,14 @@ class ModelMetadataTest {
   }
 
   private static ModelMetadata aligned() {
-    return new ModelMetadata("faceres-1", new PreprocessSpec(112, 112, 3, new float[3],
-        new float[] {1, 1, 1}), 1024, "euclidean", 0.9f, "eer", Map.of(),
+    return new ModelMetadata(
+        "faceres-1",
+        new PreprocessSpec(112, 112, 3, new float[3], new float[] {1, 1, 1}),
+        1024,
+        "euclidean",
+        0.9f,
+        "eer",
+        Map.of(),
         new AlignmentSpec(AlignmentTemplate.arcface(112, 0.8), "landmarks.onnx", 1, 0.2));
   }
 
@@ -47,21 +59,25 @@ class ModelMetadataTest {
 
   @Test
   void badAlignmentNamesItsKey() {
-    for (Map.Entry<String, String> bad : Map.of(
-        ModelMetadata.ALIGNMENT_LANDMARKS, "../evil.onnx",
-        ModelMetadata.ALIGNMENT_REFINEMENTS, "9",
-        ModelMetadata.ALIGNMENT_MARGIN, "NaN",
-        ModelMetadata.ALIGNMENT_TEMPLATE, "112x112:1,2").entrySet()) {
+    for (Map.Entry<String, String> bad :
+        Map.of(
+                ModelMetadata.ALIGNMENT_LANDMARKS, "../evil.onnx",
+                ModelMetadata.ALIGNMENT_REFINEMENTS, "9",
+                ModelMetadata.ALIGNMENT_MARGIN, "NaN",
+                ModelMetadata.ALIGNMENT_TEMPLATE, "112x112:1,2")
+            .entrySet()) {
       Map<String, String> p = new HashMap<>(aligned().toProperties());
       p.put(bad.getKey(), bad.getValue());
-      InvalidModelMetadataException e = assertThrows(InvalidModelMetadataException.class,
-          () -> ModelMetadata.fromProperties(p));
+      InvalidModelMetadataException e =
+          assertThrows(InvalidModelMetadataException.class, () -> ModelMetadata.fromProperties(p));
       assertEquals(bad.getKey(), e.key());
     }
     Map<String, String> p = new HashMap<>(aligned().toProperties());
     p.put(ModelMetadata.ALIGNMENT_TEMPLATE, AlignmentTemplate.arcface(150, 1).toProperty());
-    assertEquals(ModelMetadata.ALIGNMENT_TEMPLATE,
-        assertThrows(InvalidModelMetadataException.class, () -> ModelMetadata.fromProperties(p)).key());
+    assertEquals(
+        ModelMetadata.ALIGNMENT_TEMPLATE,
+        assertThrows(InvalidModelMetadataException.class, () -> ModelMetadata.fromProperties(p))
+            .key());
   }
 
   @Test
@@ -71,12 +87,15 @@ class ModelMetadataTest {
     assertEquals("ssd.onnx", p.get(ModelMetadata.DETECTION_MODEL));
     assertEquals(m, ModelMetadata.fromProperties(p));
     assertEquals(null, ModelMetadata.fromProperties(sample().toProperties()).detection());
-    for (Map.Entry<String, String> bad : Map.of(ModelMetadata.DETECTION_MODEL, "../x.onnx",
-        ModelMetadata.DETECTION_MARGIN, "1.5").entrySet()) {
+    for (Map.Entry<String, String> bad :
+        Map.of(ModelMetadata.DETECTION_MODEL, "../x.onnx", ModelMetadata.DETECTION_MARGIN, "1.5")
+            .entrySet()) {
       Map<String, String> q = new HashMap<>(p);
       q.put(bad.getKey(), bad.getValue());
-      assertEquals(bad.getKey(), assertThrows(InvalidModelMetadataException.class,
-          () -> ModelMetadata.fromProperties(q)).key());
+      assertEquals(
+          bad.getKey(),
+          assertThrows(InvalidModelMetadataException.class, () -> ModelMetadata.fromProperties(q))
+              .key());
     }
   }
 
@@ -91,7 +110,8 @@ class ModelMetadataTest {
   void namesMissingKey() {
     Map<String, String> p = new HashMap<>(sample().toProperties());
     p.remove("facegate.threshold");
-    InvalidModelMetadataException e = assertThrows(InvalidModelMetadataException.class, () -> ModelMetadata.fromProperties(p));
+    InvalidModelMetadataException e =
+        assertThrows(InvalidModelMetadataException.class, () -> ModelMetadata.fromProperties(p));
     assertEquals("facegate.threshold", e.key());
   }
 
@@ -109,7 +129,8 @@ class ModelMetadataTest {
   private static void assertBadKey(String key, String value) {
     Map<String, String> p = new HashMap<>(sample().toProperties());
     p.put(key, value);
-    InvalidModelMetadataException e = assertThrows(InvalidModelMetadataException.class, () -> ModelMetadata.fromProperties(p));
+    InvalidModelMetadataException e =
+        assertThrows(InvalidModelMetadataException.class, () -> ModelMetadata.fromProperties(p));
     assertEquals(key, e.key(), e.getMessage());
   }
 }

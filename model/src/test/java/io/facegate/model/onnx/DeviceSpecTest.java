@@ -19,8 +19,9 @@ class DeviceSpecTest {
   @Test
   void rejectsAnythingElseNamingTheOption() {
     for (String bad : new String[] {"", "gpu", "cuda:", "cuda:-1", "cuda:x", "cpu:1", null}) {
-      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-          () -> DeviceSpec.parse(bad), String.valueOf(bad));
+      IllegalArgumentException e =
+          assertThrows(
+              IllegalArgumentException.class, () -> DeviceSpec.parse(bad), String.valueOf(bad));
       assertTrue(e.getMessage().startsWith("device:"), e.getMessage());
     }
   }

@@ -18,8 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 class OnnxEmbedderTest {
   private static final TinyOnnxModel MODEL = TinyOnnxModel.pooling("tiny-1", 8, 6, 1, 2, 0.4f);
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   private Path write(TinyOnnxModel m) {
     return m.write(dir.resolve("model.onnx"));
@@ -114,23 +113,29 @@ class OnnxEmbedderTest {
 
   @Test
   void rejectsModelWithWrongInputName() {
-    ModelLoadException ex = assertThrows(ModelLoadException.class,
-        () -> OnnxEmbedder.open(write(MODEL.withInputName("pixels")), DeviceSpec.cpu(), 1));
-    assertTrue(ex.getMessage().contains("'input'") && ex.getMessage().contains("pixels"),
-        ex.getMessage());
+    ModelLoadException ex =
+        assertThrows(
+            ModelLoadException.class,
+            () -> OnnxEmbedder.open(write(MODEL.withInputName("pixels")), DeviceSpec.cpu(), 1));
+    assertTrue(
+        ex.getMessage().contains("'input'") && ex.getMessage().contains("pixels"), ex.getMessage());
   }
 
   @Test
   void rejectsModelWithWrongOutputName() {
-    ModelLoadException ex = assertThrows(ModelLoadException.class,
-        () -> OnnxEmbedder.open(write(MODEL.withOutputName("features")), DeviceSpec.cpu(), 1));
+    ModelLoadException ex =
+        assertThrows(
+            ModelLoadException.class,
+            () -> OnnxEmbedder.open(write(MODEL.withOutputName("features")), DeviceSpec.cpu(), 1));
     assertTrue(ex.getMessage().contains("'embedding'"), ex.getMessage());
   }
 
   @Test
   void rejectsModelWithoutDynamicBatch() {
-    ModelLoadException ex = assertThrows(ModelLoadException.class,
-        () -> OnnxEmbedder.open(write(MODEL.withFixedBatch()), DeviceSpec.cpu(), 1));
+    ModelLoadException ex =
+        assertThrows(
+            ModelLoadException.class,
+            () -> OnnxEmbedder.open(write(MODEL.withFixedBatch()), DeviceSpec.cpu(), 1));
     assertTrue(ex.getMessage().contains("dynamic batch"), ex.getMessage());
   }
 
@@ -138,8 +143,10 @@ class OnnxEmbedderTest {
   void rejectsInputShapeThatDisagreesWithMetadata() {
     Map<String, String> props = new HashMap<>(MODEL.metadata("tiny-1", 0.4f).toProperties());
     props.put(ModelMetadata.INPUT_WIDTH, "10");
-    ModelLoadException ex = assertThrows(ModelLoadException.class,
-        () -> OnnxEmbedder.open(write(MODEL.withMetadata(props)), DeviceSpec.cpu(), 1));
+    ModelLoadException ex =
+        assertThrows(
+            ModelLoadException.class,
+            () -> OnnxEmbedder.open(write(MODEL.withMetadata(props)), DeviceSpec.cpu(), 1));
     assertTrue(ex.getMessage().contains("input 'input' has shape"), ex.getMessage());
   }
 
@@ -147,36 +154,44 @@ class OnnxEmbedderTest {
   void rejectsEmbeddingDimThatDisagreesWithMetadata() {
     Map<String, String> props = new HashMap<>(MODEL.metadata("tiny-1", 0.4f).toProperties());
     props.put(ModelMetadata.EMBEDDING_DIM, "13");
-    ModelLoadException ex = assertThrows(ModelLoadException.class,
-        () -> OnnxEmbedder.open(write(MODEL.withMetadata(props)), DeviceSpec.cpu(), 1));
+    ModelLoadException ex =
+        assertThrows(
+            ModelLoadException.class,
+            () -> OnnxEmbedder.open(write(MODEL.withMetadata(props)), DeviceSpec.cpu(), 1));
     assertTrue(ex.getMessage().contains("output 'embedding' has shape"), ex.getMessage());
   }
 
   @Test
   void rejectsModelWithoutMetadataNamingTheKey() {
-    ModelLoadException ex = assertThrows(ModelLoadException.class,
-        () -> OnnxEmbedder.open(write(MODEL.withMetadata(Map.of())), DeviceSpec.cpu(), 1));
+    ModelLoadException ex =
+        assertThrows(
+            ModelLoadException.class,
+            () -> OnnxEmbedder.open(write(MODEL.withMetadata(Map.of())), DeviceSpec.cpu(), 1));
     assertTrue(ex.getMessage().contains("facegate."), ex.getMessage());
   }
 
   @Test
   void rejectsMissingFile() {
-    assertThrows(ModelLoadException.class,
+    assertThrows(
+        ModelLoadException.class,
         () -> OnnxEmbedder.open(dir.resolve("none.onnx"), DeviceSpec.cpu(), 1));
   }
 
   private static boolean gpuBuild() {
     return OnnxEmbedder.class.getResource(
-        "/ai/onnxruntime/native/linux-x64/libonnxruntime_providers_cuda.so") != null;
+            "/ai/onnxruntime/native/linux-x64/libonnxruntime_providers_cuda.so")
+        != null;
   }
 
   @Test
   void explicitCudaOnCpuBuildFailsAtStartWithTheReason() {
     assumeTrue(!gpuBuild(), "GPU build: CUDA may load here");
-    ModelLoadException ex = assertThrows(ModelLoadException.class,
-        () -> OnnxEmbedder.open(write(MODEL), DeviceSpec.parse("cuda:0"), 1));
-    assertTrue(ex.getMessage().contains("cuda:0") && ex.getMessage().contains("CUDA"),
-        ex.getMessage());
+    ModelLoadException ex =
+        assertThrows(
+            ModelLoadException.class,
+            () -> OnnxEmbedder.open(write(MODEL), DeviceSpec.parse("cuda:0"), 1));
+    assertTrue(
+        ex.getMessage().contains("cuda:0") && ex.getMessage().contains("CUDA"), ex.getMessage());
   }
 
   @Test

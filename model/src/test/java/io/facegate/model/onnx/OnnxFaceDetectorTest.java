@@ -17,12 +17,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class OnnxFaceDetectorTest {
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   private OnnxFaceDetector open(TinySsdModel model) {
-    return OnnxFaceDetector.open(model.write(dir.resolve("ssd.onnx")), DeviceSpec.cpu(), 1,
-        FaceDetectorOptions.defaults());
+    return OnnxFaceDetector.open(
+        model.write(dir.resolve("ssd.onnx")), DeviceSpec.cpu(), 1, FaceDetectorOptions.defaults());
   }
 
   /** A grey image, black except a white rectangle. */
@@ -54,7 +53,8 @@ class OnnxFaceDetectorTest {
       List<FaceBox> faces = d.detect(withWhite(32, 16, 0, 0, 16, 16));
       assertEquals(1, faces.size(), faces::toString);
       assertBox(0, 0, 16, 16, faces.get(0));
-      assertTrue(d.detect(withWhite(32, 16, 16, 0, 32, 16)).isEmpty(),
+      assertTrue(
+          d.detect(withWhite(32, 16, 16, 0, 32, 16)).isEmpty(),
           "a bottom-right quarter that is all padding holds no face");
     }
   }
@@ -84,34 +84,37 @@ class OnnxFaceDetectorTest {
     try (OnnxFaceDetector d = open(TinySsdModel.valid().withNanWhenBright())) {
       RawImage dark = withWhite(8, 8, 0, 0, 0, 0);
       assertTrue(d.detect(dark).isEmpty());
-      assertThrows(FaceDetectionException.class,
-          () -> d.detect(List.of(dark, withWhite(8, 8, 0, 0, 4, 4))));
+      assertThrows(
+          FaceDetectionException.class, () -> d.detect(List.of(dark, withWhite(8, 8, 0, 0, 4, 4))));
     }
   }
 
   @Test
   void aModelThatEmitsNanOnABlankImageDoesNotLoad() {
-    assertThrows(ModelLoadException.class, () -> open(TinySsdModel.valid()
-        .withLogitOffset(Float.NaN)));
+    assertThrows(
+        ModelLoadException.class, () -> open(TinySsdModel.valid().withLogitOffset(Float.NaN)));
   }
 
   @Test
   void anInfiniteLogitIsAnErrorNotACertainFace() {
-    assertThrows(ModelLoadException.class, () -> open(TinySsdModel.valid()
-        .withLogitOffset(Float.POSITIVE_INFINITY)));
+    assertThrows(
+        ModelLoadException.class,
+        () -> open(TinySsdModel.valid().withLogitOffset(Float.POSITIVE_INFINITY)));
   }
 
   @Test
   void rejectsAModelWithAnotherInputName() {
-    ModelLoadException e = assertThrows(ModelLoadException.class,
-        () -> open(TinySsdModel.valid().withInputName("input")));
+    ModelLoadException e =
+        assertThrows(
+            ModelLoadException.class, () -> open(TinySsdModel.valid().withInputName("input")));
     assertTrue(e.getMessage().contains("'image'"), e.getMessage());
   }
 
   @Test
   void rejectsAModelWithoutTheLogitsOutput() {
-    ModelLoadException e = assertThrows(ModelLoadException.class,
-        () -> open(TinySsdModel.valid().withLogitsName("scores")));
+    ModelLoadException e =
+        assertThrows(
+            ModelLoadException.class, () -> open(TinySsdModel.valid().withLogitsName("scores")));
     assertTrue(e.getMessage().contains("class_logits"), e.getMessage());
   }
 
@@ -122,15 +125,19 @@ class OnnxFaceDetectorTest {
 
   @Test
   void rejectsAModelThatDoesNotSayItIsThisDetector() {
-    ModelLoadException e = assertThrows(ModelLoadException.class,
-        () -> open(TinySsdModel.valid().withMetadata(Map.of())));
+    ModelLoadException e =
+        assertThrows(
+            ModelLoadException.class, () -> open(TinySsdModel.valid().withMetadata(Map.of())));
     assertTrue(e.getMessage().contains(OnnxFaceDetector.KIND_KEY), e.getMessage());
   }
 
   @Test
   void rejectsAMissingFile() {
-    assertThrows(ModelLoadException.class, () -> OnnxFaceDetector.open(dir.resolve("none.onnx"),
-        DeviceSpec.cpu(), 1, FaceDetectorOptions.defaults()));
+    assertThrows(
+        ModelLoadException.class,
+        () ->
+            OnnxFaceDetector.open(
+                dir.resolve("none.onnx"), DeviceSpec.cpu(), 1, FaceDetectorOptions.defaults()));
   }
 
   @Test
@@ -142,8 +149,12 @@ class OnnxFaceDetectorTest {
 
   @Test
   void theMinimumScoreAppliesToEveryImage() {
-    try (OnnxFaceDetector d = OnnxFaceDetector.open(TinySsdModel.valid().write(
-        dir.resolve("ssd.onnx")), DeviceSpec.cpu(), 1, new FaceDetectorOptions(0.9, 10))) {
+    try (OnnxFaceDetector d =
+        OnnxFaceDetector.open(
+            TinySsdModel.valid().write(dir.resolve("ssd.onnx")),
+            DeviceSpec.cpu(),
+            1,
+            new FaceDetectorOptions(0.9, 10))) {
       // a quarter at 55% grey: logit 20 * 0.55 - 10 = 1, score 0.73
       byte[] px = new byte[64];
       for (int y = 0; y < 4; y++) {

@@ -13,9 +13,9 @@ import java.util.Map;
 /**
  * A stand-in for the SSD detector with the same contract, built in the test so no binary is
  * committed: an 8x8 input, two anchors (the top-left and the bottom-right quarter of the square)
- * whose face logit is {@code 20 * mean(quarter) - 10}, so a white quarter is a face (score
- * 0.99995) and a black one is not, and zero box encodings (each box is its anchor). Withers make
- * variants that break the contract or emit a NaN.
+ * whose face logit is {@code 20 * mean(quarter) - 10}, so a white quarter is a face (score 0.99995)
+ * and a black one is not, and zero box encodings (each box is its anchor). Withers make variants
+ * that break the contract or emit a NaN.
  */
 final class TinySsdModel {
   static final int SIZE = 8;
@@ -27,8 +27,13 @@ final class TinySsdModel {
   private final boolean nanWhenBright;
   private final Map<String, String> metadata;
 
-  private TinySsdModel(String inputName, String logitsName, boolean dynamicBatch,
-      float logitOffset, boolean nanWhenBright, Map<String, String> metadata) {
+  private TinySsdModel(
+      String inputName,
+      String logitsName,
+      boolean dynamicBatch,
+      float logitOffset,
+      boolean nanWhenBright,
+      Map<String, String> metadata) {
     this.inputName = inputName;
     this.logitsName = logitsName;
     this.dynamicBatch = dynamicBatch;
@@ -38,8 +43,13 @@ final class TinySsdModel {
   }
 
   static TinySsdModel valid() {
-    return new TinySsdModel(OnnxFaceDetector.INPUT, OnnxFaceDetector.CLASS_LOGITS, true, -10f,
-        false, Map.of(OnnxFaceDetector.KIND_KEY, OnnxFaceDetector.KIND));
+    return new TinySsdModel(
+        OnnxFaceDetector.INPUT,
+        OnnxFaceDetector.CLASS_LOGITS,
+        true,
+        -10f,
+        false,
+        Map.of(OnnxFaceDetector.KIND_KEY, OnnxFaceDetector.KIND));
   }
 
   TinySsdModel withInputName(String name) {
@@ -60,13 +70,18 @@ final class TinySsdModel {
   }
 
   TinySsdModel withMetadata(Map<String, String> props) {
-    return new TinySsdModel(inputName, logitsName, dynamicBatch, logitOffset, nanWhenBright,
+    return new TinySsdModel(
+        inputName,
+        logitsName,
+        dynamicBatch,
+        logitOffset,
+        nanWhenBright,
         new LinkedHashMap<>(props));
   }
 
   /**
-   * Adds {@code 0 * sqrt(0.5 - mean(quarter))}: nothing for a dark image (so it loads), NaN as
-   * soon as a quarter is brighter than half grey.
+   * Adds {@code 0 * sqrt(0.5 - mean(quarter))}: nothing for a dark image (so it loads), NaN as soon
+   * as a quarter is brighter than half grey.
    */
   TinySsdModel withNanWhenBright() {
     return new TinySsdModel(inputName, logitsName, dynamicBatch, logitOffset, true, metadata);
@@ -94,11 +109,14 @@ final class TinySsdModel {
     g.addInitializer(longs("flat", new long[] {2}, 0, -1));
     g.addInitializer(longs("quarters", new long[] {2}, 0, 3));
     g.addInitializer(longs("unsqueeze_axes", new long[] {1}, 2));
-    g.addNode(node("ReduceMean", "grey", inputName).addAttribute(ints("axes", 1))
-        .addAttribute(intAttr("keepdims", 1)));
-    g.addNode(node("AveragePool", "pooled", "grey")
-        .addAttribute(ints("kernel_shape", SIZE / 2, SIZE / 2))
-        .addAttribute(ints("strides", SIZE / 2, SIZE / 2)));
+    g.addNode(
+        node("ReduceMean", "grey", inputName)
+            .addAttribute(ints("axes", 1))
+            .addAttribute(intAttr("keepdims", 1)));
+    g.addNode(
+        node("AveragePool", "pooled", "grey")
+            .addAttribute(ints("kernel_shape", SIZE / 2, SIZE / 2))
+            .addAttribute(ints("strides", SIZE / 2, SIZE / 2)));
     g.addNode(node("Reshape", "cells", "pooled", "flat"));
     g.addNode(node("Gather", "picked", "cells", "quarters").addAttribute(intAttr("axis", 1)));
     g.addNode(node("Mul", "scaled", "picked", "scale"));
@@ -116,18 +134,21 @@ final class TinySsdModel {
     g.addNode(node("Unsqueeze", "logits3", logitsName, "unsqueeze_axes"));
     g.addNode(node("Mul", OnnxFaceDetector.BOX_ENCODINGS, "logits3", "zeros"));
     g.addNode(node("Identity", OnnxFaceDetector.ANCHORS, "anchor_table"));
-    OnnxMl.ModelProto.Builder m = OnnxMl.ModelProto.newBuilder().setIrVersion(8)
-        .setProducerName("facegate-test")
-        .addOpsetImport(OnnxMl.OperatorSetIdProto.newBuilder().setDomain("").setVersion(17))
-        .setGraph(g);
-    metadata.forEach((k, v) ->
-        m.addMetadataProps(OnnxMl.StringStringEntryProto.newBuilder().setKey(k).setValue(v)));
+    OnnxMl.ModelProto.Builder m =
+        OnnxMl.ModelProto.newBuilder()
+            .setIrVersion(8)
+            .setProducerName("facegate-test")
+            .addOpsetImport(OnnxMl.OperatorSetIdProto.newBuilder().setDomain("").setVersion(17))
+            .setGraph(g);
+    metadata.forEach(
+        (k, v) ->
+            m.addMetadataProps(OnnxMl.StringStringEntryProto.newBuilder().setKey(k).setValue(v)));
     return m.build();
   }
 
   private static OnnxMl.NodeProto.Builder node(String op, String output, String... inputs) {
-    OnnxMl.NodeProto.Builder n = OnnxMl.NodeProto.newBuilder().setName(output + "_node")
-        .setOpType(op).addOutput(output);
+    OnnxMl.NodeProto.Builder n =
+        OnnxMl.NodeProto.newBuilder().setName(output + "_node").setOpType(op).addOutput(output);
     for (String in : inputs) {
       n.addInput(in);
     }
@@ -137,25 +158,33 @@ final class TinySsdModel {
   private OnnxMl.ValueInfoProto valueInfo(String name, boolean batched, long... dims) {
     OnnxMl.TensorShapeProto.Builder shape = OnnxMl.TensorShapeProto.newBuilder();
     if (batched) {
-      shape.addDim(dynamicBatch
-          ? OnnxMl.TensorShapeProto.Dimension.newBuilder().setDimParam("batch")
-          : OnnxMl.TensorShapeProto.Dimension.newBuilder().setDimValue(1));
+      shape.addDim(
+          dynamicBatch
+              ? OnnxMl.TensorShapeProto.Dimension.newBuilder().setDimParam("batch")
+              : OnnxMl.TensorShapeProto.Dimension.newBuilder().setDimValue(1));
     }
     for (long d : dims) {
       shape.addDim(OnnxMl.TensorShapeProto.Dimension.newBuilder().setDimValue(d));
     }
-    return OnnxMl.ValueInfoProto.newBuilder().setName(name)
-        .setType(OnnxMl.TypeProto.newBuilder().setTensorType(OnnxMl.TypeProto.Tensor.newBuilder()
-            .setElemType(OnnxMl.TensorProto.DataType.FLOAT.getNumber()).setShape(shape)))
+    return OnnxMl.ValueInfoProto.newBuilder()
+        .setName(name)
+        .setType(
+            OnnxMl.TypeProto.newBuilder()
+                .setTensorType(
+                    OnnxMl.TypeProto.Tensor.newBuilder()
+                        .setElemType(OnnxMl.TensorProto.DataType.FLOAT.getNumber())
+                        .setShape(shape)))
         .build();
   }
 
   private static OnnxMl.TensorProto floats(String name, long[] dims, float... values) {
     ByteBuffer buf = ByteBuffer.allocate(values.length * 4).order(ByteOrder.LITTLE_ENDIAN);
     buf.asFloatBuffer().put(values);
-    OnnxMl.TensorProto.Builder t = OnnxMl.TensorProto.newBuilder().setName(name)
-        .setDataType(OnnxMl.TensorProto.DataType.FLOAT.getNumber())
-        .setRawData(com.google.protobuf.ByteString.copyFrom(buf.array()));
+    OnnxMl.TensorProto.Builder t =
+        OnnxMl.TensorProto.newBuilder()
+            .setName(name)
+            .setDataType(OnnxMl.TensorProto.DataType.FLOAT.getNumber())
+            .setRawData(com.google.protobuf.ByteString.copyFrom(buf.array()));
     for (long d : dims) {
       t.addDims(d);
     }
@@ -163,8 +192,10 @@ final class TinySsdModel {
   }
 
   private static OnnxMl.TensorProto longs(String name, long[] dims, long... values) {
-    OnnxMl.TensorProto.Builder t = OnnxMl.TensorProto.newBuilder().setName(name)
-        .setDataType(OnnxMl.TensorProto.DataType.INT64.getNumber());
+    OnnxMl.TensorProto.Builder t =
+        OnnxMl.TensorProto.newBuilder()
+            .setName(name)
+            .setDataType(OnnxMl.TensorProto.DataType.INT64.getNumber());
     for (long d : dims) {
       t.addDims(d);
     }
@@ -175,8 +206,10 @@ final class TinySsdModel {
   }
 
   private static OnnxMl.AttributeProto ints(String name, long... values) {
-    OnnxMl.AttributeProto.Builder a = OnnxMl.AttributeProto.newBuilder().setName(name)
-        .setType(OnnxMl.AttributeProto.AttributeType.INTS);
+    OnnxMl.AttributeProto.Builder a =
+        OnnxMl.AttributeProto.newBuilder()
+            .setName(name)
+            .setType(OnnxMl.AttributeProto.AttributeType.INTS);
     for (long v : values) {
       a.addInts(v);
     }
@@ -184,7 +217,10 @@ final class TinySsdModel {
   }
 
   private static OnnxMl.AttributeProto intAttr(String name, long value) {
-    return OnnxMl.AttributeProto.newBuilder().setName(name)
-        .setType(OnnxMl.AttributeProto.AttributeType.INT).setI(value).build();
+    return OnnxMl.AttributeProto.newBuilder()
+        .setName(name)
+        .setType(OnnxMl.AttributeProto.AttributeType.INT)
+        .setI(value)
+        .build();
   }
 }

@@ -45,7 +45,8 @@ public final class CraftedImages {
 
   /** A four-component (CMYK-like) JPEG, written from a raster. */
   public static byte[] fourComponentJpeg(int w, int h) throws IOException {
-    WritableRaster raster = Raster.createInterleavedRaster(java.awt.image.DataBuffer.TYPE_BYTE, w, h, 4, null);
+    WritableRaster raster =
+        Raster.createInterleavedRaster(java.awt.image.DataBuffer.TYPE_BYTE, w, h, 4, null);
     for (int y = 0; y < h; y++) {
       for (int x = 0; x < w; x++) {
         raster.setPixel(x, y, new int[] {x * 4, y * 4, 60, 20});
@@ -176,8 +177,18 @@ public final class CraftedImages {
     deflater.end();
     ByteArrayOutputStream png = new ByteArrayOutputStream();
     png.writeBytes(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'});
-    chunk(png, "IHDR", ByteBuffer.allocate(13).putInt(w).putInt(h).put((byte) 8).put((byte) 0)
-        .put((byte) 0).put((byte) 0).put((byte) 0).array());
+    chunk(
+        png,
+        "IHDR",
+        ByteBuffer.allocate(13)
+            .putInt(w)
+            .putInt(h)
+            .put((byte) 8)
+            .put((byte) 0)
+            .put((byte) 0)
+            .put((byte) 0)
+            .put((byte) 0)
+            .array());
     chunk(png, "IDAT", idat.toByteArray());
     chunk(png, "IEND", new byte[0]);
     return png.toByteArray();
@@ -194,7 +205,8 @@ public final class CraftedImages {
     out.writeBytes(ByteBuffer.allocate(4).putInt((int) crc.getValue()).array());
   }
 
-  private static byte[] write(ImageWriter writer, IIOImage image, ImageWriteParam param) throws IOException {
+  private static byte[] write(ImageWriter writer, IIOImage image, ImageWriteParam param)
+      throws IOException {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     try (ImageOutputStream ios = ImageIO.createImageOutputStream(out)) {
       writer.setOutput(ios);

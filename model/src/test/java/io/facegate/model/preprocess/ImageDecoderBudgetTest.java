@@ -16,8 +16,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * The bad-image corpus: every hostile or unusual input either decodes correctly or is rejected
- * with a clear {@link ImageRejectedException}, in bounded time, never with another exception.
+ * The bad-image corpus: every hostile or unusual input either decodes correctly or is rejected with
+ * a clear {@link ImageRejectedException}, in bounded time, never with another exception.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class ImageDecoderBudgetTest {
@@ -25,14 +25,19 @@ class ImageDecoderBudgetTest {
   private final ImageDecoder decoder = new ImageDecoder(ImageLimits.defaults());
 
   @Test
-  void progressiveJpegWithTenThousandRepeatedScansIsRejectedFastAndTheNextImageDecodes() throws Exception {
+  void progressiveJpegWithTenThousandRepeatedScansIsRejectedFastAndTheNextImageDecodes()
+      throws Exception {
     byte[] good = CraftedImages.progressiveJpeg(CraftedImages.smooth(160, 160));
     byte[] bomb = CraftedImages.repeatLastScan(good, 10_000);
-    assertTrue(bomb.length < ImageLimits.defaults().maxBytes(), "the bomb passes the byte limit: " + bomb.length);
+    assertTrue(
+        bomb.length < ImageLimits.defaults().maxBytes(),
+        "the bomb passes the byte limit: " + bomb.length);
     long start = System.nanoTime();
-    ImageRejectedException e = assertThrows(ImageRejectedException.class, () -> decoder.decode(bomb));
+    ImageRejectedException e =
+        assertThrows(ImageRejectedException.class, () -> decoder.decode(bomb));
     double seconds = (System.nanoTime() - start) / 1e9;
-    System.out.printf("progressive JPEG, 160x160, %d bytes, %d SOS markers: rejected in %.3f s (%s)%n",
+    System.out.printf(
+        "progressive JPEG, 160x160, %d bytes, %d SOS markers: rejected in %.3f s (%s)%n",
         bomb.length, CraftedImages.countSos(bomb), seconds, e.getMessage());
     assertEquals(ImageRejectedException.Kind.DECODE_BUDGET, e.kind(), e.getMessage());
     assertTrue(seconds < 5, "rejected in " + seconds + " s");
@@ -59,7 +64,8 @@ class ImageDecoderBudgetTest {
     ImageDecoder enough = new ImageDecoder(new ImageLimits(1 << 20, 256 * 256, 8, 100, 400_000));
     assertEquals(200, enough.decode(jpeg).height());
     ImageDecoder fewScans = new ImageDecoder(new ImageLimits(1 << 20, 256 * 256, 8, 9, 10_000_000));
-    assertEquals(ImageRejectedException.Kind.DECODE_BUDGET,
+    assertEquals(
+        ImageRejectedException.Kind.DECODE_BUDGET,
         assertThrows(ImageRejectedException.class, () -> fewScans.decode(jpeg)).kind());
   }
 
@@ -68,9 +74,11 @@ class ImageDecoderBudgetTest {
     // 64 x 64 grey needs 64 * 65 bytes of filtered data; this IDAT inflates to 64 MiB
     byte[] bomb = CraftedImages.pngWithZeros(64, 64, 64L << 20);
     long start = System.nanoTime();
-    ImageRejectedException e = assertThrows(ImageRejectedException.class, () -> decoder.decode(bomb));
-    System.out.printf("PNG decompression bomb, %d bytes -> 64 MiB: rejected in %.3f s (%s)%n", bomb.length,
-        (System.nanoTime() - start) / 1e9, e.getMessage());
+    ImageRejectedException e =
+        assertThrows(ImageRejectedException.class, () -> decoder.decode(bomb));
+    System.out.printf(
+        "PNG decompression bomb, %d bytes -> 64 MiB: rejected in %.3f s (%s)%n",
+        bomb.length, (System.nanoTime() - start) / 1e9, e.getMessage());
     assertEquals(ImageRejectedException.Kind.DECODE_BUDGET, e.kind(), e.getMessage());
   }
 
@@ -88,17 +96,22 @@ class ImageDecoderBudgetTest {
 
   @Test
   void hugeDeclaredDimensionsAreRejectedFromTheHeader() throws Exception {
-    assertKind(ImageRejectedException.Kind.TOO_LARGE, CraftedImages.pngWithZeros(100_000, 100_000, 1000));
+    assertKind(
+        ImageRejectedException.Kind.TOO_LARGE, CraftedImages.pngWithZeros(100_000, 100_000, 1000));
     byte[] jpeg = CraftedImages.progressiveJpeg(CraftedImages.smooth(64, 64));
-    assertKind(ImageRejectedException.Kind.TOO_LARGE, CraftedImages.withJpegSize(jpeg, 65_000, 65_000));
-    assertKind(ImageRejectedException.Kind.TOO_LARGE,
+    assertKind(
+        ImageRejectedException.Kind.TOO_LARGE, CraftedImages.withJpegSize(jpeg, 65_000, 65_000));
+    assertKind(
+        ImageRejectedException.Kind.TOO_LARGE,
         "P5 100000 100000 255\n".getBytes(StandardCharsets.US_ASCII));
   }
 
   @Test
   void emptyTruncatedAndWrongMagicAreCorrupt() throws Exception {
     assertKind(ImageRejectedException.Kind.CORRUPT, new byte[0]);
-    assertKind(ImageRejectedException.Kind.CORRUPT, "{\"not\": \"an image\"}".getBytes(StandardCharsets.US_ASCII));
+    assertKind(
+        ImageRejectedException.Kind.CORRUPT,
+        "{\"not\": \"an image\"}".getBytes(StandardCharsets.US_ASCII));
     byte[] jpeg = CraftedImages.progressiveJpeg(CraftedImages.smooth(64, 64));
     for (int cut : new int[] {3, 20, jpeg.length / 2, jpeg.length - 2}) {
       assertKind(ImageRejectedException.Kind.CORRUPT, Arrays.copyOf(jpeg, cut));
@@ -112,7 +125,8 @@ class ImageDecoderBudgetTest {
   @Test
   void fourComponentCmykJpegIsRejectedAsUnsupported() throws Exception {
     byte[] cmyk = CraftedImages.fourComponentJpeg(48, 48);
-    ImageRejectedException e = assertThrows(ImageRejectedException.class, () -> decoder.decode(cmyk));
+    ImageRejectedException e =
+        assertThrows(ImageRejectedException.class, () -> decoder.decode(cmyk));
     assertEquals(ImageRejectedException.Kind.UNSUPPORTED_FORMAT, e.kind(), e.getMessage());
     assertTrue(e.getMessage().contains("4 components"), e.getMessage());
   }
@@ -120,8 +134,10 @@ class ImageDecoderBudgetTest {
   @Test
   void losslessAndArithmeticJpegFramesAreRejectedAsUnsupported() throws Exception {
     byte[] jpeg = CraftedImages.progressiveJpeg(CraftedImages.smooth(64, 64));
-    assertKind(ImageRejectedException.Kind.UNSUPPORTED_FORMAT, CraftedImages.withFrameMarker(jpeg, 0xC3));
-    assertKind(ImageRejectedException.Kind.UNSUPPORTED_FORMAT, CraftedImages.withFrameMarker(jpeg, 0xCA));
+    assertKind(
+        ImageRejectedException.Kind.UNSUPPORTED_FORMAT, CraftedImages.withFrameMarker(jpeg, 0xC3));
+    assertKind(
+        ImageRejectedException.Kind.UNSUPPORTED_FORMAT, CraftedImages.withFrameMarker(jpeg, 0xCA));
   }
 
   @Test
@@ -135,11 +151,13 @@ class ImageDecoderBudgetTest {
   @Test
   void animatedGifIsRejectedAsUnsupportedOrAsNotTheDeclaredFormat() throws Exception {
     byte[] gif = CraftedImages.animatedGif(40, 40, 3);
-    ImageRejectedException e = assertThrows(ImageRejectedException.class, () -> decoder.decode(gif));
+    ImageRejectedException e =
+        assertThrows(ImageRejectedException.class, () -> decoder.decode(gif));
     assertEquals(ImageRejectedException.Kind.UNSUPPORTED_FORMAT, e.kind());
     assertTrue(e.getMessage().contains("GIF"), e.getMessage());
-    ImageRejectedException declared = assertThrows(ImageRejectedException.class,
-        () -> decoder.decode(gif, ImageFormat.JPEG, null, null));
+    ImageRejectedException declared =
+        assertThrows(
+            ImageRejectedException.class, () -> decoder.decode(gif, ImageFormat.JPEG, null, null));
     assertEquals(ImageRejectedException.Kind.CORRUPT, declared.kind());
     assertTrue(declared.getMessage().contains("they are GIF"), declared.getMessage());
   }
@@ -150,8 +168,11 @@ class ImageDecoderBudgetTest {
     ByteArrayOutputStream png = new ByteArrayOutputStream();
     ImageIO.write(grey, "png", png);
     assertEquals(ImageFormat.PNG, ImageFormat.sniff(png.toByteArray()).orElseThrow());
-    assertEquals(ImageFormat.JPEG, ImageFormat.sniff(CraftedImages.fourComponentJpeg(8, 8)).orElseThrow());
-    assertEquals(ImageFormat.PGM, ImageFormat.sniff("P5\n2 2\n255\n".getBytes(StandardCharsets.US_ASCII)).orElseThrow());
+    assertEquals(
+        ImageFormat.JPEG, ImageFormat.sniff(CraftedImages.fourComponentJpeg(8, 8)).orElseThrow());
+    assertEquals(
+        ImageFormat.PGM,
+        ImageFormat.sniff("P5\n2 2\n255\n".getBytes(StandardCharsets.US_ASCII)).orElseThrow());
     assertTrue(ImageFormat.sniff("P6\n2 2\n255\n".getBytes(StandardCharsets.US_ASCII)).isEmpty());
     assertTrue(ImageFormat.sniff(new byte[] {(byte) 0xFF}).isEmpty());
     assertEquals(40, decoder.decode(png.toByteArray()).width());
@@ -160,9 +181,10 @@ class ImageDecoderBudgetTest {
   @Test
   void randomlyDamagedImagesNeverEscapeAsAnotherException() throws Exception {
     byte[][] seeds = {
-        CraftedImages.progressiveJpeg(CraftedImages.smooth(64, 64)),
-        CraftedImages.png16(48, 48, 3000),
-        CraftedImages.pngWithZeros(40, 40, 40L * 41)};
+      CraftedImages.progressiveJpeg(CraftedImages.smooth(64, 64)),
+      CraftedImages.png16(48, 48, 3000),
+      CraftedImages.pngWithZeros(40, 40, 40L * 41)
+    };
     Random random = new Random(15);
     int decoded = 0;
     int rejected = 0;
@@ -187,7 +209,8 @@ class ImageDecoderBudgetTest {
   }
 
   private void assertKind(ImageRejectedException.Kind kind, byte[] data) {
-    ImageRejectedException e = assertThrows(ImageRejectedException.class, () -> decoder.decode(data));
+    ImageRejectedException e =
+        assertThrows(ImageRejectedException.class, () -> decoder.decode(data));
     assertEquals(kind, e.kind(), e.getMessage());
   }
 }

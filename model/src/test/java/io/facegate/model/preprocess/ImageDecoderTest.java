@@ -29,7 +29,8 @@ class ImageDecoderTest {
   }
 
   private static byte[] p5(int w, int h, byte[] px) {
-    byte[] header = ("P5\n# a comment\n" + w + " " + h + "\n255\n").getBytes(StandardCharsets.US_ASCII);
+    byte[] header =
+        ("P5\n# a comment\n" + w + " " + h + "\n255\n").getBytes(StandardCharsets.US_ASCII);
     byte[] out = Arrays.copyOf(header, header.length + px.length);
     System.arraycopy(px, 0, out, header.length, px.length);
     return out;
@@ -77,7 +78,9 @@ class ImageDecoderTest {
     for (int i = 0; i < 64; i++) {
       sb.append(i % 2 == 0 ? "15 " : "0 ");
     }
-    RawImage img = decoder.decode(sb.toString().getBytes(StandardCharsets.US_ASCII), ImageFormat.PGM, null, null);
+    RawImage img =
+        decoder.decode(
+            sb.toString().getBytes(StandardCharsets.US_ASCII), ImageFormat.PGM, null, null);
     assertEquals(255, img.sample(0, 0, 0));
     assertEquals(0, img.sample(1, 0, 0));
   }
@@ -107,8 +110,9 @@ class ImageDecoderTest {
   void checksByteSizeBeforeAnythingElse() {
     ImageDecoder small = new ImageDecoder(new ImageLimits(100, 256 * 256, 8));
     byte[] junk = new byte[101];
-    ImageRejectedException e = assertThrows(ImageRejectedException.class,
-        () -> small.decode(junk, ImageFormat.JPEG, null, null));
+    ImageRejectedException e =
+        assertThrows(
+            ImageRejectedException.class, () -> small.decode(junk, ImageFormat.JPEG, null, null));
     assertEquals(ImageRejectedException.Kind.TOO_LARGE, e.kind());
   }
 
@@ -127,8 +131,18 @@ class ImageDecoderTest {
 
   @Test
   void rejectsTinyImages() throws Exception {
-    assertKind(ImageRejectedException.Kind.TOO_SMALL, p5(4, 20, gradient(4, 20)), ImageFormat.PGM, null, null);
-    assertKind(ImageRejectedException.Kind.TOO_SMALL, encode(grey(20, 5), "png"), ImageFormat.PNG, null, null);
+    assertKind(
+        ImageRejectedException.Kind.TOO_SMALL,
+        p5(4, 20, gradient(4, 20)),
+        ImageFormat.PGM,
+        null,
+        null);
+    assertKind(
+        ImageRejectedException.Kind.TOO_SMALL,
+        encode(grey(20, 5), "png"),
+        ImageFormat.PNG,
+        null,
+        null);
   }
 
   @Test
@@ -162,21 +176,39 @@ class ImageDecoderTest {
   @Test
   void rejectsTruncatedJpegAndPng() throws Exception {
     byte[] jpeg = encode(colour(64, 64), "jpeg");
-    assertKind(ImageRejectedException.Kind.CORRUPT, Arrays.copyOf(jpeg, jpeg.length / 2),
-        ImageFormat.JPEG, null, null);
+    assertKind(
+        ImageRejectedException.Kind.CORRUPT,
+        Arrays.copyOf(jpeg, jpeg.length / 2),
+        ImageFormat.JPEG,
+        null,
+        null);
     byte[] png = encode(grey(64, 64), "png");
-    assertKind(ImageRejectedException.Kind.CORRUPT, Arrays.copyOf(png, png.length / 2),
-        ImageFormat.PNG, null, null);
+    assertKind(
+        ImageRejectedException.Kind.CORRUPT,
+        Arrays.copyOf(png, png.length / 2),
+        ImageFormat.PNG,
+        null,
+        null);
   }
 
   @Test
   void rejectsPngBytesDeclaredAsJpeg() throws Exception {
-    assertKind(ImageRejectedException.Kind.CORRUPT, encode(grey(16, 16), "png"), ImageFormat.JPEG, null, null);
+    assertKind(
+        ImageRejectedException.Kind.CORRUPT,
+        encode(grey(16, 16), "png"),
+        ImageFormat.JPEG,
+        null,
+        null);
   }
 
   @Test
   void rejectsEncodedImageWhoseDeclaredSizeDisagrees() throws Exception {
-    assertKind(ImageRejectedException.Kind.WRONG_SIZE, encode(grey(16, 16), "png"), ImageFormat.PNG, 16, 17);
+    assertKind(
+        ImageRejectedException.Kind.WRONG_SIZE,
+        encode(grey(16, 16), "png"),
+        ImageFormat.PNG,
+        16,
+        17);
   }
 
   @Test
@@ -202,7 +234,8 @@ class ImageDecoderTest {
 
   @Test
   void rejectsRawClaimingTooManyPixelsBeforeLengthCheck() {
-    assertKind(ImageRejectedException.Kind.TOO_LARGE, new byte[16], ImageFormat.RAW_GRAY8, 1000, 1000);
+    assertKind(
+        ImageRejectedException.Kind.TOO_LARGE, new byte[16], ImageFormat.RAW_GRAY8, 1000, 1000);
   }
 
   @Test
@@ -213,15 +246,24 @@ class ImageDecoderTest {
 
   @Test
   void decodesAnOrlFace() throws Exception {
-    Path face = Path.of(System.getProperty("facegate.datasets", "../../shared/datasets"), "orl-faces", "s1", "1.pgm");
+    Path face =
+        Path.of(
+            System.getProperty("facegate.datasets", "../../shared/datasets"),
+            "orl-faces",
+            "s1",
+            "1.pgm");
     Assumptions.assumeTrue(Files.isRegularFile(face), "shared datasets not present");
-    RawImage img = new ImageDecoder(ImageLimits.defaults()).decode(Files.readAllBytes(face), ImageFormat.PGM, null, null);
+    RawImage img =
+        new ImageDecoder(ImageLimits.defaults())
+            .decode(Files.readAllBytes(face), ImageFormat.PGM, null, null);
     assertEquals(92, img.width());
     assertEquals(112, img.height());
   }
 
-  private void assertKind(ImageRejectedException.Kind kind, byte[] data, ImageFormat f, Integer w, Integer h) {
-    ImageRejectedException e = assertThrows(ImageRejectedException.class, () -> decoder.decode(data, f, w, h));
+  private void assertKind(
+      ImageRejectedException.Kind kind, byte[] data, ImageFormat f, Integer w, Integer h) {
+    ImageRejectedException e =
+        assertThrows(ImageRejectedException.class, () -> decoder.decode(data, f, w, h));
     assertEquals(kind, e.kind(), e.getMessage());
   }
 }

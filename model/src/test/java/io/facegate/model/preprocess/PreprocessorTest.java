@@ -22,7 +22,8 @@ class PreprocessorTest {
 
   @Test
   void normalisesWithMeanAndStd() {
-    Preprocessor p = new Preprocessor(new PreprocessSpec(4, 4, 1, new float[] {0.5f}, new float[] {0.25f}));
+    Preprocessor p =
+        new Preprocessor(new PreprocessSpec(4, 4, 1, new float[] {0.5f}, new float[] {0.25f}));
     float[] t = p.toTensor(constant(8, 8, 1, 255));
     assertEquals(16, t.length);
     for (float v : t) {
@@ -32,13 +33,15 @@ class PreprocessorTest {
 
   @Test
   void replicatesGreyIntoRgbAndConvertsRgbToLuma() {
-    Preprocessor rgb = new Preprocessor(new PreprocessSpec(2, 2, 3, new float[] {0, 0, 0}, new float[] {1, 1, 1}));
+    Preprocessor rgb =
+        new Preprocessor(new PreprocessSpec(2, 2, 3, new float[] {0, 0, 0}, new float[] {1, 1, 1}));
     float[] t = rgb.toTensor(constant(4, 4, 1, 51));
     assertEquals(12, t.length);
     for (float v : t) {
       assertEquals(0.2f, v, 1e-5f);
     }
-    Preprocessor grey = new Preprocessor(new PreprocessSpec(2, 2, 1, new float[] {0}, new float[] {1}));
+    Preprocessor grey =
+        new Preprocessor(new PreprocessSpec(2, 2, 1, new float[] {0}, new float[] {1}));
     float[] g = grey.toTensor(constant(4, 4, 3, 255, 0, 0));
     assertEquals(0.299f, g[0], 1e-4f);
   }
@@ -46,7 +49,8 @@ class PreprocessorTest {
   @Test
   void greyIntoRgbIsBitForBitTheRgbImageWithThreeEqualChannels() {
     // the grey path resamples one plane for all three channels; it must give exactly what
-    // resampling the same pixels as three planes gives (up- and down-scaling, crop, per-channel norm)
+    // resampling the same pixels as three planes gives (up- and down-scaling, crop, per-channel
+    // norm)
     Random r = new Random(7);
     int w = 92;
     int h = 112;
@@ -59,18 +63,26 @@ class PreprocessorTest {
       rgb[3 * i + 2] = grey[i];
     }
     for (int size : new int[] {224, 64, 37}) {
-      Preprocessor p = new Preprocessor(new PreprocessSpec(size, size, 3,
-          new float[] {0.485f, 0.456f, 0.406f}, new float[] {0.229f, 0.224f, 0.225f}));
+      Preprocessor p =
+          new Preprocessor(
+              new PreprocessSpec(
+                  size,
+                  size,
+                  3,
+                  new float[] {0.485f, 0.456f, 0.406f},
+                  new float[] {0.229f, 0.224f, 0.225f}));
       float[] fromGrey = p.toTensor(new RawImage(w, h, 1, grey));
       float[] fromRgb = p.toTensor(new RawImage(w, h, 3, rgb));
       assertArrayEquals(fromRgb, fromGrey, 0f, "size " + size);
-      assertNotEquals(fromGrey[0], fromGrey[size * size], "channels are normalised each with its own mean");
+      assertNotEquals(
+          fromGrey[0], fromGrey[size * size], "channels are normalised each with its own mean");
     }
   }
 
   @Test
   void keepsChannelsPlanar() {
-    Preprocessor rgb = new Preprocessor(new PreprocessSpec(2, 2, 3, new float[] {0, 0, 0}, new float[] {1, 1, 1}));
+    Preprocessor rgb =
+        new Preprocessor(new PreprocessSpec(2, 2, 3, new float[] {0, 0, 0}, new float[] {1, 1, 1}));
     float[] t = rgb.toTensor(constant(2, 2, 3, 255, 0, 51));
     assertArrayEquals(new float[] {1, 1, 1, 1, 0, 0, 0, 0, 0.2f, 0.2f, 0.2f, 0.2f}, t, 1e-5f);
   }
@@ -85,7 +97,8 @@ class PreprocessorTest {
         px[y * 4 + x] = (byte) 255;
       }
     }
-    Preprocessor p = new Preprocessor(new PreprocessSpec(2, 2, 1, new float[] {0}, new float[] {1}));
+    Preprocessor p =
+        new Preprocessor(new PreprocessSpec(2, 2, 1, new float[] {0}, new float[] {1}));
     float[] t = p.toTensor(new RawImage(4, 8, 1, px));
     for (float v : t) {
       assertEquals(1f, v, 0.3f);
@@ -98,7 +111,8 @@ class PreprocessorTest {
     for (int i = 0; i < px.length; i++) {
       px[i] = (byte) (i * 40);
     }
-    Preprocessor p = new Preprocessor(new PreprocessSpec(3, 2, 1, new float[] {0}, new float[] {1}));
+    Preprocessor p =
+        new Preprocessor(new PreprocessSpec(3, 2, 1, new float[] {0}, new float[] {1}));
     float[] t = p.toTensor(new RawImage(3, 2, 1, px));
     for (int i = 0; i < px.length; i++) {
       assertEquals(i * 40 / 255f, t[i], 1e-5f);
@@ -114,7 +128,8 @@ class PreprocessorTest {
         px[y * 64 + x] = (byte) (((x + y) & 1) == 0 ? 255 : 0);
       }
     }
-    Preprocessor p = new Preprocessor(new PreprocessSpec(8, 8, 1, new float[] {0}, new float[] {1}));
+    Preprocessor p =
+        new Preprocessor(new PreprocessSpec(8, 8, 1, new float[] {0}, new float[] {1}));
     for (float v : p.toTensor(new RawImage(64, 64, 1, px))) {
       assertEquals(0.5f, v, 0.05f);
     }
@@ -122,7 +137,8 @@ class PreprocessorTest {
 
   @Test
   void writesIntoBatchAtOffsetAndChecksRoom() {
-    Preprocessor p = new Preprocessor(new PreprocessSpec(2, 2, 1, new float[] {0}, new float[] {1}));
+    Preprocessor p =
+        new Preprocessor(new PreprocessSpec(2, 2, 1, new float[] {0}, new float[] {1}));
     float[] batch = new float[8];
     p.toTensor(constant(2, 2, 1, 255), batch, 4);
     assertArrayEquals(new float[] {0, 0, 0, 0, 1, 1, 1, 1}, batch, 1e-6f);
@@ -131,11 +147,15 @@ class PreprocessorTest {
 
   @Test
   void specNamesBadField() {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> new PreprocessSpec(4, 4, 3, new float[] {0}, new float[] {1, 1, 1}));
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> new PreprocessSpec(4, 4, 3, new float[] {0}, new float[] {1, 1, 1}));
     assertEquals(true, e.getMessage().startsWith("mean"));
-    e = assertThrows(IllegalArgumentException.class,
-        () -> new PreprocessSpec(4, 4, 1, new float[] {0}, new float[] {0}));
+    e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> new PreprocessSpec(4, 4, 1, new float[] {0}, new float[] {0}));
     assertEquals(true, e.getMessage().startsWith("std"));
   }
 

@@ -6,16 +6,18 @@ package io.facegate.platform.broker;
  */
 public final class BrokerStartException extends RuntimeException {
 
-    /**
-     * @param message what went wrong, in one line
-     * @param cause the underlying failure, or null
-     */
-    public BrokerStartException(String message, Throwable cause) {
-        super(message, cause);
-    }
+  /**
+   * @param message what went wrong, in one line
+   * @param cause the underlying failure, or null
+   */
+  public BrokerStartException(String message, Throwable cause) {
+    super(message, cause);
+  }
 
-    /** @param message what went wrong, in one line */
-    public BrokerStartException(String message) {
-        super(message);
-    }
+  /**
+   * @param message what went wrong, in one line
+   */
+  public BrokerStartException(String message) {
+    super(message);
+  }
 }

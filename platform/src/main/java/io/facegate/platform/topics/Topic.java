@@ -1,7 +1,6 @@
 package io.facegate.platform.topics;
 
 import java.util.Objects;
-
 import org.apache.kafka.common.serialization.Serde;
 
 /**
@@ -16,10 +15,10 @@ import org.apache.kafka.common.serialization.Serde;
  */
 public record Topic<K, V>(String name, Serde<K> keySerde, Serde<V> valueSerde) {
 
-    /** Checks that the name is a legal Kafka topic name and both serdes are present. */
-    public Topic {
-        TopicNames.validateName("topic", name);
-        Objects.requireNonNull(keySerde, () -> "keySerde of topic " + name);
-        Objects.requireNonNull(valueSerde, () -> "valueSerde of topic " + name);
-    }
+  /** Checks that the name is a legal Kafka topic name and both serdes are present. */
+  public Topic {
+    TopicNames.validateName("topic", name);
+    Objects.requireNonNull(keySerde, () -> "keySerde of topic " + name);
+    Objects.requireNonNull(valueSerde, () -> "valueSerde of topic " + name);
+  }
 }

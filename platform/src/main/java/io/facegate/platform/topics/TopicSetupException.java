@@ -6,11 +6,11 @@ package io.facegate.platform.topics;
  */
 public final class TopicSetupException extends RuntimeException {
 
-    /**
-     * @param message which topic and what is wrong, in one line
-     * @param cause the underlying failure, or null
-     */
-    public TopicSetupException(String message, Throwable cause) {
-        super(message, cause);
-    }
+  /**
+   * @param message which topic and what is wrong, in one line
+   * @param cause the underlying failure, or null
+   */
+  public TopicSetupException(String message, Throwable cause) {
+    super(message, cause);
+  }
 }

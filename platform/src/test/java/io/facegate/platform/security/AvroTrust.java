@@ -11,12 +11,17 @@ import org.apache.avro.util.ClassSecurityValidator;
  * production, tests that decode an {@link AccessDecision} directly call {@link #allowDecisions()}.
  */
 final class AvroTrust {
-    private AvroTrust() {
-    }
+  private AvroTrust() {}
 
-    static void allowDecisions() {
-        ClassSecurityValidator.setGlobal(ClassSecurityValidator.composite(ClassSecurityValidator.getGlobal(),
-                ClassSecurityValidator.builder().add(AccessDecision.class).add(SourceCoordinates.class)
-                        .add(Outcome.class).add(DecisionReason.class).build()));
-    }
+  static void allowDecisions() {
+    ClassSecurityValidator.setGlobal(
+        ClassSecurityValidator.composite(
+            ClassSecurityValidator.getGlobal(),
+            ClassSecurityValidator.builder()
+                .add(AccessDecision.class)
+                .add(SourceCoordinates.class)
+                .add(Outcome.class)
+                .add(DecisionReason.class)
+                .build()));
+  }
 }

@@ -21,75 +21,85 @@ import org.apache.kafka.common.config.TopicConfig;
  * {@code deploy/kafka/acls.conf} applied.
  */
 final class SecuredBroker implements AutoCloseable {
-    static final String ADMIN = "admin";
-    static final List<String> PRINCIPALS = List.of("camera", "enroller", "processor", "door", "auditor");
-    static final List<String> TOPICS = List.of(
-            "camera-frames", "enrollments", "embedding-store", "access-decisions", "access-granted", "dead-letters");
-    static final int PARTITIONS = 3;
+  static final String ADMIN = "admin";
+  static final List<String> PRINCIPALS =
+      List.of("camera", "enroller", "processor", "door", "auditor");
+  static final List<String> TOPICS =
+      List.of(
+          "camera-frames",
+          "enrollments",
+          "embedding-store",
+          "access-decisions",
+          "access-granted",
+          "dead-letters");
+  static final int PARTITIONS = 3;
 
-    private final EmbeddedKafkaBroker broker;
+  private final EmbeddedKafkaBroker broker;
 
-    private SecuredBroker(EmbeddedKafkaBroker broker) {
-        this.broker = broker;
-    }
+  private SecuredBroker(EmbeddedKafkaBroker broker) {
+    this.broker = broker;
+  }
 
-    static SecuredBroker start() throws ExecutionException, InterruptedException, IOException {
-        EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(ScramBroker.settings(ADMIN, password(ADMIN)));
-        SecuredBroker secured = new SecuredBroker(broker);
-        try (Admin admin = Admin.create(secured.clientProperties(ADMIN))) {
-            Map<String, String> users = new HashMap<>();
-            PRINCIPALS.forEach(p -> users.put(p, password(p)));
-            ScramBroker.upsertUsers(admin, users);
-            List<NewTopic> topics = new ArrayList<>();
-            for (String t : TOPICS) {
-                NewTopic topic = new NewTopic(t, PARTITIONS, (short) 1);
-                if (t.equals("embedding-store")) {
-                    topic.configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
-                }
-                topics.add(topic);
-            }
-            admin.createTopics(topics).all().get();
-            AclFile.apply(admin, AclFile.read(aclFile()));
-        } catch (RuntimeException | ExecutionException | InterruptedException | IOException e) {
-            broker.close();
-            throw e;
+  static SecuredBroker start() throws ExecutionException, InterruptedException, IOException {
+    EmbeddedKafkaBroker broker =
+        EmbeddedKafkaBroker.start(ScramBroker.settings(ADMIN, password(ADMIN)));
+    SecuredBroker secured = new SecuredBroker(broker);
+    try (Admin admin = Admin.create(secured.clientProperties(ADMIN))) {
+      Map<String, String> users = new HashMap<>();
+      PRINCIPALS.forEach(p -> users.put(p, password(p)));
+      ScramBroker.upsertUsers(admin, users);
+      List<NewTopic> topics = new ArrayList<>();
+      for (String t : TOPICS) {
+        NewTopic topic = new NewTopic(t, PARTITIONS, (short) 1);
+        if (t.equals("embedding-store")) {
+          topic.configs(
+              Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
         }
-        return secured;
+        topics.add(topic);
+      }
+      admin.createTopics(topics).all().get();
+      AclFile.apply(admin, AclFile.read(aclFile()));
+    } catch (RuntimeException | ExecutionException | InterruptedException | IOException e) {
+      broker.close();
+      throw e;
     }
+    return secured;
+  }
 
-    /** Per-principal test password. */
-    static String password(String principal) {
-        return principal + "-secret-7Qx2";
-    }
+  /** Per-principal test password. */
+  static String password(String principal) {
+    return principal + "-secret-7Qx2";
+  }
 
-    static KafkaClientSettings clientSettings(String principal, String password, String bootstrap) {
-        return ScramBroker.client(bootstrap, principal, password);
-    }
+  static KafkaClientSettings clientSettings(String principal, String password, String bootstrap) {
+    return ScramBroker.client(bootstrap, principal, password);
+  }
 
-    /** Client properties that authenticate as {@code principal}. */
-    Properties clientProperties(String principal) {
-        return clientSettings(principal, password(principal), broker.bootstrapServers()).toProperties();
-    }
+  /** Client properties that authenticate as {@code principal}. */
+  Properties clientProperties(String principal) {
+    return clientSettings(principal, password(principal), broker.bootstrapServers()).toProperties();
+  }
 
-    String bootstrapServers() {
-        return broker.bootstrapServers();
-    }
+  String bootstrapServers() {
+    return broker.bootstrapServers();
+  }
 
-    /** deploy/kafka/acls.conf of this checkout: the very file deploy/acls.sh applies. */
-    static Path aclFile() {
-        Path dir = Path.of("").toAbsolutePath();
-        while (dir != null) {
-            Path candidate = dir.resolve("deploy/kafka/acls.conf");
-            if (Files.isRegularFile(candidate)) {
-                return candidate;
-            }
-            dir = dir.getParent();
-        }
-        throw new IllegalStateException("deploy/kafka/acls.conf not found above " + Path.of("").toAbsolutePath());
+  /** deploy/kafka/acls.conf of this checkout: the very file deploy/acls.sh applies. */
+  static Path aclFile() {
+    Path dir = Path.of("").toAbsolutePath();
+    while (dir != null) {
+      Path candidate = dir.resolve("deploy/kafka/acls.conf");
+      if (Files.isRegularFile(candidate)) {
+        return candidate;
+      }
+      dir = dir.getParent();
     }
+    throw new IllegalStateException(
+        "deploy/kafka/acls.conf not found above " + Path.of("").toAbsolutePath());
+  }
 
-    @Override
-    public void close() {
-        broker.close();
-    }
+  @Override
+  public void close() {
+    broker.close();
+  }
 }

@@ -14,21 +14,21 @@ import org.apache.avro.SchemaCompatibility.SchemaPairCompatibility;
  * against every stored version (Confluent's {@code BACKWARD_TRANSITIVE}), using Avro's own
  * resolution rules ({@link SchemaCompatibility}, reader = the current schema).
  *
- * <p>It also insists that the newest stored version <em>is</em> the current schema, so a change to an
- * {@code .avsc} file cannot slip through without being recorded as a new version.
+ * <p>It also insists that the newest stored version <em>is</em> the current schema, so a change to
+ * an {@code .avsc} file cannot slip through without being recorded as a new version.
  */
 public final class BackwardCompatibilityCheck {
-  private BackwardCompatibilityCheck() {
-  }
+  private BackwardCompatibilityCheck() {}
 
   /**
-   * Why {@code reader} cannot read data written with {@code writer}; empty when it can.
-   * Each entry names the location in the schema and Avro's reason.
+   * Why {@code reader} cannot read data written with {@code writer}; empty when it can. Each entry
+   * names the location in the schema and Avro's reason.
    */
   public static List<String> incompatibilities(Schema reader, Schema writer) {
     Objects.requireNonNull(reader, "reader");
     Objects.requireNonNull(writer, "writer");
-    SchemaPairCompatibility pair = SchemaCompatibility.checkReaderWriterCompatibility(reader, writer);
+    SchemaPairCompatibility pair =
+        SchemaCompatibility.checkReaderWriterCompatibility(reader, writer);
     if (pair.getType() == SchemaCompatibilityType.COMPATIBLE) {
       return List.of();
     }
@@ -49,21 +49,39 @@ public final class BackwardCompatibilityCheck {
     String name = current.getName();
     List<Problem> problems = new ArrayList<>();
     if (history.isEmpty()) {
-      problems.add(new Problem(Problem.Kind.NO_HISTORY, 0,
-          "no stored version; add " + SchemaHistory.relativePath(name, 1)));
+      problems.add(
+          new Problem(
+              Problem.Kind.NO_HISTORY,
+              0,
+              "no stored version; add " + SchemaHistory.relativePath(name, 1)));
       return new Report(name, problems);
     }
     for (SchemaVersion version : history) {
       for (String reason : incompatibilities(current, version.schema())) {
-        problems.add(new Problem(Problem.Kind.NOT_READABLE, version.version(),
-            "current " + name + " cannot read data written with v" + version.version() + ": " + reason));
+        problems.add(
+            new Problem(
+                Problem.Kind.NOT_READABLE,
+                version.version(),
+                "current "
+                    + name
+                    + " cannot read data written with v"
+                    + version.version()
+                    + ": "
+                    + reason));
       }
     }
     SchemaVersion latest = history.get(history.size() - 1);
     if (!latest.schema().equals(current)) {
-      problems.add(new Problem(Problem.Kind.NOT_RECORDED, latest.version() + 1,
-          "current " + name + " differs from its newest stored version v" + latest.version()
-              + "; store it as " + SchemaHistory.relativePath(name, latest.version() + 1)));
+      problems.add(
+          new Problem(
+              Problem.Kind.NOT_RECORDED,
+              latest.version() + 1,
+              "current "
+                  + name
+                  + " differs from its newest stored version v"
+                  + latest.version()
+                  + "; store it as "
+                  + SchemaHistory.relativePath(name, latest.version() + 1)));
     }
     return new Report(name, problems);
   }
@@ -96,9 +114,9 @@ public final class BackwardCompatibilityCheck {
   /**
    * One reason the check failed.
    *
-   * @param kind    what is wrong
+   * @param kind what is wrong
    * @param version the stored version concerned (for {@code NOT_RECORDED}: the number to add)
-   * @param detail  a sentence for a person
+   * @param detail a sentence for a person
    */
   public record Problem(Kind kind, int version, String detail) {
     /** What is wrong. */

@@ -4,11 +4,12 @@ import java.util.Objects;
 import org.apache.avro.Schema;
 
 /**
- * One stored version of a top-level schema, as kept in {@code schema-history/<name>/v<version>.avsc}.
+ * One stored version of a top-level schema, as kept in {@code
+ * schema-history/<name>/v<version>.avsc}.
  *
- * @param name    the schema's simple name, e.g. {@code FaceEvent}
+ * @param name the schema's simple name, e.g. {@code FaceEvent}
  * @param version 1, 2, ... in the order the versions were published
- * @param schema  the fully inlined schema of that version
+ * @param schema the fully inlined schema of that version
  */
 public record SchemaVersion(String name, int version, Schema schema) {
   public SchemaVersion {

@@ -6,9 +6,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.apache.avro.Schema;
 
 /**
- * Caches successful answers of a {@link RegistryBackend}: ids and schemas never change once issued, so
- * nothing expires. Failures are not cached (a registry that was down may come back). Two threads missing
- * the same key may both ask the registry; both get the same answer, which is harmless.
+ * Caches successful answers of a {@link RegistryBackend}: ids and schemas never change once issued,
+ * so nothing expires. Failures are not cached (a registry that was down may come back). Two threads
+ * missing the same key may both ask the registry; both get the same answer, which is harmless.
  */
 final class CachingSchemaRegistryClient implements SchemaRegistryClient {
   private final RegistryBackend backend;
@@ -21,8 +21,9 @@ final class CachingSchemaRegistryClient implements SchemaRegistryClient {
 
   @Override
   public int register(String subject, Schema schema) {
-    SubjectSchema key = new SubjectSchema(Objects.requireNonNull(subject, "subject"),
-        Objects.requireNonNull(schema, "schema"));
+    SubjectSchema key =
+        new SubjectSchema(
+            Objects.requireNonNull(subject, "subject"), Objects.requireNonNull(schema, "schema"));
     Integer cached = ids.get(key);
     if (cached != null) {
       return cached;
@@ -54,6 +55,5 @@ final class CachingSchemaRegistryClient implements SchemaRegistryClient {
     return "SchemaRegistryClient[" + backend.describe() + "]";
   }
 
-  private record SubjectSchema(String subject, Schema schema) {
-  }
+  private record SubjectSchema(String subject, Schema schema) {}
 }

@@ -26,16 +26,18 @@ import org.apache.avro.AvroRuntimeException;
 import org.apache.avro.Schema;
 
 /**
- * The Confluent Schema Registry REST API over {@link HttpClient}: {@code POST /subjects/{s}/versions}
- * and {@code GET /schemas/ids/{id}} below the configured base URL (which may carry a path, e.g.
- * Apicurio's {@code /apis/ccompat/v7}).
+ * The Confluent Schema Registry REST API over {@link HttpClient}: {@code POST
+ * /subjects/{s}/versions} and {@code GET /schemas/ids/{id}} below the configured base URL (which
+ * may carry a path, e.g. Apicurio's {@code /apis/ccompat/v7}).
  */
 final class HttpRegistryBackend implements RegistryBackend {
   static final String CONTENT_TYPE = "application/vnd.schemaregistry.v1+json";
-  private static final String ACCEPT = CONTENT_TYPE + ", application/vnd.schemaregistry+json; qs=0.9, "
-      + "application/json; qs=0.5";
+  private static final String ACCEPT =
+      CONTENT_TYPE + ", application/vnd.schemaregistry+json; qs=0.9, " + "application/json; qs=0.5";
+
   /** Registry answers are small; a larger body means we are not talking to a registry. */
   private static final int MAX_BODY_BYTES = 8 * 1024 * 1024;
+
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final RegistryConfig config;
@@ -47,11 +49,19 @@ final class HttpRegistryBackend implements RegistryBackend {
     this.config = config;
     String url = config.url().toString();
     this.base = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
-    this.authorization = config.basicAuth().map(a -> "Basic " + Base64.getEncoder()
-        .encodeToString((a.user() + ":" + a.password()).getBytes(StandardCharsets.UTF_8)));
-    HttpClient.Builder builder = HttpClient.newBuilder()
-        .connectTimeout(config.connectTimeout())
-        .followRedirects(HttpClient.Redirect.NEVER);
+    this.authorization =
+        config
+            .basicAuth()
+            .map(
+                a ->
+                    "Basic "
+                        + Base64.getEncoder()
+                            .encodeToString(
+                                (a.user() + ":" + a.password()).getBytes(StandardCharsets.UTF_8)));
+    HttpClient.Builder builder =
+        HttpClient.newBuilder()
+            .connectTimeout(config.connectTimeout())
+            .followRedirects(HttpClient.Redirect.NEVER);
     if (config.truststore().isPresent() || config.keystore().isPresent()) {
       builder.sslContext(sslContext(config));
     }
@@ -62,13 +72,21 @@ final class HttpRegistryBackend implements RegistryBackend {
   public int register(String subject, Schema schema) {
     String path = "/subjects/" + encode(subject) + "/versions";
     String body = JSON.createObjectNode().put("schema", schema.toString()).toString();
-    HttpRequest request = request(path).POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8))
-        .header("Content-Type", CONTENT_TYPE).build();
+    HttpRequest request =
+        request(path)
+            .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8))
+            .header("Content-Type", CONTENT_TYPE)
+            .build();
     JsonNode answer = send(request, "POST " + path);
     JsonNode id = answer.get("id");
     if (id == null || !id.canConvertToInt()) {
-      throw new SchemaRegistryException(describe() + ": POST " + path + " answered without an integer id: "
-          + abbreviate(answer.toString()), null);
+      throw new SchemaRegistryException(
+          describe()
+              + ": POST "
+              + path
+              + " answered without an integer id: "
+              + abbreviate(answer.toString()),
+          null);
     }
     return id.intValue();
   }
@@ -79,19 +97,30 @@ final class HttpRegistryBackend implements RegistryBackend {
     JsonNode answer = send(request(path).GET().build(), "GET " + path);
     JsonNode type = answer.get("schemaType");
     if (type != null && !type.isNull() && !"AVRO".equalsIgnoreCase(type.asText())) {
-      throw new SchemaRegistryException(describe() + ": schema id " + id + " is " + type.asText() + ", not AVRO",
-          null);
+      throw new SchemaRegistryException(
+          describe() + ": schema id " + id + " is " + type.asText() + ", not AVRO", null);
     }
     JsonNode text = answer.get("schema");
     if (text == null || !text.isTextual()) {
-      throw new SchemaRegistryException(describe() + ": GET " + path + " answered without a schema: "
-          + abbreviate(answer.toString()), null);
+      throw new SchemaRegistryException(
+          describe()
+              + ": GET "
+              + path
+              + " answered without a schema: "
+              + abbreviate(answer.toString()),
+          null);
     }
     try {
       return new Schema.Parser().parse(text.asText());
     } catch (AvroRuntimeException e) {
-      throw new SchemaRegistryException(describe() + ": schema id " + id + " is not a standalone Avro schema"
-          + " (schema references are not supported): " + e.getMessage(), e);
+      throw new SchemaRegistryException(
+          describe()
+              + ": schema id "
+              + id
+              + " is not a standalone Avro schema"
+              + " (schema references are not supported): "
+              + e.getMessage(),
+          e);
     }
   }
 
@@ -106,9 +135,10 @@ final class HttpRegistryBackend implements RegistryBackend {
   }
 
   private HttpRequest.Builder request(String path) {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path))
-        .timeout(config.requestTimeout())
-        .header("Accept", ACCEPT);
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(URI.create(base + path))
+            .timeout(config.requestTimeout())
+            .header("Accept", ACCEPT);
     authorization.ifPresent(a -> b.header("Authorization", a));
     return b;
   }
@@ -121,26 +151,49 @@ final class HttpRegistryBackend implements RegistryBackend {
       try (InputStream in = response.body()) {
         byte[] bytes = in.readNBytes(MAX_BODY_BYTES + 1);
         if (bytes.length > MAX_BODY_BYTES) {
-          throw new SchemaRegistryException(describe() + ": " + what + " answered with more than "
-              + MAX_BODY_BYTES + " bytes", response.statusCode(), SchemaRegistryException.NONE);
+          throw new SchemaRegistryException(
+              describe() + ": " + what + " answered with more than " + MAX_BODY_BYTES + " bytes",
+              response.statusCode(),
+              SchemaRegistryException.NONE);
         }
         body = new String(bytes, StandardCharsets.UTF_8);
       }
     } catch (HttpConnectTimeoutException e) {
-      throw new SchemaRegistryException("cannot connect to schema registry at " + describe() + " within "
-          + config.connectTimeout().toMillis() + " ms (" + what + ")", e);
+      throw new SchemaRegistryException(
+          "cannot connect to schema registry at "
+              + describe()
+              + " within "
+              + config.connectTimeout().toMillis()
+              + " ms ("
+              + what
+              + ")",
+          e);
     } catch (HttpTimeoutException e) {
-      throw new SchemaRegistryException("schema registry at " + describe() + " did not answer " + what + " within "
-          + config.requestTimeout().toMillis() + " ms", e);
+      throw new SchemaRegistryException(
+          "schema registry at "
+              + describe()
+              + " did not answer "
+              + what
+              + " within "
+              + config.requestTimeout().toMillis()
+              + " ms",
+          e);
     } catch (ConnectException e) {
-      throw new SchemaRegistryException("cannot connect to schema registry at " + describe() + " (" + what + "): "
-          + (e.getMessage() == null ? "connection refused" : e.getMessage()), e);
+      throw new SchemaRegistryException(
+          "cannot connect to schema registry at "
+              + describe()
+              + " ("
+              + what
+              + "): "
+              + (e.getMessage() == null ? "connection refused" : e.getMessage()),
+          e);
     } catch (IOException e) {
-      throw new SchemaRegistryException("schema registry at " + describe() + " failed on " + what + ": " + e, e);
+      throw new SchemaRegistryException(
+          "schema registry at " + describe() + " failed on " + what + ": " + e, e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new SchemaRegistryException("interrupted while calling schema registry at " + describe() + " (" + what
-          + ")", e);
+      throw new SchemaRegistryException(
+          "interrupted while calling schema registry at " + describe() + " (" + what + ")", e);
     }
     int status = response.statusCode();
     JsonNode json = parse(body);
@@ -151,12 +204,29 @@ final class HttpRegistryBackend implements RegistryBackend {
         code = json.get("error_code").asInt(SchemaRegistryException.NONE);
         message = json.path("message").asText(message);
       }
-      throw new SchemaRegistryException(describe() + ": " + what + " failed: HTTP " + status
-          + (code == SchemaRegistryException.NONE ? "" : ", error_code " + code) + ": " + message, status, code);
+      throw new SchemaRegistryException(
+          describe()
+              + ": "
+              + what
+              + " failed: HTTP "
+              + status
+              + (code == SchemaRegistryException.NONE ? "" : ", error_code " + code)
+              + ": "
+              + message,
+          status,
+          code);
     }
     if (json == null || !json.isObject()) {
-      throw new SchemaRegistryException(describe() + ": " + what + " answered HTTP " + status
-          + " with something that is not a JSON object: " + abbreviate(body), status, SchemaRegistryException.NONE);
+      throw new SchemaRegistryException(
+          describe()
+              + ": "
+              + what
+              + " answered HTTP "
+              + status
+              + " with something that is not a JSON object: "
+              + abbreviate(body),
+          status,
+          SchemaRegistryException.NONE);
     }
     return json;
   }
@@ -193,10 +263,14 @@ final class HttpRegistryBackend implements RegistryBackend {
         kmf.init(load(ks), keyPassword == null ? null : keyPassword.toCharArray());
       }
       SSLContext context = SSLContext.getInstance("TLS");
-      context.init(kmf == null ? null : kmf.getKeyManagers(), tmf == null ? null : tmf.getTrustManagers(), null);
+      context.init(
+          kmf == null ? null : kmf.getKeyManagers(),
+          tmf == null ? null : tmf.getTrustManagers(),
+          null);
       return context;
     } catch (GeneralSecurityException e) {
-      throw new IllegalArgumentException(RegistryConfig.SSL_PREFIX + "*: cannot set up TLS: " + e.getMessage(), e);
+      throw new IllegalArgumentException(
+          RegistryConfig.SSL_PREFIX + "*: cannot set up TLS: " + e.getMessage(), e);
     }
   }
 
@@ -207,8 +281,8 @@ final class HttpRegistryBackend implements RegistryBackend {
       store.load(in, s.password() == null ? null : s.password().toCharArray());
       return store;
     } catch (IOException | GeneralSecurityException e) {
-      throw new IllegalArgumentException(key + ": cannot load " + s.type() + " store " + s.location() + ": "
-          + e.getMessage(), e);
+      throw new IllegalArgumentException(
+          key + ": cannot load " + s.type() + " store " + s.location() + ": " + e.getMessage(), e);
     }
   }
 }

@@ -9,10 +9,11 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.apache.avro.Schema;
 
 /**
- * The in-JVM registry behind {@code mock://scope}: one state per scope name, shared by every client in
- * the JVM that names it (Confluent's convention), so a producer and a consumer in one test see the same
- * ids. Like a real registry it reuses an id for an identical schema across subjects and refuses (HTTP 409
- * semantics) a schema that cannot read the subject's latest version (BACKWARD, the registry default).
+ * The in-JVM registry behind {@code mock://scope}: one state per scope name, shared by every client
+ * in the JVM that names it (Confluent's convention), so a producer and a consumer in one test see
+ * the same ids. Like a real registry it reuses an id for an identical schema across subjects and
+ * refuses (HTTP 409 semantics) a schema that cannot read the subject's latest version (BACKWARD,
+ * the registry default).
  */
 final class MockRegistry implements RegistryBackend {
   private static final Map<String, State> SCOPES = new ConcurrentHashMap<>();
@@ -70,9 +71,14 @@ final class MockRegistry implements RegistryBackend {
         Schema latest = schemasById.get(versions.get(versions.size() - 1));
         List<String> reasons = BackwardCompatibilityCheck.incompatibilities(schema, latest);
         if (!reasons.isEmpty()) {
-          throw new SchemaRegistryException(registry.describe() + ": register under subject " + subject
-              + " refused: HTTP 409, error_code 409: schema is incompatible with the latest version: " + reasons,
-              409, 409);
+          throw new SchemaRegistryException(
+              registry.describe()
+                  + ": register under subject "
+                  + subject
+                  + " refused: HTTP 409, error_code 409: schema is incompatible with the latest version: "
+                  + reasons,
+              409,
+              409);
         }
       }
       int id = existing != null ? existing : schemasById.size() + 1;
@@ -85,8 +91,10 @@ final class MockRegistry implements RegistryBackend {
     synchronized Schema schemaById(int id, MockRegistry registry) {
       Schema schema = schemasById.get(id);
       if (schema == null) {
-        throw new SchemaRegistryException(registry.describe() + ": schema id " + id
-            + " not found: HTTP 404, error_code 40403", 404, 40403);
+        throw new SchemaRegistryException(
+            registry.describe() + ": schema id " + id + " not found: HTTP 404, error_code 40403",
+            404,
+            40403);
       }
       return schema;
     }

@@ -17,20 +17,27 @@ import java.util.Optional;
 import org.apache.kafka.common.config.types.Password;
 
 /**
- * How to reach a schema registry: {@code mock://scope} (in-JVM) or {@code http(s)://host:port[/path]},
- * with optional basic auth and TLS stores. Keys follow Confluent's serializer configuration, so the same
- * Kafka client properties work here; unknown keys are ignored. Passwords never appear in
- * {@link #toString()}.
+ * How to reach a schema registry: {@code mock://scope} (in-JVM) or {@code
+ * http(s)://host:port[/path]}, with optional basic auth and TLS stores. Keys follow Confluent's
+ * serializer configuration, so the same Kafka client properties work here; unknown keys are
+ * ignored. Passwords never appear in {@link #toString()}.
  *
- * @param url            registry base URL without credentials ({@value #URL})
- * @param basicAuth      HTTP basic-auth credentials ({@value #BASIC_AUTH_USER_INFO}, or user info in the URL)
- * @param truststore     trust store for https ({@code schema.registry.ssl.truststore.*}); JVM default if empty
- * @param keystore       client key store for mutual TLS ({@code schema.registry.ssl.keystore.*})
+ * @param url registry base URL without credentials ({@value #URL})
+ * @param basicAuth HTTP basic-auth credentials ({@value #BASIC_AUTH_USER_INFO}, or user info in the
+ *     URL)
+ * @param truststore trust store for https ({@code schema.registry.ssl.truststore.*}); JVM default
+ *     if empty
+ * @param keystore client key store for mutual TLS ({@code schema.registry.ssl.keystore.*})
  * @param connectTimeout TCP/TLS connect timeout ({@value #CONNECT_TIMEOUT_MS})
  * @param requestTimeout time allowed for one request and its answer ({@value #REQUEST_TIMEOUT_MS})
  */
-public record RegistryConfig(URI url, Optional<BasicAuth> basicAuth, Optional<StoreSettings> truststore,
-                             Optional<StoreSettings> keystore, Duration connectTimeout, Duration requestTimeout) {
+public record RegistryConfig(
+    URI url,
+    Optional<BasicAuth> basicAuth,
+    Optional<StoreSettings> truststore,
+    Optional<StoreSettings> keystore,
+    Duration connectTimeout,
+    Duration requestTimeout) {
 
   public static final String URL = "schema.registry.url";
   public static final String BASIC_AUTH_CREDENTIALS_SOURCE = "basic.auth.credentials.source";
@@ -48,6 +55,7 @@ public record RegistryConfig(URI url, Optional<BasicAuth> basicAuth, Optional<St
 
   public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
   public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(30);
+
   /** Kafka's default store type; Java 17 reads PKCS12 files through it too. */
   public static final String DEFAULT_STORE_TYPE = "JKS";
 
@@ -60,7 +68,8 @@ public record RegistryConfig(URI url, Optional<BasicAuth> basicAuth, Optional<St
     switch (scheme) {
       case "mock" -> {
         if (mockScope(url).isEmpty()) {
-          throw new IllegalArgumentException(URL + ": mock:// needs a scope name, e.g. mock://tests, got " + url);
+          throw new IllegalArgumentException(
+              URL + ": mock:// needs a scope name, e.g. mock://tests, got " + url);
         }
       }
       case "http", "https" -> {
@@ -68,14 +77,19 @@ public record RegistryConfig(URI url, Optional<BasicAuth> basicAuth, Optional<St
           throw new IllegalArgumentException(URL + ": no host in " + url);
         }
         if (url.getRawUserInfo() != null) {
-          throw new IllegalArgumentException(URL + ": credentials belong in " + BASIC_AUTH_USER_INFO
-              + ", not in the URL (RegistryConfig.fromMap moves them)");
+          throw new IllegalArgumentException(
+              URL
+                  + ": credentials belong in "
+                  + BASIC_AUTH_USER_INFO
+                  + ", not in the URL (RegistryConfig.fromMap moves them)");
         }
         if (url.getRawQuery() != null || url.getRawFragment() != null) {
           throw new IllegalArgumentException(URL + ": no query or fragment allowed in " + url);
         }
       }
-      default -> throw new IllegalArgumentException(URL + ": expected mock://scope, http:// or https://, got " + url);
+      default ->
+          throw new IllegalArgumentException(
+              URL + ": expected mock://scope, http:// or https://, got " + url);
     }
     truststore.ifPresent(s -> requireRole(s, StoreSettings.Role.TRUSTSTORE));
     keystore.ifPresent(s -> requireRole(s, StoreSettings.Role.KEYSTORE));
@@ -85,7 +99,12 @@ public record RegistryConfig(URI url, Optional<BasicAuth> basicAuth, Optional<St
 
   /** A registry at {@code url} with default timeouts, no auth and the JVM's trust store. */
   public static RegistryConfig of(URI url) {
-    return new RegistryConfig(url, Optional.empty(), Optional.empty(), Optional.empty(), DEFAULT_CONNECT_TIMEOUT,
+    return new RegistryConfig(
+        url,
+        Optional.empty(),
+        Optional.empty(),
+        Optional.empty(),
+        DEFAULT_CONNECT_TIMEOUT,
         DEFAULT_REQUEST_TIMEOUT);
   }
 
@@ -96,12 +115,14 @@ public record RegistryConfig(URI url, Optional<BasicAuth> basicAuth, Optional<St
 
   /** A copy with basic-auth credentials. */
   public RegistryConfig withBasicAuth(BasicAuth auth) {
-    return new RegistryConfig(url, Optional.of(auth), truststore, keystore, connectTimeout, requestTimeout);
+    return new RegistryConfig(
+        url, Optional.of(auth), truststore, keystore, connectTimeout, requestTimeout);
   }
 
   /** A copy with a trust store (https). */
   public RegistryConfig withTruststore(StoreSettings store) {
-    return new RegistryConfig(url, basicAuth, Optional.of(store), keystore, connectTimeout, requestTimeout);
+    return new RegistryConfig(
+        url, basicAuth, Optional.of(store), keystore, connectTimeout, requestTimeout);
   }
 
   /** True for {@code mock://scope}. */
@@ -131,7 +152,8 @@ public record RegistryConfig(URI url, Optional<BasicAuth> basicAuth, Optional<St
    */
   public static RegistryConfig fromMap(Map<String, ?> props) {
     Objects.requireNonNull(props, "props");
-    String rawUrl = string(props, URL).orElseThrow(() -> new IllegalArgumentException(URL + ": required"));
+    String rawUrl =
+        string(props, URL).orElseThrow(() -> new IllegalArgumentException(URL + ": required"));
     if (rawUrl.contains(",")) {
       throw new IllegalArgumentException(URL + ": one URL only (no fail-over list), got " + rawUrl);
     }
@@ -144,48 +166,69 @@ public record RegistryConfig(URI url, Optional<BasicAuth> basicAuth, Optional<St
     String userInfoInUrl = parsed.getRawUserInfo();
     URI url = userInfoInUrl == null ? parsed : withoutUserInfo(parsed);
 
-    Optional<String> source = string(props, BASIC_AUTH_CREDENTIALS_SOURCE).map(s -> s.toUpperCase(Locale.ROOT));
+    Optional<String> source =
+        string(props, BASIC_AUTH_CREDENTIALS_SOURCE).map(s -> s.toUpperCase(Locale.ROOT));
     Optional<String> userInfo = string(props, BASIC_AUTH_USER_INFO);
     Optional<BasicAuth> auth;
     if (source.isPresent() && !source.get().equals("USER_INFO") && !source.get().equals("URL")) {
-      throw new IllegalArgumentException(BASIC_AUTH_CREDENTIALS_SOURCE + ": expected USER_INFO or URL, got "
-          + source.get());
+      throw new IllegalArgumentException(
+          BASIC_AUTH_CREDENTIALS_SOURCE + ": expected USER_INFO or URL, got " + source.get());
     } else if (source.map("URL"::equals).orElse(false)) {
       if (userInfoInUrl == null) {
-        throw new IllegalArgumentException(BASIC_AUTH_CREDENTIALS_SOURCE + "=URL but " + URL
-            + " has no user:password@");
+        throw new IllegalArgumentException(
+            BASIC_AUTH_CREDENTIALS_SOURCE + "=URL but " + URL + " has no user:password@");
       }
       auth = Optional.of(BasicAuth.parse(decode(userInfoInUrl), URL));
     } else if (userInfo.isPresent()) {
       auth = Optional.of(BasicAuth.parse(userInfo.get(), BASIC_AUTH_USER_INFO));
     } else if (source.isPresent()) {
-      throw new IllegalArgumentException(BASIC_AUTH_USER_INFO + ": required when " + BASIC_AUTH_CREDENTIALS_SOURCE
-          + "=USER_INFO");
+      throw new IllegalArgumentException(
+          BASIC_AUTH_USER_INFO + ": required when " + BASIC_AUTH_CREDENTIALS_SOURCE + "=USER_INFO");
     } else {
-      auth = userInfoInUrl == null ? Optional.empty() : Optional.of(BasicAuth.parse(decode(userInfoInUrl), URL));
+      auth =
+          userInfoInUrl == null
+              ? Optional.empty()
+              : Optional.of(BasicAuth.parse(decode(userInfoInUrl), URL));
     }
 
-    Optional<StoreSettings> truststore = string(props, TRUSTSTORE_LOCATION).map(location ->
-        new StoreSettings(StoreSettings.Role.TRUSTSTORE, path(location, TRUSTSTORE_LOCATION),
-            string(props, TRUSTSTORE_PASSWORD).orElse(null),
-            string(props, TRUSTSTORE_TYPE).orElse(DEFAULT_STORE_TYPE), null));
+    Optional<StoreSettings> truststore =
+        string(props, TRUSTSTORE_LOCATION)
+            .map(
+                location ->
+                    new StoreSettings(
+                        StoreSettings.Role.TRUSTSTORE,
+                        path(location, TRUSTSTORE_LOCATION),
+                        string(props, TRUSTSTORE_PASSWORD).orElse(null),
+                        string(props, TRUSTSTORE_TYPE).orElse(DEFAULT_STORE_TYPE),
+                        null));
     if (truststore.isEmpty()) {
       rejectWithoutLocation(props, TRUSTSTORE_LOCATION, TRUSTSTORE_PASSWORD, TRUSTSTORE_TYPE);
     }
-    Optional<StoreSettings> keystore = string(props, KEYSTORE_LOCATION).map(location ->
-        new StoreSettings(StoreSettings.Role.KEYSTORE, path(location, KEYSTORE_LOCATION),
-            string(props, KEYSTORE_PASSWORD).orElse(null),
-            string(props, KEYSTORE_TYPE).orElse(DEFAULT_STORE_TYPE),
-            string(props, KEY_PASSWORD).orElse(null)));
+    Optional<StoreSettings> keystore =
+        string(props, KEYSTORE_LOCATION)
+            .map(
+                location ->
+                    new StoreSettings(
+                        StoreSettings.Role.KEYSTORE,
+                        path(location, KEYSTORE_LOCATION),
+                        string(props, KEYSTORE_PASSWORD).orElse(null),
+                        string(props, KEYSTORE_TYPE).orElse(DEFAULT_STORE_TYPE),
+                        string(props, KEY_PASSWORD).orElse(null)));
     if (keystore.isEmpty()) {
-      rejectWithoutLocation(props, KEYSTORE_LOCATION, KEYSTORE_PASSWORD, KEYSTORE_TYPE, KEY_PASSWORD);
+      rejectWithoutLocation(
+          props, KEYSTORE_LOCATION, KEYSTORE_PASSWORD, KEYSTORE_TYPE, KEY_PASSWORD);
     }
-    return new RegistryConfig(url, auth, truststore, keystore,
+    return new RegistryConfig(
+        url,
+        auth,
+        truststore,
+        keystore,
         millis(props, CONNECT_TIMEOUT_MS).orElse(DEFAULT_CONNECT_TIMEOUT),
         millis(props, REQUEST_TIMEOUT_MS).orElse(DEFAULT_REQUEST_TIMEOUT));
   }
 
-  private static void rejectWithoutLocation(Map<String, ?> props, String locationKey, String... keys) {
+  private static void rejectWithoutLocation(
+      Map<String, ?> props, String locationKey, String... keys) {
     for (String key : keys) {
       if (string(props, key).isPresent()) {
         throw new IllegalArgumentException(key + ": set without " + locationKey);
@@ -203,18 +246,21 @@ public record RegistryConfig(URI url, Optional<BasicAuth> basicAuth, Optional<St
   }
 
   private static Optional<Duration> millis(Map<String, ?> props, String key) {
-    return string(props, key).map(text -> {
-      long ms;
-      try {
-        ms = Long.parseLong(text);
-      } catch (NumberFormatException e) {
-        throw new IllegalArgumentException(key + ": not a number of milliseconds: '" + text + "'", e);
-      }
-      if (ms <= 0) {
-        throw new IllegalArgumentException(key + ": must be > 0, got " + ms);
-      }
-      return Duration.ofMillis(ms);
-    });
+    return string(props, key)
+        .map(
+            text -> {
+              long ms;
+              try {
+                ms = Long.parseLong(text);
+              } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(
+                    key + ": not a number of milliseconds: '" + text + "'", e);
+              }
+              if (ms <= 0) {
+                throw new IllegalArgumentException(key + ": must be > 0, got " + ms);
+              }
+              return Duration.ofMillis(ms);
+            });
   }
 
   private static Path path(String text, String key) {
@@ -227,7 +273,14 @@ public record RegistryConfig(URI url, Optional<BasicAuth> basicAuth, Optional<St
 
   private static URI withoutUserInfo(URI u) {
     try {
-      return new URI(u.getScheme(), null, u.getHost(), u.getPort(), u.getPath(), u.getQuery(), u.getFragment());
+      return new URI(
+          u.getScheme(),
+          null,
+          u.getHost(),
+          u.getPort(),
+          u.getPath(),
+          u.getQuery(),
+          u.getFragment());
     } catch (URISyntaxException e) {
       throw new IllegalArgumentException(URL + ": " + e.getMessage(), e);
     }
@@ -239,8 +292,8 @@ public record RegistryConfig(URI url, Optional<BasicAuth> basicAuth, Optional<St
 
   private static void requireRole(StoreSettings s, StoreSettings.Role role) {
     if (s.role() != role) {
-      throw new IllegalArgumentException(role.prefix + "location: a " + s.role() + " given where a " + role
-          + " belongs");
+      throw new IllegalArgumentException(
+          role.prefix + "location: a " + s.role() + " given where a " + role + " belongs");
     }
   }
 
@@ -252,8 +305,19 @@ public record RegistryConfig(URI url, Optional<BasicAuth> basicAuth, Optional<St
 
   @Override
   public String toString() {
-    return "RegistryConfig[url=" + url + ", basicAuth=" + basicAuth + ", truststore=" + truststore + ", keystore="
-        + keystore + ", connectTimeout=" + connectTimeout + ", requestTimeout=" + requestTimeout + "]";
+    return "RegistryConfig[url="
+        + url
+        + ", basicAuth="
+        + basicAuth
+        + ", truststore="
+        + truststore
+        + ", keystore="
+        + keystore
+        + ", connectTimeout="
+        + connectTimeout
+        + ", requestTimeout="
+        + requestTimeout
+        + "]";
   }
 
   /** HTTP basic-auth credentials; the password is never printed. */
@@ -263,7 +327,8 @@ public record RegistryConfig(URI url, Optional<BasicAuth> basicAuth, Optional<St
         throw new IllegalArgumentException(BASIC_AUTH_USER_INFO + ": empty user name");
       }
       if (user.contains(":")) {
-        throw new IllegalArgumentException(BASIC_AUTH_USER_INFO + ": user name must not contain ':'");
+        throw new IllegalArgumentException(
+            BASIC_AUTH_USER_INFO + ": user name must not contain ':'");
       }
       Objects.requireNonNull(password, BASIC_AUTH_USER_INFO + ": password");
     }
@@ -284,23 +349,25 @@ public record RegistryConfig(URI url, Optional<BasicAuth> basicAuth, Optional<St
   }
 
   /**
-   * A key or trust store file. Checked when configured: the file must exist and the type be known to
-   * this JVM, so a typo fails at start-up rather than at the first TLS handshake.
+   * A key or trust store file. Checked when configured: the file must exist and the type be known
+   * to this JVM, so a typo fails at start-up rather than at the first TLS handshake.
    *
-   * @param role        trust store or key store (names the keys in errors)
-   * @param location    the store file
-   * @param password    store password, may be null (a trust store can be read without one)
-   * @param type        {@code JKS}, {@code PKCS12}, ...
+   * @param role trust store or key store (names the keys in errors)
+   * @param location the store file
+   * @param password store password, may be null (a trust store can be read without one)
+   * @param type {@code JKS}, {@code PKCS12}, ...
    * @param keyPassword key store only: the private key's password, null = the store password
    */
-  public record StoreSettings(Role role, Path location, String password, String type, String keyPassword) {
+  public record StoreSettings(
+      Role role, Path location, String password, String type, String keyPassword) {
     public StoreSettings {
       Objects.requireNonNull(role, "role");
       if (location == null) {
         throw new IllegalArgumentException(role.prefix + "location: required");
       }
       if (!Files.isRegularFile(location) || !Files.isReadable(location)) {
-        throw new IllegalArgumentException(role.prefix + "location: no readable file at " + location);
+        throw new IllegalArgumentException(
+            role.prefix + "location: no readable file at " + location);
       }
       if (type == null || type.isBlank()) {
         throw new IllegalArgumentException(role.prefix + "type: required");
@@ -321,14 +388,23 @@ public record RegistryConfig(URI url, Optional<BasicAuth> basicAuth, Optional<St
     }
 
     /** A client key store for mutual TLS. */
-    public static StoreSettings keystore(Path location, String password, String type, String keyPassword) {
+    public static StoreSettings keystore(
+        Path location, String password, String type, String keyPassword) {
       return new StoreSettings(Role.KEYSTORE, location, password, type, keyPassword);
     }
 
     @Override
     public String toString() {
-      return "StoreSettings[" + role + ", location=" + location + ", type=" + type + ", password="
-          + (password == null ? "none" : "***") + (keyPassword == null ? "" : ", keyPassword=***") + "]";
+      return "StoreSettings["
+          + role
+          + ", location="
+          + location
+          + ", type="
+          + type
+          + ", password="
+          + (password == null ? "none" : "***")
+          + (keyPassword == null ? "" : ", keyPassword=***")
+          + "]";
     }
 
     /** Which store, and so which configuration keys. */

@@ -37,7 +37,10 @@ public final class SchemaRegistryException extends RuntimeException {
     return errorCode;
   }
 
-  /** True if the registry said the subject, version or schema does not exist (HTTP 404, codes 404xx). */
+  /**
+   * True if the registry said the subject, version or schema does not exist (HTTP 404, codes
+   * 404xx).
+   */
   public boolean isNotFound() {
     return httpStatus == 404 || (errorCode >= 40400 && errorCode < 40500);
   }

@@ -17,13 +17,13 @@ import org.apache.kafka.common.serialization.Deserializer;
 
 /**
  * Reads the Confluent wire format into {@code T}: fetches the writer schema by the id in the header
- * (cached) and resolves it to {@code T}'s schema, so data written with an older (or newer, compatible)
- * schema reads fine. A null value is a tombstone and reads as null; every other bad input is a
- * {@link WireFormatException} with a {@link WireFormatException.Kind}, never a silent null.
- * Thread-safe.
+ * (cached) and resolves it to {@code T}'s schema, so data written with an older (or newer,
+ * compatible) schema reads fine. A null value is a tombstone and reads as null; every other bad
+ * input is a {@link WireFormatException} with a {@link WireFormatException.Kind}, never a silent
+ * null. Thread-safe.
  *
- * <p>Use {@link AvroSerde#of} in code; the public no-argument constructor is for Kafka's
- * {@code value.deserializer=} property, followed by {@link #configure}.
+ * <p>Use {@link AvroSerde#of} in code; the public no-argument constructor is for Kafka's {@code
+ * value.deserializer=} property, followed by {@link #configure}.
  */
 public final class AvroDeserializer<T extends SpecificRecord> implements Deserializer<T> {
   private Class<T> type;
@@ -32,12 +32,12 @@ public final class AvroDeserializer<T extends SpecificRecord> implements Deseria
   private SchemaRegistryClient registry;
   private boolean ownsRegistry;
   private boolean preconfigured;
+
   /** Per writer schema id: a reader resolving it to T, or why it cannot. */
   private final Map<Integer, Resolution<T>> resolutions = new ConcurrentHashMap<>();
 
   /** For Kafka's reflective instantiation; {@link #configure} must follow. */
-  public AvroDeserializer() {
-  }
+  public AvroDeserializer() {}
 
   AvroDeserializer(Class<T> type, SchemaRegistryClient registry) {
     init(type);
@@ -53,9 +53,9 @@ public final class AvroDeserializer<T extends SpecificRecord> implements Deseria
   }
 
   /**
-   * Reads {@code schema.registry.url} and friends plus the record type ({@code facegate.avro.type}, or
-   * {@code facegate.avro.key.type}/{@code facegate.avro.value.type}); ignored when this deserializer was
-   * built with an explicit type and registry client.
+   * Reads {@code schema.registry.url} and friends plus the record type ({@code facegate.avro.type},
+   * or {@code facegate.avro.key.type}/{@code facegate.avro.value.type}); ignored when this
+   * deserializer was built with an explicit type and registry client.
    */
   @Override
   @SuppressWarnings("unchecked")
@@ -84,35 +84,63 @@ public final class AvroDeserializer<T extends SpecificRecord> implements Deseria
       throw new IllegalStateException("AvroDeserializer used before configure()");
     }
     if (data.length == 0) {
-      throw new WireFormatException(WireFormatException.Kind.EMPTY, topic, null, "zero-length value", null);
+      throw new WireFormatException(
+          WireFormatException.Kind.EMPTY, topic, null, "zero-length value", null);
     }
     if (data[0] != WireFormat.MAGIC_BYTE) {
-      throw new WireFormatException(WireFormatException.Kind.BAD_MAGIC_BYTE, topic, null,
-          String.format("first byte is 0x%02x, expected 0x00 (not Confluent wire format)", data[0] & 0xFF), null);
+      throw new WireFormatException(
+          WireFormatException.Kind.BAD_MAGIC_BYTE,
+          topic,
+          null,
+          String.format(
+              "first byte is 0x%02x, expected 0x00 (not Confluent wire format)", data[0] & 0xFF),
+          null);
     }
     if (data.length < WireFormat.HEADER_SIZE) {
-      throw new WireFormatException(WireFormatException.Kind.TRUNCATED, topic, null,
-          data.length + " bytes, shorter than the 5-byte header", null);
+      throw new WireFormatException(
+          WireFormatException.Kind.TRUNCATED,
+          topic,
+          null,
+          data.length + " bytes, shorter than the 5-byte header",
+          null);
     }
-    int id = (data[1] & 0xFF) << 24 | (data[2] & 0xFF) << 16 | (data[3] & 0xFF) << 8 | (data[4] & 0xFF);
+    int id =
+        (data[1] & 0xFF) << 24 | (data[2] & 0xFF) << 16 | (data[3] & 0xFF) << 8 | (data[4] & 0xFF);
     Resolution<T> resolution = resolution(topic, id);
-    StrictBinaryDecoder decoder = new StrictBinaryDecoder(data, WireFormat.HEADER_SIZE,
-        data.length - WireFormat.HEADER_SIZE);
+    StrictBinaryDecoder decoder =
+        new StrictBinaryDecoder(data, WireFormat.HEADER_SIZE, data.length - WireFormat.HEADER_SIZE);
     T record;
     try {
       record = resolution.reader().read(null, decoder);
     } catch (EOFException e) {
-      throw new WireFormatException(WireFormatException.Kind.TRUNCATED, topic, id,
-          "payload of " + data.length + " bytes ends inside the record: " + e.getMessage(), e);
+      throw new WireFormatException(
+          WireFormatException.Kind.TRUNCATED,
+          topic,
+          id,
+          "payload of " + data.length + " bytes ends inside the record: " + e.getMessage(),
+          e);
     } catch (IOException | RuntimeException e) {
-      // Avro signals bad enum/union indexes and the like with unchecked exceptions of several types.
-      throw new WireFormatException(WireFormatException.Kind.CORRUPT_PAYLOAD, topic, id,
-          "not a valid " + resolution.writer().getFullName() + " record: " + e, e);
+      // Avro signals bad enum/union indexes and the like with unchecked exceptions of several
+      // types.
+      throw new WireFormatException(
+          WireFormatException.Kind.CORRUPT_PAYLOAD,
+          topic,
+          id,
+          "not a valid " + resolution.writer().getFullName() + " record: " + e,
+          e);
     }
     if (decoder.remaining() > 0) {
-      throw new WireFormatException(WireFormatException.Kind.CORRUPT_PAYLOAD, topic, id,
-          decoder.remaining() + " unread bytes after the record (offset " + decoder.position() + " of "
-              + data.length + ")", null);
+      throw new WireFormatException(
+          WireFormatException.Kind.CORRUPT_PAYLOAD,
+          topic,
+          id,
+          decoder.remaining()
+              + " unread bytes after the record (offset "
+              + decoder.position()
+              + " of "
+              + data.length
+              + ")",
+          null);
     }
     return record;
   }
@@ -124,20 +152,32 @@ public final class AvroDeserializer<T extends SpecificRecord> implements Deseria
       try {
         writer = registry.schemaById(id);
       } catch (SchemaRegistryException e) {
-        WireFormatException.Kind kind = e.isNotFound()
-            ? WireFormatException.Kind.UNKNOWN_SCHEMA_ID : WireFormatException.Kind.REGISTRY_ERROR;
+        WireFormatException.Kind kind =
+            e.isNotFound()
+                ? WireFormatException.Kind.UNKNOWN_SCHEMA_ID
+                : WireFormatException.Kind.REGISTRY_ERROR;
         throw new WireFormatException(kind, topic, id, e.getMessage(), e);
       }
       List<String> reasons = BackwardCompatibilityCheck.incompatibilities(readerSchema, writer);
-      cached = reasons.isEmpty()
-          ? new Resolution<>(writer, new SpecificDatumReader<>(writer, readerSchema, model), List.of())
-          : new Resolution<>(writer, null, reasons);
+      cached =
+          reasons.isEmpty()
+              ? new Resolution<>(
+                  writer, new SpecificDatumReader<>(writer, readerSchema, model), List.of())
+              : new Resolution<>(writer, null, reasons);
       resolutions.putIfAbsent(id, cached);
     }
     if (cached.reader() == null) {
-      throw new WireFormatException(WireFormatException.Kind.INCOMPATIBLE_SCHEMA, topic, id,
-          "writer schema " + cached.writer().getFullName() + " cannot be read as " + type.getName() + ": "
-              + cached.incompatibilities(), null);
+      throw new WireFormatException(
+          WireFormatException.Kind.INCOMPATIBLE_SCHEMA,
+          topic,
+          id,
+          "writer schema "
+              + cached.writer().getFullName()
+              + " cannot be read as "
+              + type.getName()
+              + ": "
+              + cached.incompatibilities(),
+          null);
     }
     return cached;
   }
@@ -155,6 +195,6 @@ public final class AvroDeserializer<T extends SpecificRecord> implements Deseria
     }
   }
 
-  private record Resolution<T>(Schema writer, SpecificDatumReader<T> reader, List<String> incompatibilities) {
-  }
+  private record Resolution<T>(
+      Schema writer, SpecificDatumReader<T> reader, List<String> incompatibilities) {}
 }

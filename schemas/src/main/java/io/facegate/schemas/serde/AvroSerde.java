@@ -10,8 +10,8 @@ import org.apache.kafka.common.serialization.Serializer;
 
 /**
  * Kafka {@link Serde} for a generated Avro class in the Confluent wire format (magic byte 0, 4-byte
- * big-endian schema id, Avro binary), with the schema registered under the topic's subject
- * ({@code <topic>-value} / {@code <topic>-key}). Bad bytes fail with {@link WireFormatException}; a null
+ * big-endian schema id, Avro binary), with the schema registered under the topic's subject ({@code
+ * <topic>-value} / {@code <topic>-key}). Bad bytes fail with {@link WireFormatException}; a null
  * value stays null (tombstone).
  *
  * <pre>{@code
@@ -21,11 +21,11 @@ import org.apache.kafka.common.serialization.Serializer;
  * }
  * }</pre>
  *
- * <p>Configured by class name instead (e.g. Streams' {@code default.value.serde}), it reads
- * {@code schema.registry.url} etc. and {@code facegate.avro.type} (or {@code facegate.avro.key.type} /
- * {@code facegate.avro.value.type}) in {@link #configure}, and then owns and closes its registry client.
- * Avro's trusted-packages check ({@code org.apache.avro.SERIALIZABLE_PACKAGES}) does not apply: the
- * deserializer instantiates only the classes of the type it was given.
+ * <p>Configured by class name instead (e.g. Streams' {@code default.value.serde}), it reads {@code
+ * schema.registry.url} etc. and {@code facegate.avro.type} (or {@code facegate.avro.key.type} /
+ * {@code facegate.avro.value.type}) in {@link #configure}, and then owns and closes its registry
+ * client. Avro's trusted-packages check ({@code org.apache.avro.SERIALIZABLE_PACKAGES}) does not
+ * apply: the deserializer instantiates only the classes of the type it was given.
  */
 public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
   private final AvroSerializer<T> serializer;
@@ -47,11 +47,12 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
    *
    * @param isKey true to register under {@code <topic>-key}, false for {@code <topic>-value}
    */
-  public static <T extends SpecificRecord> AvroSerde<T> of(Class<T> type, SchemaRegistryClient registry,
-                                                           boolean isKey) {
+  public static <T extends SpecificRecord> AvroSerde<T> of(
+      Class<T> type, SchemaRegistryClient registry, boolean isKey) {
     Objects.requireNonNull(type, "type");
     Objects.requireNonNull(registry, "registry");
-    return new AvroSerde<>(new AvroSerializer<>(registry, isKey), new AvroDeserializer<>(type, registry));
+    return new AvroSerde<>(
+        new AvroSerializer<>(registry, isKey), new AvroDeserializer<>(type, registry));
   }
 
   @Override

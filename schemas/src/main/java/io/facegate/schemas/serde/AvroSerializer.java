@@ -17,11 +17,12 @@ import org.apache.kafka.common.serialization.Serializer;
 
 /**
  * Writes {@code T} in the Confluent wire format, registering its schema under the topic's subject
- * ({@code <topic>-value} or {@code <topic>-key}) on first use per topic. Null stays null (tombstone).
- * Thread-safe. Failures are {@link WireFormatException}s ({@code REGISTRY_ERROR}, {@code INVALID_RECORD}).
+ * ({@code <topic>-value} or {@code <topic>-key}) on first use per topic. Null stays null
+ * (tombstone). Thread-safe. Failures are {@link WireFormatException}s ({@code REGISTRY_ERROR},
+ * {@code INVALID_RECORD}).
  *
- * <p>Use {@link AvroSerde#of} in code; the public no-argument constructor is for Kafka's
- * {@code value.serializer=} property, followed by {@link #configure}.
+ * <p>Use {@link AvroSerde#of} in code; the public no-argument constructor is for Kafka's {@code
+ * value.serializer=} property, followed by {@link #configure}.
  */
 public final class AvroSerializer<T extends SpecificRecord> implements Serializer<T> {
   private SchemaRegistryClient registry;
@@ -32,8 +33,7 @@ public final class AvroSerializer<T extends SpecificRecord> implements Serialize
   private final Map<Class<?>, SpecificDatumWriter<?>> writers = new ConcurrentHashMap<>();
 
   /** For Kafka's reflective instantiation; {@link #configure} must follow. */
-  public AvroSerializer() {
-  }
+  public AvroSerializer() {}
 
   AvroSerializer(SchemaRegistryClient registry, boolean isKey) {
     this.registry = Objects.requireNonNull(registry, "registry");
@@ -79,8 +79,12 @@ public final class AvroSerializer<T extends SpecificRecord> implements Serialize
       writer(data).write(data, encoder);
       encoder.flush();
     } catch (IOException | RuntimeException e) {
-      throw new WireFormatException(WireFormatException.Kind.INVALID_RECORD, topic, id,
-          schema.getFullName() + " cannot be encoded: " + e, e);
+      throw new WireFormatException(
+          WireFormatException.Kind.INVALID_RECORD,
+          topic,
+          id,
+          schema.getFullName() + " cannot be encoded: " + e,
+          e);
     }
     return out.toByteArray();
   }
@@ -97,8 +101,17 @@ public final class AvroSerializer<T extends SpecificRecord> implements Serialize
       idsByTopic.put(cacheKey, id);
       return id;
     } catch (SchemaRegistryException e) {
-      throw new WireFormatException(WireFormatException.Kind.REGISTRY_ERROR, topic, null,
-          "cannot register " + schema.getFullName() + " under subject " + subject + ": " + e.getMessage(), e);
+      throw new WireFormatException(
+          WireFormatException.Kind.REGISTRY_ERROR,
+          topic,
+          null,
+          "cannot register "
+              + schema.getFullName()
+              + " under subject "
+              + subject
+              + ": "
+              + e.getMessage(),
+          e);
     }
   }
 
@@ -107,14 +120,20 @@ public final class AvroSerializer<T extends SpecificRecord> implements Serialize
     closeOwnedRegistry();
   }
 
-  private record TopicSchema(String topic, Schema schema) {
-  }
+  private record TopicSchema(String topic, Schema schema) {}
 
   @SuppressWarnings("unchecked")
   private SpecificDatumWriter<T> writer(T data) {
-    // Avro's default model would look classes up through its trusted-packages check; see TrustedSpecificData.
-    return (SpecificDatumWriter<T>) writers.computeIfAbsent(data.getClass(), c -> new SpecificDatumWriter<>(
-        data.getSchema(), TrustedSpecificData.forType(c.asSubclass(SpecificRecord.class), data.getSchema())));
+    // Avro's default model would look classes up through its trusted-packages check; see
+    // TrustedSpecificData.
+    return (SpecificDatumWriter<T>)
+        writers.computeIfAbsent(
+            data.getClass(),
+            c ->
+                new SpecificDatumWriter<>(
+                    data.getSchema(),
+                    TrustedSpecificData.forType(
+                        c.asSubclass(SpecificRecord.class), data.getSchema())));
   }
 
   private void closeOwnedRegistry() {

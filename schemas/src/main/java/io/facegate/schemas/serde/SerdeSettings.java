@@ -8,8 +8,8 @@ import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.config.ConfigException;
 
 /**
- * What a serde configured by class name from Kafka properties reads: the registry keys of
- * {@link RegistryConfig} and the record type ({@value #KEY_TYPE} / {@value #VALUE_TYPE}, falling back to
+ * What a serde configured by class name from Kafka properties reads: the registry keys of {@link
+ * RegistryConfig} and the record type ({@value #KEY_TYPE} / {@value #VALUE_TYPE}, falling back to
  * {@value #TYPE}, so key and value serdes can share one property map).
  */
 record SerdeSettings(Class<? extends SpecificRecord> type, RegistryConfig registry) {
@@ -22,7 +22,8 @@ record SerdeSettings(Class<? extends SpecificRecord> type, RegistryConfig regist
     String key = configs.get(specificKey) != null ? specificKey : TYPE;
     Object raw = configs.get(key);
     if (raw == null) {
-      throw new ConfigException(specificKey + " (or " + TYPE + "): required, the generated Avro class to read into");
+      throw new ConfigException(
+          specificKey + " (or " + TYPE + "): required, the generated Avro class to read into");
     }
     Class<? extends SpecificRecord> type = typeOf(key, raw);
     RegistryConfig registry;
@@ -49,7 +50,11 @@ record SerdeSettings(Class<? extends SpecificRecord> type, RegistryConfig regist
     } else {
       ClassLoader loader = Thread.currentThread().getContextClassLoader();
       try {
-        c = Class.forName(raw.toString().trim(), false, loader != null ? loader : SerdeSettings.class.getClassLoader());
+        c =
+            Class.forName(
+                raw.toString().trim(),
+                false,
+                loader != null ? loader : SerdeSettings.class.getClassLoader());
       } catch (ClassNotFoundException e) {
         throw new ConfigException(key, raw, "no such class");
       }

@@ -11,15 +11,15 @@ import org.apache.avro.util.Utf8;
 
 /**
  * Avro binary decoding of one in-memory payload that distrusts every length it reads. Avro's own
- * decoder allocates whatever a length or item count claims (up to ~2 GiB) before noticing the payload
- * is shorter; a few garbage bytes on a topic would then take the consumer down with an
+ * decoder allocates whatever a length or item count claims (up to ~2 GiB) before noticing the
+ * payload is shorter; a few garbage bytes on a topic would then take the consumer down with an
  * {@link OutOfMemoryError}. Here a length or item count larger than the bytes left is a truncated
  * payload ({@link EOFException}), and malformed values (over-long varints, booleans other than 0/1,
  * invalid UTF-8) are {@link MalformedPayloadException}s.
  *
- * <p>Limitation, by design: a block may not claim more items than there are bytes left, so an array or
- * map of zero-byte items (nulls, empty records) longer than its payload is refused. No facegate schema
- * has one.
+ * <p>Limitation, by design: a block may not claim more items than there are bytes left, so an array
+ * or map of zero-byte items (nulls, empty records) longer than its payload is refused. No facegate
+ * schema has one.
  */
 final class StrictBinaryDecoder extends Decoder {
   private final byte[] buf;
@@ -44,8 +44,15 @@ final class StrictBinaryDecoder extends Decoder {
 
   private void require(long n, String what) throws EOFException {
     if (n > remaining()) {
-      throw new EOFException(what + " needs " + n + " bytes at offset " + pos + " but only " + remaining()
-          + " remain");
+      throw new EOFException(
+          what
+              + " needs "
+              + n
+              + " bytes at offset "
+              + pos
+              + " but only "
+              + remaining()
+              + " remain");
     }
   }
 
@@ -64,7 +71,8 @@ final class StrictBinaryDecoder extends Decoder {
     require(1, "boolean");
     byte b = buf[pos++];
     if (b != 0 && b != 1) {
-      throw new MalformedPayloadException("boolean byte " + b + " at offset " + (pos - 1) + " is neither 0 nor 1");
+      throw new MalformedPayloadException(
+          "boolean byte " + b + " at offset " + (pos - 1) + " is neither 0 nor 1");
     }
     return b == 1;
   }
@@ -95,14 +103,18 @@ final class StrictBinaryDecoder extends Decoder {
         return value;
       }
     }
-    throw new MalformedPayloadException(what + " varint longer than " + maxBytes + " bytes at offset " + pos);
+    throw new MalformedPayloadException(
+        what + " varint longer than " + maxBytes + " bytes at offset " + pos);
   }
 
   @Override
   public float readFloat() throws IOException {
     require(4, "float");
-    int bits = (buf[pos] & 0xFF) | (buf[pos + 1] & 0xFF) << 8 | (buf[pos + 2] & 0xFF) << 16
-        | (buf[pos + 3] & 0xFF) << 24;
+    int bits =
+        (buf[pos] & 0xFF)
+            | (buf[pos + 1] & 0xFF) << 8
+            | (buf[pos + 2] & 0xFF) << 16
+            | (buf[pos + 3] & 0xFF) << 24;
     pos += 4;
     return Float.intBitsToFloat(bits);
   }
@@ -121,7 +133,8 @@ final class StrictBinaryDecoder extends Decoder {
   private int readLength(String what) throws IOException {
     long length = readLong();
     if (length < 0) {
-      throw new MalformedPayloadException(what + " has negative length " + length + " at offset " + pos);
+      throw new MalformedPayloadException(
+          what + " has negative length " + length + " at offset " + pos);
     }
     require(length, what);
     return (int) length;
@@ -132,8 +145,11 @@ final class StrictBinaryDecoder extends Decoder {
     byte[] bytes = new byte[length];
     System.arraycopy(buf, pos, bytes, 0, length);
     try {
-      StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes));
+      StandardCharsets.UTF_8
+          .newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(ByteBuffer.wrap(bytes));
     } catch (CharacterCodingException e) {
       throw new MalformedPayloadException("string at offset " + pos + " is not valid UTF-8");
     }
@@ -153,7 +169,9 @@ final class StrictBinaryDecoder extends Decoder {
 
   @Override
   public void skipString() throws IOException {
-    int length = readLength("string"); // not "pos += readLength(..)": Java reads pos before the call moves it
+    int length =
+        readLength(
+            "string"); // not "pos += readLength(..)": Java reads pos before the call moves it
     pos += length;
   }
 
@@ -205,7 +223,8 @@ final class StrictBinaryDecoder extends Decoder {
       count = -count;
       long size = readLong();
       if (size < 0) {
-        throw new MalformedPayloadException(what + " block has negative byte size at offset " + pos);
+        throw new MalformedPayloadException(
+            what + " block has negative byte size at offset " + pos);
       }
       require(size, what + " block");
     }
@@ -243,7 +262,10 @@ final class StrictBinaryDecoder extends Decoder {
     return skipBlocks("map");
   }
 
-  /** Skips blocks that carry their byte size; returns the item count of the first block that does not. */
+  /**
+   * Skips blocks that carry their byte size; returns the item count of the first block that does
+   * not.
+   */
   private long skipBlocks(String what) throws IOException {
     while (true) {
       long count = readLong();
@@ -253,7 +275,8 @@ final class StrictBinaryDecoder extends Decoder {
       }
       long size = readLong();
       if (size < 0) {
-        throw new MalformedPayloadException(what + " block has negative byte size at offset " + pos);
+        throw new MalformedPayloadException(
+            what + " block has negative byte size at offset " + pos);
       }
       require(size, what + " block");
       pos += (int) size;

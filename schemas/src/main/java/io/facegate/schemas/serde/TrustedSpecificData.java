@@ -8,13 +8,13 @@ import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificRecord;
 
 /**
- * A {@link SpecificData} that maps the named types of one generated class's schema to their classes up
- * front, instead of looking each name up through Avro's {@code ClassUtils.forName}. Avro 1.12 refuses
- * classes outside a global allow-list there ({@code SecurityException: Forbidden ... not trusted}) unless
- * the application sets {@code org.apache.avro.SERIALIZABLE_PACKAGES} or replaces the global validator.
- * Neither is needed here, and no global state changes: the only classes instantiated are those the
- * application itself chose by naming the reader type, and names from the wire never select a class
- * (the reader schema does).
+ * A {@link SpecificData} that maps the named types of one generated class's schema to their classes
+ * up front, instead of looking each name up through Avro's {@code ClassUtils.forName}. Avro 1.12
+ * refuses classes outside a global allow-list there ({@code SecurityException: Forbidden ... not
+ * trusted}) unless the application sets {@code org.apache.avro.SERIALIZABLE_PACKAGES} or replaces
+ * the global validator. Neither is needed here, and no global state changes: the only classes
+ * instantiated are those the application itself chose by naming the reader type, and names from the
+ * wire never select a class (the reader schema does).
  */
 final class TrustedSpecificData extends SpecificData {
   private final Map<String, Class<?>> classes;
@@ -25,7 +25,10 @@ final class TrustedSpecificData extends SpecificData {
     setFastReaderEnabled(false);
   }
 
-  /** The model for reading into {@code type}: its classes, and the logical-type conversions it declares. */
+  /**
+   * The model for reading into {@code type}: its classes, and the logical-type conversions it
+   * declares.
+   */
   static TrustedSpecificData forType(Class<? extends SpecificRecord> type, Schema readerSchema) {
     Map<String, Class<?>> classes = new HashMap<>();
     collect(readerSchema, type.getClassLoader(), classes);
@@ -63,7 +66,8 @@ final class TrustedSpecificData extends SpecificData {
     try {
       return Class.forName(name, false, loader);
     } catch (ClassNotFoundException e) {
-      throw new IllegalArgumentException("no generated class " + name + " for schema type " + schema.getFullName(), e);
+      throw new IllegalArgumentException(
+          "no generated class " + name + " for schema type " + schema.getFullName(), e);
     }
   }
 

@@ -22,8 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 class BackwardCompatibilityCheckTest {
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   private static Schema faceEventWith(Consumer<ObjectNode> change) throws IOException {
     ObjectNode node = (ObjectNode) JSON.readTree(FaceEvent.getClassSchema().toString());
@@ -54,16 +53,24 @@ class BackwardCompatibilityCheckTest {
   @Test
   void passesWhenCurrentSchemaIsTheStoredVersion() throws IOException {
     // v1, then the current schema stored as the newest version
-    var report = BackwardCompatibilityCheck.check(FaceEvent.getClassSchema(),
-        historyWithPublishedV1(FaceEvent.getClassSchema()).versions("FaceEvent"));
+    var report =
+        BackwardCompatibilityCheck.check(
+            FaceEvent.getClassSchema(),
+            historyWithPublishedV1(FaceEvent.getClassSchema()).versions("FaceEvent"));
     assertTrue(report.passed(), report.describe());
   }
 
   @Test
   void rejectsNewFieldWithoutDefault() throws IOException {
-    Schema broken = faceEventWith(r -> ((ArrayNode) r.get("fields"))
-        .addObject().put("name", "badgeNumber").put("type", "string"));
-    var report = BackwardCompatibilityCheck.check(broken, historyWithPublishedV1().versions("FaceEvent"));
+    Schema broken =
+        faceEventWith(
+            r ->
+                ((ArrayNode) r.get("fields"))
+                    .addObject()
+                    .put("name", "badgeNumber")
+                    .put("type", "string"));
+    var report =
+        BackwardCompatibilityCheck.check(broken, historyWithPublishedV1().versions("FaceEvent"));
     assertFalse(report.passed());
     var problem = report.problems().get(0);
     assertEquals(BackwardCompatibilityCheck.Problem.Kind.NOT_READABLE, problem.kind());
@@ -75,7 +82,8 @@ class BackwardCompatibilityCheckTest {
   @Test
   void rejectsChangedFieldType() throws IOException {
     Schema broken = faceEventWith(r -> field(r, "captureTime").put("type", "string"));
-    var report = BackwardCompatibilityCheck.check(broken, historyWithPublishedV1().versions("FaceEvent"));
+    var report =
+        BackwardCompatibilityCheck.check(broken, historyWithPublishedV1().versions("FaceEvent"));
     assertFalse(report.passed());
     assertTrue(report.describe().contains("TYPE_MISMATCH"), report.describe());
     assertTrue(report.describe().contains("/fields/3/type"), report.describe());
@@ -83,26 +91,35 @@ class BackwardCompatibilityCheckTest {
 
   @Test
   void rejectsRemovedEnumSymbolOfNestedTypeWithoutDefault() throws IOException {
-    // ImageEncoding lives inside FaceImage inside FaceEvent; without its default, a dropped symbol breaks old data.
-    Schema broken = faceEventWith(r -> {
-      ObjectNode encoding = (ObjectNode) field((ObjectNode) field(r, "image").get("type"), "encoding").get("type");
-      encoding.remove("default");
-      ArrayNode symbols = encoding.putArray("symbols");
-      symbols.add("PGM").add("PNG").add("JPEG");
-    });
-    var report = BackwardCompatibilityCheck.check(broken, historyWithPublishedV1().versions("FaceEvent"));
+    // ImageEncoding lives inside FaceImage inside FaceEvent; without its default, a dropped symbol
+    // breaks old data.
+    Schema broken =
+        faceEventWith(
+            r -> {
+              ObjectNode encoding =
+                  (ObjectNode)
+                      field((ObjectNode) field(r, "image").get("type"), "encoding").get("type");
+              encoding.remove("default");
+              ArrayNode symbols = encoding.putArray("symbols");
+              symbols.add("PGM").add("PNG").add("JPEG");
+            });
+    var report =
+        BackwardCompatibilityCheck.check(broken, historyWithPublishedV1().versions("FaceEvent"));
     assertFalse(report.passed());
     assertTrue(report.describe().contains("MISSING_ENUM_SYMBOLS"), report.describe());
   }
 
   @Test
   void checksEveryStoredVersionNotOnlyTheLatest() throws IOException {
-    // v2 dropped traceId; v3 brings it back as a required int: v3 can read neither v1 (type) nor v2 (no default).
+    // v2 dropped traceId; v3 brings it back as a required int: v3 can read neither v1 (type) nor v2
+    // (no default).
     Schema v2 = faceEventWith(r -> ((ArrayNode) r.get("fields")).remove(6));
     Schema v3 = faceEventWith(r -> field(r, "traceId").put("type", "int").remove("default"));
-    var report = BackwardCompatibilityCheck.check(v3, historyWithPublishedV1(v2, v3).versions("FaceEvent"));
+    var report =
+        BackwardCompatibilityCheck.check(v3, historyWithPublishedV1(v2, v3).versions("FaceEvent"));
     assertFalse(report.passed());
-    List<Integer> versions = report.problems().stream().map(BackwardCompatibilityCheck.Problem::version).toList();
+    List<Integer> versions =
+        report.problems().stream().map(BackwardCompatibilityCheck.Problem::version).toList();
     assertTrue(versions.contains(1), report.describe());
     assertTrue(versions.contains(2), report.describe());
     assertFalse(versions.contains(3), report.describe());
@@ -110,40 +127,58 @@ class BackwardCompatibilityCheckTest {
 
   @Test
   void compatibleChangeMustStillBeRecordedAsANewVersion() throws IOException {
-    Schema evolved = faceEventWith(r -> ((ArrayNode) r.get("fields")).addObject()
-        .put("name", "site").<ObjectNode>set("type", JSON.createArrayNode().add("null").add("string"))
-        .putNull("default"));
-    var unrecorded = BackwardCompatibilityCheck.check(evolved, historyWithPublishedV1().versions("FaceEvent"));
-    assertEquals(List.of(BackwardCompatibilityCheck.Problem.Kind.NOT_RECORDED),
+    Schema evolved =
+        faceEventWith(
+            r ->
+                ((ArrayNode) r.get("fields"))
+                    .addObject()
+                    .put("name", "site")
+                    .<ObjectNode>set("type", JSON.createArrayNode().add("null").add("string"))
+                    .putNull("default"));
+    var unrecorded =
+        BackwardCompatibilityCheck.check(evolved, historyWithPublishedV1().versions("FaceEvent"));
+    assertEquals(
+        List.of(BackwardCompatibilityCheck.Problem.Kind.NOT_RECORDED),
         unrecorded.problems().stream().map(BackwardCompatibilityCheck.Problem::kind).toList());
     assertTrue(unrecorded.describe().contains("FaceEvent/v2.avsc"), unrecorded.describe());
 
-    var recorded = BackwardCompatibilityCheck.check(evolved, historyWithPublishedV1(evolved).versions("FaceEvent"));
+    var recorded =
+        BackwardCompatibilityCheck.check(
+            evolved, historyWithPublishedV1(evolved).versions("FaceEvent"));
     assertTrue(recorded.passed(), recorded.describe());
   }
 
   @Test
   void reportsMissingHistory() {
-    var report = BackwardCompatibilityCheck.check(FaceEvent.getClassSchema(),
-        SchemaHistory.fromDirectory(dir).versions("FaceEvent"));
-    assertEquals(BackwardCompatibilityCheck.Problem.Kind.NO_HISTORY, report.problems().get(0).kind());
+    var report =
+        BackwardCompatibilityCheck.check(
+            FaceEvent.getClassSchema(), SchemaHistory.fromDirectory(dir).versions("FaceEvent"));
+    assertEquals(
+        BackwardCompatibilityCheck.Problem.Kind.NO_HISTORY, report.problems().get(0).kind());
   }
 
   @Test
   void historyFileThatIsNotAStandaloneSchemaIsAnError() throws IOException {
     Files.createDirectories(dir.resolve("FaceEvent"));
     // FaceImage referenced by name only: not inlined, so it does not parse on its own.
-    Files.writeString(dir.resolve("FaceEvent/v1.avsc"), "{\"type\":\"record\",\"name\":\"FaceEvent\","
-        + "\"namespace\":\"io.facegate.schemas\",\"fields\":[{\"name\":\"image\",\"type\":\"FaceImage\"}]}");
-    var e = assertThrows(IllegalStateException.class, () -> SchemaHistory.fromDirectory(dir).versions("FaceEvent"));
+    Files.writeString(
+        dir.resolve("FaceEvent/v1.avsc"),
+        "{\"type\":\"record\",\"name\":\"FaceEvent\","
+            + "\"namespace\":\"io.facegate.schemas\",\"fields\":[{\"name\":\"image\",\"type\":\"FaceImage\"}]}");
+    var e =
+        assertThrows(
+            IllegalStateException.class,
+            () -> SchemaHistory.fromDirectory(dir).versions("FaceEvent"));
     assertTrue(e.getMessage().contains("FaceEvent/v1.avsc"), e.getMessage());
   }
 
   @Test
   void historyFileHoldingAnotherSchemaIsAnError() throws IOException {
     Files.createDirectories(dir.resolve("FaceEvent"));
-    Files.writeString(dir.resolve("FaceEvent/v1.avsc"), "{\"type\":\"record\",\"name\":\"Other\",\"fields\":[]}");
-    assertThrows(IllegalStateException.class, () -> SchemaHistory.fromDirectory(dir).versions("FaceEvent"));
+    Files.writeString(
+        dir.resolve("FaceEvent/v1.avsc"), "{\"type\":\"record\",\"name\":\"Other\",\"fields\":[]}");
+    assertThrows(
+        IllegalStateException.class, () -> SchemaHistory.fromDirectory(dir).versions("FaceEvent"));
   }
 
   @Test

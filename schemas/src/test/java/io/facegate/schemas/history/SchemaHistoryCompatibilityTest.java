@@ -23,19 +23,30 @@ class SchemaHistoryCompatibilityTest {
   @TestFactory
   Stream<DynamicTest> currentSchemaReadsEveryStoredVersion() {
     SchemaHistory history = SchemaHistory.fromClasspath();
-    return TopLevelSchemas.current().stream().map(current -> DynamicTest.dynamicTest(current.getName(), () -> {
-      List<SchemaVersion> versions = history.versions(current.getName());
-      BackwardCompatibilityCheck.Report report = BackwardCompatibilityCheck.check(current, versions);
-      String hint = "";
-      if (!report.passed()) {
-        // Hand the developer the exact file to add (docs/schemas.md explains the review).
-        Path candidate = CANDIDATES.resolve(SchemaHistory.relativePath(current.getName(), versions.size() + 1));
-        Files.createDirectories(candidate.getParent());
-        Files.writeString(candidate, current.toString(true) + "\n");
-        hint = "\ncandidate for the next version written to " + candidate.toAbsolutePath();
-      }
-      assertTrue(report.passed(), report.describe() + hint);
-    }));
+    return TopLevelSchemas.current().stream()
+        .map(
+            current ->
+                DynamicTest.dynamicTest(
+                    current.getName(),
+                    () -> {
+                      List<SchemaVersion> versions = history.versions(current.getName());
+                      BackwardCompatibilityCheck.Report report =
+                          BackwardCompatibilityCheck.check(current, versions);
+                      String hint = "";
+                      if (!report.passed()) {
+                        // Hand the developer the exact file to add (docs/schemas.md explains the
+                        // review).
+                        Path candidate =
+                            CANDIDATES.resolve(
+                                SchemaHistory.relativePath(current.getName(), versions.size() + 1));
+                        Files.createDirectories(candidate.getParent());
+                        Files.writeString(candidate, current.toString(true) + "\n");
+                        hint =
+                            "\ncandidate for the next version written to "
+                                + candidate.toAbsolutePath();
+                      }
+                      assertTrue(report.passed(), report.describe() + hint);
+                    }));
   }
 
   @Test
@@ -53,7 +64,8 @@ class SchemaHistoryCompatibilityTest {
     try (Stream<Path> dirs = Files.list(root)) {
       stored = dirs.map(p -> p.getFileName().toString()).collect(Collectors.toSet());
     }
-    Set<String> topLevel = TopLevelSchemas.current().stream().map(Schema::getName).collect(Collectors.toSet());
+    Set<String> topLevel =
+        TopLevelSchemas.current().stream().map(Schema::getName).collect(Collectors.toSet());
     assertEquals(topLevel, stored);
   }
 }

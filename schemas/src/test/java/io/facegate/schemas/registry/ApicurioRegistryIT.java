@@ -46,15 +46,19 @@ class ApicurioRegistryIT {
   }
 
   private static SchemaRegistryClient freshClient() {
-    return SchemaRegistryClients.create(RegistryConfig.fromMap(Map.of(
-        "schema.registry.url", registry.ccompatUrl().toString())));
+    return SchemaRegistryClients.create(
+        RegistryConfig.fromMap(Map.of("schema.registry.url", registry.ccompatUrl().toString())));
   }
 
-  private static JsonNode ccompat(String method, String path, String body) throws IOException, InterruptedException {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(registry.ccompatUrl() + path))
-        .header("Content-Type", "application/vnd.schemaregistry.v1+json");
-    b = body == null ? b.method(method, HttpRequest.BodyPublishers.noBody())
-        : b.method(method, HttpRequest.BodyPublishers.ofString(body));
+  private static JsonNode ccompat(String method, String path, String body)
+      throws IOException, InterruptedException {
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(URI.create(registry.ccompatUrl() + path))
+            .header("Content-Type", "application/vnd.schemaregistry.v1+json");
+    b =
+        body == null
+            ? b.method(method, HttpRequest.BodyPublishers.noBody())
+            : b.method(method, HttpRequest.BodyPublishers.ofString(body));
     HttpResponse<String> response = HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
     assertEquals(200, response.statusCode(), method + " " + path + ": " + response.body());
     return JSON.readTree(response.body());
@@ -65,10 +69,14 @@ class ApicurioRegistryIT {
     FaceEvent event = SampleRecords.faceEvent();
     byte[] bytes;
     try (SchemaRegistryClient writerClient = freshClient()) {
-      bytes = AvroSerde.of(FaceEvent.class, writerClient, false).serializer().serialize("it-frames", event);
+      bytes =
+          AvroSerde.of(FaceEvent.class, writerClient, false)
+              .serializer()
+              .serialize("it-frames", event);
     }
     try (SchemaRegistryClient readerClient = freshClient()) {
-      Deserializer<FaceEvent> fresh = AvroSerde.of(FaceEvent.class, readerClient, false).deserializer();
+      Deserializer<FaceEvent> fresh =
+          AvroSerde.of(FaceEvent.class, readerClient, false).deserializer();
       assertEquals(event, fresh.deserialize("it-frames", bytes));
     }
   }
@@ -77,12 +85,15 @@ class ApicurioRegistryIT {
   void schemaFetchedByIdThroughTheCcompatApiIsTheWriterSchema() throws Exception {
     byte[] bytes;
     try (SchemaRegistryClient client = freshClient()) {
-      bytes = AvroSerde.of(FaceEvent.class, client, false).serializer()
-          .serialize("it-by-id", SampleRecords.faceEvent());
+      bytes =
+          AvroSerde.of(FaceEvent.class, client, false)
+              .serializer()
+              .serialize("it-by-id", SampleRecords.faceEvent());
     }
     int id = ByteBuffer.wrap(bytes, 1, 4).getInt();
     JsonNode answer = ccompat("GET", "/schemas/ids/" + id, null);
-    assertEquals(FaceEvent.getClassSchema(), new Schema.Parser().parse(answer.get("schema").asText()));
+    assertEquals(
+        FaceEvent.getClassSchema(), new Schema.Parser().parse(answer.get("schema").asText()));
     try (SchemaRegistryClient client = freshClient()) {
       assertEquals(FaceEvent.getClassSchema(), client.schemaById(id));
     }
@@ -102,13 +113,18 @@ class ApicurioRegistryIT {
   @Test
   void unknownIdIsNotFoundWithTheRegistrysErrorCode() {
     try (SchemaRegistryClient client = freshClient()) {
-      SchemaRegistryException e = assertThrows(SchemaRegistryException.class, () -> client.schemaById(987_654));
+      SchemaRegistryException e =
+          assertThrows(SchemaRegistryException.class, () -> client.schemaById(987_654));
       assertEquals(404, e.httpStatus());
       assertEquals(40403, e.errorCode());
       assertTrue(e.isNotFound());
       Deserializer<FaceEvent> d = AvroSerde.of(FaceEvent.class, client, false).deserializer();
-      WireFormatException w = assertThrows(WireFormatException.class, () -> d.deserialize("it-frames",
-          ByteBuffer.allocate(6).put((byte) 0).putInt(987_654).array()));
+      WireFormatException w =
+          assertThrows(
+              WireFormatException.class,
+              () ->
+                  d.deserialize(
+                      "it-frames", ByteBuffer.allocate(6).put((byte) 0).putInt(987_654).array()));
       assertEquals(WireFormatException.Kind.UNKNOWN_SCHEMA_ID, w.kind());
     }
   }
@@ -121,13 +137,16 @@ class ApicurioRegistryIT {
       JsonNode set = ccompat("PUT", "/config/" + subject, "{\"compatibility\":\"BACKWARD\"}");
       assertEquals("BACKWARD", set.get("compatibility").asText());
 
-      Schema incompatible = withField(FaceEvent.getClassSchema(), "{\"name\":\"site\",\"type\":\"string\"}");
-      SchemaRegistryException refused = assertThrows(SchemaRegistryException.class,
-          () -> client.register(subject, incompatible));
+      Schema incompatible =
+          withField(FaceEvent.getClassSchema(), "{\"name\":\"site\",\"type\":\"string\"}");
+      SchemaRegistryException refused =
+          assertThrows(SchemaRegistryException.class, () -> client.register(subject, incompatible));
       assertEquals(409, refused.httpStatus(), refused.getMessage());
 
-      Schema compatible = withField(FaceEvent.getClassSchema(),
-          "{\"name\":\"site\",\"type\":[\"null\",\"string\"],\"default\":null}");
+      Schema compatible =
+          withField(
+              FaceEvent.getClassSchema(),
+              "{\"name\":\"site\",\"type\":[\"null\",\"string\"],\"default\":null}");
       int v2 = client.register(subject, compatible);
       assertNotEquals(v1, v2);
     }
@@ -136,6 +155,7 @@ class ApicurioRegistryIT {
   private static Schema withField(Schema schema, String fieldJson) {
     String json = schema.toString();
     int end = json.lastIndexOf(']');
-    return new Schema.Parser().parse(json.substring(0, end) + "," + fieldJson + json.substring(end));
+    return new Schema.Parser()
+        .parse(json.substring(0, end) + "," + fieldJson + json.substring(end));
   }
 }

@@ -35,11 +35,9 @@ class HttpSchemaRegistryClientTest {
   private final List<Recorded> requests = new CopyOnWriteArrayList<>();
   private volatile Answer answer = new Answer(200, "{}");
 
-  record Recorded(String method, String path, Map<String, List<String>> headers, String body) {
-  }
+  record Recorded(String method, String path, Map<String, List<String>> headers, String body) {}
 
-  record Answer(int status, String body) {
-  }
+  record Answer(int status, String body) {}
 
   @BeforeEach
   void start() throws IOException {
@@ -55,7 +53,9 @@ class HttpSchemaRegistryClientTest {
 
   private void handle(HttpExchange ex) throws IOException {
     String body = new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-    requests.add(new Recorded(ex.getRequestMethod(), ex.getRequestURI().getRawPath(), ex.getRequestHeaders(), body));
+    requests.add(
+        new Recorded(
+            ex.getRequestMethod(), ex.getRequestURI().getRawPath(), ex.getRequestHeaders(), body));
     Answer a = answer;
     byte[] bytes = a.body().getBytes(StandardCharsets.UTF_8);
     ex.getResponseHeaders().add("Content-Type", "application/vnd.schemaregistry.v1+json");
@@ -84,7 +84,8 @@ class HttpSchemaRegistryClientTest {
     assertEquals("POST", r.method());
     assertEquals("/apis/ccompat/v7/subjects/camera-frames-value/versions", r.path());
     assertEquals("application/vnd.schemaregistry.v1+json", r.headers().get("Content-type").get(0));
-    assertTrue(r.headers().get("Accept").get(0).startsWith("application/vnd.schemaregistry.v1+json"));
+    assertTrue(
+        r.headers().get("Accept").get(0).startsWith("application/vnd.schemaregistry.v1+json"));
     assertNull(r.headers().get("Authorization"));
     String sent = JSON.readTree(r.body()).get("schema").asText();
     assertEquals(FaceEvent.getClassSchema(), new Schema.Parser().parse(sent));
@@ -92,7 +93,12 @@ class HttpSchemaRegistryClientTest {
 
   @Test
   void fetchesSchemaByIdOnce() throws IOException {
-    answer = new Answer(200, JSON.createObjectNode().put("schema", FaceEvent.getClassSchema().toString()).toString());
+    answer =
+        new Answer(
+            200,
+            JSON.createObjectNode()
+                .put("schema", FaceEvent.getClassSchema().toString())
+                .toString());
     try (SchemaRegistryClient c = client("")) {
       assertEquals(FaceEvent.getClassSchema(), c.schemaById(5));
       assertEquals(FaceEvent.getClassSchema(), c.schemaById(5));
@@ -105,12 +111,20 @@ class HttpSchemaRegistryClientTest {
   @Test
   void sendsBasicAuth() {
     answer = new Answer(200, "{\"id\":1}");
-    RegistryConfig config = RegistryConfig.fromMap(Map.of("schema.registry.url", base(),
-        "basic.auth.credentials.source", "USER_INFO", "basic.auth.user.info", "svc:pä:ss"));
+    RegistryConfig config =
+        RegistryConfig.fromMap(
+            Map.of(
+                "schema.registry.url",
+                base(),
+                "basic.auth.credentials.source",
+                "USER_INFO",
+                "basic.auth.user.info",
+                "svc:pä:ss"));
     try (SchemaRegistryClient c = SchemaRegistryClients.create(config)) {
       c.register("t-value", FaceEvent.getClassSchema());
     }
-    String expected = "Basic " + Base64.getEncoder().encodeToString("svc:pä:ss".getBytes(StandardCharsets.UTF_8));
+    String expected =
+        "Basic " + Base64.getEncoder().encodeToString("svc:pä:ss".getBytes(StandardCharsets.UTF_8));
     assertEquals(expected, requests.get(0).headers().get("Authorization").get(0));
   }
 
@@ -118,8 +132,10 @@ class HttpSchemaRegistryClientTest {
   void unauthorisedCarriesStatusCodeAndMessage() {
     answer = new Answer(401, "{\"error_code\":40101,\"message\":\"Unauthorized\"}");
     try (SchemaRegistryClient c = client("")) {
-      SchemaRegistryException e = assertThrows(SchemaRegistryException.class,
-          () -> c.register("t-value", FaceEvent.getClassSchema()));
+      SchemaRegistryException e =
+          assertThrows(
+              SchemaRegistryException.class,
+              () -> c.register("t-value", FaceEvent.getClassSchema()));
       assertEquals(401, e.httpStatus());
       assertEquals(40101, e.errorCode());
       assertFalse(e.isNotFound());
@@ -133,14 +149,20 @@ class HttpSchemaRegistryClientTest {
   void unknownIdIsNotFound() {
     answer = new Answer(404, "{\"error_code\":40403,\"message\":\"Schema 99 not found\"}");
     try (SchemaRegistryClient c = client("")) {
-      SchemaRegistryException e = assertThrows(SchemaRegistryException.class, () -> c.schemaById(99));
+      SchemaRegistryException e =
+          assertThrows(SchemaRegistryException.class, () -> c.schemaById(99));
       assertTrue(e.isNotFound());
       assertEquals(40403, e.errorCode());
       assertTrue(e.getMessage().contains("Schema 99 not found"), e.getMessage());
       assertTrue(e.getMessage().contains("GET /schemas/ids/99"), e.getMessage());
     }
     // failures are not cached: the registry is asked again
-    answer = new Answer(200, JSON.createObjectNode().put("schema", FaceEvent.getClassSchema().toString()).toString());
+    answer =
+        new Answer(
+            200,
+            JSON.createObjectNode()
+                .put("schema", FaceEvent.getClassSchema().toString())
+                .toString());
     try (SchemaRegistryClient c = client("")) {
       assertEquals(FaceEvent.getClassSchema(), c.schemaById(99));
     }
@@ -150,7 +172,8 @@ class HttpSchemaRegistryClientTest {
   void serverErrorWithoutJsonBodyKeepsTheText() {
     answer = new Answer(500, "<html>upstream exploded</html>");
     try (SchemaRegistryClient c = client("")) {
-      SchemaRegistryException e = assertThrows(SchemaRegistryException.class, () -> c.schemaById(1));
+      SchemaRegistryException e =
+          assertThrows(SchemaRegistryException.class, () -> c.schemaById(1));
       assertEquals(500, e.httpStatus());
       assertEquals(SchemaRegistryException.NONE, e.errorCode());
       assertTrue(e.getMessage().contains("upstream exploded"), e.getMessage());
@@ -159,10 +182,14 @@ class HttpSchemaRegistryClientTest {
 
   @Test
   void conflictOnRegisterIsReported() {
-    answer = new Answer(409, "{\"error_code\":409,\"message\":\"Schema being registered is incompatible\"}");
+    answer =
+        new Answer(
+            409, "{\"error_code\":409,\"message\":\"Schema being registered is incompatible\"}");
     try (SchemaRegistryClient c = client("")) {
-      SchemaRegistryException e = assertThrows(SchemaRegistryException.class,
-          () -> c.register("t-value", FaceEvent.getClassSchema()));
+      SchemaRegistryException e =
+          assertThrows(
+              SchemaRegistryException.class,
+              () -> c.register("t-value", FaceEvent.getClassSchema()));
       assertEquals(409, e.httpStatus());
       assertTrue(e.getMessage().contains("incompatible"), e.getMessage());
     }
@@ -172,13 +199,15 @@ class HttpSchemaRegistryClientTest {
   void nonsenseAnswersAreErrorsNotNulls() {
     try (SchemaRegistryClient c = client("")) {
       answer = new Answer(200, "{\"idx\":1}");
-      assertThrows(SchemaRegistryException.class, () -> c.register("t-value", FaceEvent.getClassSchema()));
+      assertThrows(
+          SchemaRegistryException.class, () -> c.register("t-value", FaceEvent.getClassSchema()));
       answer = new Answer(200, "not json");
       assertThrows(SchemaRegistryException.class, () -> c.schemaById(1));
       answer = new Answer(200, "{\"schema\":\"{nope\"}");
       assertThrows(SchemaRegistryException.class, () -> c.schemaById(2));
       answer = new Answer(200, "{\"schema\":\"syntax = 'proto3';\",\"schemaType\":\"PROTOBUF\"}");
-      SchemaRegistryException e = assertThrows(SchemaRegistryException.class, () -> c.schemaById(3));
+      SchemaRegistryException e =
+          assertThrows(SchemaRegistryException.class, () -> c.schemaById(3));
       assertTrue(e.getMessage().contains("PROTOBUF"), e.getMessage());
     }
   }
@@ -190,8 +219,10 @@ class HttpSchemaRegistryClientTest {
       port = s.getLocalPort();
     }
     String url = "http://127.0.0.1:" + port + "/registry";
-    try (SchemaRegistryClient c = SchemaRegistryClients.create(RegistryConfig.of(URI.create(url)))) {
-      SchemaRegistryException e = assertThrows(SchemaRegistryException.class, () -> c.schemaById(1));
+    try (SchemaRegistryClient c =
+        SchemaRegistryClients.create(RegistryConfig.of(URI.create(url)))) {
+      SchemaRegistryException e =
+          assertThrows(SchemaRegistryException.class, () -> c.schemaById(1));
       assertTrue(e.getMessage().contains(url), e.getMessage());
       assertEquals(SchemaRegistryException.NONE, e.httpStatus());
     }
@@ -200,19 +231,28 @@ class HttpSchemaRegistryClientTest {
   @Test
   void slowRegistryTimesOutWithTheUrl() {
     server.removeContext("/");
-    server.createContext("/", ex -> {
-      try {
-        Thread.sleep(1_000);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-      ex.sendResponseHeaders(200, -1);
-      ex.close();
-    });
-    RegistryConfig config = new RegistryConfig(URI.create(base()), Optional.empty(), Optional.empty(),
-        Optional.empty(), Duration.ofSeconds(1), Duration.ofMillis(200));
+    server.createContext(
+        "/",
+        ex -> {
+          try {
+            Thread.sleep(1_000);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+          ex.sendResponseHeaders(200, -1);
+          ex.close();
+        });
+    RegistryConfig config =
+        new RegistryConfig(
+            URI.create(base()),
+            Optional.empty(),
+            Optional.empty(),
+            Optional.empty(),
+            Duration.ofSeconds(1),
+            Duration.ofMillis(200));
     try (SchemaRegistryClient c = SchemaRegistryClients.create(config)) {
-      SchemaRegistryException e = assertThrows(SchemaRegistryException.class, () -> c.schemaById(1));
+      SchemaRegistryException e =
+          assertThrows(SchemaRegistryException.class, () -> c.schemaById(1));
       assertTrue(e.getMessage().contains("within 200 ms"), e.getMessage());
       assertTrue(e.getMessage().contains(base()), e.getMessage());
     }

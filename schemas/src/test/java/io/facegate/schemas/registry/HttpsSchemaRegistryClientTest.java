@@ -31,13 +31,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * TLS settings end to end: an https fake registry with a self-signed certificate (made with the JDK's
- * keytool) that also demands a client certificate.
+ * TLS settings end to end: an https fake registry with a self-signed certificate (made with the
+ * JDK's keytool) that also demands a client certificate.
  */
 class HttpsSchemaRegistryClientTest {
   private static final String PW = "changeit";
-  @TempDir
-  static Path dir;
+  @TempDir static Path dir;
   private static HttpsServer server;
 
   private static void keytool(String... args) throws IOException, InterruptedException {
@@ -52,9 +51,28 @@ class HttpsSchemaRegistryClientTest {
   }
 
   private static void keyPair(String alias, Path store) throws IOException, InterruptedException {
-    keytool("-genkeypair", "-alias", alias, "-keyalg", "EC", "-groupname", "secp256r1", "-dname", "CN=" + alias,
-        "-ext", "SAN=ip:127.0.0.1", "-validity", "2", "-storetype", "PKCS12", "-keystore", store.toString(),
-        "-storepass", PW, "-keypass", PW);
+    keytool(
+        "-genkeypair",
+        "-alias",
+        alias,
+        "-keyalg",
+        "EC",
+        "-groupname",
+        "secp256r1",
+        "-dname",
+        "CN=" + alias,
+        "-ext",
+        "SAN=ip:127.0.0.1",
+        "-validity",
+        "2",
+        "-storetype",
+        "PKCS12",
+        "-keystore",
+        store.toString(),
+        "-storepass",
+        PW,
+        "-keypass",
+        PW);
   }
 
   private static KeyStore load(Path p) throws Exception {
@@ -69,31 +87,40 @@ class HttpsSchemaRegistryClientTest {
   static void startHttpsRegistry() throws Exception {
     keyPair("registry", dir.resolve("server.p12"));
     keyPair("client", dir.resolve("client.p12"));
-    // Each side trusts the other's self-signed certificate: a key store's certificates serve as trust anchors.
+    // Each side trusts the other's self-signed certificate: a key store's certificates serve as
+    // trust anchors.
 
     KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
     kmf.init(load(dir.resolve("server.p12")), PW.toCharArray());
-    TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+    TrustManagerFactory tmf =
+        TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
     tmf.init(load(dir.resolve("client.p12")));
     SSLContext ssl = SSLContext.getInstance("TLS");
     ssl.init(kmf.getKeyManagers(), tmf.getTrustManagers(), null);
 
     server = HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-    server.setHttpsConfigurator(new HttpsConfigurator(ssl) {
-      @Override
-      public void configure(HttpsParameters params) {
-        var p = ssl.getDefaultSSLParameters();
-        p.setNeedClientAuth(true);
-        params.setSSLParameters(p);
-      }
-    });
-    byte[] body = new ObjectMapper().createObjectNode().put("schema", FaceEvent.getClassSchema().toString())
-        .toString().getBytes(StandardCharsets.UTF_8);
-    server.createContext("/", ex -> {
-      ex.sendResponseHeaders(200, body.length);
-      ex.getResponseBody().write(body);
-      ex.close();
-    });
+    server.setHttpsConfigurator(
+        new HttpsConfigurator(ssl) {
+          @Override
+          public void configure(HttpsParameters params) {
+            var p = ssl.getDefaultSSLParameters();
+            p.setNeedClientAuth(true);
+            params.setSSLParameters(p);
+          }
+        });
+    byte[] body =
+        new ObjectMapper()
+            .createObjectNode()
+            .put("schema", FaceEvent.getClassSchema().toString())
+            .toString()
+            .getBytes(StandardCharsets.UTF_8);
+    server.createContext(
+        "/",
+        ex -> {
+          ex.sendResponseHeaders(200, body.length);
+          ex.getResponseBody().write(body);
+          ex.close();
+        });
     server.start();
   }
 
@@ -130,17 +157,21 @@ class HttpsSchemaRegistryClientTest {
 
   @Test
   void withoutTheTruststoreTheSelfSignedRegistryIsRefused() {
-    try (SchemaRegistryClient c = SchemaRegistryClients.create(RegistryConfig.fromMap(
-        Map.of("schema.registry.url", url())))) {
-      SchemaRegistryException e = assertThrows(SchemaRegistryException.class, () -> c.schemaById(1));
+    try (SchemaRegistryClient c =
+        SchemaRegistryClients.create(
+            RegistryConfig.fromMap(Map.of("schema.registry.url", url())))) {
+      SchemaRegistryException e =
+          assertThrows(SchemaRegistryException.class, () -> c.schemaById(1));
       assertTrue(e.getMessage().contains(url()), e.getMessage());
     }
   }
 
   @Test
   void withoutAClientCertificateTheRegistryRefuses() {
-    try (SchemaRegistryClient c = SchemaRegistryClients.create(RegistryConfig.fromMap(trusting()))) {
-      SchemaRegistryException e = assertThrows(SchemaRegistryException.class, () -> c.schemaById(1));
+    try (SchemaRegistryClient c =
+        SchemaRegistryClients.create(RegistryConfig.fromMap(trusting()))) {
+      SchemaRegistryException e =
+          assertThrows(SchemaRegistryException.class, () -> c.schemaById(1));
       assertTrue(e.getMessage().contains(url()), e.getMessage());
     }
   }
@@ -150,8 +181,9 @@ class HttpsSchemaRegistryClientTest {
     Map<String, String> props = trusting();
     props.put("schema.registry.ssl.truststore.password", "wrong");
     RegistryConfig config = RegistryConfig.fromMap(props);
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> SchemaRegistryClients.create(config));
-    assertTrue(e.getMessage().startsWith("schema.registry.ssl.truststore.location:"), e.getMessage());
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> SchemaRegistryClients.create(config));
+    assertTrue(
+        e.getMessage().startsWith("schema.registry.ssl.truststore.location:"), e.getMessage());
   }
 }

@@ -22,7 +22,7 @@ class MockRegistryTest {
   @Test
   void clientsOfOneScopeShareState() {
     try (SchemaRegistryClient writer = SchemaRegistryClients.create(RegistryConfig.mock("mock-a"));
-         SchemaRegistryClient reader = SchemaRegistryClients.create(RegistryConfig.mock("mock-a"))) {
+        SchemaRegistryClient reader = SchemaRegistryClients.create(RegistryConfig.mock("mock-a"))) {
       int id = writer.register("camera-frames-value", FaceEvent.getClassSchema());
       assertEquals(FaceEvent.getClassSchema(), reader.schemaById(id));
     }
@@ -33,13 +33,15 @@ class MockRegistryTest {
     try (SchemaRegistryClient a = SchemaRegistryClients.create(RegistryConfig.mock("mock-a"))) {
       int id = a.register("t-value", FaceEvent.getClassSchema());
       try (SchemaRegistryClient b = SchemaRegistryClients.create(RegistryConfig.mock("mock-b"))) {
-        assertTrue(assertThrows(SchemaRegistryException.class, () -> b.schemaById(id)).isNotFound());
+        assertTrue(
+            assertThrows(SchemaRegistryException.class, () -> b.schemaById(id)).isNotFound());
       }
       assertTrue(SchemaRegistryClients.dropMockScope("mock-a"));
       assertFalse(SchemaRegistryClients.dropMockScope("mock-a"));
     }
     try (SchemaRegistryClient fresh = SchemaRegistryClients.create(RegistryConfig.mock("mock-a"))) {
-      SchemaRegistryException e = assertThrows(SchemaRegistryException.class, () -> fresh.schemaById(1));
+      SchemaRegistryException e =
+          assertThrows(SchemaRegistryException.class, () -> fresh.schemaById(1));
       assertEquals(404, e.httpStatus());
       assertEquals(40403, e.errorCode());
       assertTrue(e.getMessage().contains("mock://mock-a"), e.getMessage());
@@ -58,18 +60,27 @@ class MockRegistryTest {
 
   @Test
   void refusesAnIncompatibleNewVersionLikeARegistryWithBackwardCompatibility() {
-    Schema v1 = new Schema.Parser().parse("{\"type\":\"record\",\"name\":\"R\",\"fields\":[{\"name\":\"a\",\"type\":\"string\"}]}");
-    Schema compatible = new Schema.Parser().parse("{\"type\":\"record\",\"name\":\"R\",\"fields\":["
-        + "{\"name\":\"a\",\"type\":\"string\"},{\"name\":\"b\",\"type\":\"int\",\"default\":0}]}");
-    Schema incompatible = new Schema.Parser().parse("{\"type\":\"record\",\"name\":\"R\",\"fields\":["
-        + "{\"name\":\"a\",\"type\":\"string\"},{\"name\":\"b\",\"type\":\"int\",\"default\":0},"
-        + "{\"name\":\"c\",\"type\":\"int\"}]}");
+    Schema v1 =
+        new Schema.Parser()
+            .parse(
+                "{\"type\":\"record\",\"name\":\"R\",\"fields\":[{\"name\":\"a\",\"type\":\"string\"}]}");
+    Schema compatible =
+        new Schema.Parser()
+            .parse(
+                "{\"type\":\"record\",\"name\":\"R\",\"fields\":["
+                    + "{\"name\":\"a\",\"type\":\"string\"},{\"name\":\"b\",\"type\":\"int\",\"default\":0}]}");
+    Schema incompatible =
+        new Schema.Parser()
+            .parse(
+                "{\"type\":\"record\",\"name\":\"R\",\"fields\":["
+                    + "{\"name\":\"a\",\"type\":\"string\"},{\"name\":\"b\",\"type\":\"int\",\"default\":0},"
+                    + "{\"name\":\"c\",\"type\":\"int\"}]}");
     try (SchemaRegistryClient c = SchemaRegistryClients.create(RegistryConfig.mock("mock-a"))) {
       int id1 = c.register("r-value", v1);
       int id2 = c.register("r-value", compatible);
       assertNotEquals(id1, id2);
-      SchemaRegistryException e = assertThrows(SchemaRegistryException.class,
-          () -> c.register("r-value", incompatible));
+      SchemaRegistryException e =
+          assertThrows(SchemaRegistryException.class, () -> c.register("r-value", incompatible));
       assertEquals(409, e.httpStatus());
       assertTrue(e.getMessage().contains("r-value"), e.getMessage());
       assertEquals(id2, c.register("other-value", compatible), "another subject has no history");

@@ -18,11 +18,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class RegistryConfigTest {
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   private static String failure(Map<String, ?> props) {
-    return assertThrows(IllegalArgumentException.class, () -> RegistryConfig.fromMap(props)).getMessage();
+    return assertThrows(IllegalArgumentException.class, () -> RegistryConfig.fromMap(props))
+        .getMessage();
   }
 
   @Test
@@ -59,7 +59,8 @@ class RegistryConfigTest {
 
   @Test
   void defaults() {
-    RegistryConfig c = RegistryConfig.fromMap(Map.of("schema.registry.url", "http://localhost:8081"));
+    RegistryConfig c =
+        RegistryConfig.fromMap(Map.of("schema.registry.url", "http://localhost:8081"));
     assertEquals(Optional.empty(), c.basicAuth());
     assertEquals(Optional.empty(), c.truststore());
     assertEquals(RegistryConfig.DEFAULT_CONNECT_TIMEOUT, c.connectTimeout());
@@ -71,22 +72,32 @@ class RegistryConfigTest {
     RegistryConfig c = RegistryConfig.fromMap(Map.of("schema.registry.url", "mock://my_tests"));
     assertTrue(c.isMock());
     assertEquals(Optional.of("my_tests"), c.mockScope());
-    assertTrue(failure(Map.of("schema.registry.url", "mock://")).startsWith("schema.registry.url:"));
+    assertTrue(
+        failure(Map.of("schema.registry.url", "mock://")).startsWith("schema.registry.url:"));
   }
 
   @Test
   void urlIsRequiredAndChecked() {
     assertEquals("schema.registry.url: required", failure(Map.of()));
-    assertTrue(failure(Map.of("schema.registry.url", "ftp://x")).startsWith("schema.registry.url:"));
+    assertTrue(
+        failure(Map.of("schema.registry.url", "ftp://x")).startsWith("schema.registry.url:"));
     assertTrue(failure(Map.of("schema.registry.url", "http://a:1,http://b:2")).contains("one URL"));
-    assertTrue(failure(Map.of("schema.registry.url", "http://x y")).startsWith("schema.registry.url:"));
-    assertTrue(failure(Map.of("schema.registry.url", "localhost:8081")).startsWith("schema.registry.url:"));
+    assertTrue(
+        failure(Map.of("schema.registry.url", "http://x y")).startsWith("schema.registry.url:"));
+    assertTrue(
+        failure(Map.of("schema.registry.url", "localhost:8081"))
+            .startsWith("schema.registry.url:"));
   }
 
   @Test
   void credentialsInTheUrlMoveOutOfIt() {
-    RegistryConfig c = RegistryConfig.fromMap(Map.of("schema.registry.url", "http://bob:p%40ss@reg:8081",
-        "basic.auth.credentials.source", "URL"));
+    RegistryConfig c =
+        RegistryConfig.fromMap(
+            Map.of(
+                "schema.registry.url",
+                "http://bob:p%40ss@reg:8081",
+                "basic.auth.credentials.source",
+                "URL"));
     assertEquals(URI.create("http://reg:8081"), c.url());
     assertEquals(new RegistryConfig.BasicAuth("bob", "p@ss"), c.basicAuth().orElseThrow());
     assertFalse(c.toString().contains("p@ss"));
@@ -94,43 +105,85 @@ class RegistryConfigTest {
 
   @Test
   void authErrorsNameTheKey() {
-    assertTrue(failure(Map.of("schema.registry.url", "http://r", "basic.auth.user.info", "nocolon"))
-        .startsWith("basic.auth.user.info:"));
-    assertTrue(failure(Map.of("schema.registry.url", "http://r", "basic.auth.credentials.source", "SASL_INHERIT"))
-        .startsWith("basic.auth.credentials.source:"));
-    assertTrue(failure(Map.of("schema.registry.url", "http://r", "basic.auth.credentials.source", "USER_INFO"))
-        .startsWith("basic.auth.user.info:"));
-    assertTrue(failure(Map.of("schema.registry.url", "http://r", "basic.auth.credentials.source", "URL"))
-        .startsWith("basic.auth.credentials.source"));
+    assertTrue(
+        failure(Map.of("schema.registry.url", "http://r", "basic.auth.user.info", "nocolon"))
+            .startsWith("basic.auth.user.info:"));
+    assertTrue(
+        failure(
+                Map.of(
+                    "schema.registry.url",
+                    "http://r",
+                    "basic.auth.credentials.source",
+                    "SASL_INHERIT"))
+            .startsWith("basic.auth.credentials.source:"));
+    assertTrue(
+        failure(
+                Map.of(
+                    "schema.registry.url",
+                    "http://r",
+                    "basic.auth.credentials.source",
+                    "USER_INFO"))
+            .startsWith("basic.auth.user.info:"));
+    assertTrue(
+        failure(Map.of("schema.registry.url", "http://r", "basic.auth.credentials.source", "URL"))
+            .startsWith("basic.auth.credentials.source"));
   }
 
   @Test
   void tlsErrorsNameTheKey() throws IOException {
-    assertTrue(failure(Map.of("schema.registry.url", "https://r",
-        "schema.registry.ssl.truststore.location", dir.resolve("missing.jks").toString()))
-        .startsWith("schema.registry.ssl.truststore.location:"));
-    assertTrue(failure(Map.of("schema.registry.url", "https://r", "schema.registry.ssl.truststore.password", "x"))
-        .startsWith("schema.registry.ssl.truststore.password:"));
+    assertTrue(
+        failure(
+                Map.of(
+                    "schema.registry.url",
+                    "https://r",
+                    "schema.registry.ssl.truststore.location",
+                    dir.resolve("missing.jks").toString()))
+            .startsWith("schema.registry.ssl.truststore.location:"));
+    assertTrue(
+        failure(
+                Map.of(
+                    "schema.registry.url",
+                    "https://r",
+                    "schema.registry.ssl.truststore.password",
+                    "x"))
+            .startsWith("schema.registry.ssl.truststore.password:"));
     Path file = Files.writeString(dir.resolve("k"), "x");
-    assertTrue(failure(Map.of("schema.registry.url", "https://r",
-        "schema.registry.ssl.keystore.location", file.toString(), "schema.registry.ssl.keystore.type", "NOPE"))
-        .startsWith("schema.registry.ssl.keystore.type:"));
+    assertTrue(
+        failure(
+                Map.of(
+                    "schema.registry.url",
+                    "https://r",
+                    "schema.registry.ssl.keystore.location",
+                    file.toString(),
+                    "schema.registry.ssl.keystore.type",
+                    "NOPE"))
+            .startsWith("schema.registry.ssl.keystore.type:"));
   }
 
   @Test
   void timeoutErrorsNameTheKey() {
-    assertTrue(failure(Map.of("schema.registry.url", "http://r", "http.connect.timeout.ms", "soon"))
-        .startsWith("http.connect.timeout.ms:"));
-    assertTrue(failure(Map.of("schema.registry.url", "http://r", "http.read.timeout.ms", "0"))
-        .startsWith("http.read.timeout.ms:"));
+    assertTrue(
+        failure(Map.of("schema.registry.url", "http://r", "http.connect.timeout.ms", "soon"))
+            .startsWith("http.connect.timeout.ms:"));
+    assertTrue(
+        failure(Map.of("schema.registry.url", "http://r", "http.read.timeout.ms", "0"))
+            .startsWith("http.read.timeout.ms:"));
   }
 
   @Test
   void toStringNeverShowsPasswords() throws IOException {
     Path trust = Files.writeString(dir.resolve("t"), "x");
-    RegistryConfig c = RegistryConfig.fromMap(Map.of("schema.registry.url", "https://r",
-        "basic.auth.user.info", "u:hunter2", "schema.registry.ssl.truststore.location", trust.toString(),
-        "schema.registry.ssl.truststore.password", "tpw-secret"));
+    RegistryConfig c =
+        RegistryConfig.fromMap(
+            Map.of(
+                "schema.registry.url",
+                "https://r",
+                "basic.auth.user.info",
+                "u:hunter2",
+                "schema.registry.ssl.truststore.location",
+                trust.toString(),
+                "schema.registry.ssl.truststore.password",
+                "tpw-secret"));
     assertFalse(c.toString().contains("hunter2"), c.toString());
     assertFalse(c.toString().contains("tpw-secret"), c.toString());
     assertTrue(c.toString().contains("user=u"), c.toString());
@@ -138,10 +191,21 @@ class RegistryConfigTest {
 
   @Test
   void compactConstructorChecksTooNotOnlyFromMap() {
-    var e = assertThrows(IllegalArgumentException.class, () -> new RegistryConfig(URI.create("http://r"),
-        Optional.empty(), Optional.empty(), Optional.empty(), Duration.ZERO, Duration.ofSeconds(1)));
+    var e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                new RegistryConfig(
+                    URI.create("http://r"),
+                    Optional.empty(),
+                    Optional.empty(),
+                    Optional.empty(),
+                    Duration.ZERO,
+                    Duration.ofSeconds(1)));
     assertTrue(e.getMessage().startsWith("http.connect.timeout.ms:"), e.getMessage());
-    var creds = assertThrows(IllegalArgumentException.class, () -> RegistryConfig.of(URI.create("http://u:p@r")));
+    var creds =
+        assertThrows(
+            IllegalArgumentException.class, () -> RegistryConfig.of(URI.create("http://u:p@r")));
     assertTrue(creds.getMessage().startsWith("schema.registry.url:"), creds.getMessage());
   }
 }

@@ -78,20 +78,25 @@ class AvroSerdeTest {
   @Test
   void writesConfluentWireFormatWithTheRegisteredId() throws IOException {
     FaceEvent event = SampleRecords.faceEvent();
-    byte[] bytes = AvroSerde.of(FaceEvent.class, registry, false).serializer().serialize(TOPIC, event);
+    byte[] bytes =
+        AvroSerde.of(FaceEvent.class, registry, false).serializer().serialize(TOPIC, event);
     int id = registry.register(TOPIC + "-value", FaceEvent.getClassSchema());
     assertEquals(0, bytes[0]);
     assertEquals(id, ByteBuffer.wrap(bytes, 1, 4).getInt());
-    assertArrayEquals(avro(FaceEvent.getClassSchema(), event), java.util.Arrays.copyOfRange(bytes, 5, bytes.length));
+    assertArrayEquals(
+        avro(FaceEvent.getClassSchema(), event),
+        java.util.Arrays.copyOfRange(bytes, 5, bytes.length));
   }
 
   @Test
   void keySerdeRegistersUnderTheKeySubject() {
-    AvroSerde.of(EnrolledTemplate.class, registry, true).serializer().serialize("embedding-store",
-        SampleRecords.template());
+    AvroSerde.of(EnrolledTemplate.class, registry, true)
+        .serializer()
+        .serialize("embedding-store", SampleRecords.template());
     // The key subject now holds the schema: registering it again returns the same id and
     // registering an unrelated schema there is refused as incompatible.
-    assertThrows(SchemaRegistryException.class,
+    assertThrows(
+        SchemaRegistryException.class,
         () -> registry.register("embedding-store-key", FaceEvent.getClassSchema()));
   }
 
@@ -105,7 +110,10 @@ class AvroSerdeTest {
   @Test
   void readsDataWrittenWithAnOlderSchema() throws IOException {
     // An older FaceEvent without traceId and attributes, as an old camera would still send it.
-    Schema old = new Schema.Parser().parse("""
+    Schema old =
+        new Schema.Parser()
+            .parse(
+                """
         {"type":"record","name":"FaceEvent","namespace":"io.facegate.schemas","fields":[
           {"name":"eventId","type":"string"},{"name":"cameraId","type":"string"},{"name":"doorId","type":"string"},
           {"name":"captureTime","type":{"type":"long","logicalType":"timestamp-millis"}},
@@ -117,7 +125,9 @@ class AvroSerdeTest {
     int id = registry.register(TOPIC + "-value", old);
     GenericRecord image = new GenericData.Record(old.getField("image").schema());
     image.put("data", ByteBuffer.wrap(new byte[] {1, 2, 3}));
-    image.put("encoding", new GenericData.EnumSymbol(image.getSchema().getField("encoding").schema(), "PNG"));
+    image.put(
+        "encoding",
+        new GenericData.EnumSymbol(image.getSchema().getField("encoding").schema(), "PNG"));
     GenericRecord oldEvent = new GenericData.Record(old);
     oldEvent.put("eventId", "e-old");
     oldEvent.put("cameraId", "c");
@@ -126,8 +136,10 @@ class AvroSerdeTest {
     oldEvent.put("image", image);
     oldEvent.put("claimedIdentity", "bob");
 
-    FaceEvent read = AvroSerde.of(FaceEvent.class, registry, false).deserializer()
-        .deserialize(TOPIC, wire(id, avro(old, oldEvent)));
+    FaceEvent read =
+        AvroSerde.of(FaceEvent.class, registry, false)
+            .deserializer()
+            .deserialize(TOPIC, wire(id, avro(old, oldEvent)));
 
     assertEquals("e-old", read.getEventId());
     assertEquals(Instant.ofEpochMilli(1_700_000_000_000L), read.getCaptureTime());
@@ -139,7 +151,8 @@ class AvroSerdeTest {
 
   @Test
   void readsDataWrittenWithANewerSchemaThatAddedAField() throws IOException {
-    Schema newer = withExtraField(FaceEvent.getClassSchema(), "{\"name\":\"site\",\"type\":\"string\"}");
+    Schema newer =
+        withExtraField(FaceEvent.getClassSchema(), "{\"name\":\"site\",\"type\":\"string\"}");
     int id = registry.register(TOPIC + "-value", newer);
     FaceEvent event = SampleRecords.faceEvent();
     GenericRecord asNewer = new GenericData.Record(newer);
@@ -148,23 +161,34 @@ class AvroSerdeTest {
     }
     asNewer.put("site", "HQ");
     byte[] payload = avro(newer, asNewer, new org.apache.avro.specific.SpecificData());
-    FaceEvent read = AvroSerde.of(FaceEvent.class, registry, false).deserializer().deserialize(TOPIC, wire(id, payload));
+    FaceEvent read =
+        AvroSerde.of(FaceEvent.class, registry, false)
+            .deserializer()
+            .deserialize(TOPIC, wire(id, payload));
     assertEquals(event, read);
   }
 
   @Test
   void serdeDoesNotDependOnAvrosGlobalClassTrust() throws IOException {
-    assertNull(System.getProperty("org.apache.avro.SERIALIZABLE_PACKAGES"), "the test must run without it");
+    assertNull(
+        System.getProperty("org.apache.avro.SERIALIZABLE_PACKAGES"),
+        "the test must run without it");
     var global = ClassSecurityValidator.getGlobal();
     try {
-      // Back to Avro's stock allow-list: plain Avro then refuses our generated classes (the known pitfall)...
+      // Back to Avro's stock allow-list: plain Avro then refuses our generated classes (the known
+      // pitfall)...
       ClassSecurityValidator.setGlobal(ClassSecurityValidator.DEFAULT);
       byte[] payload = avro(FaceEvent.getClassSchema(), SampleRecords.faceEvent());
-      assertThrows(SecurityException.class, () -> new SpecificDatumReader<>(FaceEvent.class).read(null,
-          org.apache.avro.io.DecoderFactory.get().binaryDecoder(payload, null)));
+      assertThrows(
+          SecurityException.class,
+          () ->
+              new SpecificDatumReader<>(FaceEvent.class)
+                  .read(
+                      null, org.apache.avro.io.DecoderFactory.get().binaryDecoder(payload, null)));
       // ...while the serde still writes and reads every type.
-      for (SpecificRecord record : List.of(SampleRecords.faceEvent(), SampleRecords.enrollment(),
-          SampleRecords.decision())) {
+      for (SpecificRecord record :
+          List.of(
+              SampleRecords.faceEvent(), SampleRecords.enrollment(), SampleRecords.decision())) {
         assertEquals(record, roundTrip(record));
       }
     } finally {
@@ -175,12 +199,15 @@ class AvroSerdeTest {
   // --- bad input: each kind, never a silent null ---
 
   private WireFormatException badInput(byte[] bytes) {
-    Deserializer<FaceEvent> deserializer = AvroSerde.of(FaceEvent.class, registry, false).deserializer();
+    Deserializer<FaceEvent> deserializer =
+        AvroSerde.of(FaceEvent.class, registry, false).deserializer();
     return assertThrows(WireFormatException.class, () -> deserializer.deserialize(TOPIC, bytes));
   }
 
   private byte[] validBytes() {
-    return AvroSerde.of(FaceEvent.class, registry, false).serializer().serialize(TOPIC, SampleRecords.faceEvent());
+    return AvroSerde.of(FaceEvent.class, registry, false)
+        .serializer()
+        .serialize(TOPIC, SampleRecords.faceEvent());
   }
 
   @Test
@@ -203,7 +230,8 @@ class AvroSerdeTest {
 
   @Test
   void plainJsonIsBadMagicByte() {
-    assertEquals(WireFormatException.Kind.BAD_MAGIC_BYTE, badInput("{\"eventId\":\"x\"}".getBytes()).kind());
+    assertEquals(
+        WireFormatException.Kind.BAD_MAGIC_BYTE, badInput("{\"eventId\":\"x\"}".getBytes()).kind());
   }
 
   @Test
@@ -217,7 +245,8 @@ class AvroSerdeTest {
     int id = ByteBuffer.wrap(bytes, 1, 4).getInt();
     for (int cut : new int[] {5, 6, 40, bytes.length - 1}) {
       WireFormatException e = badInput(java.util.Arrays.copyOf(bytes, cut));
-      assertEquals(WireFormatException.Kind.TRUNCATED, e.kind(), "cut at " + cut + ": " + e.getMessage());
+      assertEquals(
+          WireFormatException.Kind.TRUNCATED, e.kind(), "cut at " + cut + ": " + e.getMessage());
       assertEquals(id, e.schemaId().orElseThrow());
       assertTrue(e.getMessage().contains("schema id " + id), e.getMessage());
     }
@@ -233,8 +262,10 @@ class AvroSerdeTest {
 
   @Test
   void recordOfAnotherTypeIsIncompatibleSchema() {
-    byte[] decision = AvroSerde.of(AccessDecision.class, registry, false).serializer()
-        .serialize("access-decisions", SampleRecords.decision());
+    byte[] decision =
+        AvroSerde.of(AccessDecision.class, registry, false)
+            .serializer()
+            .serialize("access-decisions", SampleRecords.decision());
     WireFormatException e = badInput(decision);
     assertEquals(WireFormatException.Kind.INCOMPATIBLE_SCHEMA, e.kind());
     assertTrue(e.getMessage().contains("AccessDecision"), e.getMessage());
@@ -242,10 +273,16 @@ class AvroSerdeTest {
 
   @Test
   void writerWithChangedFieldTypeIsIncompatibleSchema() throws IOException {
-    Schema changed = new Schema.Parser().parse(FaceEvent.getClassSchema().toString()
-        .replace("{\"type\":\"long\",\"logicalType\":\"timestamp-millis\"}", "\"string\""));
+    Schema changed =
+        new Schema.Parser()
+            .parse(
+                FaceEvent.getClassSchema()
+                    .toString()
+                    .replace(
+                        "{\"type\":\"long\",\"logicalType\":\"timestamp-millis\"}", "\"string\""));
     int id = registry.register("elsewhere-value", changed);
-    assertEquals(WireFormatException.Kind.INCOMPATIBLE_SCHEMA, badInput(wire(id, new byte[] {0})).kind());
+    assertEquals(
+        WireFormatException.Kind.INCOMPATIBLE_SCHEMA, badInput(wire(id, new byte[] {0})).kind());
   }
 
   @Test
@@ -258,7 +295,8 @@ class AvroSerdeTest {
   }
 
   /** A FaceEvent written field by field, so single values can be made invalid. */
-  private byte[] handWritten(int encodingIndex, int unionIndex, byte[] eventIdUtf8) throws IOException {
+  private byte[] handWritten(int encodingIndex, int unionIndex, byte[] eventIdUtf8)
+      throws IOException {
     int id = registry.register(TOPIC + "-value", FaceEvent.getClassSchema());
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     BinaryEncoder enc = EncoderFactory.get().directBinaryEncoder(out, null);
@@ -283,19 +321,25 @@ class AvroSerdeTest {
   @Test
   void handWrittenRecordIsValid() throws IOException {
     // guards the three tests below: only the one value they change is wrong
-    FaceEvent event = AvroSerde.of(FaceEvent.class, registry, false).deserializer()
-        .deserialize(TOPIC, handWritten(1, 0, "e".getBytes()));
+    FaceEvent event =
+        AvroSerde.of(FaceEvent.class, registry, false)
+            .deserializer()
+            .deserialize(TOPIC, handWritten(1, 0, "e".getBytes()));
     assertEquals("e", event.getEventId());
   }
 
   @Test
   void enumIndexOutOfRangeIsCorruptPayload() throws IOException {
-    assertEquals(WireFormatException.Kind.CORRUPT_PAYLOAD, badInput(handWritten(42, 0, "e".getBytes())).kind());
+    assertEquals(
+        WireFormatException.Kind.CORRUPT_PAYLOAD,
+        badInput(handWritten(42, 0, "e".getBytes())).kind());
   }
 
   @Test
   void unionIndexOutOfRangeIsCorruptPayload() throws IOException {
-    assertEquals(WireFormatException.Kind.CORRUPT_PAYLOAD, badInput(handWritten(1, 7, "e".getBytes())).kind());
+    assertEquals(
+        WireFormatException.Kind.CORRUPT_PAYLOAD,
+        badInput(handWritten(1, 7, "e".getBytes())).kind());
   }
 
   @Test
@@ -323,9 +367,12 @@ class AvroSerdeTest {
     enc.writeLong(Integer.MAX_VALUE - 8); // embedding: array block count
     enc.writeFloat(1f);
     enc.flush();
-    Deserializer<EnrolledTemplate> d = AvroSerde.of(EnrolledTemplate.class, registry, false).deserializer();
-    WireFormatException e = assertThrows(WireFormatException.class,
-        () -> d.deserialize("embedding-store", wire(id, out.toByteArray())));
+    Deserializer<EnrolledTemplate> d =
+        AvroSerde.of(EnrolledTemplate.class, registry, false).deserializer();
+    WireFormatException e =
+        assertThrows(
+            WireFormatException.class,
+            () -> d.deserialize("embedding-store", wire(id, out.toByteArray())));
     assertEquals(WireFormatException.Kind.TRUNCATED, e.kind());
   }
 
@@ -352,8 +399,10 @@ class AvroSerdeTest {
         FaceEvent event = d.deserialize(TOPIC, bytes);
         assertTrue(event != null, "never a silent null");
       } catch (WireFormatException e) {
-        assertTrue(e.kind() == WireFormatException.Kind.TRUNCATED
-            || e.kind() == WireFormatException.Kind.CORRUPT_PAYLOAD, e.getMessage());
+        assertTrue(
+            e.kind() == WireFormatException.Kind.TRUNCATED
+                || e.kind() == WireFormatException.Kind.CORRUPT_PAYLOAD,
+            e.getMessage());
         rejected++;
       }
     }
@@ -362,20 +411,25 @@ class AvroSerdeTest {
 
   @Test
   void registryFailureWhileReadingIsRegistryError() {
-    SchemaRegistryClient down = new FailingRegistry(new SchemaRegistryException(
-        "http://127.0.0.1:1: HTTP 500", 500, 50001));
+    SchemaRegistryClient down =
+        new FailingRegistry(
+            new SchemaRegistryException("http://127.0.0.1:1: HTTP 500", 500, 50001));
     Deserializer<FaceEvent> d = AvroSerde.of(FaceEvent.class, down, false).deserializer();
-    WireFormatException e = assertThrows(WireFormatException.class, () -> d.deserialize(TOPIC, wire(3, new byte[1])));
+    WireFormatException e =
+        assertThrows(WireFormatException.class, () -> d.deserialize(TOPIC, wire(3, new byte[1])));
     assertEquals(WireFormatException.Kind.REGISTRY_ERROR, e.kind());
     assertEquals(3, e.schemaId().orElseThrow());
   }
 
   @Test
   void registryRefusalWhileWritingIsRegistryError() {
-    AvroSerde.of(AccessDecision.class, registry, false).serializer().serialize("shared", SampleRecords.decision());
+    AvroSerde.of(AccessDecision.class, registry, false)
+        .serializer()
+        .serialize("shared", SampleRecords.decision());
     Serializer<FaceEvent> s = AvroSerde.of(FaceEvent.class, registry, false).serializer();
-    WireFormatException e = assertThrows(WireFormatException.class,
-        () -> s.serialize("shared", SampleRecords.faceEvent()));
+    WireFormatException e =
+        assertThrows(
+            WireFormatException.class, () -> s.serialize("shared", SampleRecords.faceEvent()));
     assertEquals(WireFormatException.Kind.REGISTRY_ERROR, e.kind());
     assertTrue(e.getMessage().contains("shared-value"), e.getMessage());
   }
@@ -383,7 +437,8 @@ class AvroSerdeTest {
   @Test
   void recordWithNullRequiredFieldIsInvalidRecord() {
     Serializer<FaceEvent> s = AvroSerde.of(FaceEvent.class, registry, false).serializer();
-    WireFormatException e = assertThrows(WireFormatException.class, () -> s.serialize(TOPIC, new FaceEvent()));
+    WireFormatException e =
+        assertThrows(WireFormatException.class, () -> s.serialize(TOPIC, new FaceEvent()));
     assertEquals(WireFormatException.Kind.INVALID_RECORD, e.kind());
   }
 
@@ -405,19 +460,26 @@ class AvroSerdeTest {
   @Test
   void oneSerdeServesManyThreads() throws Exception {
     AvroSerde<FaceEvent> serde = AvroSerde.of(FaceEvent.class, registry, false);
-    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+    java.util.concurrent.ExecutorService pool =
+        java.util.concurrent.Executors.newFixedThreadPool(4);
     try {
       List<java.util.concurrent.Future<Integer>> results = new java.util.ArrayList<>();
       for (int t = 0; t < 4; t++) {
         int thread = t;
-        results.add(pool.submit(() -> {
-          for (int i = 0; i < 300; i++) {
-            FaceEvent event = FaceEvent.newBuilder(SampleRecords.faceEvent()).setEventId(thread + "-" + i).build();
-            byte[] bytes = serde.serializer().serialize("topic-" + (i % 3), event);
-            assertEquals(event, serde.deserializer().deserialize("topic-" + (i % 3), bytes));
-          }
-          return thread;
-        }));
+        results.add(
+            pool.submit(
+                () -> {
+                  for (int i = 0; i < 300; i++) {
+                    FaceEvent event =
+                        FaceEvent.newBuilder(SampleRecords.faceEvent())
+                            .setEventId(thread + "-" + i)
+                            .build();
+                    byte[] bytes = serde.serializer().serialize("topic-" + (i % 3), event);
+                    assertEquals(
+                        event, serde.deserializer().deserialize("topic-" + (i % 3), bytes));
+                  }
+                  return thread;
+                }));
       }
       for (var r : results) {
         r.get(60, java.util.concurrent.TimeUnit.SECONDS);
@@ -439,7 +501,8 @@ class AvroSerdeTest {
       byte[] bytes = serde.serializer().serialize(TOPIC, SampleRecords.faceEvent());
       assertEquals(SampleRecords.faceEvent(), serde.deserializer().deserialize(TOPIC, bytes));
     }
-    // a plain consumer-style deserializer configured the same way reads it too, through the shared scope
+    // a plain consumer-style deserializer configured the same way reads it too, through the shared
+    // scope
     try (AvroDeserializer<FaceEvent> d = new AvroDeserializer<>()) {
       d.configure(props, false);
       assertEquals(FaceEvent.class, d.type());
@@ -449,11 +512,16 @@ class AvroSerdeTest {
 
   @Test
   void keyAndValueTypesCanShareOneMap() {
-    Map<String, Object> props = Map.of("schema.registry.url", "mock://" + scope,
-        "facegate.avro.key.type", EnrolledTemplate.class.getName(),
-        "facegate.avro.value.type", FaceEvent.class.getName());
+    Map<String, Object> props =
+        Map.of(
+            "schema.registry.url",
+            "mock://" + scope,
+            "facegate.avro.key.type",
+            EnrolledTemplate.class.getName(),
+            "facegate.avro.value.type",
+            FaceEvent.class.getName());
     try (AvroDeserializer<SpecificRecord> key = new AvroDeserializer<>();
-         AvroDeserializer<SpecificRecord> value = new AvroDeserializer<>()) {
+        AvroDeserializer<SpecificRecord> value = new AvroDeserializer<>()) {
       key.configure(props, true);
       value.configure(props, false);
       assertEquals(EnrolledTemplate.class, key.type());
@@ -464,14 +532,27 @@ class AvroSerdeTest {
   @Test
   void configurationErrorsNameTheKey() {
     AvroSerde<FaceEvent> serde = new AvroSerde<>();
-    ConfigException noType = assertThrows(ConfigException.class,
-        () -> serde.configure(Map.of("schema.registry.url", "mock://x"), false));
+    ConfigException noType =
+        assertThrows(
+            ConfigException.class,
+            () -> serde.configure(Map.of("schema.registry.url", "mock://x"), false));
     assertTrue(noType.getMessage().contains("facegate.avro.value.type"), noType.getMessage());
-    ConfigException notAvro = assertThrows(ConfigException.class, () -> serde.configure(
-        Map.of("schema.registry.url", "mock://x", "facegate.avro.type", "java.lang.String"), false));
+    ConfigException notAvro =
+        assertThrows(
+            ConfigException.class,
+            () ->
+                serde.configure(
+                    Map.of(
+                        "schema.registry.url",
+                        "mock://x",
+                        "facegate.avro.type",
+                        "java.lang.String"),
+                    false));
     assertTrue(notAvro.getMessage().contains("facegate.avro.type"), notAvro.getMessage());
-    ConfigException noUrl = assertThrows(ConfigException.class, () -> serde.configure(
-        Map.of("facegate.avro.type", FaceEvent.class.getName()), false));
+    ConfigException noUrl =
+        assertThrows(
+            ConfigException.class,
+            () -> serde.configure(Map.of("facegate.avro.type", FaceEvent.class.getName()), false));
     assertTrue(noUrl.getMessage().contains("schema.registry.url"), noUrl.getMessage());
   }
 
@@ -495,7 +576,8 @@ class AvroSerdeTest {
   private static byte[] avro(Schema schema, Object datum, GenericData model) throws IOException {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     BinaryEncoder enc = EncoderFactory.get().directBinaryEncoder(out, null);
-    model.addLogicalTypeConversion(new org.apache.avro.data.TimeConversions.TimestampMillisConversion());
+    model.addLogicalTypeConversion(
+        new org.apache.avro.data.TimeConversions.TimestampMillisConversion());
     new GenericDatumWriter<>(schema, model).write(datum, enc);
     enc.flush();
     return out.toByteArray();
@@ -504,7 +586,8 @@ class AvroSerdeTest {
   private static Schema withExtraField(Schema schema, String fieldJson) {
     String json = schema.toString();
     int end = json.lastIndexOf(']');
-    return new Schema.Parser().parse(json.substring(0, end) + "," + fieldJson + json.substring(end));
+    return new Schema.Parser()
+        .parse(json.substring(0, end) + "," + fieldJson + json.substring(end));
   }
 
   private static final class FailingRegistry implements SchemaRegistryClient {
@@ -525,8 +608,7 @@ class AvroSerdeTest {
     }
 
     @Override
-    public void close() {
-    }
+    public void close() {}
   }
 
   private static final class CountingRegistry implements SchemaRegistryClient {
@@ -551,8 +633,6 @@ class AvroSerdeTest {
     }
 
     @Override
-    public void close() {
-    }
+    public void close() {}
   }
-
 }

@@ -43,23 +43,25 @@ class StrictBinaryDecoderTest {
   void readsPrimitivesAsAvroWritesThem() throws IOException {
     int[] ints = {0, 1, -1, 63, -64, 64, Integer.MAX_VALUE, Integer.MIN_VALUE};
     long[] longs = {0L, -1L, Long.MAX_VALUE, Long.MIN_VALUE, 1L << 40};
-    StrictBinaryDecoder d = decoderFor(e -> {
-      for (int i : ints) {
-        e.writeInt(i);
-      }
-      for (long l : longs) {
-        e.writeLong(l);
-      }
-      e.writeFloat(-1.5f);
-      e.writeDouble(Math.PI);
-      e.writeBoolean(true);
-      e.writeBoolean(false);
-      e.writeString("grüße ✓");
-      e.writeBytes(new byte[] {9, 8, 7});
-      e.writeFixed(new byte[] {1, 2});
-      e.writeEnum(3);
-      e.writeIndex(1);
-    });
+    StrictBinaryDecoder d =
+        decoderFor(
+            e -> {
+              for (int i : ints) {
+                e.writeInt(i);
+              }
+              for (long l : longs) {
+                e.writeLong(l);
+              }
+              e.writeFloat(-1.5f);
+              e.writeDouble(Math.PI);
+              e.writeBoolean(true);
+              e.writeBoolean(false);
+              e.writeString("grüße ✓");
+              e.writeBytes(new byte[] {9, 8, 7});
+              e.writeFixed(new byte[] {1, 2});
+              e.writeEnum(3);
+              e.writeIndex(1);
+            });
     for (int i : ints) {
       assertEquals(i, d.readInt());
     }
@@ -81,22 +83,83 @@ class StrictBinaryDecoderTest {
   }
 
   /** A writer record with a field of every kind before and after the one the reader wants. */
-  private static final Schema WRITER = SchemaBuilder.record("R").fields()
-      .name("s").type().stringType().noDefault()
-      .name("b").type().bytesType().noDefault()
-      .name("arr").type().array().items().longType().noDefault()
-      .name("m").type().map().values().stringType().noDefault()
-      .name("f").type().fixed("F").size(3).noDefault()
-      .name("u").type().unionOf().nullType().and().doubleType().endUnion().noDefault()
-      .name("nested").type().record("N").fields().name("x").type().booleanType().noDefault()
-      .name("recs").type().array().items().record("Q").fields().name("q").type().stringType().noDefault()
-      .endRecord().noDefault().endRecord().noDefault()
-      .name("e").type().enumeration("E").symbols("A", "B").noDefault()
-      .name("keep").type().intType().noDefault()
-      .name("tail").type().array().items().stringType().noDefault()
-      .endRecord();
-  private static final Schema READER = SchemaBuilder.record("R").fields()
-      .name("keep").type().intType().noDefault().endRecord();
+  private static final Schema WRITER =
+      SchemaBuilder.record("R")
+          .fields()
+          .name("s")
+          .type()
+          .stringType()
+          .noDefault()
+          .name("b")
+          .type()
+          .bytesType()
+          .noDefault()
+          .name("arr")
+          .type()
+          .array()
+          .items()
+          .longType()
+          .noDefault()
+          .name("m")
+          .type()
+          .map()
+          .values()
+          .stringType()
+          .noDefault()
+          .name("f")
+          .type()
+          .fixed("F")
+          .size(3)
+          .noDefault()
+          .name("u")
+          .type()
+          .unionOf()
+          .nullType()
+          .and()
+          .doubleType()
+          .endUnion()
+          .noDefault()
+          .name("nested")
+          .type()
+          .record("N")
+          .fields()
+          .name("x")
+          .type()
+          .booleanType()
+          .noDefault()
+          .name("recs")
+          .type()
+          .array()
+          .items()
+          .record("Q")
+          .fields()
+          .name("q")
+          .type()
+          .stringType()
+          .noDefault()
+          .endRecord()
+          .noDefault()
+          .endRecord()
+          .noDefault()
+          .name("e")
+          .type()
+          .enumeration("E")
+          .symbols("A", "B")
+          .noDefault()
+          .name("keep")
+          .type()
+          .intType()
+          .noDefault()
+          .name("tail")
+          .type()
+          .array()
+          .items()
+          .stringType()
+          .noDefault()
+          .endRecord();
+
+  private static final Schema READER =
+      SchemaBuilder.record("R").fields().name("keep").type().intType().noDefault().endRecord();
 
   private static GenericRecord sample() {
     GenericRecord nested = new GenericData.Record(WRITER.getField("nested").schema());
@@ -139,7 +202,10 @@ class StrictBinaryDecoderTest {
   void skipsBlocksThatCarryTheirByteSize() throws IOException {
     // the blocking encoder writes negative block counts followed by the block's byte size
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    assertEquals(-42, readKeep(new EncoderFactory().configureBlockSize(64).blockingBinaryEncoder(out, null), out));
+    assertEquals(
+        -42,
+        readKeep(
+            new EncoderFactory().configureBlockSize(64).blockingBinaryEncoder(out, null), out));
   }
 
   @Test
@@ -151,13 +217,15 @@ class StrictBinaryDecoderTest {
   @Test
   void refusesOverlongVarint() {
     byte[] sixBytes = {(byte) 0x80, (byte) 0x80, (byte) 0x80, (byte) 0x80, (byte) 0x80, 0};
-    assertThrows(StrictBinaryDecoder.MalformedPayloadException.class,
+    assertThrows(
+        StrictBinaryDecoder.MalformedPayloadException.class,
         () -> new StrictBinaryDecoder(sixBytes, 0, 6).readInt());
   }
 
   @Test
   void refusesNegativeLength() {
-    assertThrows(StrictBinaryDecoder.MalformedPayloadException.class,
+    assertThrows(
+        StrictBinaryDecoder.MalformedPayloadException.class,
         () -> new StrictBinaryDecoder(new byte[] {1}, 0, 1).readString());
   }
 

@@ -21,10 +21,13 @@ import org.junit.jupiter.api.Test;
 /** Generated classes work in a plain JVM: no system property, no set-up call. */
 class GeneratedClassTrustTest {
 
-  /** Runs in a fresh JVM, where nothing but the service registration can have installed the trust. */
+  /**
+   * Runs in a fresh JVM, where nothing but the service registration can have installed the trust.
+   */
   public static final class FreshJvmProbe {
     public static void main(String[] args) {
-      Enrollment forget = Enrollment.newBuilder().setIdentityId("bob").setRequestedAt(Instant.EPOCH).build();
+      Enrollment forget =
+          Enrollment.newBuilder().setIdentityId("bob").setRequestedAt(Instant.EPOCH).build();
       Enrollment copy = Enrollment.newBuilder(SampleRecords.enrollment()).build();
       System.out.println("ok " + forget.getAction() + " " + copy.getImages().size());
     }
@@ -32,9 +35,14 @@ class GeneratedClassTrustTest {
 
   @Test
   void freshJvmNeedsNoSettingAndNoSetUpCall() throws Exception {
-    Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-cp", System.getProperty("java.class.path"), FreshJvmProbe.class.getName())
-        .redirectErrorStream(true).start();
+    Process p =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                FreshJvmProbe.class.getName())
+            .redirectErrorStream(true)
+            .start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertTrue(p.waitFor(60, TimeUnit.SECONDS));
     assertEquals(0, p.exitValue(), out);
@@ -43,9 +51,13 @@ class GeneratedClassTrustTest {
 
   @Test
   void builderDefaultsOfNestedTypesWork() {
-    assertNull(System.getProperty("org.apache.avro.SERIALIZABLE_PACKAGES"), "the test must run without it");
-    // action (enum) and images (array of records) keep their defaults: Avro deep-copies them by class name
-    Enrollment forget = Enrollment.newBuilder().setIdentityId("bob").setRequestedAt(Instant.EPOCH).build();
+    assertNull(
+        System.getProperty("org.apache.avro.SERIALIZABLE_PACKAGES"),
+        "the test must run without it");
+    // action (enum) and images (array of records) keep their defaults: Avro deep-copies them by
+    // class name
+    Enrollment forget =
+        Enrollment.newBuilder().setIdentityId("bob").setRequestedAt(Instant.EPOCH).build();
     assertEquals(EnrollmentAction.ENROLL, forget.getAction());
     assertEquals(List.of(), forget.getImages());
   }
@@ -60,10 +72,14 @@ class GeneratedClassTrustTest {
   void trustsOnlyGeneratedClassesOfTheSchemasPackage() {
     assertTrue(GeneratedClassTrust.isFacegateGenerated(FaceImage.class));
     assertTrue(GeneratedClassTrust.isFacegateGenerated(Enrollment.Builder.class));
-    assertFalse(GeneratedClassTrust.isFacegateGenerated(GeneratedClassTrust.class), "same package tree, not generated");
+    assertFalse(
+        GeneratedClassTrust.isFacegateGenerated(GeneratedClassTrust.class),
+        "same package tree, not generated");
     assertFalse(GeneratedClassTrust.isFacegateGenerated(SampleRecords.class));
     assertFalse(GeneratedClassTrust.isFacegateGenerated(ProcessBuilder.class));
-    assertThrows(SecurityException.class, () -> ClassSecurityValidator.validate(ProcessBuilder.class),
+    assertThrows(
+        SecurityException.class,
+        () -> ClassSecurityValidator.validate(ProcessBuilder.class),
         "the rest of Avro's allow-list is unchanged");
   }
 

@@ -32,32 +32,41 @@ public final class OpsHttpServer implements AutoCloseable {
    * @param health why the application is not alive, or null when it is
    * @param ready whether it is ready to decide
    */
-  public static OpsHttpServer start(int port, Supplier<String> scrape, Supplier<String> health,
-      BooleanSupplier ready) {
+  public static OpsHttpServer start(
+      int port, Supplier<String> scrape, Supplier<String> health, BooleanSupplier ready) {
     try {
       HttpServer server = HttpServer.create(new InetSocketAddress(port), 0);
-      ExecutorService executor = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "facegate-ops-http");
-        t.setDaemon(true);
-        return t;
-      });
+      ExecutorService executor =
+          Executors.newSingleThreadExecutor(
+              r -> {
+                Thread t = new Thread(r, "facegate-ops-http");
+                t.setDaemon(true);
+                return t;
+              });
       server.setExecutor(executor);
-      server.createContext("/metrics", ex -> respond(ex, 200,
-          "text/plain; version=0.0.4; charset=utf-8", scrape.get()));
-      server.createContext("/health", ex -> {
-        String problem = health.get();
-        respond(ex, problem == null ? 200 : 503, "text/plain",
-            problem == null ? "UP\n" : "DOWN " + problem + "\n");
-      });
-      server.createContext("/ready", ex -> {
-        boolean ok = ready.getAsBoolean();
-        respond(ex, ok ? 200 : 503, "text/plain", ok ? "READY\n" : "NOT READY\n");
-      });
+      server.createContext(
+          "/metrics",
+          ex -> respond(ex, 200, "text/plain; version=0.0.4; charset=utf-8", scrape.get()));
+      server.createContext(
+          "/health",
+          ex -> {
+            String problem = health.get();
+            respond(
+                ex,
+                problem == null ? 200 : 503,
+                "text/plain",
+                problem == null ? "UP\n" : "DOWN " + problem + "\n");
+          });
+      server.createContext(
+          "/ready",
+          ex -> {
+            boolean ok = ready.getAsBoolean();
+            respond(ex, ok ? 200 : 503, "text/plain", ok ? "READY\n" : "NOT READY\n");
+          });
       server.start();
       return new OpsHttpServer(server, executor);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot listen on port " + port
-          + " (processor.http.port)", e);
+      throw new UncheckedIOException("cannot listen on port " + port + " (processor.http.port)", e);
     }
   }
 

@@ -2,8 +2,8 @@ package io.facegate.processor.app;
 
 import io.facegate.model.liveness.LivenessCheck;
 import io.facegate.model.metadata.ModelMetadata;
-import io.facegate.model.onnx.Embedder;
 import io.facegate.model.onnx.DeviceSpec;
+import io.facegate.model.onnx.Embedder;
 import io.facegate.model.onnx.FaceStages;
 import io.facegate.model.onnx.ModelLoadException;
 import io.facegate.model.onnx.OnnxEmbedder;
@@ -42,8 +42,10 @@ import org.slf4j.LoggerFactory;
  */
 public final class ProcessorApp implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ProcessorApp.class);
+
   /** A stream thread that dies is replaced this many times before the client shuts down. */
   private static final int MAX_THREAD_REPLACEMENTS = 3;
+
   private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
 
   private final OnnxEmbedder embedder;
@@ -58,9 +60,15 @@ public final class ProcessorApp implements AutoCloseable {
   private final Gallery gallery;
   private final AtomicInteger replaced = new AtomicInteger();
 
-  private ProcessorApp(OnnxEmbedder embedder, FaceStages.LoadedFinder faces,
-      LivenessCheck liveness, PrometheusMeterRegistry registry, ProcessorMetrics metrics,
-      Gallery gallery, Topology topology, ProcessorConfig config) {
+  private ProcessorApp(
+      OnnxEmbedder embedder,
+      FaceStages.LoadedFinder faces,
+      LivenessCheck liveness,
+      PrometheusMeterRegistry registry,
+      ProcessorMetrics metrics,
+      Gallery gallery,
+      Topology topology,
+      ProcessorConfig config) {
     this.embedder = embedder;
     this.faces = faces;
     this.liveness = liveness;
@@ -68,24 +76,27 @@ public final class ProcessorApp implements AutoCloseable {
     this.metrics = metrics;
     this.gallery = gallery;
     this.streams = new KafkaStreams(topology, config.streamsProperties());
-    streams.setUncaughtExceptionHandler(e -> {
-      if (replaced.incrementAndGet() <= MAX_THREAD_REPLACEMENTS) {
-        LOG.error("stream thread died; replacing it (uncommitted work is redone, exactly once)", e);
-        return StreamThreadExceptionResponse.REPLACE_THREAD;
-      }
-      LOG.error("stream thread died {} times; shutting down", replaced.get(), e);
-      return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
-    });
-    streams.setStateListener((now, before) -> {
-      LOG.info("streams state {} -> {}", before, now);
-      if (now == KafkaStreams.State.NOT_RUNNING || now == KafkaStreams.State.ERROR) {
-        stopped.countDown();
-      }
-    });
+    streams.setUncaughtExceptionHandler(
+        e -> {
+          if (replaced.incrementAndGet() <= MAX_THREAD_REPLACEMENTS) {
+            LOG.error(
+                "stream thread died; replacing it (uncommitted work is redone, exactly once)", e);
+            return StreamThreadExceptionResponse.REPLACE_THREAD;
+          }
+          LOG.error("stream thread died {} times; shutting down", replaced.get(), e);
+          return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+        });
+    streams.setStateListener(
+        (now, before) -> {
+          LOG.info("streams state {} -> {}", before, now);
+          if (now == KafkaStreams.State.NOT_RUNNING || now == KafkaStreams.State.ERROR) {
+            stopped.countDown();
+          }
+        });
     this.streamsMetrics = new KafkaStreamsMetrics(streams);
     streamsMetrics.bindTo(registry);
-    this.http = OpsHttpServer.start(config.httpPort(), registry::scrape, this::healthProblem,
-        this::ready);
+    this.http =
+        OpsHttpServer.start(config.httpPort(), registry::scrape, this::healthProblem, this::ready);
   }
 
   /**
@@ -98,54 +109,85 @@ public final class ProcessorApp implements AutoCloseable {
   }
 
   /**
-   * As {@link #start(ProcessorConfig, ProcessorTopics)}, with the model wrapped by
-   * {@code decorate} and what the topology reports to wrapped by {@code observe}: tests inject
-   * slow or failing models, and stream-thread crashes at chosen points, this way.
+   * As {@link #start(ProcessorConfig, ProcessorTopics)}, with the model wrapped by {@code decorate}
+   * and what the topology reports to wrapped by {@code observe}: tests inject slow or failing
+   * models, and stream-thread crashes at chosen points, this way.
    */
-  static ProcessorApp start(ProcessorConfig config, ProcessorTopics topics,
-      UnaryOperator<Embedder> decorate, UnaryOperator<ProcessingObserver> observe) {
-    OnnxEmbedder embedder = OnnxEmbedder.open(config.modelFile(), config.device(),
-        config.intraOpThreads());
+  static ProcessorApp start(
+      ProcessorConfig config,
+      ProcessorTopics topics,
+      UnaryOperator<Embedder> decorate,
+      UnaryOperator<ProcessingObserver> observe) {
+    OnnxEmbedder embedder =
+        OnnxEmbedder.open(config.modelFile(), config.device(), config.intraOpThreads());
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     FaceStages.LoadedFinder faces = null;
     LivenessCheck liveness = LivenessCheck.OFF;
     try {
       ModelMetadata model = embedder.metadata();
       // detector and landmarks run where the embedder runs (what auto resolved to)
-      faces = FaceStages.finder(config.modelFile(), model, DeviceSpec.parse(embedder.device()),
-          config.intraOpThreads(), config.faces());
+      faces =
+          FaceStages.finder(
+              config.modelFile(),
+              model,
+              DeviceSpec.parse(embedder.device()),
+              config.intraOpThreads(),
+              config.faces());
       if (model.detection() == null) {
-        LOG.warn("model {} names no face detector: whole-frame events are denied BAD_IMAGE",
+        LOG.warn(
+            "model {} names no face detector: whole-frame events are denied BAD_IMAGE",
             model.modelVersion());
       }
       liveness = openLiveness(config, DeviceSpec.parse(embedder.device()));
-      Gallery gallery = new Gallery(model.modelVersion(), model.embeddingDim(),
-          config.galleryIndex());
+      Gallery gallery =
+          new Gallery(model.modelVersion(), model.embeddingDim(), config.galleryIndex());
       ProcessorMetrics metrics = new ProcessorMetrics(registry, gallery);
       // an info metric (always 1): which model this instance serves, for dashboards
-      Gauge.builder("facegate.model.info", () -> 1).description("the model this processor serves")
-          .tag("model_version", model.modelVersion()).tag("device", embedder.device())
+      Gauge.builder("facegate.model.info", () -> 1)
+          .description("the model this processor serves")
+          .tag("model_version", model.modelVersion())
+          .tag("device", embedder.device())
           .register(registry);
       TopologyConfig topologyConfig = config.topologyConfig(model);
       warmUp(embedder, liveness, topologyConfig);
       Embedder inference = decorate.apply(embedder);
-      DecisionSeal seal = config.signing().signer()
-          .<DecisionSeal>map(signer -> signer::signed)
-          .orElseGet(() -> {
-            LOG.warn("no signing key (signing.key-id / signing.key-file): decisions are "
-                + "unsigned and door controllers that verify signatures will refuse them");
-            return DecisionSeal.UNSIGNED;
-          });
-      Topology topology = FacegateTopology.build(topologyConfig, topics, inference, gallery,
-          observe.apply(metrics), seal, faces.finder(), liveness);
-      ProcessorApp app = new ProcessorApp(embedder, faces, liveness, registry, metrics, gallery,
-          topology, config);
+      DecisionSeal seal =
+          config
+              .signing()
+              .signer()
+              .<DecisionSeal>map(signer -> signer::signed)
+              .orElseGet(
+                  () -> {
+                    LOG.warn(
+                        "no signing key (signing.key-id / signing.key-file): decisions are "
+                            + "unsigned and door controllers that verify signatures will refuse them");
+                    return DecisionSeal.UNSIGNED;
+                  });
+      Topology topology =
+          FacegateTopology.build(
+              topologyConfig,
+              topics,
+              inference,
+              gallery,
+              observe.apply(metrics),
+              seal,
+              faces.finder(),
+              liveness);
+      ProcessorApp app =
+          new ProcessorApp(embedder, faces, liveness, registry, metrics, gallery, topology, config);
       app.streams.start();
-      LOG.info("processor {} started: model {} on {}, threshold {}, liveness {}, batches of <= {} "
-              + "events, <= {} bytes or {} ms, http port {}", config.applicationId(),
-          model.modelVersion(), embedder.device(), topologyConfig.policy().threshold(),
-          liveness.describe(), topologyConfig.maxBatchSize(), topologyConfig.maxBatchBytes(),
-          topologyConfig.maxBatchWait().toMillis(), app.httpPort());
+      LOG.info(
+          "processor {} started: model {} on {}, threshold {}, liveness {}, batches of <= {} "
+              + "events, <= {} bytes or {} ms, http port {}",
+          config.applicationId(),
+          model.modelVersion(),
+          embedder.device(),
+          topologyConfig.policy().threshold(),
+          liveness.describe(),
+          topologyConfig.maxBatchSize(),
+          topologyConfig.maxBatchBytes(),
+          topologyConfig.maxBatchWait().toMillis(),
+          app.httpPort());
       return app;
     } catch (RuntimeException e) {
       registry.close();
@@ -170,27 +212,29 @@ public final class ProcessorApp implements AutoCloseable {
     }
     Path file = config.livenessModel().get();
     try {
-      return OnnxLivenessCheck.open(file, device, config.intraOpThreads(),
-          config.livenessThreshold());
+      return OnnxLivenessCheck.open(
+          file, device, config.intraOpThreads(), config.livenessThreshold());
     } catch (ModelLoadException e) {
       throw new ModelLoadException(ProcessorConfig.LIVENESS_MODEL + ": " + e.getMessage(), e);
     }
   }
 
   /**
-   * One inference before the first event: a GPU provider initialises (and may tune kernels) on
-   * its first call, which would otherwise eat the first batch's budget and deny it.
+   * One inference before the first event: a GPU provider initialises (and may tune kernels) on its
+   * first call, which would otherwise eat the first batch's budget and deny it.
    */
-  private static void warmUp(OnnxEmbedder embedder, LivenessCheck liveness,
-      TopologyConfig topology) {
+  private static void warmUp(
+      OnnxEmbedder embedder, LivenessCheck liveness, TopologyConfig topology) {
     PreprocessSpec in = embedder.metadata().input();
     long t0 = System.nanoTime();
     embedder.embed(new float[in.channels() * in.height() * in.width()], 1);
-    liveness.check(List.of(new RawImage(in.width(), in.height(), 3,
-        new byte[in.width() * in.height() * 3])));
+    liveness.check(
+        List.of(new RawImage(in.width(), in.height(), 3, new byte[in.width() * in.height() * 3])));
     Duration took = Duration.ofNanos(System.nanoTime() - t0);
     if (took.compareTo(topology.budget().batch()) > 0) {
-      LOG.warn("the warm-up inference took {} ms, more than the {} ms batch budget", took.toMillis(),
+      LOG.warn(
+          "the warm-up inference took {} ms, more than the {} ms batch budget",
+          took.toMillis(),
           topology.budget().batch().toMillis());
     }
   }
@@ -202,8 +246,11 @@ public final class ProcessorApp implements AutoCloseable {
 
   private String healthProblem() {
     KafkaStreams.State s = streams.state();
-    return s == KafkaStreams.State.ERROR || s == KafkaStreams.State.PENDING_ERROR
-        || s == KafkaStreams.State.NOT_RUNNING ? "streams " + s : null;
+    return s == KafkaStreams.State.ERROR
+            || s == KafkaStreams.State.PENDING_ERROR
+            || s == KafkaStreams.State.NOT_RUNNING
+        ? "streams " + s
+        : null;
   }
 
   public KafkaStreams.State state() {
@@ -238,10 +285,13 @@ public final class ProcessorApp implements AutoCloseable {
     LOG.info("processor shutting down");
     // leave the group at once so that the other instances take the partitions over now, not
     // after the session timeout
-    boolean clean = streams.close(CloseOptions.groupMembershipOperation(
-        CloseOptions.GroupMembershipOperation.LEAVE_GROUP).withTimeout(CLOSE_TIMEOUT));
+    boolean clean =
+        streams.close(
+            CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
+                .withTimeout(CLOSE_TIMEOUT));
     if (!clean) {
-      LOG.warn("streams did not close within {}; uncommitted work will be redone on restart",
+      LOG.warn(
+          "streams did not close within {}; uncommitted work will be redone on restart",
           CLOSE_TIMEOUT);
     }
     streamsMetrics.close();

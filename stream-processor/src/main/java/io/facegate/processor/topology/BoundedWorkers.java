@@ -18,12 +18,13 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Work past its deadline is abandoned: its thread is interrupted, and since code that ignores
  * interrupts (ImageIO, native inference) may keep it busy, that thread counts as overdue and a
- * fresh one takes its place, up to {@code maxOverdue} per task, so one bad input cannot starve
- * the events behind it. An overdue thread that finally returns leaves the pool. Threads are daemons
- * and time out when idle; {@link #close()} interrupts whatever still runs.
+ * fresh one takes its place, up to {@code maxOverdue} per task, so one bad input cannot starve the
+ * events behind it. An overdue thread that finally returns leaves the pool. Threads are daemons and
+ * time out when idle; {@link #close()} interrupts whatever still runs.
  */
 final class BoundedWorkers implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(BoundedWorkers.class);
+
   /** How often a wait for work that has not started yet looks again whether it has. */
   private static final long START_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
 
@@ -38,14 +39,16 @@ final class BoundedWorkers implements AutoCloseable {
     this.maxOverdue = maxOverdue;
     this.observer = observer;
     AtomicInteger n = new AtomicInteger();
-    ThreadFactory threads = r -> {
-      Thread t = new Thread(r, name + "-worker-" + n.incrementAndGet());
-      // a worker stuck in code that ignores interrupts must not keep the JVM from exiting
-      t.setDaemon(true);
-      return t;
-    };
-    this.pool = new ThreadPoolExecutor(size, size, 30, TimeUnit.SECONDS,
-        new LinkedBlockingQueue<>(), threads);
+    ThreadFactory threads =
+        r -> {
+          Thread t = new Thread(r, name + "-worker-" + n.incrementAndGet());
+          // a worker stuck in code that ignores interrupts must not keep the JVM from exiting
+          t.setDaemon(true);
+          return t;
+        };
+    this.pool =
+        new ThreadPoolExecutor(
+            size, size, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), threads);
     pool.allowCoreThreadTimeOut(true);
   }
 
@@ -122,17 +125,20 @@ final class BoundedWorkers implements AutoCloseable {
       while (true) {
         long now = System.nanoTime();
         boolean started = state.get() != QUEUED;
-        long limit = started && budgetNanos < deadline - startedAt
-            ? startedAt + budgetNanos : deadline;
+        long limit =
+            started && budgetNanos < deadline - startedAt ? startedAt + budgetNanos : deadline;
         long wait = limit - now;
         if (wait <= 0) {
           abandon();
-          throw new TimeoutException(started ? "not done " + TimeUnit.NANOSECONDS.toMillis(
-              now - startedAt) + " ms after it started" : "never started: no worker was free");
+          throw new TimeoutException(
+              started
+                  ? "not done "
+                      + TimeUnit.NANOSECONDS.toMillis(now - startedAt)
+                      + " ms after it started"
+                  : "never started: no worker was free");
         }
         try {
-          return task.get(started ? wait : Math.min(wait, START_POLL_NANOS),
-              TimeUnit.NANOSECONDS);
+          return task.get(started ? wait : Math.min(wait, START_POLL_NANOS), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
           // look again: it may have started meanwhile, which sets its own budget
         } catch (InterruptedException e) {
@@ -153,8 +159,11 @@ final class BoundedWorkers implements AutoCloseable {
         int now = overdue.incrementAndGet();
         observer.workerOverdue();
         if (now > maxOverdue) {
-          LOG.error("{} workers are stuck past their deadline (at most {} are replaced); events "
-              + "of this task are denied until they return", now, maxOverdue);
+          LOG.error(
+              "{} workers are stuck past their deadline (at most {} are replaced); events "
+                  + "of this task are denied until they return",
+              now,
+              maxOverdue);
         }
         resize();
       }

@@ -15,8 +15,17 @@ import java.nio.charset.StandardCharsets;
  * it was read, and when. Values over the byte limit are not kept, only their hash and size: they
  * will be denied without being parsed.
  */
-record BufferedInput(String key, byte[] value, boolean oversized, String sha256, int size,
-    String topic, int partition, long offset, long timestamp, long receivedAtMs) {
+record BufferedInput(
+    String key,
+    byte[] value,
+    boolean oversized,
+    String sha256,
+    int size,
+    String topic,
+    int partition,
+    long offset,
+    long timestamp,
+    long receivedAtMs) {
   private static final int FORMAT = 1;
 
   /** The event id of a record that has none of its own: its source coordinates. */
@@ -30,12 +39,22 @@ record BufferedInput(String key, byte[] value, boolean oversized, String sha256,
    * number) and the hash of the entry itself.
    */
   static BufferedInput unreadable(long seq, byte[] entry, long nowMs) {
-    return new BufferedInput(null, null, false, PayloadHash.sha256Hex(entry),
-        entry == null ? 0 : entry.length, FacegateTopology.BUFFER_STORE, -1, seq, nowMs, nowMs);
+    return new BufferedInput(
+        null,
+        null,
+        false,
+        PayloadHash.sha256Hex(entry),
+        entry == null ? 0 : entry.length,
+        FacegateTopology.BUFFER_STORE,
+        -1,
+        seq,
+        nowMs,
+        nowMs);
   }
 
   byte[] encode() {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream(64 + (value == null ? 0 : value.length));
+    ByteArrayOutputStream bytes =
+        new ByteArrayOutputStream(64 + (value == null ? 0 : value.length));
     try (DataOutputStream out = new DataOutputStream(bytes)) {
       out.writeByte(FORMAT);
       writeBytes(out, key == null ? null : key.getBytes(StandardCharsets.UTF_8));
@@ -71,10 +90,18 @@ record BufferedInput(String key, byte[] value, boolean oversized, String sha256,
       }
       byte[] k = readBytes(in);
       byte[] v = readBytes(in);
-      BufferedInput decoded = new BufferedInput(
-          k == null ? null : new String(k, StandardCharsets.UTF_8), v, in.readBoolean(),
-          in.readUTF(), in.readInt(), in.readUTF(), in.readInt(), in.readLong(), in.readLong(),
-          in.readLong());
+      BufferedInput decoded =
+          new BufferedInput(
+              k == null ? null : new String(k, StandardCharsets.UTF_8),
+              v,
+              in.readBoolean(),
+              in.readUTF(),
+              in.readInt(),
+              in.readUTF(),
+              in.readInt(),
+              in.readLong(),
+              in.readLong(),
+              in.readLong());
       if (in.available() > 0) {
         throw new IllegalStateException(in.available() + " bytes left over after the entry");
       }

@@ -14,6 +14,7 @@ import java.time.Instant;
 final class DecisionRecords {
   /** Stand-in for camera and door of a record whose value could not be read. */
   static final String UNKNOWN = "unknown";
+
   private static final int MAX_DETAIL = 500;
 
   private DecisionRecords() {}
@@ -37,18 +38,21 @@ final class DecisionRecords {
   }
 
   /** The policy's decision for a readable event. */
-  static AccessDecision fromPolicy(FaceEvent e, Decision d, String modelVersion, BufferedInput in,
-      long now) {
+  static AccessDecision fromPolicy(
+      FaceEvent e, Decision d, String modelVersion, BufferedInput in, long now) {
     boolean granted = d.granted();
-    AccessDecision.Builder b = base(e, in, modelVersion, now)
-        .setOutcome(granted ? Outcome.GRANTED : Outcome.DENIED)
-        .setReason(toAvro(d.reason()))
-        .setThreshold(d.threshold())
-        .setMatchedIdentity(d.matchedIdentity().orElse(null))
-        .setDistance(d.distance().isPresent() ? (float) d.distance().getAsDouble() : null)
-        .setRunnerUpDistance(d.runnerUpDistance().isPresent()
-            ? (float) d.runnerUpDistance().getAsDouble() : null)
-        .setDetail(d.detail().map(DecisionRecords::clip).orElse(null));
+    AccessDecision.Builder b =
+        base(e, in, modelVersion, now)
+            .setOutcome(granted ? Outcome.GRANTED : Outcome.DENIED)
+            .setReason(toAvro(d.reason()))
+            .setThreshold(d.threshold())
+            .setMatchedIdentity(d.matchedIdentity().orElse(null))
+            .setDistance(d.distance().isPresent() ? (float) d.distance().getAsDouble() : null)
+            .setRunnerUpDistance(
+                d.runnerUpDistance().isPresent()
+                    ? (float) d.runnerUpDistance().getAsDouble()
+                    : null)
+            .setDetail(d.detail().map(DecisionRecords::clip).orElse(null));
     return b.build();
   }
 
@@ -57,8 +61,14 @@ final class DecisionRecords {
    *
    * @param e the event, or null when the record value could not be read at all
    */
-  static AccessDecision denied(FaceEvent e, BufferedInput in, DecisionReason reason,
-      String detail, float threshold, String modelVersion, long now) {
+  static AccessDecision denied(
+      FaceEvent e,
+      BufferedInput in,
+      DecisionReason reason,
+      String detail,
+      float threshold,
+      String modelVersion,
+      long now) {
     return base(e, in, modelVersion, now)
         .setOutcome(Outcome.DENIED)
         .setReason(reason)
@@ -67,13 +77,14 @@ final class DecisionRecords {
         .build();
   }
 
-  private static AccessDecision.Builder base(FaceEvent e, BufferedInput in, String modelVersion,
-      long now) {
-    AccessDecision.Builder b = AccessDecision.newBuilder()
-        .setModelVersion(modelVersion)
-        .setDecidedAt(Instant.ofEpochMilli(now))
-        .setProcessingLatencyMs(Math.max(0, now - in.receivedAtMs()))
-        .setSource(source(in));
+  private static AccessDecision.Builder base(
+      FaceEvent e, BufferedInput in, String modelVersion, long now) {
+    AccessDecision.Builder b =
+        AccessDecision.newBuilder()
+            .setModelVersion(modelVersion)
+            .setDecidedAt(Instant.ofEpochMilli(now))
+            .setProcessingLatencyMs(Math.max(0, now - in.receivedAtMs()))
+            .setSource(source(in));
     if (e != null) {
       return b.setEventId(e.getEventId())
           .setCameraId(e.getCameraId())
@@ -87,8 +98,8 @@ final class DecisionRecords {
         .setCaptureTime(Instant.ofEpochMilli(in.timestamp()));
   }
 
-  static DeadLetter deadLetter(BufferedInput in, String eventId, DecisionReason reason,
-      String error, long now) {
+  static DeadLetter deadLetter(
+      BufferedInput in, String eventId, DecisionReason reason, String error, long now) {
     return DeadLetter.newBuilder()
         .setSource(source(in))
         .setEventId(eventId)

@@ -4,8 +4,8 @@ import io.facegate.schemas.AccessDecision;
 
 /**
  * The last step before a decision is written: normally signing it (door controllers accept only
- * decisions signed by a trusted key). If sealing fails the processor writes a DENIED
- * {@code INTERNAL_ERROR} decision instead, so a grant is never published unsealed.
+ * decisions signed by a trusted key). If sealing fails the processor writes a DENIED {@code
+ * INTERNAL_ERROR} decision instead, so a grant is never published unsealed.
  */
 @FunctionalInterface
 public interface DecisionSeal {

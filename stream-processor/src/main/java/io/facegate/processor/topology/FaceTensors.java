@@ -14,10 +14,10 @@ import io.facegate.schemas.ImageKind;
 import java.nio.ByteBuffer;
 
 /**
- * Decode, find the face and pre-process with the model's own definitions, the same
- * {@code model.preprocess} and {@code model.face} code as the trainer: a camera image becomes the
- * tensor the model was trained on, or is rejected with a reason. Decoding is per image; finding
- * faces ({@link FaceFinder}) is per batch.
+ * Decode, find the face and pre-process with the model's own definitions, the same {@code
+ * model.preprocess} and {@code model.face} code as the trainer: a camera image becomes the tensor
+ * the model was trained on, or is rejected with a reason. Decoding is per image; finding faces
+ * ({@link FaceFinder}) is per batch.
  */
 final class FaceTensors {
   private final ImageDecoder decoder;
@@ -48,8 +48,8 @@ final class FaceTensors {
   }
 
   /**
-   * The decoded pixels of {@code image}; its size is checked against the limits before any pixel
-   * is decoded, so an oversized frame is rejected in bounded time.
+   * The decoded pixels of {@code image}; its size is checked against the limits before any pixel is
+   * decoded, so an oversized frame is rejected in bounded time.
    */
   RawImage decode(FaceImage image) throws ImageRejectedException {
     if (image == null || image.getData() == null || image.getEncoding() == null) {
@@ -58,15 +58,18 @@ final class FaceTensors {
     ByteBuffer buf = image.getData().duplicate();
     byte[] data = new byte[buf.remaining()];
     buf.get(data);
-    ImageFormat format = switch (image.getEncoding()) {
-      case PGM -> ImageFormat.PGM;
-      case PNG -> ImageFormat.PNG;
-      case JPEG -> ImageFormat.JPEG;
-      case RAW_GRAY8 -> ImageFormat.RAW_GRAY8;
-      case RAW_RGB8 -> ImageFormat.RAW_RGB8;
-      default -> throw new ImageRejectedException(ImageRejectedException.Kind.UNSUPPORTED_FORMAT,
-          "encoding " + image.getEncoding());
-    };
+    ImageFormat format =
+        switch (image.getEncoding()) {
+          case PGM -> ImageFormat.PGM;
+          case PNG -> ImageFormat.PNG;
+          case JPEG -> ImageFormat.JPEG;
+          case RAW_GRAY8 -> ImageFormat.RAW_GRAY8;
+          case RAW_RGB8 -> ImageFormat.RAW_RGB8;
+          default ->
+              throw new ImageRejectedException(
+                  ImageRejectedException.Kind.UNSUPPORTED_FORMAT,
+                  "encoding " + image.getEncoding());
+        };
     return decoder.decode(data, format, image.getWidth(), image.getHeight());
   }
 

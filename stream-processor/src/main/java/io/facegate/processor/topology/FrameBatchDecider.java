@@ -40,15 +40,15 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Nothing an entry holds can make it throw or wait unboundedly: an unreadable buffer entry, an
  * unreadable record, a bad image, a failing or slow model and a failing seal each end in a DENIED
- * decision. Decoding (per event), face finding and pre-processing (one {@link FaceFinder} call
- * per batch: the detector runs once over all frames) and inference run on {@link BoundedWorkers}
- * under the {@link ProcessingBudget}: an event whose work is not done in time is denied
- * {@code PROCESSING_TIMEOUT}, and the events after it are decided as usual. A frame without a
- * usable face is denied with the finder's reason (a decision, not a dead letter). With a
- * {@link LivenessCheck} other than {@link LivenessCheck#OFF}, the found faces are scored in one
- * call per batch on a worker, within the same batch budget, before inference: a face below the
- * threshold is denied {@code SPOOF_SUSPECTED} with its score; a failing check, or a score that is
- * not a number in [0, 1], denies the faces it was asked about {@code MODEL_ERROR} (fail closed).
+ * decision. Decoding (per event), face finding and pre-processing (one {@link FaceFinder} call per
+ * batch: the detector runs once over all frames) and inference run on {@link BoundedWorkers} under
+ * the {@link ProcessingBudget}: an event whose work is not done in time is denied {@code
+ * PROCESSING_TIMEOUT}, and the events after it are decided as usual. A frame without a usable face
+ * is denied with the finder's reason (a decision, not a dead letter). With a {@link LivenessCheck}
+ * other than {@link LivenessCheck#OFF}, the found faces are scored in one call per batch on a
+ * worker, within the same batch budget, before inference: a face below the threshold is denied
+ * {@code SPOOF_SUSPECTED} with its score; a failing check, or a score that is not a number in [0,
+ * 1], denies the faces it was asked about {@code MODEL_ERROR} (fail closed).
  */
 final class FrameBatchDecider {
   private static final Logger LOG = LoggerFactory.getLogger(FrameBatchDecider.class);
@@ -93,24 +93,64 @@ final class FrameBatchDecider {
    *     workers share them)
    * @param liveness scores the found faces; {@link LivenessCheck#OFF} skips the stage
    */
-  FrameBatchDecider(TopologyConfig config, Deserializer<FaceEvent> events, Embedder embedder,
-      Gallery gallery, ProcessingObserver observer, DecisionSeal seal, BoundedWorkers workers,
-      FaceTensors tensors, LivenessCheck liveness) {
-    this(config, events, embedder, gallery, observer, seal, workers, tensors::decode,
-        tensors.finder(), liveness);
+  FrameBatchDecider(
+      TopologyConfig config,
+      Deserializer<FaceEvent> events,
+      Embedder embedder,
+      Gallery gallery,
+      ProcessingObserver observer,
+      DecisionSeal seal,
+      BoundedWorkers workers,
+      FaceTensors tensors,
+      LivenessCheck liveness) {
+    this(
+        config,
+        events,
+        embedder,
+        gallery,
+        observer,
+        seal,
+        workers,
+        tensors::decode,
+        tensors.finder(),
+        liveness);
   }
 
   /** Without the liveness stage. */
-  FrameBatchDecider(TopologyConfig config, Deserializer<FaceEvent> events, Embedder embedder,
-      Gallery gallery, ProcessingObserver observer, DecisionSeal seal, BoundedWorkers workers,
-      ImageStage images, FaceFinder finder) {
-    this(config, events, embedder, gallery, observer, seal, workers, images, finder,
+  FrameBatchDecider(
+      TopologyConfig config,
+      Deserializer<FaceEvent> events,
+      Embedder embedder,
+      Gallery gallery,
+      ProcessingObserver observer,
+      DecisionSeal seal,
+      BoundedWorkers workers,
+      ImageStage images,
+      FaceFinder finder) {
+    this(
+        config,
+        events,
+        embedder,
+        gallery,
+        observer,
+        seal,
+        workers,
+        images,
+        finder,
         LivenessCheck.OFF);
   }
 
-  FrameBatchDecider(TopologyConfig config, Deserializer<FaceEvent> events, Embedder embedder,
-      Gallery gallery, ProcessingObserver observer, DecisionSeal seal, BoundedWorkers workers,
-      ImageStage images, FaceFinder finder, LivenessCheck liveness) {
+  FrameBatchDecider(
+      TopologyConfig config,
+      Deserializer<FaceEvent> events,
+      Embedder embedder,
+      Gallery gallery,
+      ProcessingObserver observer,
+      DecisionSeal seal,
+      BoundedWorkers workers,
+      ImageStage images,
+      FaceFinder finder,
+      LivenessCheck liveness) {
     this.liveness = Objects.requireNonNull(liveness, "liveness");
     this.events = events;
     this.embedder = embedder;
@@ -193,15 +233,18 @@ final class FrameBatchDecider {
       // our own store holds garbage: nothing to tell the camera's event apart, so it is denied
       // under the entry's place in the buffer
       s.in = BufferedInput.unreadable(entry.key, entry.value, now);
-      LOG.error("batch-buffer entry {} is unreadable ({} bytes); denying it", entry.key,
-          s.in.size(), e);
+      LOG.error(
+          "batch-buffer entry {} is unreadable ({} bytes); denying it", entry.key, s.in.size(), e);
       fail(s, DecisionReason.INTERNAL_ERROR, "batch-buffer entry unreadable: " + e, now);
       return s;
     }
     BufferedInput in = s.in;
     if (in.oversized()) {
-      fail(s, DecisionReason.IMAGE_TOO_LARGE,
-          "record of " + in.size() + " bytes exceeds the image byte limit", now);
+      fail(
+          s,
+          DecisionReason.IMAGE_TOO_LARGE,
+          "record of " + in.size() + " bytes exceeds the image byte limit",
+          now);
       return s;
     }
     try {
@@ -210,8 +253,14 @@ final class FrameBatchDecider {
         throw new IllegalArgumentException("record has no value");
       }
     } catch (RuntimeException ex) {
-      LOG.warn("cannot read {} record at {}-{} offset {} ({} bytes): {}", in.topic(), in.topic(),
-          in.partition(), in.offset(), in.size(), ex.toString());
+      LOG.warn(
+          "cannot read {} record at {}-{} offset {} ({} bytes): {}",
+          in.topic(),
+          in.topic(),
+          in.partition(),
+          in.offset(),
+          in.size(),
+          ex.toString());
       fail(s, DecisionReason.UNKNOWN_SCHEMA, "cannot deserialise FaceEvent: " + ex, now);
     }
     return s;
@@ -224,11 +273,23 @@ final class FrameBatchDecider {
         throw new ExecutionException(new IllegalStateException("decoder returned no image"));
       }
     } catch (TimeoutException e) {
-      LOG.warn("event {} at {}-{} offset {}: decoding over budget ({}); denying it",
-          s.event.getEventId(), s.in.topic(), s.in.partition(), s.in.offset(), e.getMessage());
-      fail(s, DecisionReason.PROCESSING_TIMEOUT, "decoding exceeded the "
-          + eventBudgetMs + " ms event budget or the " + batchBudgetMs + " ms batch budget: "
-          + e.getMessage(), now);
+      LOG.warn(
+          "event {} at {}-{} offset {}: decoding over budget ({}); denying it",
+          s.event.getEventId(),
+          s.in.topic(),
+          s.in.partition(),
+          s.in.offset(),
+          e.getMessage());
+      fail(
+          s,
+          DecisionReason.PROCESSING_TIMEOUT,
+          "decoding exceeded the "
+              + eventBudgetMs
+              + " ms event budget or the "
+              + batchBudgetMs
+              + " ms batch budget: "
+              + e.getMessage(),
+          now);
     } catch (ExecutionException e) {
       Throwable cause = e.getCause();
       if (cause instanceof ImageRejectedException rejected) {
@@ -258,33 +319,50 @@ final class FrameBatchDecider {
     }
     List<Object> found;
     try {
-      found = workers.submit(() -> {
-        List<FaceFinder.Found> faces = finder.find(inputs);
-        if (faces == null || faces.size() != inputs.size()) {
-          throw new IllegalStateException("face finder returned " + (faces == null ? "nothing"
-              : faces.size() + " answers") + " for " + inputs.size() + " images");
-        }
-        List<Object> out = new ArrayList<>(faces.size());
-        for (FaceFinder.Found f : faces) {
-          if (f instanceof FaceFinder.Face face) {
-            out.add(new Prepared(preprocessor.toTensor(face.image()), face.image(), face.box()));
-          } else {
-            out.add(f);
-          }
-        }
-        return out;
-      }).await(deadline, Long.MAX_VALUE);
+      found =
+          workers
+              .submit(
+                  () -> {
+                    List<FaceFinder.Found> faces = finder.find(inputs);
+                    if (faces == null || faces.size() != inputs.size()) {
+                      throw new IllegalStateException(
+                          "face finder returned "
+                              + (faces == null ? "nothing" : faces.size() + " answers")
+                              + " for "
+                              + inputs.size()
+                              + " images");
+                    }
+                    List<Object> out = new ArrayList<>(faces.size());
+                    for (FaceFinder.Found f : faces) {
+                      if (f instanceof FaceFinder.Face face) {
+                        out.add(
+                            new Prepared(
+                                preprocessor.toTensor(face.image()), face.image(), face.box()));
+                      } else {
+                        out.add(f);
+                      }
+                    }
+                    return out;
+                  })
+              .await(deadline, Long.MAX_VALUE);
     } catch (TimeoutException e) {
-      LOG.error("face finding for a batch of {} not done within the {} ms batch budget ({}); "
-          + "denying all of them", ready.size(), batchBudgetMs, e.getMessage());
+      LOG.error(
+          "face finding for a batch of {} not done within the {} ms batch budget ({}); "
+              + "denying all of them",
+          ready.size(),
+          batchBudgetMs,
+          e.getMessage());
       for (Slot s : ready) {
-        fail(s, DecisionReason.PROCESSING_TIMEOUT, "face finding exceeded the " + batchBudgetMs
-            + " ms batch budget: " + e.getMessage(), now);
+        fail(
+            s,
+            DecisionReason.PROCESSING_TIMEOUT,
+            "face finding exceeded the " + batchBudgetMs + " ms batch budget: " + e.getMessage(),
+            now);
       }
       return;
     } catch (ExecutionException e) {
-      LOG.error("face finding failed for a batch of {}; denying all of them", ready.size(),
-          e.getCause());
+      LOG.error(
+          "face finding failed for a batch of {}; denying all of them", ready.size(), e.getCause());
       for (Slot s : ready) {
         fail(s, DecisionReason.MODEL_ERROR, "face finding failed: " + e.getCause(), now);
       }
@@ -302,8 +380,15 @@ final class FrameBatchDecider {
           // a deployment fault, not the camera's: someone has to look at it
           fail(s, FaceTensors.reasonFor(r.reason()), r.detail(), now);
         } else {
-          s.decision = DecisionRecords.denied(s.event, s.in, FaceTensors.reasonFor(r.reason()),
-              r.detail(), threshold, modelVersion, now);
+          s.decision =
+              DecisionRecords.denied(
+                  s.event,
+                  s.in,
+                  FaceTensors.reasonFor(r.reason()),
+                  r.detail(),
+                  threshold,
+                  modelVersion,
+                  now);
         }
         s.box = r.box();
         withFace(s);
@@ -320,16 +405,17 @@ final class FrameBatchDecider {
       return;
     }
     if (s.box != null) {
-      s.decision.setFaceBox(new FaceRegion((float) s.box.x(), (float) s.box.y(),
-          (float) s.box.width(), (float) s.box.height()));
+      s.decision.setFaceBox(
+          new FaceRegion(
+              (float) s.box.x(), (float) s.box.y(), (float) s.box.width(), (float) s.box.height()));
       s.decision.setDetectionScore((float) s.box.score());
     }
     s.decision.setLivenessScore(s.livenessScore);
   }
 
   /**
-   * Scores every found face with the liveness check, one call for the batch on a worker within
-   * the batch budget; denies the faces that are not live, and fails closed on anything else.
+   * Scores every found face with the liveness check, one call for the batch on a worker within the
+   * batch budget; denies the faces that are not live, and fails closed on anything else.
    */
   private void checkLiveness(Slot[] slots, long deadline, long now) {
     List<Slot> ready = new ArrayList<>();
@@ -346,25 +432,42 @@ final class FrameBatchDecider {
     }
     List<LivenessVerdict> verdicts;
     try {
-      verdicts = workers.submit(() -> {
-        List<LivenessVerdict> out = liveness.check(faces);
-        if (out == null || out.size() != faces.size()) {
-          throw new IllegalStateException("liveness check returned " + (out == null ? "nothing"
-              : out.size() + " verdicts") + " for " + faces.size() + " faces");
-        }
-        return out;
-      }).await(deadline, Long.MAX_VALUE);
+      verdicts =
+          workers
+              .submit(
+                  () -> {
+                    List<LivenessVerdict> out = liveness.check(faces);
+                    if (out == null || out.size() != faces.size()) {
+                      throw new IllegalStateException(
+                          "liveness check returned "
+                              + (out == null ? "nothing" : out.size() + " verdicts")
+                              + " for "
+                              + faces.size()
+                              + " faces");
+                    }
+                    return out;
+                  })
+              .await(deadline, Long.MAX_VALUE);
     } catch (TimeoutException e) {
-      LOG.error("liveness check for a batch of {} not done within the {} ms batch budget ({}); "
-          + "denying all of them", ready.size(), batchBudgetMs, e.getMessage());
+      LOG.error(
+          "liveness check for a batch of {} not done within the {} ms batch budget ({}); "
+              + "denying all of them",
+          ready.size(),
+          batchBudgetMs,
+          e.getMessage());
       for (Slot s : ready) {
-        fail(s, DecisionReason.PROCESSING_TIMEOUT, "liveness check exceeded the " + batchBudgetMs
-            + " ms batch budget: " + e.getMessage(), now);
+        fail(
+            s,
+            DecisionReason.PROCESSING_TIMEOUT,
+            "liveness check exceeded the " + batchBudgetMs + " ms batch budget: " + e.getMessage(),
+            now);
         withFace(s);
       }
       return;
     } catch (ExecutionException e) {
-      LOG.error("liveness check failed for a batch of {}; denying all of them", ready.size(),
+      LOG.error(
+          "liveness check failed for a batch of {}; denying all of them",
+          ready.size(),
           e.getCause());
       for (Slot s : ready) {
         fail(s, DecisionReason.MODEL_ERROR, "liveness check failed: " + e.getCause(), now);
@@ -377,15 +480,29 @@ final class FrameBatchDecider {
       LivenessVerdict v = verdicts.get(j);
       if (v == null || !v.checked() || !(v.score() >= 0f && v.score() <= 1f)) {
         // a model that answers without a usable score is broken: someone has to look at it
-        fail(s, DecisionReason.MODEL_ERROR, "liveness check gave no score in [0, 1] ("
-            + (v == null ? "no verdict" : v.checked() ? "score " + v.score() : "not checked")
-            + ")", now);
+        fail(
+            s,
+            DecisionReason.MODEL_ERROR,
+            "liveness check gave no score in [0, 1] ("
+                + (v == null ? "no verdict" : v.checked() ? "score " + v.score() : "not checked")
+                + ")",
+            now);
       } else {
         s.livenessScore = v.score();
         if (!v.live()) {
-          s.decision = DecisionRecords.denied(s.event, s.in, DecisionReason.SPOOF_SUSPECTED,
-              String.format(Locale.ROOT, "live score %.3f does not pass %s", v.score(),
-                  liveness.describe()), threshold, modelVersion, now);
+          s.decision =
+              DecisionRecords.denied(
+                  s.event,
+                  s.in,
+                  DecisionReason.SPOOF_SUSPECTED,
+                  String.format(
+                      Locale.ROOT,
+                      "live score %.3f does not pass %s",
+                      v.score(),
+                      liveness.describe()),
+                  threshold,
+                  modelVersion,
+                  now);
         }
       }
       if (s.decided()) {
@@ -412,22 +529,36 @@ final class FrameBatchDecider {
     }
     float[][] embeddings;
     try {
-      embeddings = workers.submit(() -> {
-        long t0 = System.nanoTime();
-        float[][] out = embedder.embed(batch, k);
-        if (out == null || out.length != k) {
-          throw new InferenceException("model returned "
-              + (out == null ? "nothing" : out.length + " embeddings") + " for a batch of " + k);
-        }
-        observer.batchEmbedded(k, System.nanoTime() - t0);
-        return out;
-      }).await(deadline, Long.MAX_VALUE);
+      embeddings =
+          workers
+              .submit(
+                  () -> {
+                    long t0 = System.nanoTime();
+                    float[][] out = embedder.embed(batch, k);
+                    if (out == null || out.length != k) {
+                      throw new InferenceException(
+                          "model returned "
+                              + (out == null ? "nothing" : out.length + " embeddings")
+                              + " for a batch of "
+                              + k);
+                    }
+                    observer.batchEmbedded(k, System.nanoTime() - t0);
+                    return out;
+                  })
+              .await(deadline, Long.MAX_VALUE);
     } catch (TimeoutException e) {
-      LOG.error("inference for a batch of {} not done within the {} ms batch budget ({}); "
-          + "denying all of them", k, batchBudgetMs, e.getMessage());
+      LOG.error(
+          "inference for a batch of {} not done within the {} ms batch budget ({}); "
+              + "denying all of them",
+          k,
+          batchBudgetMs,
+          e.getMessage());
       for (Slot s : ready) {
-        fail(s, DecisionReason.PROCESSING_TIMEOUT, "inference exceeded the " + batchBudgetMs
-            + " ms batch budget: " + e.getMessage(), now);
+        fail(
+            s,
+            DecisionReason.PROCESSING_TIMEOUT,
+            "inference exceeded the " + batchBudgetMs + " ms batch budget: " + e.getMessage(),
+            now);
       }
       return;
     } catch (ExecutionException e) {
@@ -450,8 +581,13 @@ final class FrameBatchDecider {
       withFace(s);
       if (d.reason() == Reason.INVALID_PROBE || d.reason() == Reason.INVALID_TEMPLATE) {
         // broken data, not a plain denial: someone has to look at it
-        s.dead = DecisionRecords.deadLetter(s.in, e.getEventId(),
-            DecisionRecords.toAvro(d.reason()), d.detail().orElse(d.reason().name()), now);
+        s.dead =
+            DecisionRecords.deadLetter(
+                s.in,
+                e.getEventId(),
+                DecisionRecords.toAvro(d.reason()),
+                d.detail().orElse(d.reason().name()),
+                now);
       }
     } catch (RuntimeException ex) {
       LOG.error("policy failed for event {}; denying", e.getEventId(), ex);
@@ -484,8 +620,7 @@ final class FrameBatchDecider {
   }
 
   private void fail(Slot s, DecisionReason reason, String error, long now) {
-    s.decision = DecisionRecords.denied(s.event, s.in, reason, error, threshold, modelVersion,
-        now);
+    s.decision = DecisionRecords.denied(s.event, s.in, reason, error, threshold, modelVersion, now);
     s.dead = DecisionRecords.deadLetter(s.in, s.decision.getEventId(), reason, error, now);
   }
 }

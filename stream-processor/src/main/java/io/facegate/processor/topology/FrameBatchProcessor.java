@@ -25,15 +25,15 @@ import org.slf4j.LoggerFactory;
 /**
  * Camera frames to access decisions, micro-batched per task.
  *
- * <p>Each record is appended to a changelogged state store before Streams may commit its offset,
- * so the buffer is part of the exactly-once transaction: after a crash the restored buffer still
- * holds every event whose offset was committed without a decision, and the input of anything not
+ * <p>Each record is appended to a changelogged state store before Streams may commit its offset, so
+ * the buffer is part of the exactly-once transaction: after a crash the restored buffer still holds
+ * every event whose offset was committed without a decision, and the input of anything not
  * committed is read again. The buffer is flushed when it holds {@code maxBatchSize} events, before
- * its entries would exceed {@code maxBatchBytes} (a burst of large images keeps the heap bounded;
- * a single entry over the bound is decided alone), and by a wall-clock punctuator every
- * {@code maxBatchWait}: {@link FrameBatchDecider} decides for every buffered record within the
- * {@link ProcessingBudget}, and one decision per record is emitted in input order (plus a grant
- * and/or a dead letter), in the same transaction that deletes them from the buffer.
+ * its entries would exceed {@code maxBatchBytes} (a burst of large images keeps the heap bounded; a
+ * single entry over the bound is decided alone), and by a wall-clock punctuator every {@code
+ * maxBatchWait}: {@link FrameBatchDecider} decides for every buffered record within the {@link
+ * ProcessingBudget}, and one decision per record is emitted in input order (plus a grant and/or a
+ * dead letter), in the same transaction that deletes them from the buffer.
  */
 final class FrameBatchProcessor implements Processor<String, byte[], String, SpecificRecord> {
   private static final Logger LOG = LoggerFactory.getLogger(FrameBatchProcessor.class);
@@ -56,8 +56,14 @@ final class FrameBatchProcessor implements Processor<String, byte[], String, Spe
   private int pending;
   private long pendingBytes;
 
-  FrameBatchProcessor(TopologyConfig config, Deserializer<FaceEvent> events, Embedder embedder,
-      Gallery gallery, ProcessingObserver observer, DecisionSeal seal, FaceFinder finder,
+  FrameBatchProcessor(
+      TopologyConfig config,
+      Deserializer<FaceEvent> events,
+      Embedder embedder,
+      Gallery gallery,
+      ProcessingObserver observer,
+      DecisionSeal seal,
+      FaceFinder finder,
       LivenessCheck liveness) {
     this.config = config;
     this.tensors = new FaceTensors(config.imageLimits(), embedder.metadata().input(), finder);
@@ -78,10 +84,15 @@ final class FrameBatchProcessor implements Processor<String, byte[], String, Spe
       // initialised again (a task revived after being closed dirty): start from fresh threads
       workers.close();
     }
-    this.workers = new BoundedWorkers("facegate-" + context.taskId(), config.budget().workers(),
-        ProcessingBudget.MAX_OVERDUE_WORKERS, observer);
-    this.decider = new FrameBatchDecider(config, events, embedder, gallery, observer, seal,
-        workers, tensors, liveness);
+    this.workers =
+        new BoundedWorkers(
+            "facegate-" + context.taskId(),
+            config.budget().workers(),
+            ProcessingBudget.MAX_OVERDUE_WORKERS,
+            observer);
+    this.decider =
+        new FrameBatchDecider(
+            config, events, embedder, gallery, observer, seal, workers, tensors, liveness);
     // a restored buffer continues where it stopped; its entries are flushed by the punctuator
     nextSeq = 0;
     pending = 0;
@@ -95,8 +106,10 @@ final class FrameBatchProcessor implements Processor<String, byte[], String, Spe
       }
     }
     if (pending > 0) {
-      LOG.info("task {}: {} buffered events restored, deciding at the next flush",
-          context.taskId(), pending);
+      LOG.info(
+          "task {}: {} buffered events restored, deciding at the next flush",
+          context.taskId(),
+          pending);
     }
     context.schedule(config.maxBatchWait(), PunctuationType.WALL_CLOCK_TIME, ts -> flush());
   }
@@ -106,12 +119,18 @@ final class FrameBatchProcessor implements Processor<String, byte[], String, Spe
     byte[] value = record.value();
     Optional<RecordMetadata> meta = ctx.recordMetadata();
     boolean oversized = value != null && value.length > maxRecordBytes;
-    BufferedInput in = new BufferedInput(record.key(), oversized ? null : value, oversized,
-        PayloadHash.sha256Hex(value), value == null ? 0 : value.length,
-        meta.map(RecordMetadata::topic).orElse("unknown"),
-        meta.map(RecordMetadata::partition).orElse(-1),
-        meta.map(RecordMetadata::offset).orElse(-1L),
-        record.timestamp(), ctx.currentSystemTimeMs());
+    BufferedInput in =
+        new BufferedInput(
+            record.key(),
+            oversized ? null : value,
+            oversized,
+            PayloadHash.sha256Hex(value),
+            value == null ? 0 : value.length,
+            meta.map(RecordMetadata::topic).orElse("unknown"),
+            meta.map(RecordMetadata::partition).orElse(-1),
+            meta.map(RecordMetadata::offset).orElse(-1L),
+            record.timestamp(),
+            ctx.currentSystemTimeMs());
     byte[] entry = in.encode();
     if (pending > 0 && pendingBytes + entry.length > config.maxBatchBytes()) {
       // decide what is buffered first: this record would take the batch over its byte bound
@@ -141,15 +160,18 @@ final class FrameBatchProcessor implements Processor<String, byte[], String, Spe
     for (int i = 0; i < verdicts.size(); i++) {
       FrameBatchDecider.Verdict v = verdicts.get(i);
       AccessDecision d = v.decision();
-      ctx.forward(new Record<String, SpecificRecord>(d.getDoorId(), d, v.timestamp()),
+      ctx.forward(
+          new Record<String, SpecificRecord>(d.getDoorId(), d, v.timestamp()),
           FacegateTopology.DECISIONS_SINK);
       if (v.granted()) {
-        ctx.forward(new Record<String, SpecificRecord>(d.getDoorId(), d, v.timestamp()),
+        ctx.forward(
+            new Record<String, SpecificRecord>(d.getDoorId(), d, v.timestamp()),
             FacegateTopology.GRANTED_SINK);
       }
       if (v.deadLetter() != null) {
-        ctx.forward(new Record<String, SpecificRecord>(d.getEventId(), v.deadLetter(),
-            v.timestamp()), FacegateTopology.DEAD_LETTERS_SINK);
+        ctx.forward(
+            new Record<String, SpecificRecord>(d.getEventId(), v.deadLetter(), v.timestamp()),
+            FacegateTopology.DEAD_LETTERS_SINK);
         observer.deadLettered(v.deadLetter().getReason());
       }
       observer.decided(d);

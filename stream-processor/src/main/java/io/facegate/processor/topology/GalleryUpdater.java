@@ -28,7 +28,10 @@ final class GalleryUpdater implements Processor<String, byte[], Void, Void> {
   private final ProcessingObserver observer;
   private KeyValueStore<String, byte[]> store;
 
-  GalleryUpdater(Deserializer<EnrolledTemplate> templates, String topic, Gallery gallery,
+  GalleryUpdater(
+      Deserializer<EnrolledTemplate> templates,
+      String topic,
+      Gallery gallery,
       ProcessingObserver observer) {
     this.templates = templates;
     this.topic = topic;
@@ -48,8 +51,11 @@ final class GalleryUpdater implements Processor<String, byte[], Void, Void> {
         n++;
       }
     }
-    LOG.info("gallery loaded: {} identities from the embedding store, {} comparable with model {}",
-        n, gallery.size(), gallery.modelVersion());
+    LOG.info(
+        "gallery loaded: {} identities from the embedding store, {} comparable with model {}",
+        n,
+        gallery.size(),
+        gallery.modelVersion());
     observer.galleryLoaded(n);
   }
 
@@ -86,8 +92,8 @@ final class GalleryUpdater implements Processor<String, byte[], Void, Void> {
     }
     List<Float> values = t.getEmbedding();
     if (t.getEmbeddingDim() != values.size()) {
-      gallery.markInvalid(identity, "embeddingDim " + t.getEmbeddingDim() + " but "
-          + values.size() + " values");
+      gallery.markInvalid(
+          identity, "embeddingDim " + t.getEmbeddingDim() + " but " + values.size() + " values");
       return;
     }
     float[] v = new float[values.size()];

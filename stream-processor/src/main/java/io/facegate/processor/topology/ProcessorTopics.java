@@ -34,13 +34,18 @@ public record ProcessorTopics(
 
   /** The production topics, as the platform defines them once for every component. */
   public static ProcessorTopics from(FacegateTopics t) {
-    return new ProcessorTopics(t.cameraFrames(), t.enrollments(), t.embeddingStore(),
-        t.accessDecisions(), t.accessGranted(), t.deadLetters());
+    return new ProcessorTopics(
+        t.cameraFrames(),
+        t.enrollments(),
+        t.embeddingStore(),
+        t.accessDecisions(),
+        t.accessGranted(),
+        t.deadLetters());
   }
 
   /**
-   * The production topics: String keys, Avro values in the Confluent wire format with schemas
-   * from {@code registry} (which stays the caller's to close).
+   * The production topics: String keys, Avro values in the Confluent wire format with schemas from
+   * {@code registry} (which stays the caller's to close).
    */
   public static ProcessorTopics of(TopicNames names, SchemaRegistryClient registry) {
     return from(new FacegateTopics(names, registry));

@@ -48,17 +48,16 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Exactly one decision per event while a stream thread crashes mid-batch, once before anything of
  * the batch is forwarded and once between forwarding decisions and the commit (its buffered events
- * and uncommitted decisions must neither vanish nor repeat), a second instance joins, and the
- * first leaves (two rebalances moving the batch-buffer store between instances). Faces are
- * {@link SyntheticFaces}, so this test needs no dataset.
+ * and uncommitted decisions must neither vanish nor repeat), a second instance joins, and the first
+ * leaves (two rebalances moving the batch-buffer store between instances). Faces are {@link
+ * SyntheticFaces}, so this test needs no dataset.
  */
 class ExactlyOnceIT {
   private static final Duration TIMEOUT = Duration.ofSeconds(90);
   private static final TopicNames NAMES = TopicNames.defaults();
   private static Deserializer<AccessDecision> decisions;
 
-  @TempDir
-  Path tmp;
+  @TempDir Path tmp;
 
   /** Where the armed crash strikes. */
   private enum CrashPoint {
@@ -75,9 +74,11 @@ class ExactlyOnceIT {
   private static final class CrashOnce implements ProcessingObserver {
     final ProcessingObserver delegate;
     final AtomicReference<CrashPoint> armed = new AtomicReference<>();
-    final Map<CrashPoint, AtomicInteger> crashes = new EnumMap<>(Map.of(
-        CrashPoint.BEFORE_FORWARD, new AtomicInteger(),
-        CrashPoint.AFTER_FORWARD, new AtomicInteger()));
+    final Map<CrashPoint, AtomicInteger> crashes =
+        new EnumMap<>(
+            Map.of(
+                CrashPoint.BEFORE_FORWARD, new AtomicInteger(),
+                CrashPoint.AFTER_FORWARD, new AtomicInteger()));
 
     CrashOnce(ProcessingObserver delegate) {
       this.delegate = delegate;
@@ -132,13 +133,14 @@ class ExactlyOnceIT {
   void oneDecisionPerEventAcrossThreadCrashesAndRebalances() throws Exception {
     ProcessorTopics topics = TestSerdes.topics();
     decisions = topics.accessDecisions().valueSerde().deserializer();
-    try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(
-        BrokerSettings.defaults().withLogDir(tmp.resolve("kafka")))) {
+    try (EmbeddedKafkaBroker broker =
+        EmbeddedKafkaBroker.start(BrokerSettings.defaults().withLogDir(tmp.resolve("kafka")))) {
       try (Admin a = Admin.create(broker.clientProperties())) {
         TopicAdmin.createAll(a, NAMES, 2);
       }
       Path modelDir = Files.createDirectories(tmp.resolve("model"));
-      TinyOnnxModel.pooling("eos-tiny", 46, 56, 1, 2, ProcessorIT.THRESHOLD).centred()
+      TinyOnnxModel.pooling("eos-tiny", 46, 56, 1, 2, ProcessorIT.THRESHOLD)
+          .centred()
           .write(modelDir.resolve("model.onnx"));
       Properties pp = broker.clientProperties();
       pp.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -149,12 +151,13 @@ class ExactlyOnceIT {
       CrashOnce[] crash = new CrashOnce[1];
       UnaryOperator<ProcessingObserver> observe = o -> crash[0] = new CrashOnce(o);
       try (KafkaProducer<String, byte[]> producer =
-               new KafkaProducer<>(pp, new StringSerializer(), new ByteArraySerializer());
-           KafkaConsumer<String, byte[]> consumer =
-               new KafkaConsumer<>(cp, new StringDeserializer(), new ByteArrayDeserializer())) {
+              new KafkaProducer<>(pp, new StringSerializer(), new ByteArraySerializer());
+          KafkaConsumer<String, byte[]> consumer =
+              new KafkaConsumer<>(cp, new StringDeserializer(), new ByteArrayDeserializer())) {
         consumer.subscribe(List.of(NAMES.accessDecisions()));
-        ProcessorApp first = ProcessorApp.start(config(broker, modelDir, "one"), topics,
-            UnaryOperator.identity(), observe);
+        ProcessorApp first =
+            ProcessorApp.start(
+                config(broker, modelDir, "one"), topics, UnaryOperator.identity(), observe);
         ProcessorApp second = null;
         try {
           for (int p = 1; p <= 4; p++) {
@@ -162,10 +165,22 @@ class ExactlyOnceIT {
             for (int i = 1; i <= 5; i++) {
               images.add(SyntheticFaces.image(p, i));
             }
-            Enrollment e = Enrollment.newBuilder().setIdentityId("s" + p).setImages(images)
-                .setAction(EnrollmentAction.ENROLL).setRequestedAt(Instant.now()).build();
-            producer.send(new ProducerRecord<>(NAMES.enrollments(), "s" + p,
-                topics.enrollments().valueSerde().serializer().serialize(NAMES.enrollments(), e)));
+            Enrollment e =
+                Enrollment.newBuilder()
+                    .setIdentityId("s" + p)
+                    .setImages(images)
+                    .setAction(EnrollmentAction.ENROLL)
+                    .setRequestedAt(Instant.now())
+                    .build();
+            producer.send(
+                new ProducerRecord<>(
+                    NAMES.enrollments(),
+                    "s" + p,
+                    topics
+                        .enrollments()
+                        .valueSerde()
+                        .serializer()
+                        .serialize(NAMES.enrollments(), e)));
           }
           producer.flush();
           long t0 = System.nanoTime();
@@ -203,8 +218,9 @@ class ExactlyOnceIT {
           for (int k = 0; k < sent; k++) {
             lost += counts.containsKey("ev-" + k) ? 0 : 1;
           }
-          System.out.printf("exactly-once IT: %d events, %d decisions, %d lost, %d duplicated, "
-              + "2 thread crashes (before forward, between forward and commit), 2 rebalances%n",
+          System.out.printf(
+              "exactly-once IT: %d events, %d decisions, %d lost, %d duplicated, "
+                  + "2 thread crashes (before forward, between forward and commit), 2 rebalances%n",
               sent, counts.values().stream().mapToInt(Integer::intValue).sum(), lost, duplicates);
           assertEquals(0, lost, "every event decided");
           assertEquals(sent, counts.size(), "nothing but the events decided");
@@ -222,8 +238,12 @@ class ExactlyOnceIT {
   }
 
   private ProcessorConfig config(EmbeddedKafkaBroker broker, Path modelDir, String instance) {
-    Map<String, String> cfg = TestProcessorSettings.of(broker.bootstrapServers(), modelDir,
-        tmp.resolve("state-" + instance), "facegate-eos-it");
+    Map<String, String> cfg =
+        TestProcessorSettings.of(
+            broker.bootstrapServers(),
+            modelDir,
+            tmp.resolve("state-" + instance),
+            "facegate-eos-it");
     cfg.put(ProcessorConfig.BATCH_MAX_SIZE, "8");
     cfg.put(ProcessorConfig.BATCH_MAX_WAIT_MS, "50");
     // the broker's minimum: the dead thread's member is noticed in 6 s, not 45
@@ -231,16 +251,24 @@ class ExactlyOnceIT {
     return ProcessorConfig.fromMap(cfg);
   }
 
-  private static int publish(KafkaProducer<String, byte[]> producer, ProcessorTopics topics,
-      int from, int n) {
+  private static int publish(
+      KafkaProducer<String, byte[]> producer, ProcessorTopics topics, int from, int n) {
     for (int k = from; k < from + n; k++) {
       int person = 1 + k % 8;
-      FaceEvent e = FaceEvent.newBuilder().setEventId("ev-" + k).setCameraId("cam-" + k % 3)
-          .setDoorId("door-" + k % 5).setCaptureTime(Instant.now())
-          .setImage(SyntheticFaces.image(person, 6 + k % 5))
-          .setAttributes(Map.of()).build();
-      producer.send(new ProducerRecord<>(NAMES.cameraFrames(), e.getDoorId(),
-          topics.cameraFrames().valueSerde().serializer().serialize(NAMES.cameraFrames(), e)));
+      FaceEvent e =
+          FaceEvent.newBuilder()
+              .setEventId("ev-" + k)
+              .setCameraId("cam-" + k % 3)
+              .setDoorId("door-" + k % 5)
+              .setCaptureTime(Instant.now())
+              .setImage(SyntheticFaces.image(person, 6 + k % 5))
+              .setAttributes(Map.of())
+              .build();
+      producer.send(
+          new ProducerRecord<>(
+              NAMES.cameraFrames(),
+              e.getDoorId(),
+              topics.cameraFrames().valueSerde().serializer().serialize(NAMES.cameraFrames(), e)));
     }
     producer.flush();
     return from + n;
@@ -254,11 +282,12 @@ class ExactlyOnceIT {
     }
   }
 
-  private static void await(KafkaConsumer<String, byte[]> consumer, Map<String, Integer> counts,
-      int n) {
+  private static void await(
+      KafkaConsumer<String, byte[]> consumer, Map<String, Integer> counts, int n) {
     long t0 = System.nanoTime();
     while (counts.size() < n) {
-      assertTrue(System.nanoTime() - t0 < TIMEOUT.toNanos(),
+      assertTrue(
+          System.nanoTime() - t0 < TIMEOUT.toNanos(),
           "only " + counts.size() + " of " + n + " events decided");
       read(consumer, counts);
     }

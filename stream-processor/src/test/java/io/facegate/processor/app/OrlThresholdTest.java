@@ -19,21 +19,21 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Backs the threshold {@link ProcessorIT} uses: with its test model and the shared
- * pre-processing, templates from images 1-5 and probes from images 6-10 of all 40 ORL people,
- * every impostor distance stays above the threshold (with a margin) and some genuine ones fall
- * below it.
+ * Backs the threshold {@link ProcessorIT} uses: with its test model and the shared pre-processing,
+ * templates from images 1-5 and probes from images 6-10 of all 40 ORL people, every impostor
+ * distance stays above the threshold (with a margin) and some genuine ones fall below it.
  */
 class OrlThresholdTest {
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @Test
   void itsThresholdSeparatesEveryOrlImpostorPairAndAdmitsSomeGenuineOnes() throws Exception {
     Path orl = Path.of(System.getProperty("facegate.datasets", "../shared/datasets"), "orl-faces");
     assumeTrue(Files.isDirectory(orl), "ORL faces not found at " + orl);
-    Path file = TinyOnnxModel.pooling("orl-tiny-1", 46, 56, 1, 2, ProcessorIT.THRESHOLD)
-        .centred().write(dir.resolve("model.onnx"));
+    Path file =
+        TinyOnnxModel.pooling("orl-tiny-1", 46, 56, 1, 2, ProcessorIT.THRESHOLD)
+            .centred()
+            .write(dir.resolve("model.onnx"));
     try (OnnxEmbedder e = OnnxEmbedder.open(file, DeviceSpec.cpu(), 1)) {
       ImageDecoder decoder = new ImageDecoder(ImageLimits.defaults());
       Preprocessor pre = new Preprocessor(e.metadata().input());
@@ -43,8 +43,7 @@ class OrlThresholdTest {
         float[] batch = new float[10 * pre.tensorSize()];
         for (int i = 0; i < 10; i++) {
           byte[] b = Files.readAllBytes(orl.resolve("s" + (p + 1)).resolve((i + 1) + ".pgm"));
-          pre.toTensor(decoder.decode(b, ImageFormat.PGM, null, null), batch,
-              i * pre.tensorSize());
+          pre.toTensor(decoder.decode(b, ImageFormat.PGM, null, null), batch, i * pre.tensorSize());
         }
         emb[p] = e.embed(batch, 10);
       }
@@ -65,8 +64,10 @@ class OrlThresholdTest {
           }
         }
       }
-      System.out.printf("ORL, tiny model: nearest impostor pair at %.3f; %d of %d genuine pairs "
-          + "within %.2f%n", minImpostor, genuineIn, genuine, ProcessorIT.THRESHOLD);
+      System.out.printf(
+          "ORL, tiny model: nearest impostor pair at %.3f; %d of %d genuine pairs "
+              + "within %.2f%n",
+          minImpostor, genuineIn, genuine, ProcessorIT.THRESHOLD);
       assertTrue(minImpostor > ProcessorIT.THRESHOLD + 0.03, "impostor at " + minImpostor);
       assertTrue(genuineIn >= genuine / 10, genuineIn + " of " + genuine + " genuine pairs");
     }

@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.facegate.model.liveness.LivenessCheck;
 import io.facegate.model.face.FaceFinder;
+import io.facegate.model.liveness.LivenessCheck;
 import io.facegate.model.metadata.ModelMetadata;
 import io.facegate.model.onnx.DeviceSpec;
 import io.facegate.model.onnx.ModelLoadException;
@@ -29,8 +29,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class ProcessorConfigTest {
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   private static Map<String, String> minimal() {
     Map<String, String> m = new HashMap<>();
@@ -47,8 +46,14 @@ class ProcessorConfigTest {
   }
 
   private static ModelMetadata model(float threshold) {
-    return new ModelMetadata("v1", new PreprocessSpec(8, 8, 1, new float[] {0.5f},
-        new float[] {0.5f}), 4, ModelMetadata.EUCLIDEAN, threshold, "eer", Map.of());
+    return new ModelMetadata(
+        "v1",
+        new PreprocessSpec(8, 8, 1, new float[] {0.5f}, new float[] {0.5f}),
+        4,
+        ModelMetadata.EUCLIDEAN,
+        threshold,
+        "eer",
+        Map.of());
   }
 
   @Test
@@ -75,10 +80,15 @@ class ProcessorConfigTest {
   @Test
   void environmentOverridesTheFile() throws Exception {
     Path file = dir.resolve("p.properties");
-    Files.writeString(file, "kafka.bootstrap.servers=a:1\nprocessor.model-dir=/m\n"
-        + "processor.batch.max-size=4\nprocessor.device=cpu\n");
-    Map<String, String> settings = ConfigSource.load(Optional.of(file),
-        Map.of("FACEGATE_PROCESSOR_BATCH_MAX__SIZE", "32", "FACEGATE_PROCESSOR_DEVICE", "cuda:1"));
+    Files.writeString(
+        file,
+        "kafka.bootstrap.servers=a:1\nprocessor.model-dir=/m\n"
+            + "processor.batch.max-size=4\nprocessor.device=cpu\n");
+    Map<String, String> settings =
+        ConfigSource.load(
+            Optional.of(file),
+            Map.of(
+                "FACEGATE_PROCESSOR_BATCH_MAX__SIZE", "32", "FACEGATE_PROCESSOR_DEVICE", "cuda:1"));
     ProcessorConfig c = ProcessorConfig.fromMap(settings);
     assertEquals(32, c.maxBatchSize());
     assertEquals(DeviceSpec.parse("cuda:1"), c.device());
@@ -88,14 +98,17 @@ class ProcessorConfigTest {
   void streamsProducerTakesTheLargestBufferedFrameAndCannotBeSetLower() {
     int entry = TopologyConfig.bufferEntryLimit(ImageLimits.defaults());
     assertTrue(entry > 8 * 1024 * 1024);
-    assertEquals(Long.toString(entry),
+    assertEquals(
+        Long.toString(entry),
         ProcessorConfig.fromMap(minimal()).streamsProperties().get("producer.max.request.size"));
     Map<String, String> m = minimal();
     m.put(ProcessorConfig.STREAMS_PREFIX + "producer.max.request.size", "1048576");
-    assertEquals(Long.toString(entry),
+    assertEquals(
+        Long.toString(entry),
         ProcessorConfig.fromMap(m).streamsProperties().get("producer.max.request.size"));
     m.put(ProcessorConfig.IMAGE_MAX_BYTES, Integer.toString(20 * 1024 * 1024));
-    assertEquals(Long.toString(20 * 1024 * 1024 + 128 * 1024),
+    assertEquals(
+        Long.toString(20 * 1024 * 1024 + 128 * 1024),
         ProcessorConfig.fromMap(m).streamsProperties().get("producer.max.request.size"));
   }
 
@@ -104,11 +117,11 @@ class ProcessorConfigTest {
     assertEquals(16 * 1024 * 1024, ProcessorConfig.fromMap(minimal()).maxBatchBytes());
     Map<String, String> m = minimal();
     m.put(ProcessorConfig.BATCH_MAX_BYTES, "4194304");
-    assertEquals(4 * 1024 * 1024, ProcessorConfig.fromMap(m).topologyConfig(model(0.5f))
-        .maxBatchBytes());
+    assertEquals(
+        4 * 1024 * 1024, ProcessorConfig.fromMap(m).topologyConfig(model(0.5f)).maxBatchBytes());
     m.put(ProcessorConfig.BATCH_MAX_BYTES, "100");
-    InvalidConfigException e = assertThrows(InvalidConfigException.class,
-        () -> ProcessorConfig.fromMap(m));
+    InvalidConfigException e =
+        assertThrows(InvalidConfigException.class, () -> ProcessorConfig.fromMap(m));
     assertTrue(e.getMessage().contains(ProcessorConfig.BATCH_MAX_BYTES), e.getMessage());
   }
 
@@ -118,10 +131,17 @@ class ProcessorConfigTest {
     assertEquals(Duration.ofSeconds(1), t.budget().event());
     assertEquals(Duration.ofSeconds(4), t.budget().batch());
     assertEquals(1, t.budget().workers());
-    Map<String, String> m = new HashMap<>(ConfigSource.load(Optional.empty(),
-        Map.of("FACEGATE_PROCESSOR_BUDGET_EVENT__MS", "250",
-            "FACEGATE_PROCESSOR_BUDGET_BATCH__MS", "2000",
-            "FACEGATE_PROCESSOR_BUDGET_WORKERS", "3")));
+    Map<String, String> m =
+        new HashMap<>(
+            ConfigSource.load(
+                Optional.empty(),
+                Map.of(
+                    "FACEGATE_PROCESSOR_BUDGET_EVENT__MS",
+                    "250",
+                    "FACEGATE_PROCESSOR_BUDGET_BATCH__MS",
+                    "2000",
+                    "FACEGATE_PROCESSOR_BUDGET_WORKERS",
+                    "3")));
     m.putAll(minimal());
     ProcessingBudget b = ProcessorConfig.fromMap(m).topologyConfig(model(0.5f)).budget();
     assertEquals(new ProcessingBudget(Duration.ofMillis(250), Duration.ofSeconds(2), 3), b);
@@ -129,24 +149,30 @@ class ProcessorConfigTest {
 
   @Test
   void processingBudgetIsValidatedAgainstItselfAndTheTimeoutsInForce() {
-    Map<String, Map<String, String>> bad = Map.of(
-        ProcessorConfig.BUDGET_EVENT_MS, Map.of(ProcessorConfig.BUDGET_EVENT_MS, "0"),
-        ProcessorConfig.BUDGET_WORKERS, Map.of(ProcessorConfig.BUDGET_WORKERS, "0"),
-        // the batch budget cannot be shorter than one event's
-        ProcessorConfig.BUDGET_BATCH_MS, Map.of(ProcessorConfig.BUDGET_EVENT_MS, "3000",
-            ProcessorConfig.BUDGET_BATCH_MS, "2000"));
-    bad.forEach((key, settings) -> {
-      Map<String, String> m = minimal();
-      m.putAll(settings);
-      InvalidConfigException e = assertThrows(InvalidConfigException.class,
-          () -> ProcessorConfig.fromMap(m), key);
-      assertTrue(e.getMessage().contains(key), e.getMessage());
-    });
+    Map<String, Map<String, String>> bad =
+        Map.of(
+            ProcessorConfig.BUDGET_EVENT_MS, Map.of(ProcessorConfig.BUDGET_EVENT_MS, "0"),
+            ProcessorConfig.BUDGET_WORKERS, Map.of(ProcessorConfig.BUDGET_WORKERS, "0"),
+            // the batch budget cannot be shorter than one event's
+            ProcessorConfig.BUDGET_BATCH_MS,
+                Map.of(
+                    ProcessorConfig.BUDGET_EVENT_MS,
+                    "3000",
+                    ProcessorConfig.BUDGET_BATCH_MS,
+                    "2000"));
+    bad.forEach(
+        (key, settings) -> {
+          Map<String, String> m = minimal();
+          m.putAll(settings);
+          InvalidConfigException e =
+              assertThrows(InvalidConfigException.class, () -> ProcessorConfig.fromMap(m), key);
+          assertTrue(e.getMessage().contains(key), e.getMessage());
+        });
     // more than half of Streams' 10 s EOS transaction timeout
     Map<String, String> m = minimal();
     m.put(ProcessorConfig.BUDGET_BATCH_MS, "6000");
-    InvalidConfigException e = assertThrows(InvalidConfigException.class,
-        () -> ProcessorConfig.fromMap(m));
+    InvalidConfigException e =
+        assertThrows(InvalidConfigException.class, () -> ProcessorConfig.fromMap(m));
     assertTrue(e.getMessage().contains(ProcessorConfig.BUDGET_BATCH_MS), e.getMessage());
     assertTrue(e.getMessage().contains("10000"), e.getMessage());
     // allowed once the transaction timeout is raised, unless max.poll.interval.ms is cut
@@ -162,18 +188,25 @@ class ProcessorConfigTest {
     ProcessorConfig d = ProcessorConfig.fromMap(minimal());
     assertEquals(50_000, d.galleryIndex().threshold());
     assertEquals(64, d.galleryIndex().nprobe());
-    Map<String, String> m = new HashMap<>(ConfigSource.load(Optional.empty(),
-        Map.of("FACEGATE_PROCESSOR_GALLERY_INDEX__THRESHOLD", "1000",
-            "FACEGATE_PROCESSOR_GALLERY_INDEX__NPROBE", "16",
-            "FACEGATE_PROCESSOR_GALLERY_INDEX__BUILD__THREADS", "2")));
+    Map<String, String> m =
+        new HashMap<>(
+            ConfigSource.load(
+                Optional.empty(),
+                Map.of(
+                    "FACEGATE_PROCESSOR_GALLERY_INDEX__THRESHOLD",
+                    "1000",
+                    "FACEGATE_PROCESSOR_GALLERY_INDEX__NPROBE",
+                    "16",
+                    "FACEGATE_PROCESSOR_GALLERY_INDEX__BUILD__THREADS",
+                    "2")));
     m.putAll(minimal());
     ProcessorConfig c = ProcessorConfig.fromMap(m);
     assertEquals(1000, c.galleryIndex().threshold());
     assertEquals(16, c.galleryIndex().nprobe());
     assertEquals(2, c.galleryIndex().buildThreads());
     m.put(ProcessorConfig.GALLERY_INDEX_THRESHOLD, "1");
-    InvalidConfigException e = assertThrows(InvalidConfigException.class,
-        () -> ProcessorConfig.fromMap(m));
+    InvalidConfigException e =
+        assertThrows(InvalidConfigException.class, () -> ProcessorConfig.fromMap(m));
     assertTrue(e.getMessage().contains(ProcessorConfig.GALLERY_INDEX_THRESHOLD), e.getMessage());
     m.put(ProcessorConfig.GALLERY_INDEX_THRESHOLD, "1000");
     m.put(ProcessorConfig.GALLERY_INDEX_NPROBE, "0");
@@ -185,43 +218,62 @@ class ProcessorConfigTest {
   void faceSettingsHaveDefaultsComeFromTheEnvironmentAndReachTheFinder() {
     FaceFinder.Settings d = ProcessorConfig.fromMap(minimal()).faces();
     assertEquals(FaceFinder.Settings.defaults(), d);
-    Map<String, String> m = new HashMap<>(ConfigSource.load(Optional.empty(),
-        Map.of("FACEGATE_PROCESSOR_FACE_MIN__SCORE", "0.7",
-            "FACEGATE_PROCESSOR_FACE_MIN__SIZE", "48",
-            "FACEGATE_PROCESSOR_FACE_MULTIPLE", "Deny")));
+    Map<String, String> m =
+        new HashMap<>(
+            ConfigSource.load(
+                Optional.empty(),
+                Map.of(
+                    "FACEGATE_PROCESSOR_FACE_MIN__SCORE",
+                    "0.7",
+                    "FACEGATE_PROCESSOR_FACE_MIN__SIZE",
+                    "48",
+                    "FACEGATE_PROCESSOR_FACE_MULTIPLE",
+                    "Deny")));
     m.putAll(minimal());
-    assertEquals(new FaceFinder.Settings(0.7, 48, FaceFinder.MultipleFaces.DENY),
+    assertEquals(
+        new FaceFinder.Settings(0.7, 48, FaceFinder.MultipleFaces.DENY),
         ProcessorConfig.fromMap(m).faces());
   }
 
   @Test
   void thresholdComesFromTheModelUnlessOverridden() {
-    assertEquals(0.7f, ProcessorConfig.fromMap(minimal()).topologyConfig(model(0.7f)).policy()
-        .threshold());
+    assertEquals(
+        0.7f, ProcessorConfig.fromMap(minimal()).topologyConfig(model(0.7f)).policy().threshold());
     Map<String, String> m = minimal();
     m.put(ProcessorConfig.THRESHOLD, "0.4");
-    assertEquals(0.4f, ProcessorConfig.fromMap(m).topologyConfig(model(0.7f)).policy()
-        .threshold());
+    assertEquals(0.4f, ProcessorConfig.fromMap(m).topologyConfig(model(0.7f)).policy().threshold());
   }
 
   @Test
   void badValuesNameTheirKey() {
-    for (String[] kv : new String[][] {
-        {ProcessorConfig.BATCH_MAX_SIZE, "0"}, {ProcessorConfig.BATCH_MAX_SIZE, "many"},
-        {ProcessorConfig.BATCH_MAX_WAIT_MS, "0"}, {ProcessorConfig.DEVICE, "gpu"},
-        {ProcessorConfig.THRESHOLD, "3"}, {ProcessorConfig.MIN_MARGIN, "-1"},
-        {ProcessorConfig.HTTP_PORT, "70000"}, {ProcessorConfig.APPLICATION_ID, "a b"},
-        {ProcessorConfig.SESSION_TIMEOUT_MS, "10"}, {ProcessorConfig.BATCH_MAX_BYTES, "100"},
-        {ProcessorConfig.GALLERY_INDEX_THRESHOLD, "1"}, {ProcessorConfig.GALLERY_INDEX_NPROBE, "0"},
-        {ProcessorConfig.GALLERY_INDEX_BUILD_THREADS, "0"},
-        {ProcessorConfig.FACE_MIN_SCORE, "0"}, {ProcessorConfig.FACE_MIN_SCORE, "1"},
-        {ProcessorConfig.FACE_MIN_SCORE, "NaN"}, {ProcessorConfig.FACE_MIN_SCORE, "high"},
-        {ProcessorConfig.FACE_MIN_SIZE, "0"}, {ProcessorConfig.FACE_MIN_SIZE, "5000"},
-        {ProcessorConfig.FACE_MULTIPLE, "smallest"}}) {
+    for (String[] kv :
+        new String[][] {
+          {ProcessorConfig.BATCH_MAX_SIZE, "0"},
+          {ProcessorConfig.BATCH_MAX_SIZE, "many"},
+          {ProcessorConfig.BATCH_MAX_WAIT_MS, "0"},
+          {ProcessorConfig.DEVICE, "gpu"},
+          {ProcessorConfig.THRESHOLD, "3"},
+          {ProcessorConfig.MIN_MARGIN, "-1"},
+          {ProcessorConfig.HTTP_PORT, "70000"},
+          {ProcessorConfig.APPLICATION_ID, "a b"},
+          {ProcessorConfig.SESSION_TIMEOUT_MS, "10"},
+          {ProcessorConfig.BATCH_MAX_BYTES, "100"},
+          {ProcessorConfig.GALLERY_INDEX_THRESHOLD, "1"},
+          {ProcessorConfig.GALLERY_INDEX_NPROBE, "0"},
+          {ProcessorConfig.GALLERY_INDEX_BUILD_THREADS, "0"},
+          {ProcessorConfig.FACE_MIN_SCORE, "0"},
+          {ProcessorConfig.FACE_MIN_SCORE, "1"},
+          {ProcessorConfig.FACE_MIN_SCORE, "NaN"},
+          {ProcessorConfig.FACE_MIN_SCORE, "high"},
+          {ProcessorConfig.FACE_MIN_SIZE, "0"},
+          {ProcessorConfig.FACE_MIN_SIZE, "5000"},
+          {ProcessorConfig.FACE_MULTIPLE, "smallest"}
+        }) {
       Map<String, String> m = minimal();
       m.put(kv[0], kv[1]);
-      InvalidConfigException e = assertThrows(InvalidConfigException.class,
-          () -> ProcessorConfig.fromMap(m), kv[0] + "=" + kv[1]);
+      InvalidConfigException e =
+          assertThrows(
+              InvalidConfigException.class, () -> ProcessorConfig.fromMap(m), kv[0] + "=" + kv[1]);
       assertEquals(kv[0], e.key(), e.getMessage());
     }
   }
@@ -246,15 +298,16 @@ class ProcessorConfigTest {
     for (String bad : new String[] {"-0.1", "1.5", "NaN", "high"}) {
       Map<String, String> m = minimal();
       m.put(ProcessorConfig.LIVENESS_THRESHOLD, bad);
-      InvalidConfigException e = assertThrows(InvalidConfigException.class,
-          () -> ProcessorConfig.fromMap(m), bad);
+      InvalidConfigException e =
+          assertThrows(InvalidConfigException.class, () -> ProcessorConfig.fromMap(m), bad);
       assertEquals(ProcessorConfig.LIVENESS_THRESHOLD, e.key(), e.getMessage());
     }
     Map<String, String> control = minimal();
     control.put(ProcessorConfig.LIVENESS_MODEL, "/models/a\u0001b");
     control.put(ProcessorConfig.LIVENESS_MODEL, "/models/ab");
-    assertEquals(ProcessorConfig.LIVENESS_MODEL, assertThrows(InvalidConfigException.class,
-        () -> ProcessorConfig.fromMap(control)).key());
+    assertEquals(
+        ProcessorConfig.LIVENESS_MODEL,
+        assertThrows(InvalidConfigException.class, () -> ProcessorConfig.fromMap(control)).key());
   }
 
   @Test
@@ -262,8 +315,10 @@ class ProcessorConfigTest {
     Map<String, String> m = minimal();
     Path missing = dir.resolve("no-liveness.onnx");
     m.put(ProcessorConfig.LIVENESS_MODEL, missing.toString());
-    ModelLoadException e = assertThrows(ModelLoadException.class,
-        () -> ProcessorApp.openLiveness(ProcessorConfig.fromMap(m), DeviceSpec.cpu()));
+    ModelLoadException e =
+        assertThrows(
+            ModelLoadException.class,
+            () -> ProcessorApp.openLiveness(ProcessorConfig.fromMap(m), DeviceSpec.cpu()));
     assertTrue(e.getMessage().startsWith(ProcessorConfig.LIVENESS_MODEL + ": "), e.getMessage());
     assertTrue(e.getMessage().contains(missing.toString()), e.getMessage());
   }
@@ -272,8 +327,8 @@ class ProcessorConfigTest {
   void missingModelDirIsRefused() {
     Map<String, String> m = minimal();
     m.remove(ProcessorConfig.MODEL_DIR);
-    InvalidConfigException e = assertThrows(InvalidConfigException.class,
-        () -> ProcessorConfig.fromMap(m));
+    InvalidConfigException e =
+        assertThrows(InvalidConfigException.class, () -> ProcessorConfig.fromMap(m));
     assertTrue(e.getMessage().contains(ProcessorConfig.MODEL_DIR));
   }
 
@@ -281,8 +336,13 @@ class ProcessorConfigTest {
 
   @Test
   void prefixedSettingsReachKafkaStreamsUnchanged() {
-    Properties p = streams(Map.of("processor.streams.producer.linger.ms", "7",
-        "processor.streams.heartbeat.interval.ms", "1500"));
+    Properties p =
+        streams(
+            Map.of(
+                "processor.streams.producer.linger.ms",
+                "7",
+                "processor.streams.heartbeat.interval.ms",
+                "1500"));
     assertEquals("7", p.getProperty("producer.linger.ms"));
     assertEquals("1500", p.getProperty("heartbeat.interval.ms"));
     assertNull(p.getProperty("processor.streams.producer.linger.ms"));
@@ -290,16 +350,25 @@ class ProcessorConfigTest {
 
   @Test
   void theGuaranteeAndTheApplicationIdCannotBeOverridden() {
-    Properties p = streams(Map.of("processor.streams.processing.guarantee", "at_least_once",
-        "processor.streams.application.id", "other"));
-    assertEquals(StreamsConfig.EXACTLY_ONCE_V2, p.getProperty(StreamsConfig.PROCESSING_GUARANTEE_CONFIG));
+    Properties p =
+        streams(
+            Map.of(
+                "processor.streams.processing.guarantee",
+                "at_least_once",
+                "processor.streams.application.id",
+                "other"));
+    assertEquals(
+        StreamsConfig.EXACTLY_ONCE_V2, p.getProperty(StreamsConfig.PROCESSING_GUARANTEE_CONFIG));
     assertEquals("facegate-processor", p.getProperty(StreamsConfig.APPLICATION_ID_CONFIG));
   }
 
   @Test
   void fetchedInputPerPartitionIsBoundedByDefaultAndCanBeChanged() {
-    assertEquals("64", streams(Map.of()).getProperty(StreamsConfig.BUFFERED_RECORDS_PER_PARTITION_CONFIG));
-    assertEquals("500", streams(Map.of("processor.streams.buffered.records.per.partition", "500"))
-        .getProperty(StreamsConfig.BUFFERED_RECORDS_PER_PARTITION_CONFIG));
+    assertEquals(
+        "64", streams(Map.of()).getProperty(StreamsConfig.BUFFERED_RECORDS_PER_PARTITION_CONFIG));
+    assertEquals(
+        "500",
+        streams(Map.of("processor.streams.buffered.records.per.partition", "500"))
+            .getProperty(StreamsConfig.BUFFERED_RECORDS_PER_PARTITION_CONFIG));
   }
 }

@@ -65,8 +65,8 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The processor on a real (in-process KRaft) broker with exactly-once v2, fed with generated
- * faces ({@link SyntheticFaces}, so it needs no dataset and never skips).
+ * The processor on a real (in-process KRaft) broker with exactly-once v2, fed with generated faces
+ * ({@link SyntheticFaces}, so it needs no dataset and never skips).
  *
  * <p>Model: {@link TinyOnnxModel}, 46x56 grey input, 2x2 average pool, mean-centred and
  * L2-normalised (a pixel-correlation "embedding"). Threshold 0.45: with templates from images 1-5
@@ -79,17 +79,18 @@ import org.junit.jupiter.api.io.TempDir;
 class ProcessorIT {
   static final float THRESHOLD = 0.45f;
   private static final int ENROLLED = 8;
+
   /**
    * Small, so that an image over it is still a small record for this test's producer (Kafka's
    * default max.request.size, 1 MiB); LargeFrameIT covers the default 8 MiB limit.
    */
   private static final int MAX_IMAGE_BYTES = 200_000;
+
   private static final Duration TIMEOUT = Duration.ofSeconds(40);
   private static final Duration BATCH_BUDGET = Duration.ofMillis(1500);
   private static final HangOnFlatFace HANG = new HangOnFlatFace();
 
-  @TempDir
-  static Path tmp;
+  @TempDir static Path tmp;
   private static EmbeddedKafkaBroker broker;
   private static ProcessorApp app;
   private static KafkaProducer<String, byte[]> producer;
@@ -110,17 +111,20 @@ class ProcessorIT {
       TopicAdmin.createAll(a, NAMES, 2);
     }
     Path modelDir = Files.createDirectories(tmp.resolve("model"));
-    TinyOnnxModel.pooling("synthetic-tiny-1", 46, 56, 1, 2, THRESHOLD).centred()
+    TinyOnnxModel.pooling("synthetic-tiny-1", 46, 56, 1, 2, THRESHOLD)
+        .centred()
         .write(modelDir.resolve("model.onnx"));
-    Map<String, String> cfg = TestProcessorSettings.of(broker.bootstrapServers(), modelDir,
-        tmp.resolve("state"), "facegate-it");
+    Map<String, String> cfg =
+        TestProcessorSettings.of(
+            broker.bootstrapServers(), modelDir, tmp.resolve("state"), "facegate-it");
     cfg.put(ProcessorConfig.BATCH_MAX_SIZE, "8");
     cfg.put(ProcessorConfig.BATCH_MAX_WAIT_MS, "20");
     cfg.put(ProcessorConfig.IMAGE_MAX_BYTES, Integer.toString(MAX_IMAGE_BYTES));
     cfg.put(ProcessorConfig.BUDGET_EVENT_MS, "500");
     cfg.put(ProcessorConfig.BUDGET_BATCH_MS, Long.toString(BATCH_BUDGET.toMillis()));
-    app = ProcessorApp.start(ProcessorConfig.fromMap(cfg), TOPICS, HANG::around,
-        UnaryOperator.identity());
+    app =
+        ProcessorApp.start(
+            ProcessorConfig.fromMap(cfg), TOPICS, HANG::around, UnaryOperator.identity());
 
     Properties p = broker.clientProperties();
     p.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -130,8 +134,12 @@ class ProcessorIT {
     c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     consumer = new KafkaConsumer<>(c, new StringDeserializer(), new ByteArrayDeserializer());
-    consumer.subscribe(List.of(NAMES.accessDecisions(), NAMES.accessGranted(),
-        NAMES.deadLetters(), NAMES.embeddingStore()));
+    consumer.subscribe(
+        List.of(
+            NAMES.accessDecisions(),
+            NAMES.accessGranted(),
+            NAMES.deadLetters(),
+            NAMES.embeddingStore()));
 
     long t0 = System.nanoTime();
     while (!app.ready()) {
@@ -214,19 +222,30 @@ class ProcessorIT {
   }
 
   private static FaceImage pgm(byte[] data) {
-    return FaceImage.newBuilder().setData(ByteBuffer.wrap(data)).setEncoding(ImageEncoding.PGM)
+    return FaceImage.newBuilder()
+        .setData(ByteBuffer.wrap(data))
+        .setEncoding(ImageEncoding.PGM)
         .build();
   }
 
   private static FaceEvent event(String id, FaceImage image, String claimed) {
-    return FaceEvent.newBuilder().setEventId(id).setCameraId("cam-1").setDoorId("door-1")
-        .setCaptureTime(Instant.now()).setImage(image).setClaimedIdentity(claimed)
-        .setAttributes(Map.of()).build();
+    return FaceEvent.newBuilder()
+        .setEventId(id)
+        .setCameraId("cam-1")
+        .setDoorId("door-1")
+        .setCaptureTime(Instant.now())
+        .setImage(image)
+        .setClaimedIdentity(claimed)
+        .setAttributes(Map.of())
+        .build();
   }
 
   private static void send(FaceEvent e) {
-    producer.send(new ProducerRecord<>(NAMES.cameraFrames(), e.getDoorId(),
-        TOPICS.cameraFrames().valueSerde().serializer().serialize(NAMES.cameraFrames(), e)));
+    producer.send(
+        new ProducerRecord<>(
+            NAMES.cameraFrames(),
+            e.getDoorId(),
+            TOPICS.cameraFrames().valueSerde().serializer().serialize(NAMES.cameraFrames(), e)));
   }
 
   private static void sendRaw(String key, byte[] value) {
@@ -237,14 +256,14 @@ class ProcessorIT {
     for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(100))) {
       String topic = r.topic();
       if (topic.equals(NAMES.accessDecisions())) {
-        AccessDecision d = TOPICS.accessDecisions().valueSerde().deserializer()
-            .deserialize(topic, r.value());
+        AccessDecision d =
+            TOPICS.accessDecisions().valueSerde().deserializer().deserialize(topic, r.value());
         if (DECISIONS.put(d.getEventId(), d) != null) {
           duplicateDecisions++;
         }
       } else if (topic.equals(NAMES.accessGranted())) {
-        GRANTED.add(TOPICS.accessGranted().valueSerde().deserializer().deserialize(topic,
-            r.value()));
+        GRANTED.add(
+            TOPICS.accessGranted().valueSerde().deserializer().deserialize(topic, r.value()));
       } else if (topic.equals(NAMES.deadLetters())) {
         DEAD.add(TOPICS.deadLetters().valueSerde().deserializer().deserialize(topic, r.value()));
       } else {
@@ -275,14 +294,22 @@ class ProcessorIT {
       for (int i = 1; i <= 5; i++) {
         images.add(pgm(faceImage(p, i)));
       }
-      Enrollment e = Enrollment.newBuilder().setIdentityId("s" + p).setImages(images)
-          .setAction(EnrollmentAction.ENROLL).setRequestedAt(Instant.now()).build();
-      producer.send(new ProducerRecord<>(NAMES.enrollments(), "s" + p,
-          TOPICS.enrollments().valueSerde().serializer().serialize(NAMES.enrollments(), e)));
+      Enrollment e =
+          Enrollment.newBuilder()
+              .setIdentityId("s" + p)
+              .setImages(images)
+              .setAction(EnrollmentAction.ENROLL)
+              .setRequestedAt(Instant.now())
+              .build();
+      producer.send(
+          new ProducerRecord<>(
+              NAMES.enrollments(),
+              "s" + p,
+              TOPICS.enrollments().valueSerde().serializer().serialize(NAMES.enrollments(), e)));
     }
     producer.flush();
-    awaitCondition("templates", v -> TEMPLATES.stream().filter(r -> r.value() != null).count()
-        >= ENROLLED);
+    awaitCondition(
+        "templates", v -> TEMPLATES.stream().filter(r -> r.value() != null).count() >= ENROLLED);
     awaitCondition("gallery", v -> app.gallerySize() >= ENROLLED);
   }
 
@@ -294,8 +321,8 @@ class ProcessorIT {
       if (r.value() == null) {
         continue;
       }
-      EnrolledTemplate t = TOPICS.embeddingStore().valueSerde().deserializer()
-          .deserialize(r.topic(), r.value());
+      EnrolledTemplate t =
+          TOPICS.embeddingStore().valueSerde().deserializer().deserialize(r.topic(), r.value());
       assertEquals("synthetic-tiny-1", t.getModelVersion());
       assertEquals(5, t.getImageCount());
     }
@@ -343,15 +370,25 @@ class ProcessorIT {
       }
     }
     long grantsOnTopic = GRANTED.stream().filter(g -> truth.containsKey(g.getEventId())).count();
-    long[] latency = truth.keySet().stream().map(DECISIONS::get)
-        .mapToLong(d -> d.getDecidedAt().toEpochMilli() - d.getCaptureTime().toEpochMilli())
-        .sorted().toArray();
-    System.out.printf("processor IT (generated faces): %d events, %d genuine probes, %d granted (%.0f%%), 0 of %d "
+    long[] latency =
+        truth.keySet().stream()
+            .map(DECISIONS::get)
+            .mapToLong(d -> d.getDecidedAt().toEpochMilli() - d.getCaptureTime().toEpochMilli())
+            .sorted()
+            .toArray();
+    System.out.printf(
+        "processor IT (generated faces): %d events, %d genuine probes, %d granted (%.0f%%), 0 of %d "
             + "stranger/impostor events granted, grants topic %d, duplicates %d; capture-to-"
             + "decision ms p50 %d p95 %d max %d (all sent at once)%n",
-        truth.size(), genuine, genuineGrants, 100.0 * genuineGrants / genuine,
-        truth.size() - genuine, grantsOnTopic, duplicateDecisions,
-        latency[latency.length / 2], latency[latency.length * 95 / 100],
+        truth.size(),
+        genuine,
+        genuineGrants,
+        100.0 * genuineGrants / genuine,
+        truth.size() - genuine,
+        grantsOnTopic,
+        duplicateDecisions,
+        latency[latency.length / 2],
+        latency[latency.length * 95 / 100],
         latency[latency.length - 1]);
     // every generated genuine probe is within 0.07 of its template (SyntheticFacesTest)
     assertEquals(genuine, genuineGrants, "every genuine probe is granted");
@@ -378,15 +415,23 @@ class ProcessorIT {
       }
     }
     assertNotNull(person, "no genuine probe was granted before forgetting");
-    Enrollment forget = Enrollment.newBuilder().setIdentityId(person)
-        .setAction(EnrollmentAction.FORGET).setImages(List.of())
-        .setRequestedAt(Instant.now()).build();
-    producer.send(new ProducerRecord<>(NAMES.enrollments(), person,
-        TOPICS.enrollments().valueSerde().serializer().serialize(NAMES.enrollments(), forget)));
+    Enrollment forget =
+        Enrollment.newBuilder()
+            .setIdentityId(person)
+            .setAction(EnrollmentAction.FORGET)
+            .setImages(List.of())
+            .setRequestedAt(Instant.now())
+            .build();
+    producer.send(
+        new ProducerRecord<>(
+            NAMES.enrollments(),
+            person,
+            TOPICS.enrollments().valueSerde().serializer().serialize(NAMES.enrollments(), forget)));
     producer.flush();
     String forgotten = person;
-    awaitCondition("tombstone", v -> TEMPLATES.stream()
-        .anyMatch(r -> r.key().equals(forgotten) && r.value() == null));
+    awaitCondition(
+        "tombstone",
+        v -> TEMPLATES.stream().anyMatch(r -> r.key().equals(forgotten) && r.value() == null));
     long tombstoneSeen = System.nanoTime();
     AccessDecision d;
     int n = 0;
@@ -398,7 +443,8 @@ class ProcessorIT {
     } while (d.getOutcome() == Outcome.GRANTED
         && System.nanoTime() - tombstoneSeen < Duration.ofSeconds(5).toNanos());
     double seconds = (System.nanoTime() - tombstoneSeen) / 1e9;
-    System.out.printf("forget: %s denied %.2f s after the tombstone was visible (%d probes)%n",
+    System.out.printf(
+        "forget: %s denied %.2f s after the tombstone was visible (%d probes)%n",
         person, seconds, n);
     assertEquals(Outcome.DENIED, d.getOutcome());
     assertEquals(DecisionReason.UNKNOWN_IDENTITY, d.getReason());
@@ -410,18 +456,53 @@ class ProcessorIT {
   void everyBadInputIsDeniedDeadLetteredAndTheNextEventStillDecided() throws Exception {
     enrolPeople();
     Map<String, Object[]> bad = new LinkedHashMap<>();
-    bad.put("corrupt", new Object[] {event("bad-corrupt", FaceImage.newBuilder()
-        .setData(ByteBuffer.wrap(new byte[] {(byte) 0x89, 'P', 'N', 'G', 1, 2, 3}))
-        .setEncoding(ImageEncoding.PNG).build(), null), DecisionReason.BAD_IMAGE});
-    bad.put("pixel-bomb", new Object[] {event("bad-pixels", pgm(
-        "P5\n100000 100000\n255\n".getBytes(StandardCharsets.US_ASCII)), null),
-        DecisionReason.IMAGE_TOO_LARGE});
-    bad.put("wrong-size", new Object[] {event("bad-size", FaceImage.newBuilder()
-        .setData(ByteBuffer.wrap(new byte[1000])).setEncoding(ImageEncoding.RAW_GRAY8)
-        .setWidth(92).setHeight(112).build(), null), DecisionReason.BAD_IMAGE});
-    bad.put("oversized", new Object[] {event("bad-bytes", FaceImage.newBuilder()
-        .setData(ByteBuffer.wrap(new byte[MAX_IMAGE_BYTES + 1])).setEncoding(ImageEncoding.PGM)
-        .build(), null), DecisionReason.IMAGE_TOO_LARGE});
+    bad.put(
+        "corrupt",
+        new Object[] {
+          event(
+              "bad-corrupt",
+              FaceImage.newBuilder()
+                  .setData(ByteBuffer.wrap(new byte[] {(byte) 0x89, 'P', 'N', 'G', 1, 2, 3}))
+                  .setEncoding(ImageEncoding.PNG)
+                  .build(),
+              null),
+          DecisionReason.BAD_IMAGE
+        });
+    bad.put(
+        "pixel-bomb",
+        new Object[] {
+          event(
+              "bad-pixels",
+              pgm("P5\n100000 100000\n255\n".getBytes(StandardCharsets.US_ASCII)),
+              null),
+          DecisionReason.IMAGE_TOO_LARGE
+        });
+    bad.put(
+        "wrong-size",
+        new Object[] {
+          event(
+              "bad-size",
+              FaceImage.newBuilder()
+                  .setData(ByteBuffer.wrap(new byte[1000]))
+                  .setEncoding(ImageEncoding.RAW_GRAY8)
+                  .setWidth(92)
+                  .setHeight(112)
+                  .build(),
+              null),
+          DecisionReason.BAD_IMAGE
+        });
+    bad.put(
+        "oversized",
+        new Object[] {
+          event(
+              "bad-bytes",
+              FaceImage.newBuilder()
+                  .setData(ByteBuffer.wrap(new byte[MAX_IMAGE_BYTES + 1]))
+                  .setEncoding(ImageEncoding.PGM)
+                  .build(),
+              null),
+          DecisionReason.IMAGE_TOO_LARGE
+        });
     int k = 0;
     for (Map.Entry<String, Object[]> e : bad.entrySet()) {
       FaceEvent b = (FaceEvent) e.getValue()[0];
@@ -433,7 +514,8 @@ class ProcessorIT {
       assertEquals(Outcome.DENIED, d.getOutcome(), e.getKey());
       assertEquals(e.getValue()[1], d.getReason(), e.getKey() + ": " + d.getDetail());
       assertNotNull(awaitDecision(next), "next event after " + e.getKey());
-      awaitCondition("dead letter " + b.getEventId(),
+      awaitCondition(
+          "dead letter " + b.getEventId(),
           v -> DEAD.stream().anyMatch(l -> b.getEventId().equals(l.getEventId())));
       k++;
     }
@@ -442,11 +524,19 @@ class ProcessorIT {
     send(event("after-unknown-schema", pgm(faceImage(1, 6)), "s1"));
     producer.flush();
     awaitDecision("after-unknown-schema");
-    awaitCondition("unknown-schema decision", v -> DECISIONS.values().stream()
-        .anyMatch(d -> d.getReason() == DecisionReason.UNKNOWN_SCHEMA
-            && d.getEventId().startsWith("dlq:" + NAMES.cameraFrames() + "-")));
-    awaitCondition("unknown-schema dead letter", v -> DEAD.stream()
-        .anyMatch(l -> l.getReason().equals("UNKNOWN_SCHEMA") && l.getPayloadSize() == 8));
+    awaitCondition(
+        "unknown-schema decision",
+        v ->
+            DECISIONS.values().stream()
+                .anyMatch(
+                    d ->
+                        d.getReason() == DecisionReason.UNKNOWN_SCHEMA
+                            && d.getEventId().startsWith("dlq:" + NAMES.cameraFrames() + "-")));
+    awaitCondition(
+        "unknown-schema dead letter",
+        v ->
+            DEAD.stream()
+                .anyMatch(l -> l.getReason().equals("UNKNOWN_SCHEMA") && l.getPayloadSize() == 8));
     assertEquals(4, k);
     assertTrue(DEAD.stream().allMatch(l -> l.getPayloadSha256().matches("[0-9a-f]{64}")));
   }
@@ -459,9 +549,14 @@ class ProcessorIT {
     Map<String, FaceImage> corpus = new LinkedHashMap<>();
     corpus.put("empty", image(new byte[0], ImageEncoding.JPEG));
     corpus.put("truncated", image(Arrays.copyOf(jpeg, jpeg.length / 2), ImageEncoding.JPEG));
-    corpus.put("wrong-magic", image(new byte[] {'G', 'I', 'F', '8', '9', 'a', 1, 2, 3}, ImageEncoding.PNG));
-    corpus.put("huge-dimensions", image(CraftedImages.withJpegSize(jpeg, 60000, 60000), ImageEncoding.JPEG));
-    corpus.put("png-bomb", image(CraftedImages.pngWithZeros(4000, 4000, 16_000_000L), ImageEncoding.PNG));
+    corpus.put(
+        "wrong-magic",
+        image(new byte[] {'G', 'I', 'F', '8', '9', 'a', 1, 2, 3}, ImageEncoding.PNG));
+    corpus.put(
+        "huge-dimensions",
+        image(CraftedImages.withJpegSize(jpeg, 60000, 60000), ImageEncoding.JPEG));
+    corpus.put(
+        "png-bomb", image(CraftedImages.pngWithZeros(4000, 4000, 16_000_000L), ImageEncoding.PNG));
     corpus.put("cmyk", image(CraftedImages.fourComponentJpeg(48, 48), ImageEncoding.JPEG));
     corpus.put("png-16-bit", image(CraftedImages.png16(48, 48, 30000), ImageEncoding.PNG));
     corpus.put("animated-gif", image(CraftedImages.animatedGif(48, 48, 3), ImageEncoding.JPEG));
@@ -476,16 +571,21 @@ class ProcessorIT {
     producer.flush();
     for (String name : corpus.keySet()) {
       AccessDecision d = awaitDecision("crafted-" + name);
-      assertEquals(Outcome.DENIED, d.getOutcome(), name + ": " + d.getReason() + " " + d.getDetail());
+      assertEquals(
+          Outcome.DENIED, d.getOutcome(), name + ": " + d.getReason() + " " + d.getDetail());
     }
     AccessDecision after = awaitDecision("after-corpus");
-    assertEquals(Outcome.GRANTED, after.getOutcome(), "the processor still decides and grants: " + after.getDetail());
+    assertEquals(
+        Outcome.GRANTED,
+        after.getOutcome(),
+        "the processor still decides and grants: " + after.getDetail());
     // late duplicates would arrive within a commit interval or two
     Thread.sleep(500);
     poll();
     assertEquals(before, duplicateDecisions, "every event decided exactly once");
     assertTrue(GRANTED.stream().noneMatch(g -> g.getEventId().startsWith("crafted-")));
-    System.out.printf("crafted corpus: %d events denied once each (%s); scan bomb %d bytes, %d scans%n",
+    System.out.printf(
+        "crafted corpus: %d events denied once each (%s); scan bomb %d bytes, %d scans%n",
         corpus.size(), corpus.keySet(), bomb.length, CraftedImages.countSos(bomb));
   }
 
@@ -499,18 +599,36 @@ class ProcessorIT {
     enrolPeople();
     HttpClient http = HttpClient.newHttpClient();
     String base = "http://127.0.0.1:" + app.httpPort();
-    assertEquals(200, http.send(HttpRequest.newBuilder(URI.create(base + "/ready")).build(),
-        HttpResponse.BodyHandlers.ofString()).statusCode());
-    assertEquals(200, http.send(HttpRequest.newBuilder(URI.create(base + "/health")).build(),
-        HttpResponse.BodyHandlers.ofString()).statusCode());
+    assertEquals(
+        200,
+        http.send(
+                HttpRequest.newBuilder(URI.create(base + "/ready")).build(),
+                HttpResponse.BodyHandlers.ofString())
+            .statusCode());
+    assertEquals(
+        200,
+        http.send(
+                HttpRequest.newBuilder(URI.create(base + "/health")).build(),
+                HttpResponse.BodyHandlers.ofString())
+            .statusCode());
     send(event("metrics-probe", pgm(faceImage(2, 6)), null));
     producer.flush();
     awaitDecision("metrics-probe");
-    String metrics = http.send(HttpRequest.newBuilder(URI.create(base + "/metrics")).build(),
-        HttpResponse.BodyHandlers.ofString()).body();
-    for (String name : new String[] {"facegate_events_total", "facegate_decisions_total",
-        "facegate_decision_latency_seconds_bucket", "facegate_inference_latency_seconds_bucket",
-        "facegate_batch_size_bucket", "facegate_gallery_identities", "facegate_workers_overdue"}) {
+    String metrics =
+        http.send(
+                HttpRequest.newBuilder(URI.create(base + "/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString())
+            .body();
+    for (String name :
+        new String[] {
+          "facegate_events_total",
+          "facegate_decisions_total",
+          "facegate_decision_latency_seconds_bucket",
+          "facegate_inference_latency_seconds_bucket",
+          "facegate_batch_size_bucket",
+          "facegate_gallery_identities",
+          "facegate_workers_overdue"
+        }) {
       assertTrue(metrics.contains(name), name + " missing from /metrics");
     }
   }
@@ -522,9 +640,13 @@ class ProcessorIT {
     int replacedBefore = app.threadsReplaced();
     byte[] grey = new byte[SyntheticFaces.WIDTH * SyntheticFaces.HEIGHT];
     Arrays.fill(grey, (byte) 128);
-    FaceImage flat = FaceImage.newBuilder().setData(ByteBuffer.wrap(grey))
-        .setEncoding(ImageEncoding.RAW_GRAY8).setWidth(SyntheticFaces.WIDTH)
-        .setHeight(SyntheticFaces.HEIGHT).build();
+    FaceImage flat =
+        FaceImage.newBuilder()
+            .setData(ByteBuffer.wrap(grey))
+            .setEncoding(ImageEncoding.RAW_GRAY8)
+            .setWidth(SyntheticFaces.WIDTH)
+            .setHeight(SyntheticFaces.HEIGHT)
+            .build();
     long t0 = System.nanoTime();
     send(event("hung", flat, null));
     send(event("behind-hung", pgm(faceImage(2, 6)), null));
@@ -532,17 +654,30 @@ class ProcessorIT {
     AccessDecision hung = awaitDecision("hung");
     AccessDecision behind = awaitDecision("behind-hung");
     double seconds = (System.nanoTime() - t0) / 1e9;
-    System.out.printf("hung inference: denied %s after %.2f s (batch budget %d ms); the event "
-        + "behind it %s %s%n", hung.getReason(), seconds, BATCH_BUDGET.toMillis(),
-        behind.getOutcome(), behind.getReason());
+    System.out.printf(
+        "hung inference: denied %s after %.2f s (batch budget %d ms); the event "
+            + "behind it %s %s%n",
+        hung.getReason(),
+        seconds,
+        BATCH_BUDGET.toMillis(),
+        behind.getOutcome(),
+        behind.getReason());
     assertEquals(1, HANG.hangs.get(), "the model hung");
     assertEquals(Outcome.DENIED, hung.getOutcome());
     assertEquals(DecisionReason.PROCESSING_TIMEOUT, hung.getReason(), hung.getDetail());
     // batched with the hung face it is denied as well; after it, it is decided on its merits
-    assertTrue(behind.getOutcome() == Outcome.GRANTED
-        || behind.getReason() == DecisionReason.PROCESSING_TIMEOUT, behind.toString());
-    awaitCondition("dead letter of the hung event", v -> DEAD.stream()
-        .anyMatch(l -> l.getEventId().equals("hung") && l.getReason().equals("PROCESSING_TIMEOUT")));
+    assertTrue(
+        behind.getOutcome() == Outcome.GRANTED
+            || behind.getReason() == DecisionReason.PROCESSING_TIMEOUT,
+        behind.toString());
+    awaitCondition(
+        "dead letter of the hung event",
+        v ->
+            DEAD.stream()
+                .anyMatch(
+                    l ->
+                        l.getEventId().equals("hung")
+                            && l.getReason().equals("PROCESSING_TIMEOUT")));
 
     send(event("after-hung", pgm(faceImage(2, 7)), null));
     producer.flush();
@@ -552,10 +687,15 @@ class ProcessorIT {
     assertEquals(replacedBefore, app.threadsReplaced(), "no stream thread died or was fenced");
     assertEquals(0, duplicateDecisions, "exactly one decision per event");
     HttpClient http = HttpClient.newHttpClient();
-    String metrics = http.send(HttpRequest.newBuilder(
-            URI.create("http://127.0.0.1:" + app.httpPort() + "/metrics")).build(),
-        HttpResponse.BodyHandlers.ofString()).body();
-    assertTrue(metrics.matches("(?s).*\\nfacegate_workers_overdue(\\{[^}]*\\})? 1\\.0\\n.*"),
+    String metrics =
+        http.send(
+                HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + app.httpPort() + "/metrics"))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString())
+            .body();
+    assertTrue(
+        metrics.matches("(?s).*\\nfacegate_workers_overdue(\\{[^}]*\\})? 1\\.0\\n.*"),
         "one overdue worker in /metrics");
   }
 }

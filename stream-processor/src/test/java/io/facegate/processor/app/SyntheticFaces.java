@@ -10,8 +10,8 @@ import java.util.Random;
  * Generated grey "faces" of ORL's size (92x112, binary PGM), so that the integration tests need no
  * dataset and can never be skipped. Each person is a smooth random pattern (an 8x8 grid of random
  * levels, bilinearly interpolated); each of their images is that pattern with per-pixel noise and a
- * brightness shift. Deterministic: the same person and image number give the same bytes.
- * {@link SyntheticFacesTest} measures how the ITs' model separates them.
+ * brightness shift. Deterministic: the same person and image number give the same bytes. {@link
+ * SyntheticFacesTest} measures how the ITs' model separates them.
  */
 final class SyntheticFaces {
   static final int WIDTH = 92;
@@ -20,8 +20,7 @@ final class SyntheticFaces {
   private static final int NOISE = 12;
   private static final int SHIFT = 10;
 
-  private SyntheticFaces() {
-  }
+  private SyntheticFaces() {}
 
   /** Image {@code image} of person {@code person} as a binary PGM file. */
   static byte[] pgm(int person, int image) {
@@ -45,8 +44,9 @@ final class SyntheticFaces {
         double gx = (double) x / (WIDTH - 1) * (GRID - 1);
         int x0 = Math.min((int) gx, GRID - 2);
         double fx = gx - x0;
-        double v = (1 - fy) * ((1 - fx) * grid[y0][x0] + fx * grid[y0][x0 + 1])
-            + fy * ((1 - fx) * grid[y0 + 1][x0] + fx * grid[y0 + 1][x0 + 1]);
+        double v =
+            (1 - fy) * ((1 - fx) * grid[y0][x0] + fx * grid[y0][x0 + 1])
+                + fy * ((1 - fx) * grid[y0 + 1][x0] + fx * grid[y0 + 1][x0 + 1]);
         v += shift + shot.nextInt(2 * NOISE + 1) - NOISE;
         file[header.length + y * WIDTH + x] = (byte) Math.max(0, Math.min(255, (int) v));
       }
@@ -56,7 +56,9 @@ final class SyntheticFaces {
 
   /** The same, as the image of a face event or enrollment. */
   static FaceImage image(int person, int image) {
-    return FaceImage.newBuilder().setData(ByteBuffer.wrap(pgm(person, image)))
-        .setEncoding(ImageEncoding.PGM).build();
+    return FaceImage.newBuilder()
+        .setData(ByteBuffer.wrap(pgm(person, image)))
+        .setEncoding(ImageEncoding.PGM)
+        .build();
   }
 }

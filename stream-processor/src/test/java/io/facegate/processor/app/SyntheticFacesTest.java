@@ -26,8 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
 class SyntheticFacesTest {
   private static final int PEOPLE = 40;
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @Test
   void sameBytesForTheSameFace() {
@@ -37,8 +36,10 @@ class SyntheticFacesTest {
 
   @Test
   void theItThresholdAdmitsEveryGenuineProbeAndNoImpostorWithAWideMargin() throws Exception {
-    Path file = TinyOnnxModel.pooling("synthetic-tiny", 46, 56, 1, 2, ProcessorIT.THRESHOLD)
-        .centred().write(dir.resolve("model.onnx"));
+    Path file =
+        TinyOnnxModel.pooling("synthetic-tiny", 46, 56, 1, 2, ProcessorIT.THRESHOLD)
+            .centred()
+            .write(dir.resolve("model.onnx"));
     try (OnnxEmbedder e = OnnxEmbedder.open(file, DeviceSpec.cpu(), 1)) {
       ImageDecoder decoder = new ImageDecoder(ImageLimits.defaults());
       Preprocessor pre = new Preprocessor(e.metadata().input());
@@ -47,8 +48,10 @@ class SyntheticFacesTest {
       for (int p = 0; p < PEOPLE; p++) {
         float[] batch = new float[10 * pre.tensorSize()];
         for (int i = 0; i < 10; i++) {
-          pre.toTensor(decoder.decode(SyntheticFaces.pgm(p + 1, i + 1), ImageFormat.PGM, null,
-              null), batch, i * pre.tensorSize());
+          pre.toTensor(
+              decoder.decode(SyntheticFaces.pgm(p + 1, i + 1), ImageFormat.PGM, null, null),
+              batch,
+              i * pre.tensorSize());
         }
         emb[p] = e.embed(batch, 10);
       }
@@ -67,8 +70,10 @@ class SyntheticFacesTest {
           }
         }
       }
-      System.out.printf("synthetic faces, tiny model: farthest genuine probe at %.3f, nearest "
-          + "impostor at %.3f, threshold %.2f%n", maxGenuine, minImpostor, ProcessorIT.THRESHOLD);
+      System.out.printf(
+          "synthetic faces, tiny model: farthest genuine probe at %.3f, nearest "
+              + "impostor at %.3f, threshold %.2f%n",
+          maxGenuine, minImpostor, ProcessorIT.THRESHOLD);
       assertTrue(maxGenuine < ProcessorIT.THRESHOLD - 0.1, "genuine probe at " + maxGenuine);
       assertTrue(minImpostor > ProcessorIT.THRESHOLD + 0.1, "impostor at " + minImpostor);
     }

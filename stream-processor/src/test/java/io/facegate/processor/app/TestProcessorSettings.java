@@ -6,8 +6,7 @@ import java.util.Map;
 
 /** The settings every in-JVM processor of these tests starts from: CPU, no fixed port. */
 final class TestProcessorSettings {
-  private TestProcessorSettings() {
-  }
+  private TestProcessorSettings() {}
 
   /**
    * A mutable settings map for one processor instance.
@@ -17,7 +16,8 @@ final class TestProcessorSettings {
    * @param stateDir this instance's own Kafka Streams state folder
    * @param applicationId the Streams application id (the consumer group)
    */
-  static Map<String, String> of(String bootstrap, Path modelDir, Path stateDir, String applicationId) {
+  static Map<String, String> of(
+      String bootstrap, Path modelDir, Path stateDir, String applicationId) {
     Map<String, String> cfg = new HashMap<>();
     cfg.put("kafka.bootstrap.servers", bootstrap);
     cfg.put(ProcessorConfig.MODEL_DIR, modelDir.toString());

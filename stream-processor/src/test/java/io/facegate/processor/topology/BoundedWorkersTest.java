@@ -44,9 +44,16 @@ class BoundedWorkersTest {
   @Test
   void returnsTheResultOrTheFailureOfTheWork() throws Exception {
     assertEquals(42, workers.submit(() -> 42).await(in(1000), Long.MAX_VALUE));
-    ExecutionException e = assertThrows(ExecutionException.class, () -> workers.submit(() -> {
-      throw new IllegalStateException("boom");
-    }).await(in(1000), Long.MAX_VALUE));
+    ExecutionException e =
+        assertThrows(
+            ExecutionException.class,
+            () ->
+                workers
+                    .submit(
+                        () -> {
+                          throw new IllegalStateException("boom");
+                        })
+                    .await(in(1000), Long.MAX_VALUE));
     assertEquals("boom", e.getCause().getMessage());
   }
 
@@ -76,8 +83,8 @@ class BoundedWorkersTest {
     AtomicBoolean ran = new AtomicBoolean();
     BoundedWorkers.Job<Boolean> queued = workers.submit(() -> ran.getAndSet(true));
     long t0 = System.nanoTime();
-    TimeoutException e = assertThrows(TimeoutException.class,
-        () -> queued.await(in(200), 50_000_000L));
+    TimeoutException e =
+        assertThrows(TimeoutException.class, () -> queued.await(in(200), 50_000_000L));
     assertTrue(e.getMessage().contains("never started"), e.getMessage());
     assertTrue(System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(2), "waited to the deadline only");
     release.countDown();

@@ -40,22 +40,23 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The liveness stage through the whole topology (real tiny ONNX embedder, stand-in liveness
- * model): every event still gets exactly one decision, a spoof never reaches access-granted, and
- * a failing liveness model denies and dead-letters its batch without stopping the next one.
+ * The liveness stage through the whole topology (real tiny ONNX embedder, stand-in liveness model):
+ * every event still gets exactly one decision, a spoof never reaches access-granted, and a failing
+ * liveness model denies and dead-letters its batch without stopping the next one.
  */
 class FacegateTopologyLivenessTest {
   private static final String V1 = "tiny-v1";
   private static final TinyOnnxModel MODEL = TinyOnnxModel.pooling(V1, 16, 16, 1, 4, 0.5f);
   private static final Duration WAIT = Duration.ofMillis(50);
 
-  @TempDir
-  static Path dir;
+  @TempDir static Path dir;
   private static OnnxEmbedder onnx;
 
   private final ProcessorTopics topics = TestSerdes.topics();
+
   /** Throws on this many more calls. */
   private final AtomicInteger failNext = new AtomicInteger();
+
   private TopologyTestDriver driver;
   private TestInputTopic<String, FaceEvent> frames;
   private TestOutputTopic<String, AccessDecision> decisions;
@@ -63,25 +64,32 @@ class FacegateTopologyLivenessTest {
   private TestOutputTopic<String, DeadLetter> dead;
 
   /** Alice's face (left) is live, Bob's (top) a photo, anything else scores NaN. */
-  private final LivenessCheck liveness = new LivenessCheck() {
-    @Override
-    public List<LivenessVerdict> check(List<RawImage> faces) {
-      if (failNext.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
-        throw new IllegalStateException("liveness session lost");
-      }
-      return faces.stream().map(f -> LivenessVerdict.scored(
-          Arrays.equals(f.pixels(), Faces.left()) ? 0.9f
-              : Arrays.equals(f.pixels(), Faces.top()) ? 0.2f : Float.NaN, 0.5f)).toList();
-    }
+  private final LivenessCheck liveness =
+      new LivenessCheck() {
+        @Override
+        public List<LivenessVerdict> check(List<RawImage> faces) {
+          if (failNext.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+            throw new IllegalStateException("liveness session lost");
+          }
+          return faces.stream()
+              .map(
+                  f ->
+                      LivenessVerdict.scored(
+                          Arrays.equals(f.pixels(), Faces.left())
+                              ? 0.9f
+                              : Arrays.equals(f.pixels(), Faces.top()) ? 0.2f : Float.NaN,
+                          0.5f))
+              .toList();
+        }
 
-    @Override
-    public String describe() {
-      return "stand-in >= 0.5";
-    }
+        @Override
+        public String describe() {
+          return "stand-in >= 0.5";
+        }
 
-    @Override
-    public void close() {}
-  };
+        @Override
+        public void close() {}
+      };
 
   @BeforeAll
   static void loadModel() {
@@ -95,29 +103,54 @@ class FacegateTopologyLivenessTest {
 
   @BeforeEach
   void start() {
-    TopologyConfig config = new TopologyConfig(4, WAIT, TopologyConfig.DEFAULT_MAX_BATCH_BYTES,
-        new ImageLimits(16 * 1024, 64 * 64, 8), new PolicyConfig(0.5f, 0f));
+    TopologyConfig config =
+        new TopologyConfig(
+            4,
+            WAIT,
+            TopologyConfig.DEFAULT_MAX_BATCH_BYTES,
+            new ImageLimits(16 * 1024, 64 * 64, 8),
+            new PolicyConfig(0.5f, 0f));
     Properties p = new Properties();
     p.put(StreamsConfig.APPLICATION_ID_CONFIG, "facegate-liveness-test");
     p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "dummy:9092");
     p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
-    driver = new TopologyTestDriver(FacegateTopology.build(config, topics, onnx,
-        new Gallery(V1, MODEL.embeddingDim()), ProcessingObserver.NONE, DecisionSeal.UNSIGNED,
-        FaceFinder.cropsOnly(FaceStage.WHOLE_IMAGE), liveness), p);
-    frames = driver.createInputTopic(topics.cameraFrames().name(), new StringSerializer(),
-        topics.cameraFrames().valueSerde().serializer());
-    TestInputTopic<String, Enrollment> enrollments = driver.createInputTopic(
-        topics.enrollments().name(), new StringSerializer(),
-        topics.enrollments().valueSerde().serializer());
-    decisions = driver.createOutputTopic(topics.accessDecisions().name(),
-        topics.accessDecisions().keySerde().deserializer(),
-        topics.accessDecisions().valueSerde().deserializer());
-    granted = driver.createOutputTopic(topics.accessGranted().name(),
-        topics.accessGranted().keySerde().deserializer(),
-        topics.accessGranted().valueSerde().deserializer());
-    dead = driver.createOutputTopic(topics.deadLetters().name(),
-        topics.deadLetters().keySerde().deserializer(),
-        topics.deadLetters().valueSerde().deserializer());
+    driver =
+        new TopologyTestDriver(
+            FacegateTopology.build(
+                config,
+                topics,
+                onnx,
+                new Gallery(V1, MODEL.embeddingDim()),
+                ProcessingObserver.NONE,
+                DecisionSeal.UNSIGNED,
+                FaceFinder.cropsOnly(FaceStage.WHOLE_IMAGE),
+                liveness),
+            p);
+    frames =
+        driver.createInputTopic(
+            topics.cameraFrames().name(),
+            new StringSerializer(),
+            topics.cameraFrames().valueSerde().serializer());
+    TestInputTopic<String, Enrollment> enrollments =
+        driver.createInputTopic(
+            topics.enrollments().name(),
+            new StringSerializer(),
+            topics.enrollments().valueSerde().serializer());
+    decisions =
+        driver.createOutputTopic(
+            topics.accessDecisions().name(),
+            topics.accessDecisions().keySerde().deserializer(),
+            topics.accessDecisions().valueSerde().deserializer());
+    granted =
+        driver.createOutputTopic(
+            topics.accessGranted().name(),
+            topics.accessGranted().keySerde().deserializer(),
+            topics.accessGranted().valueSerde().deserializer());
+    dead =
+        driver.createOutputTopic(
+            topics.deadLetters().name(),
+            topics.deadLetters().keySerde().deserializer(),
+            topics.deadLetters().valueSerde().deserializer());
     enrollments.pipeInput("alice", Faces.enroll("alice", Faces.left()));
     enrollments.pipeInput("bob", Faces.enroll("bob", Faces.top()));
   }
@@ -139,8 +172,10 @@ class FacegateTopologyLivenessTest {
 
   @Test
   void aLiveFaceIsGrantedWithItsScoreAndAPhotoOfAnEnrolledPersonIsDenied() {
-    List<AccessDecision> out = decide(Faces.event("alice", Faces.raw(Faces.left()), null),
-        Faces.event("bob-photo", Faces.raw(Faces.top()), "bob"));
+    List<AccessDecision> out =
+        decide(
+            Faces.event("alice", Faces.raw(Faces.left()), null),
+            Faces.event("bob-photo", Faces.raw(Faces.top()), "bob"));
 
     assertEquals(Outcome.GRANTED, out.get(0).getOutcome());
     assertEquals(0.9f, out.get(0).getLivenessScore());
@@ -166,8 +201,10 @@ class FacegateTopologyLivenessTest {
   @Test
   void aFailingLivenessModelDeniesItsBatchAndTheNextEventIsDecided() {
     failNext.set(1);
-    List<AccessDecision> out = decide(Faces.event("e1", Faces.raw(Faces.left()), null),
-        Faces.event("e2", Faces.raw(Faces.left()), null));
+    List<AccessDecision> out =
+        decide(
+            Faces.event("e1", Faces.raw(Faces.left()), null),
+            Faces.event("e2", Faces.raw(Faces.left()), null));
     for (AccessDecision d : out) {
       assertEquals(Outcome.DENIED, d.getOutcome());
       assertEquals(DecisionReason.MODEL_ERROR, d.getReason());

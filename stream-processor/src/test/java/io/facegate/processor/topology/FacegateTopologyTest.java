@@ -64,20 +64,23 @@ class FacegateTopologyTest {
   private static final ImageLimits LIMITS = new ImageLimits(16 * 1024, 64 * 64, 8);
   private static final Duration WAIT = Duration.ofMillis(50);
 
-  @TempDir
-  static Path dir;
+  @TempDir static Path dir;
   private static OnnxEmbedder onnx;
 
   private final ProcessorTopics topics = TestSerdes.topics();
   private final AtomicInteger inferenceCalls = new AtomicInteger();
   private final AtomicInteger failNextInferences = new AtomicInteger();
   private final AtomicInteger nanNextInferences = new AtomicInteger();
+
   /** Inference hangs, deaf to interrupts, on a batch holding the diagonal face, until released. */
   private volatile boolean hangOnDiagonal;
+
   private final CountDownLatch release = new CountDownLatch(1);
   private final List<Integer> batchSizes = new ArrayList<>();
+
   /** Finds faces in events and enrollments; crops only unless a test sets a frame finder. */
   private FaceFinder finder = FaceFinder.cropsOnly(FaceStage.WHOLE_IMAGE);
+
   private TopologyTestDriver driver;
   private TestInputTopic<String, FaceEvent> frames;
   private TestInputTopic<String, byte[]> rawFrames;
@@ -160,36 +163,53 @@ class FacegateTopologyTest {
     start(maxBatch, maxBatchBytes, seal, ProcessingBudget.defaults());
   }
 
-  private void start(int maxBatch, int maxBatchBytes, DecisionSeal seal,
-      ProcessingBudget budget) {
-    TopologyConfig config = new TopologyConfig(maxBatch, WAIT, maxBatchBytes, LIMITS,
-        new PolicyConfig(0.5f, 0f), budget);
+  private void start(int maxBatch, int maxBatchBytes, DecisionSeal seal, ProcessingBudget budget) {
+    TopologyConfig config =
+        new TopologyConfig(
+            maxBatch, WAIT, maxBatchBytes, LIMITS, new PolicyConfig(0.5f, 0f), budget);
     Gallery gallery = new Gallery(V1, MODEL.embeddingDim());
     Properties p = new Properties();
     p.put(StreamsConfig.APPLICATION_ID_CONFIG, "facegate-test");
     p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "dummy:9092");
     p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
-    driver = new TopologyTestDriver(
-        FacegateTopology.build(config, topics, embedder(), gallery, ProcessingObserver.NONE, seal,
-            finder),
-        p);
-    frames = driver.createInputTopic(topics.cameraFrames().name(), new StringSerializer(),
-        topics.cameraFrames().valueSerde().serializer());
-    rawFrames = driver.createInputTopic(topics.cameraFrames().name(), new StringSerializer(),
-        new ByteArraySerializer());
-    enrollments = driver.createInputTopic(topics.enrollments().name(), new StringSerializer(),
-        topics.enrollments().valueSerde().serializer());
-    store = driver.createInputTopic(topics.embeddingStore().name(), new StringSerializer(),
-        topics.embeddingStore().valueSerde().serializer());
-    decisions = driver.createOutputTopic(topics.accessDecisions().name(),
-        topics.accessDecisions().keySerde().deserializer(),
-        topics.accessDecisions().valueSerde().deserializer());
-    granted = driver.createOutputTopic(topics.accessGranted().name(),
-        topics.accessGranted().keySerde().deserializer(),
-        topics.accessGranted().valueSerde().deserializer());
-    dead = driver.createOutputTopic(topics.deadLetters().name(),
-        topics.deadLetters().keySerde().deserializer(),
-        topics.deadLetters().valueSerde().deserializer());
+    driver =
+        new TopologyTestDriver(
+            FacegateTopology.build(
+                config, topics, embedder(), gallery, ProcessingObserver.NONE, seal, finder),
+            p);
+    frames =
+        driver.createInputTopic(
+            topics.cameraFrames().name(),
+            new StringSerializer(),
+            topics.cameraFrames().valueSerde().serializer());
+    rawFrames =
+        driver.createInputTopic(
+            topics.cameraFrames().name(), new StringSerializer(), new ByteArraySerializer());
+    enrollments =
+        driver.createInputTopic(
+            topics.enrollments().name(),
+            new StringSerializer(),
+            topics.enrollments().valueSerde().serializer());
+    store =
+        driver.createInputTopic(
+            topics.embeddingStore().name(),
+            new StringSerializer(),
+            topics.embeddingStore().valueSerde().serializer());
+    decisions =
+        driver.createOutputTopic(
+            topics.accessDecisions().name(),
+            topics.accessDecisions().keySerde().deserializer(),
+            topics.accessDecisions().valueSerde().deserializer());
+    granted =
+        driver.createOutputTopic(
+            topics.accessGranted().name(),
+            topics.accessGranted().keySerde().deserializer(),
+            topics.accessGranted().valueSerde().deserializer());
+    dead =
+        driver.createOutputTopic(
+            topics.deadLetters().name(),
+            topics.deadLetters().keySerde().deserializer(),
+            topics.deadLetters().valueSerde().deserializer());
   }
 
   @AfterEach
@@ -216,9 +236,11 @@ class FacegateTopologyTest {
   @Test
   void enrollmentWritesNormalisedTemplateOfCurrentModelToEmbeddingStore() {
     start(1);
-    TestOutputTopic<String, EnrolledTemplate> templates = driver.createOutputTopic(
-        topics.embeddingStore().name(), topics.embeddingStore().keySerde().deserializer(),
-        topics.embeddingStore().valueSerde().deserializer());
+    TestOutputTopic<String, EnrolledTemplate> templates =
+        driver.createOutputTopic(
+            topics.embeddingStore().name(),
+            topics.embeddingStore().keySerde().deserializer(),
+            topics.embeddingStore().valueSerde().deserializer());
     enrollments.pipeInput("alice", Faces.enroll("alice", Faces.left(), Faces.top()));
     EnrolledTemplate t = templates.readValue();
     assertEquals("alice", t.getIdentityId());
@@ -294,7 +316,8 @@ class FacegateTopologyTest {
   @Test
   void deniesWithNoTemplateWhenNobodyIsEnrolled() {
     start(1);
-    assertEquals(DecisionReason.NO_TEMPLATE,
+    assertEquals(
+        DecisionReason.NO_TEMPLATE,
         decide(Faces.event("e1", Faces.raw(Faces.left()), null)).getReason());
   }
 
@@ -318,15 +341,18 @@ class FacegateTopologyTest {
     nan[0] = Float.NaN;
     store.pipeInput("nan", Faces.template("nan", nan, nan.length, V1));
     store.pipeInput("short", Faces.template("short", new float[] {1f, 0f}, 2, V1));
-    assertEquals(DecisionReason.INVALID_TEMPLATE,
+    assertEquals(
+        DecisionReason.INVALID_TEMPLATE,
         decide(Faces.event("e1", Faces.raw(Faces.left()), "nan")).getReason());
-    assertEquals(DecisionReason.INVALID_TEMPLATE,
+    assertEquals(
+        DecisionReason.INVALID_TEMPLATE,
         decide(Faces.event("e2", Faces.raw(Faces.left()), "short")).getReason());
     List<DeadLetter> letters = dead.readValuesToList();
     assertEquals(List.of("e1", "e2"), letters.stream().map(DeadLetter::getEventId).toList());
     assertTrue(letters.stream().allMatch(l -> l.getReason().equals("INVALID_TEMPLATE")));
     // the next event is still decided
-    assertEquals(DecisionReason.UNKNOWN_IDENTITY,
+    assertEquals(
+        DecisionReason.UNKNOWN_IDENTITY,
         decide(Faces.event("e3", Faces.raw(Faces.left()), "nobody")).getReason());
   }
 
@@ -334,8 +360,8 @@ class FacegateTopologyTest {
   void forgottenPersonIsDeniedAfterTheTombstone() {
     start(1);
     enrolAliceAndBob();
-    assertEquals(Outcome.GRANTED,
-        decide(Faces.event("e1", Faces.raw(Faces.left()), "alice")).getOutcome());
+    assertEquals(
+        Outcome.GRANTED, decide(Faces.event("e1", Faces.raw(Faces.left()), "alice")).getOutcome());
     enrollments.pipeInput("alice", Faces.forget("alice"));
     AccessDecision after = decide(Faces.event("e2", Faces.raw(Faces.left()), "alice"));
     assertEquals(Outcome.DENIED, after.getOutcome());
@@ -349,26 +375,46 @@ class FacegateTopologyTest {
     byte[] png = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n', 1, 2, 3, 4, 5};
     byte[] hugeHeader = "P5\n60000 60000\n255\n".getBytes(StandardCharsets.US_ASCII);
     return Stream.of(
-        Arguments.of("corrupt PNG", Faces.image(png, ImageEncoding.PNG, null, null),
+        Arguments.of(
+            "corrupt PNG",
+            Faces.image(png, ImageEncoding.PNG, null, null),
             DecisionReason.BAD_IMAGE),
-        Arguments.of("truncated JPEG", Faces.image(new byte[] {(byte) 0xFF, (byte) 0xD8, 1, 2},
-            ImageEncoding.JPEG, null, null), DecisionReason.BAD_IMAGE),
-        Arguments.of("over the byte limit", Faces.image(new byte[LIMITS.maxBytes() + 1],
-            ImageEncoding.RAW_GRAY8, LIMITS.maxBytes() + 1, 1), DecisionReason.IMAGE_TOO_LARGE),
-        // about 9.6 KB and 32 x 32: under LIMITS, over the 100-scan decode budget
-        Arguments.of("progressive JPEG repeating its last scan 300 times",
-            Faces.image(CraftedImages.repeatLastScan(
-                CraftedImages.progressiveJpeg(CraftedImages.smooth(32, 32)), 300), ImageEncoding.JPEG, null, null),
+        Arguments.of(
+            "truncated JPEG",
+            Faces.image(
+                new byte[] {(byte) 0xFF, (byte) 0xD8, 1, 2}, ImageEncoding.JPEG, null, null),
+            DecisionReason.BAD_IMAGE),
+        Arguments.of(
+            "over the byte limit",
+            Faces.image(
+                new byte[LIMITS.maxBytes() + 1], ImageEncoding.RAW_GRAY8, LIMITS.maxBytes() + 1, 1),
             DecisionReason.IMAGE_TOO_LARGE),
-        Arguments.of("header claims too many pixels",
+        // about 9.6 KB and 32 x 32: under LIMITS, over the 100-scan decode budget
+        Arguments.of(
+            "progressive JPEG repeating its last scan 300 times",
+            Faces.image(
+                CraftedImages.repeatLastScan(
+                    CraftedImages.progressiveJpeg(CraftedImages.smooth(32, 32)), 300),
+                ImageEncoding.JPEG,
+                null,
+                null),
+            DecisionReason.IMAGE_TOO_LARGE),
+        Arguments.of(
+            "header claims too many pixels",
             Faces.image(hugeHeader, ImageEncoding.PGM, null, null),
             DecisionReason.IMAGE_TOO_LARGE),
-        Arguments.of("raw data of the wrong size",
-            Faces.image(new byte[100], ImageEncoding.RAW_GRAY8, 32, 32), DecisionReason.BAD_IMAGE),
-        Arguments.of("too small", Faces.image(new byte[16], ImageEncoding.RAW_GRAY8, 4, 4),
+        Arguments.of(
+            "raw data of the wrong size",
+            Faces.image(new byte[100], ImageEncoding.RAW_GRAY8, 32, 32),
             DecisionReason.BAD_IMAGE),
-        Arguments.of("unknown encoding",
-            Faces.image(Faces.left(), ImageEncoding.UNKNOWN, 32, 32), DecisionReason.BAD_IMAGE));
+        Arguments.of(
+            "too small",
+            Faces.image(new byte[16], ImageEncoding.RAW_GRAY8, 4, 4),
+            DecisionReason.BAD_IMAGE),
+        Arguments.of(
+            "unknown encoding",
+            Faces.image(Faces.left(), ImageEncoding.UNKNOWN, 32, 32),
+            DecisionReason.BAD_IMAGE));
   }
 
   @ParameterizedTest(name = "{0}")
@@ -381,29 +427,35 @@ class FacegateTopologyTest {
     start(8, DecisionSigner.fromPemFile("frames", files.privateKey())::signed);
     DecisionVerifier verifier = DecisionVerifier.fromDirectory(keys);
     enrolAliceAndBob();
-    DecisionReason two = policy == FaceFinder.MultipleFaces.DENY
-        ? DecisionReason.MULTIPLE_FACES : DecisionReason.MATCH;
-    List<Object[]> cases = List.of(
-        new Object[] {"no-face", Faces.frame(51), DecisionReason.NO_FACE},
-        new Object[] {"two", Faces.frame(54), two},
-        new Object[] {"tiny", Faces.frame(52), DecisionReason.FACE_TOO_SMALL},
-        new Object[] {"unsure", Faces.frame(53), DecisionReason.LOW_DETECTION_SCORE},
-        new Object[] {"huge", Faces.hugeFrame(), DecisionReason.IMAGE_TOO_LARGE},
-        new Object[] {"corrupt", Faces.corruptFrame(), DecisionReason.BAD_IMAGE},
-        new Object[] {"alice", Faces.frame(50), DecisionReason.MATCH});
+    DecisionReason two =
+        policy == FaceFinder.MultipleFaces.DENY
+            ? DecisionReason.MULTIPLE_FACES
+            : DecisionReason.MATCH;
+    List<Object[]> cases =
+        List.of(
+            new Object[] {"no-face", Faces.frame(51), DecisionReason.NO_FACE},
+            new Object[] {"two", Faces.frame(54), two},
+            new Object[] {"tiny", Faces.frame(52), DecisionReason.FACE_TOO_SMALL},
+            new Object[] {"unsure", Faces.frame(53), DecisionReason.LOW_DETECTION_SCORE},
+            new Object[] {"huge", Faces.hugeFrame(), DecisionReason.IMAGE_TOO_LARGE},
+            new Object[] {"corrupt", Faces.corruptFrame(), DecisionReason.BAD_IMAGE},
+            new Object[] {"alice", Faces.frame(50), DecisionReason.MATCH});
     for (Object[] c : cases) {
       // one event at a time: each gets its decision before the next is read
-      AccessDecision d = decide(Faces.event((String) c[0], (io.facegate.schemas.FaceImage) c[1],
-          null));
+      AccessDecision d =
+          decide(Faces.event((String) c[0], (io.facegate.schemas.FaceImage) c[1], null));
       assertEquals(c[0], d.getEventId());
       assertEquals(c[2], d.getReason(), c[0] + ": " + d.getDetail());
-      assertEquals(c[2] == DecisionReason.MATCH ? Outcome.GRANTED : Outcome.DENIED,
-          d.getOutcome(), (String) c[0]);
+      assertEquals(
+          c[2] == DecisionReason.MATCH ? Outcome.GRANTED : Outcome.DENIED,
+          d.getOutcome(),
+          (String) c[0]);
       assertTrue(verifier.verify(d), c[0] + " is signed like any decision, face box included");
     }
     // rejected images are dead letters too; a frame without a usable face is a plain decision
-    assertEquals(List.of("huge", "corrupt"), dead.readValuesToList().stream()
-        .map(DeadLetter::getEventId).toList());
+    assertEquals(
+        List.of("huge", "corrupt"),
+        dead.readValuesToList().stream().map(DeadLetter::getEventId).toList());
     List<AccessDecision> grants = granted.readValuesToList();
     AccessDecision alice = grants.get(grants.size() - 1);
     assertEquals("alice", alice.getMatchedIdentity());
@@ -425,8 +477,8 @@ class FacegateTopologyTest {
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("badImages")
-  void badImageIsDeniedDeadLetteredAndTheNextEventStillDecided(String kind,
-      io.facegate.schemas.FaceImage image, DecisionReason reason) throws Exception {
+  void badImageIsDeniedDeadLetteredAndTheNextEventStillDecided(
+      String kind, io.facegate.schemas.FaceImage image, DecisionReason reason) throws Exception {
     start(8);
     enrolAliceAndBob();
     FaceEvent bad = Faces.event("bad", image, null);
@@ -446,7 +498,8 @@ class FacegateTopologyTest {
     assertEquals("bad", letter.getEventId());
     assertEquals(reason.name(), letter.getReason());
     byte[] value = topics.cameraFrames().valueSerde().serializer().serialize("camera-frames", bad);
-    assertEquals(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(value)),
+    assertEquals(
+        HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(value)),
         letter.getPayloadSha256());
     assertEquals(value.length, letter.getPayloadSize());
   }
@@ -565,8 +618,8 @@ class FacegateTopologyTest {
     List<String> sent = new ArrayList<>();
     for (int i = 1; i <= 7; i++) {
       sent.add("e" + i);
-      frames.pipeInput("door-1", Faces.event("e" + i,
-          Faces.raw(i % 2 == 0 ? Faces.top() : Faces.left()), null));
+      frames.pipeInput(
+          "door-1", Faces.event("e" + i, Faces.raw(i % 2 == 0 ? Faces.top() : Faces.left()), null));
     }
     // no wall-clock flush yet and far below 10 events: only the byte bound flushed
     assertEquals(List.of(2, 2, 2), batchSizes);
@@ -625,15 +678,16 @@ class FacegateTopologyTest {
     assertEquals("alice", letter.getEventId());
     assertEquals(DecisionReason.BAD_IMAGE.name(), letter.getReason());
     // alice's old template still stands
-    assertEquals(Outcome.GRANTED,
-        decide(Faces.event("e1", Faces.raw(Faces.left()), "alice")).getOutcome());
+    assertEquals(
+        Outcome.GRANTED, decide(Faces.event("e1", Faces.raw(Faces.left()), "alice")).getOutcome());
   }
 
   @Test
   void unreadableEnrollmentIsDeadLetteredUnderItsCoordinates() {
     start(1);
-    TestInputTopic<String, byte[]> raw = driver.createInputTopic(topics.enrollments().name(),
-        new StringSerializer(), new ByteArraySerializer());
+    TestInputTopic<String, byte[]> raw =
+        driver.createInputTopic(
+            topics.enrollments().name(), new StringSerializer(), new ByteArraySerializer());
     raw.pipeInput("x", new byte[] {1, 2, 3});
     DeadLetter letter = dead.readValue();
     assertEquals("dlq:enrollments-0-0", letter.getEventId());
@@ -667,8 +721,8 @@ class FacegateTopologyTest {
 
   @Test
   void eventWhoseInferenceHangsIsDeniedAtTheBudgetAndTheEventsBehindItAreDecided() {
-    ProcessingBudget budget = new ProcessingBudget(Duration.ofMillis(200),
-        Duration.ofMillis(500), 1);
+    ProcessingBudget budget =
+        new ProcessingBudget(Duration.ofMillis(200), Duration.ofMillis(500), 1);
     start(1, TopologyConfig.DEFAULT_MAX_BATCH_BYTES, DecisionSeal.UNSIGNED, budget);
     enrolAliceAndBob();
     hangOnDiagonal = true;
@@ -684,8 +738,8 @@ class FacegateTopologyTest {
     assertEquals(List.of("e1", "hung", "e3", "e4"), ids(out), "one decision each, in order");
     assertEquals(Outcome.DENIED, out.get(1).getOutcome());
     assertEquals(DecisionReason.PROCESSING_TIMEOUT, out.get(1).getReason());
-    assertEquals(List.of(Outcome.GRANTED, Outcome.DENIED, Outcome.GRANTED, Outcome.GRANTED),
-        outcomes(out));
+    assertEquals(
+        List.of(Outcome.GRANTED, Outcome.DENIED, Outcome.GRANTED, Outcome.GRANTED), outcomes(out));
     List<DeadLetter> letters = dead.readValuesToList();
     assertEquals(1, letters.size());
     assertEquals("hung", letters.get(0).getEventId());
@@ -697,8 +751,8 @@ class FacegateTopologyTest {
 
   @Test
   void enrollmentWhoseInferenceHangsIsDeadLetteredAtTheBudgetAndChangesNothing() {
-    ProcessingBudget budget = new ProcessingBudget(Duration.ofMillis(200),
-        Duration.ofMillis(500), 1);
+    ProcessingBudget budget =
+        new ProcessingBudget(Duration.ofMillis(200), Duration.ofMillis(500), 1);
     start(1, TopologyConfig.DEFAULT_MAX_BATCH_BYTES, DecisionSeal.UNSIGNED, budget);
     enrolAliceAndBob();
     hangOnDiagonal = true;
@@ -710,11 +764,11 @@ class FacegateTopologyTest {
     assertEquals("PROCESSING_TIMEOUT", letter.getReason());
     assertTrue(ms < 3 * budget.batch().toMillis(), "held the stream thread " + ms + " ms");
     // alice's old template still stands, and the next enrollment is taken
-    assertEquals(Outcome.GRANTED,
-        decide(Faces.event("e1", Faces.raw(Faces.left()), "alice")).getOutcome());
+    assertEquals(
+        Outcome.GRANTED, decide(Faces.event("e1", Faces.raw(Faces.left()), "alice")).getOutcome());
     enrollments.pipeInput("carol", Faces.enroll("carol", Faces.top()));
-    assertEquals(Outcome.GRANTED,
-        decide(Faces.event("e2", Faces.raw(Faces.top()), "carol")).getOutcome());
+    assertEquals(
+        Outcome.GRANTED, decide(Faces.event("e2", Faces.raw(Faces.top()), "carol")).getOutcome());
   }
 
   @Test
@@ -738,8 +792,8 @@ class FacegateTopologyTest {
     assertTrue(dead.isEmpty());
     assertNull(buffer.get(7L), "taken out of the buffer with its decision");
     // the task goes on
-    assertEquals(Outcome.GRANTED,
-        decide(Faces.event("e2", Faces.raw(Faces.left()), null)).getOutcome());
+    assertEquals(
+        Outcome.GRANTED, decide(Faces.event("e2", Faces.raw(Faces.left()), null)).getOutcome());
   }
 
   @Test
@@ -763,9 +817,11 @@ class FacegateTopologyTest {
 
   @Test
   void grantThatCannotBeSealedIsPublishedAsDenial() {
-    start(1, d -> {
-      throw new IllegalStateException("signing key unavailable");
-    });
+    start(
+        1,
+        d -> {
+          throw new IllegalStateException("signing key unavailable");
+        });
     enrolAliceAndBob();
     AccessDecision d = decide(Faces.event("e1", Faces.raw(Faces.left()), null));
     assertEquals(Outcome.DENIED, d.getOutcome());

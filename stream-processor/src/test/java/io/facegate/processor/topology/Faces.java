@@ -25,44 +25,62 @@ final class Faces {
   private Faces() {}
 
   /** Bright left half, dark right half. */
-  /** A frame {@code width} x 40 with alice's face at (16, 4); the stand-in detector keys on width. */
+  /**
+   * A frame {@code width} x 40 with alice's face at (16, 4); the stand-in detector keys on width.
+   */
   static FaceImage frame(int width) {
     byte[] px = new byte[width * 40];
     byte[] face = left();
     for (int y = 0; y < SIDE; y++) {
       System.arraycopy(face, y * SIDE, px, (y + 4) * width + 16, SIDE);
     }
-    return FaceImage.newBuilder().setData(ByteBuffer.wrap(px))
-        .setEncoding(ImageEncoding.RAW_GRAY8).setWidth(width).setHeight(40)
-        .setKind(ImageKind.FRAME).build();
+    return FaceImage.newBuilder()
+        .setData(ByteBuffer.wrap(px))
+        .setEncoding(ImageEncoding.RAW_GRAY8)
+        .setWidth(width)
+        .setHeight(40)
+        .setKind(ImageKind.FRAME)
+        .build();
   }
 
   /** What the stand-in detector sees in a frame of each width. */
-  static final Map<Integer, List<FaceBox>> SCENES = Map.of(
-      50, List.of(new FaceBox(16, 4, 32, 32, 0.9)),
-      51, List.of(),
-      52, List.of(new FaceBox(16, 4, 4, 4, 0.95)),
-      53, List.of(new FaceBox(16, 4, 32, 32, 0.3)),
-      54, List.of(new FaceBox(16, 4, 32, 32, 0.9), new FaceBox(0, 0, 12, 12, 0.8)));
+  static final Map<Integer, List<FaceBox>> SCENES =
+      Map.of(
+          50, List.of(new FaceBox(16, 4, 32, 32, 0.9)),
+          51, List.of(),
+          52, List.of(new FaceBox(16, 4, 4, 4, 0.95)),
+          53, List.of(new FaceBox(16, 4, 32, 32, 0.3)),
+          54, List.of(new FaceBox(16, 4, 32, 32, 0.9), new FaceBox(0, 0, 12, 12, 0.8)));
 
   static FaceFinder frameFinder(FaceFinder.MultipleFaces multiple) {
-    FaceDetector detector = images -> images.stream()
-        .map(i -> SCENES.getOrDefault(i.width(), List.<FaceBox>of())).toList();
-    return new FaceFinder(detector, new DetectionSpec("stand-in.onnx", 0), FaceStage.WHOLE_IMAGE,
+    FaceDetector detector =
+        images ->
+            images.stream().map(i -> SCENES.getOrDefault(i.width(), List.<FaceBox>of())).toList();
+    return new FaceFinder(
+        detector,
+        new DetectionSpec("stand-in.onnx", 0),
+        FaceStage.WHOLE_IMAGE,
         new FaceFinder.Settings(0.5, 10, multiple));
   }
 
   /** A frame declared {@code 4000 x 3000}: above any test's pixel limit. */
   static FaceImage hugeFrame() {
-    return FaceImage.newBuilder().setData(ByteBuffer.wrap(new byte[16]))
-        .setEncoding(ImageEncoding.RAW_GRAY8).setWidth(4000).setHeight(3000)
-        .setKind(ImageKind.FRAME).build();
+    return FaceImage.newBuilder()
+        .setData(ByteBuffer.wrap(new byte[16]))
+        .setEncoding(ImageEncoding.RAW_GRAY8)
+        .setWidth(4000)
+        .setHeight(3000)
+        .setKind(ImageKind.FRAME)
+        .build();
   }
 
   /** A frame that is a PNG signature and nothing else. */
   static FaceImage corruptFrame() {
-    return FaceImage.newBuilder().setData(ByteBuffer.wrap(new byte[] {(byte) 0x89, 'P', 'N', 'G'}))
-        .setEncoding(ImageEncoding.PNG).setKind(ImageKind.FRAME).build();
+    return FaceImage.newBuilder()
+        .setData(ByteBuffer.wrap(new byte[] {(byte) 0x89, 'P', 'N', 'G'}))
+        .setEncoding(ImageEncoding.PNG)
+        .setKind(ImageKind.FRAME)
+        .build();
   }
 
   static byte[] left() {
@@ -94,19 +112,33 @@ final class Faces {
   }
 
   static FaceImage raw(byte[] pixels) {
-    return FaceImage.newBuilder().setData(ByteBuffer.wrap(pixels))
-        .setEncoding(ImageEncoding.RAW_GRAY8).setWidth(SIDE).setHeight(SIDE).build();
+    return FaceImage.newBuilder()
+        .setData(ByteBuffer.wrap(pixels))
+        .setEncoding(ImageEncoding.RAW_GRAY8)
+        .setWidth(SIDE)
+        .setHeight(SIDE)
+        .build();
   }
 
   static FaceImage image(byte[] data, ImageEncoding encoding, Integer w, Integer h) {
-    return FaceImage.newBuilder().setData(ByteBuffer.wrap(data)).setEncoding(encoding)
-        .setWidth(w).setHeight(h).build();
+    return FaceImage.newBuilder()
+        .setData(ByteBuffer.wrap(data))
+        .setEncoding(encoding)
+        .setWidth(w)
+        .setHeight(h)
+        .build();
   }
 
   static FaceEvent event(String id, FaceImage image, String claimed) {
-    return FaceEvent.newBuilder().setEventId(id).setCameraId("cam-1").setDoorId("door-1")
-        .setCaptureTime(Instant.ofEpochMilli(1_000)).setImage(image).setClaimedIdentity(claimed)
-        .setAttributes(Map.of()).build();
+    return FaceEvent.newBuilder()
+        .setEventId(id)
+        .setCameraId("cam-1")
+        .setDoorId("door-1")
+        .setCaptureTime(Instant.ofEpochMilli(1_000))
+        .setImage(image)
+        .setClaimedIdentity(claimed)
+        .setAttributes(Map.of())
+        .build();
   }
 
   static Enrollment enroll(String identity, byte[]... pixels) {
@@ -114,13 +146,21 @@ final class Faces {
     for (byte[] p : pixels) {
       images.add(raw(p));
     }
-    return Enrollment.newBuilder().setIdentityId(identity).setAction(EnrollmentAction.ENROLL)
-        .setImages(images).setRequestedAt(Instant.ofEpochMilli(0)).build();
+    return Enrollment.newBuilder()
+        .setIdentityId(identity)
+        .setAction(EnrollmentAction.ENROLL)
+        .setImages(images)
+        .setRequestedAt(Instant.ofEpochMilli(0))
+        .build();
   }
 
   static Enrollment forget(String identity) {
-    return Enrollment.newBuilder().setIdentityId(identity).setAction(EnrollmentAction.FORGET)
-        .setImages(List.of()).setRequestedAt(Instant.ofEpochMilli(0)).build();
+    return Enrollment.newBuilder()
+        .setIdentityId(identity)
+        .setAction(EnrollmentAction.FORGET)
+        .setImages(List.of())
+        .setRequestedAt(Instant.ofEpochMilli(0))
+        .build();
   }
 
   static EnrolledTemplate template(String identity, float[] v, int dim, String version) {
@@ -128,8 +168,13 @@ final class Faces {
     for (float f : v) {
       values.add(f);
     }
-    return EnrolledTemplate.newBuilder().setIdentityId(identity).setEmbedding(values)
-        .setEmbeddingDim(dim).setModelVersion(version).setImageCount(1)
-        .setUpdatedAt(Instant.ofEpochMilli(0)).build();
+    return EnrolledTemplate.newBuilder()
+        .setIdentityId(identity)
+        .setEmbedding(values)
+        .setEmbeddingDim(dim)
+        .setModelVersion(version)
+        .setImageCount(1)
+        .setUpdatedAt(Instant.ofEpochMilli(0))
+        .build();
   }
 }

@@ -5,16 +5,16 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.facegate.model.metadata.ModelMetadata;
-import io.facegate.model.onnx.Embedder;
-import io.facegate.model.onnx.TinyOnnxModel;
-import io.facegate.model.preprocess.ImageLimits;
 import io.facegate.model.face.DetectionSpec;
 import io.facegate.model.face.FaceDetector;
 import io.facegate.model.face.FaceFinder;
 import io.facegate.model.face.FaceStage;
 import io.facegate.model.liveness.LivenessCheck;
 import io.facegate.model.liveness.LivenessVerdict;
+import io.facegate.model.metadata.ModelMetadata;
+import io.facegate.model.onnx.Embedder;
+import io.facegate.model.onnx.TinyOnnxModel;
+import io.facegate.model.preprocess.ImageLimits;
 import io.facegate.model.preprocess.ImageRejectedException;
 import io.facegate.model.preprocess.RawImage;
 import io.facegate.processor.core.embedding.Gallery;
@@ -38,9 +38,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@link FrameBatchDecider} on its own: buffer entries in, verdicts out, with a stand-in model
- * (4x4 average pooling, the embedding the tiny ONNX model computes) and stand-in stages that
- * hang on one chosen event, as a pathological image or a wedged accelerator would.
+ * {@link FrameBatchDecider} on its own: buffer entries in, verdicts out, with a stand-in model (4x4
+ * average pooling, the embedding the tiny ONNX model computes) and stand-in stages that hang on one
+ * chosen event, as a pathological image or a wedged accelerator would.
  */
 class FrameBatchDeciderTest {
   private static final String V1 = "tiny-v1";
@@ -49,28 +49,30 @@ class FrameBatchDeciderTest {
   private static final ImageLimits LIMITS = new ImageLimits(16 * 1024, 64 * 64, 8);
   private static final Duration EVENT_BUDGET = Duration.ofMillis(200);
   private static final Duration BATCH_BUDGET = Duration.ofSeconds(2);
+
   /** How long a hung stage stays hung unless released: far beyond every budget. */
   private static final long HANG_MS = 30_000;
 
   private final ProcessorTopics topics = TestSerdes.topics();
   private final Serializer<FaceEvent> serializer = topics.cameraFrames().valueSerde().serializer();
-  private final FaceTensors real = new FaceTensors(LIMITS, META.input(),
-      FaceFinder.cropsOnly(FaceStage.WHOLE_IMAGE));
+  private final FaceTensors real =
+      new FaceTensors(LIMITS, META.input(), FaceFinder.cropsOnly(FaceStage.WHOLE_IMAGE));
   private final Gallery gallery = new Gallery(V1, MODEL.embeddingDim());
   private final CountDownLatch release = new CountDownLatch(1);
   private final AtomicInteger interruptsIgnored = new AtomicInteger();
   private final AtomicInteger overdue = new AtomicInteger();
-  private final ProcessingObserver observer = new ProcessingObserver() {
-    @Override
-    public void workerOverdue() {
-      overdue.incrementAndGet();
-    }
+  private final ProcessingObserver observer =
+      new ProcessingObserver() {
+        @Override
+        public void workerOverdue() {
+          overdue.incrementAndGet();
+        }
 
-    @Override
-    public void workerReturned() {
-      overdue.decrementAndGet();
-    }
-  };
+        @Override
+        public void workerReturned() {
+          overdue.decrementAndGet();
+        }
+      };
   private final List<BoundedWorkers> pools = new ArrayList<>();
 
   @AfterEach
@@ -90,21 +92,22 @@ class FrameBatchDeciderTest {
     return out;
   }
 
-  private final Embedder pooling = new Embedder() {
-    @Override
-    public ModelMetadata metadata() {
-      return META;
-    }
+  private final Embedder pooling =
+      new Embedder() {
+        @Override
+        public ModelMetadata metadata() {
+          return META;
+        }
 
-    @Override
-    public float[][] embed(float[] chw, int batch) {
-      float[][] out = new float[batch][];
-      for (int b = 0; b < batch; b++) {
-        out[b] = pool(Arrays.copyOfRange(chw, b * 256, (b + 1) * 256));
-      }
-      return out;
-    }
-  };
+        @Override
+        public float[][] embed(float[] chw, int batch) {
+          float[][] out = new float[batch][];
+          for (int b = 0; b < batch; b++) {
+            out[b] = pool(Arrays.copyOfRange(chw, b * 256, (b + 1) * 256));
+          }
+          return out;
+        }
+      };
 
   /** Hangs, deaf to interrupts as ImageIO and native inference are, until released. */
   private void hang() {
@@ -130,25 +133,43 @@ class FrameBatchDeciderTest {
     return real.decode(image);
   }
 
-  private FrameBatchDecider decider(Embedder embedder, FrameBatchDecider.ImageStage images,
-      int maxOverdue) {
+  private FrameBatchDecider decider(
+      Embedder embedder, FrameBatchDecider.ImageStage images, int maxOverdue) {
     return decider(embedder, images, maxOverdue, real.finder());
   }
 
-  private FrameBatchDecider decider(Embedder embedder, FrameBatchDecider.ImageStage images,
-      int maxOverdue, FaceFinder finder) {
+  private FrameBatchDecider decider(
+      Embedder embedder, FrameBatchDecider.ImageStage images, int maxOverdue, FaceFinder finder) {
     return decider(embedder, images, maxOverdue, finder, LivenessCheck.OFF);
   }
 
-  private FrameBatchDecider decider(Embedder embedder, FrameBatchDecider.ImageStage images,
-      int maxOverdue, FaceFinder finder, LivenessCheck liveness) {
-    TopologyConfig config = new TopologyConfig(16, Duration.ofMillis(50),
-        TopologyConfig.DEFAULT_MAX_BATCH_BYTES, LIMITS, new PolicyConfig(0.5f, 0f),
-        new ProcessingBudget(EVENT_BUDGET, BATCH_BUDGET, 1));
+  private FrameBatchDecider decider(
+      Embedder embedder,
+      FrameBatchDecider.ImageStage images,
+      int maxOverdue,
+      FaceFinder finder,
+      LivenessCheck liveness) {
+    TopologyConfig config =
+        new TopologyConfig(
+            16,
+            Duration.ofMillis(50),
+            TopologyConfig.DEFAULT_MAX_BATCH_BYTES,
+            LIMITS,
+            new PolicyConfig(0.5f, 0f),
+            new ProcessingBudget(EVENT_BUDGET, BATCH_BUDGET, 1));
     BoundedWorkers workers = new BoundedWorkers("decider-test", 1, maxOverdue, observer);
     pools.add(workers);
-    return new FrameBatchDecider(config, topics.cameraFrames().valueSerde().deserializer(),
-        embedder, gallery, observer, DecisionSeal.UNSIGNED, workers, images, finder, liveness);
+    return new FrameBatchDecider(
+        config,
+        topics.cameraFrames().valueSerde().deserializer(),
+        embedder,
+        gallery,
+        observer,
+        DecisionSeal.UNSIGNED,
+        workers,
+        images,
+        finder,
+        liveness);
   }
 
   private FrameBatchDecider decider() {
@@ -156,14 +177,26 @@ class FrameBatchDeciderTest {
   }
 
   private void enrolAlice() throws Exception {
-    gallery.put("alice", pool(real.preprocessor().toTensor(real.decode(Faces.raw(Faces.left())))), V1);
+    gallery.put(
+        "alice", pool(real.preprocessor().toTensor(real.decode(Faces.raw(Faces.left())))), V1);
   }
 
   private KeyValue<Long, byte[]> entry(long seq, FaceEvent e) {
     byte[] value = serializer.serialize("camera-frames", e);
-    return KeyValue.pair(seq, new BufferedInput("door-1", value, false,
-        PayloadHash.sha256Hex(value), value.length, "camera-frames", 0, seq, 1_000 + seq, 900)
-        .encode());
+    return KeyValue.pair(
+        seq,
+        new BufferedInput(
+                "door-1",
+                value,
+                false,
+                PayloadHash.sha256Hex(value),
+                value.length,
+                "camera-frames",
+                0,
+                seq,
+                1_000 + seq,
+                900)
+            .encode());
   }
 
   private KeyValue<Long, byte[]> face(long seq, String id, byte[] pixels) {
@@ -177,12 +210,20 @@ class FrameBatchDeciderTest {
   @Test
   void decidesEveryEntryInInputOrderOnItsMerits() throws Exception {
     enrolAlice();
-    List<FrameBatchDecider.Verdict> out = decider().decide(List.of(
-        face(0, "e0", Faces.left()),
-        face(1, "e1", Faces.top()),
-        entry(2, Faces.event("e2", Faces.raw(Faces.left()), "bob")),
-        entry(3, Faces.event("e3", Faces.image(new byte[] {1, 2, 3}, ImageEncoding.PNG, null,
-            null), null))), 5_000);
+    List<FrameBatchDecider.Verdict> out =
+        decider()
+            .decide(
+                List.of(
+                    face(0, "e0", Faces.left()),
+                    face(1, "e1", Faces.top()),
+                    entry(2, Faces.event("e2", Faces.raw(Faces.left()), "bob")),
+                    entry(
+                        3,
+                        Faces.event(
+                            "e3",
+                            Faces.image(new byte[] {1, 2, 3}, ImageEncoding.PNG, null, null),
+                            null))),
+                5_000);
     assertEquals(List.of("e0", "e1", "e2", "e3"), ids(out));
     assertEquals(Outcome.GRANTED, out.get(0).decision().getOutcome());
     assertEquals("alice", out.get(0).decision().getMatchedIdentity());
@@ -190,7 +231,8 @@ class FrameBatchDeciderTest {
     assertEquals(DecisionReason.NO_MATCH, out.get(1).decision().getReason());
     assertEquals(DecisionReason.UNKNOWN_IDENTITY, out.get(2).decision().getReason());
     assertEquals(DecisionReason.BAD_IMAGE, out.get(3).decision().getReason());
-    assertEquals(List.of(1_000L, 1_001L, 1_002L, 1_003L),
+    assertEquals(
+        List.of(1_000L, 1_001L, 1_002L, 1_003L),
         out.stream().map(FrameBatchDecider.Verdict::timestamp).toList());
     assertEquals(4_100L, out.get(0).decision().getProcessingLatencyMs());
     assertNull(out.get(0).deadLetter());
@@ -228,9 +270,9 @@ class FrameBatchDeciderTest {
       assertEquals("dlq:frame-batch-buffer--1-" + i, v.decision().getEventId());
       assertNotNull(v.deadLetter(), "entry " + i);
       assertEquals("INTERNAL_ERROR", v.deadLetter().getReason());
-      assertEquals(PayloadHash.sha256Hex(entries.get(i).value),
-          v.deadLetter().getPayloadSha256());
-      assertTrue(v.deadLetter().getError().startsWith("batch-buffer entry unreadable"),
+      assertEquals(PayloadHash.sha256Hex(entries.get(i).value), v.deadLetter().getPayloadSha256());
+      assertTrue(
+          v.deadLetter().getError().startsWith("batch-buffer entry unreadable"),
           v.deadLetter().getError());
     }
   }
@@ -238,14 +280,17 @@ class FrameBatchDeciderTest {
   @Test
   void eventStuckInDecodingIsDeniedAtItsBudgetAndTheEventsBehindItAreDecided() throws Exception {
     enrolAlice();
-    FrameBatchDecider decider = decider(pooling, this::hangOnDiagonal,
-        ProcessingBudget.MAX_OVERDUE_WORKERS);
+    FrameBatchDecider decider =
+        decider(pooling, this::hangOnDiagonal, ProcessingBudget.MAX_OVERDUE_WORKERS);
     long t0 = System.nanoTime();
-    List<FrameBatchDecider.Verdict> out = decider.decide(List.of(
-        face(0, "e0", Faces.left()),
-        face(1, "stuck", Faces.diagonal()),
-        face(2, "e2", Faces.left()),
-        face(3, "e3", Faces.top())), 5_000);
+    List<FrameBatchDecider.Verdict> out =
+        decider.decide(
+            List.of(
+                face(0, "e0", Faces.left()),
+                face(1, "stuck", Faces.diagonal()),
+                face(2, "e2", Faces.left()),
+                face(3, "e3", Faces.top())),
+            5_000);
     long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
 
     assertTrue(ms < BATCH_BUDGET.toMillis(), "the batch took " + ms + " ms");
@@ -253,7 +298,9 @@ class FrameBatchDeciderTest {
     assertEquals(Outcome.GRANTED, out.get(0).decision().getOutcome());
     FrameBatchDecider.Verdict stuck = out.get(1);
     assertEquals(Outcome.DENIED, stuck.decision().getOutcome());
-    assertEquals(DecisionReason.PROCESSING_TIMEOUT, stuck.decision().getReason(),
+    assertEquals(
+        DecisionReason.PROCESSING_TIMEOUT,
+        stuck.decision().getReason(),
         stuck.decision().getDetail());
     assertEquals("PROCESSING_TIMEOUT", stuck.deadLetter().getReason());
     // a fresh worker took over from the hung one: the events behind it were decided on merit
@@ -276,11 +323,14 @@ class FrameBatchDeciderTest {
     // one worker, one replacement: the third hung event finds no free worker
     FrameBatchDecider decider = decider(pooling, this::hangOnDiagonal, 1);
     long t0 = System.nanoTime();
-    List<FrameBatchDecider.Verdict> out = decider.decide(List.of(
-        face(0, "s0", Faces.diagonal()),
-        face(1, "s1", Faces.diagonal()),
-        face(2, "s2", Faces.diagonal()),
-        face(3, "e3", Faces.left())), 5_000);
+    List<FrameBatchDecider.Verdict> out =
+        decider.decide(
+            List.of(
+                face(0, "s0", Faces.diagonal()),
+                face(1, "s1", Faces.diagonal()),
+                face(2, "s2", Faces.diagonal()),
+                face(3, "e3", Faces.left())),
+            5_000);
     long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
 
     assertTrue(ms < BATCH_BUDGET.toMillis() + 500, "the batch took " + ms + " ms");
@@ -295,24 +345,33 @@ class FrameBatchDeciderTest {
   @Test
   void inferenceHungPastTheBatchBudgetDeniesItsBatchAsProcessingTimeout() throws Exception {
     enrolAlice();
-    Embedder hung = new Embedder() {
-      @Override
-      public ModelMetadata metadata() {
-        return META;
-      }
+    Embedder hung =
+        new Embedder() {
+          @Override
+          public ModelMetadata metadata() {
+            return META;
+          }
 
-      @Override
-      public float[][] embed(float[] chw, int batch) {
-        hang();
-        return pooling.embed(chw, batch);
-      }
-    };
+          @Override
+          public float[][] embed(float[] chw, int batch) {
+            hang();
+            return pooling.embed(chw, batch);
+          }
+        };
     long t0 = System.nanoTime();
-    List<FrameBatchDecider.Verdict> out = decider(hung, real::decode, 4).decide(List.of(
-        face(0, "e0", Faces.left()),
-        entry(1, Faces.event("bad", Faces.image(new byte[] {1}, ImageEncoding.PNG, null, null),
-            null)),
-        face(2, "e2", Faces.left())), 5_000);
+    List<FrameBatchDecider.Verdict> out =
+        decider(hung, real::decode, 4)
+            .decide(
+                List.of(
+                    face(0, "e0", Faces.left()),
+                    entry(
+                        1,
+                        Faces.event(
+                            "bad",
+                            Faces.image(new byte[] {1}, ImageEncoding.PNG, null, null),
+                            null)),
+                    face(2, "e2", Faces.left())),
+                5_000);
     long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
 
     assertTrue(ms < BATCH_BUDGET.toMillis() + 500, "the batch took " + ms + " ms");
@@ -326,19 +385,21 @@ class FrameBatchDeciderTest {
   @Test
   void modelThatReturnsTooFewEmbeddingsDeniesTheBatchAsModelError() throws Exception {
     enrolAlice();
-    Embedder shortChanged = new Embedder() {
-      @Override
-      public ModelMetadata metadata() {
-        return META;
-      }
+    Embedder shortChanged =
+        new Embedder() {
+          @Override
+          public ModelMetadata metadata() {
+            return META;
+          }
 
-      @Override
-      public float[][] embed(float[] chw, int batch) {
-        return Arrays.copyOf(pooling.embed(chw, batch), batch - 1);
-      }
-    };
-    List<FrameBatchDecider.Verdict> out = decider(shortChanged, real::decode, 4).decide(
-        List.of(face(0, "e0", Faces.left()), face(1, "e1", Faces.left())), 5_000);
+          @Override
+          public float[][] embed(float[] chw, int batch) {
+            return Arrays.copyOf(pooling.embed(chw, batch), batch - 1);
+          }
+        };
+    List<FrameBatchDecider.Verdict> out =
+        decider(shortChanged, real::decode, 4)
+            .decide(List.of(face(0, "e0", Faces.left()), face(1, "e1", Faces.left())), 5_000);
     for (FrameBatchDecider.Verdict v : out) {
       assertEquals(DecisionReason.MODEL_ERROR, v.decision().getReason());
       assertEquals(Outcome.DENIED, v.decision().getOutcome());
@@ -348,33 +409,42 @@ class FrameBatchDeciderTest {
   @Test
   void imageStageThatReturnsNoImageIsDeniedAsBadImage() throws Exception {
     enrolAlice();
-    List<FrameBatchDecider.Verdict> out = decider(pooling, image -> null, 4).decide(
-        List.of(face(0, "e0", Faces.left())), 5_000);
+    List<FrameBatchDecider.Verdict> out =
+        decider(pooling, image -> null, 4).decide(List.of(face(0, "e0", Faces.left())), 5_000);
     assertEquals(DecisionReason.BAD_IMAGE, out.get(0).decision().getReason());
     assertTrue(out.get(0).decision().getDetail().contains("no image"));
   }
 
   private List<FrameBatchDecider.Verdict> decideFrames(FaceFinder.MultipleFaces multiple) {
-    return decider(pooling, real::decode, 4, Faces.frameFinder(multiple)).decide(List.of(
-        entry(0, Faces.event("no-face", Faces.frame(51), null)),
-        entry(1, Faces.event("tiny", Faces.frame(52), null)),
-        entry(2, Faces.event("unsure", Faces.frame(53), null)),
-        entry(3, Faces.event("two", Faces.frame(54), null)),
-        entry(4, Faces.event("huge", Faces.hugeFrame(), null)),
-        entry(5, Faces.event("corrupt", Faces.corruptFrame(), null)),
-        entry(6, Faces.event("alice", Faces.frame(50), null))), 5_000);
+    return decider(pooling, real::decode, 4, Faces.frameFinder(multiple))
+        .decide(
+            List.of(
+                entry(0, Faces.event("no-face", Faces.frame(51), null)),
+                entry(1, Faces.event("tiny", Faces.frame(52), null)),
+                entry(2, Faces.event("unsure", Faces.frame(53), null)),
+                entry(3, Faces.event("two", Faces.frame(54), null)),
+                entry(4, Faces.event("huge", Faces.hugeFrame(), null)),
+                entry(5, Faces.event("corrupt", Faces.corruptFrame(), null)),
+                entry(6, Faces.event("alice", Faces.frame(50), null))),
+            5_000);
   }
 
   @Test
-  void framesWithoutAUsableFaceAreDeniedWithTheirReasonAndTheNextFrameIsDecided()
-      throws Exception {
+  void framesWithoutAUsableFaceAreDeniedWithTheirReasonAndTheNextFrameIsDecided() throws Exception {
     enrolAlice();
     List<FrameBatchDecider.Verdict> out = decideFrames(FaceFinder.MultipleFaces.DENY);
     assertEquals(List.of("no-face", "tiny", "unsure", "two", "huge", "corrupt", "alice"), ids(out));
     List<DecisionReason> reasons = out.stream().map(v -> v.decision().getReason()).toList();
-    assertEquals(List.of(DecisionReason.NO_FACE, DecisionReason.FACE_TOO_SMALL,
-        DecisionReason.LOW_DETECTION_SCORE, DecisionReason.MULTIPLE_FACES,
-        DecisionReason.IMAGE_TOO_LARGE, DecisionReason.BAD_IMAGE, DecisionReason.MATCH), reasons);
+    assertEquals(
+        List.of(
+            DecisionReason.NO_FACE,
+            DecisionReason.FACE_TOO_SMALL,
+            DecisionReason.LOW_DETECTION_SCORE,
+            DecisionReason.MULTIPLE_FACES,
+            DecisionReason.IMAGE_TOO_LARGE,
+            DecisionReason.BAD_IMAGE,
+            DecisionReason.MATCH),
+        reasons);
     for (int i = 0; i < 6; i++) {
       assertEquals(Outcome.DENIED, out.get(i).decision().getOutcome(), ids(out).get(i));
     }
@@ -406,20 +476,34 @@ class FrameBatchDeciderTest {
   @Test
   void aFailingDetectorDeniesItsBatchAsModelError() throws Exception {
     enrolAlice();
-    FaceDetector broken = images -> {
-      throw new IllegalStateException("detector exploded");
-    };
-    FaceFinder finder = new FaceFinder(broken, new DetectionSpec("x.onnx", 0),
-        FaceStage.WHOLE_IMAGE, FaceFinder.Settings.defaults());
-    List<FrameBatchDecider.Verdict> out = decider(pooling, real::decode, 4, finder).decide(
-        List.of(entry(0, Faces.event("f", Faces.frame(50), null)), face(1, "crop", Faces.left())),
-        5_000);
+    FaceDetector broken =
+        images -> {
+          throw new IllegalStateException("detector exploded");
+        };
+    FaceFinder finder =
+        new FaceFinder(
+            broken,
+            new DetectionSpec("x.onnx", 0),
+            FaceStage.WHOLE_IMAGE,
+            FaceFinder.Settings.defaults());
+    List<FrameBatchDecider.Verdict> out =
+        decider(pooling, real::decode, 4, finder)
+            .decide(
+                List.of(
+                    entry(0, Faces.event("f", Faces.frame(50), null)),
+                    face(1, "crop", Faces.left())),
+                5_000);
     for (FrameBatchDecider.Verdict v : out) {
       assertEquals(DecisionReason.MODEL_ERROR, v.decision().getReason());
     }
     // the next batch, with a working finder, is decided as usual
-    assertEquals(Outcome.GRANTED, decider().decide(List.of(face(2, "next", Faces.left())), 5_000)
-        .get(0).decision().getOutcome());
+    assertEquals(
+        Outcome.GRANTED,
+        decider()
+            .decide(List.of(face(2, "next", Faces.left())), 5_000)
+            .get(0)
+            .decision()
+            .getOutcome());
   }
 
   // --- liveness ---
@@ -446,8 +530,7 @@ class FrameBatchDeciderTest {
     @Override
     public List<LivenessVerdict> check(List<RawImage> faces) {
       scored.addAndGet(faces.size());
-      return faces.stream().map(f -> LivenessVerdict.scored(score(f), LIVENESS_THRESHOLD))
-          .toList();
+      return faces.stream().map(f -> LivenessVerdict.scored(score(f), LIVENESS_THRESHOLD)).toList();
     }
 
     @Override
@@ -473,23 +556,33 @@ class FrameBatchDeciderTest {
       throws Exception {
     enrolAliceAndBob();
     AtomicInteger embedded = new AtomicInteger();
-    Embedder counting = new Embedder() {
-      @Override
-      public ModelMetadata metadata() {
-        return META;
-      }
+    Embedder counting =
+        new Embedder() {
+          @Override
+          public ModelMetadata metadata() {
+            return META;
+          }
 
-      @Override
-      public float[][] embed(float[] chw, int batch) {
-        embedded.addAndGet(batch);
-        return pooling.embed(chw, batch);
-      }
-    };
+          @Override
+          public float[][] embed(float[] chw, int batch) {
+            embedded.addAndGet(batch);
+            return pooling.embed(chw, batch);
+          }
+        };
     FakeLiveness liveness = new FakeLiveness();
-    List<FrameBatchDecider.Verdict> out = decider(counting, real::decode, 4, real.finder(),
-        liveness).decide(List.of(face(0, "alice", Faces.left()), face(1, "bob-photo", Faces.top()),
-        entry(2, Faces.event("bad", Faces.image(new byte[] {1}, ImageEncoding.PNG, null, null),
-            null))), 5_000);
+    List<FrameBatchDecider.Verdict> out =
+        decider(counting, real::decode, 4, real.finder(), liveness)
+            .decide(
+                List.of(
+                    face(0, "alice", Faces.left()),
+                    face(1, "bob-photo", Faces.top()),
+                    entry(
+                        2,
+                        Faces.event(
+                            "bad",
+                            Faces.image(new byte[] {1}, ImageEncoding.PNG, null, null),
+                            null))),
+                5_000);
 
     AccessDecision alice = out.get(0).decision();
     assertEquals(Outcome.GRANTED, alice.getOutcome());
@@ -499,7 +592,8 @@ class FrameBatchDeciderTest {
     assertEquals(DecisionReason.SPOOF_SUSPECTED, spoof.getReason());
     assertEquals(0.12f, spoof.getLivenessScore());
     assertNull(spoof.getMatchedIdentity(), "a spoof is not searched");
-    assertTrue(spoof.getDetail().contains("0.120") && spoof.getDetail().contains("fake >= 0.5"),
+    assertTrue(
+        spoof.getDetail().contains("0.120") && spoof.getDetail().contains("fake >= 0.5"),
         spoof.getDetail());
     assertNull(out.get(1).deadLetter(), "a spoof is a decision, not broken data");
     assertEquals(DecisionReason.BAD_IMAGE, out.get(2).decision().getReason());
@@ -511,8 +605,8 @@ class FrameBatchDeciderTest {
   @Test
   void withLivenessOffNothingIsScoredAndTheSpoofMatches() throws Exception {
     enrolAliceAndBob();
-    List<FrameBatchDecider.Verdict> out = decider(LivenessCheck.OFF).decide(
-        List.of(face(0, "bob-photo", Faces.top())), 5_000);
+    List<FrameBatchDecider.Verdict> out =
+        decider(LivenessCheck.OFF).decide(List.of(face(0, "bob-photo", Faces.top())), 5_000);
     AccessDecision d = out.get(0).decision();
     assertEquals(Outcome.GRANTED, d.getOutcome());
     assertEquals("bob", d.getMatchedIdentity());
@@ -522,8 +616,10 @@ class FrameBatchDeciderTest {
   @Test
   void aNanLivenessScoreIsDeniedModelErrorAndTheOthersAreDecided() throws Exception {
     enrolAliceAndBob();
-    List<FrameBatchDecider.Verdict> out = decider(new FakeLiveness()).decide(List.of(
-        face(0, "nan", Faces.diagonal()), face(1, "alice", Faces.left())), 5_000);
+    List<FrameBatchDecider.Verdict> out =
+        decider(new FakeLiveness())
+            .decide(
+                List.of(face(0, "nan", Faces.diagonal()), face(1, "alice", Faces.left())), 5_000);
     AccessDecision nan = out.get(0).decision();
     assertEquals(Outcome.DENIED, nan.getOutcome());
     assertEquals(DecisionReason.MODEL_ERROR, nan.getReason());
@@ -536,14 +632,15 @@ class FrameBatchDeciderTest {
   @Test
   void aVerdictThatPassesUnscoredIsDeniedModelError() throws Exception {
     enrolAliceAndBob();
-    LivenessCheck unscored = new FakeLiveness() {
-      @Override
-      public List<LivenessVerdict> check(List<RawImage> faces) {
-        return java.util.Collections.nCopies(faces.size(), LivenessVerdict.notChecked());
-      }
-    };
-    AccessDecision d = decider(unscored).decide(List.of(face(0, "alice", Faces.left())), 5_000)
-        .get(0).decision();
+    LivenessCheck unscored =
+        new FakeLiveness() {
+          @Override
+          public List<LivenessVerdict> check(List<RawImage> faces) {
+            return java.util.Collections.nCopies(faces.size(), LivenessVerdict.notChecked());
+          }
+        };
+    AccessDecision d =
+        decider(unscored).decide(List.of(face(0, "alice", Faces.left())), 5_000).get(0).decision();
     assertEquals(DecisionReason.MODEL_ERROR, d.getReason());
     assertEquals(Outcome.DENIED, d.getOutcome());
   }
@@ -552,26 +649,27 @@ class FrameBatchDeciderTest {
   void aThrowingLivenessCheckDeniesItsBatchAndTheNextEventIsDecided() throws Exception {
     enrolAliceAndBob();
     AtomicInteger calls = new AtomicInteger();
-    LivenessCheck flaky = new FakeLiveness() {
-      @Override
-      public List<LivenessVerdict> check(List<RawImage> faces) {
-        if (calls.incrementAndGet() == 1) {
-          throw new IllegalStateException("liveness model exploded");
-        }
-        return super.check(faces);
-      }
-    };
+    LivenessCheck flaky =
+        new FakeLiveness() {
+          @Override
+          public List<LivenessVerdict> check(List<RawImage> faces) {
+            if (calls.incrementAndGet() == 1) {
+              throw new IllegalStateException("liveness model exploded");
+            }
+            return super.check(faces);
+          }
+        };
     FrameBatchDecider decider = decider(flaky);
-    List<FrameBatchDecider.Verdict> out = decider.decide(List.of(
-        face(0, "e0", Faces.left()), face(1, "e1", Faces.left())), 5_000);
+    List<FrameBatchDecider.Verdict> out =
+        decider.decide(List.of(face(0, "e0", Faces.left()), face(1, "e1", Faces.left())), 5_000);
     for (FrameBatchDecider.Verdict v : out) {
       assertEquals(Outcome.DENIED, v.decision().getOutcome());
       assertEquals(DecisionReason.MODEL_ERROR, v.decision().getReason());
       assertTrue(v.decision().getDetail().contains("exploded"), v.decision().getDetail());
       assertNotNull(v.deadLetter());
     }
-    AccessDecision next = decider.decide(List.of(face(2, "next", Faces.left())), 5_000).get(0)
-        .decision();
+    AccessDecision next =
+        decider.decide(List.of(face(2, "next", Faces.left())), 5_000).get(0).decision();
     assertEquals(Outcome.GRANTED, next.getOutcome());
     assertEquals(0.93f, next.getLivenessScore());
   }
@@ -579,16 +677,17 @@ class FrameBatchDeciderTest {
   @Test
   void aHungLivenessCheckIsDeniedWithinTheBatchBudget() throws Exception {
     enrolAliceAndBob();
-    LivenessCheck hung = new FakeLiveness() {
-      @Override
-      public List<LivenessVerdict> check(List<RawImage> faces) {
-        hang();
-        return super.check(faces);
-      }
-    };
+    LivenessCheck hung =
+        new FakeLiveness() {
+          @Override
+          public List<LivenessVerdict> check(List<RawImage> faces) {
+            hang();
+            return super.check(faces);
+          }
+        };
     long t0 = System.nanoTime();
-    List<FrameBatchDecider.Verdict> out = decider(hung).decide(
-        List.of(face(0, "e0", Faces.left())), 5_000);
+    List<FrameBatchDecider.Verdict> out =
+        decider(hung).decide(List.of(face(0, "e0", Faces.left())), 5_000);
     long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
     assertTrue(ms < BATCH_BUDGET.toMillis() + 500, "the batch took " + ms + " ms");
     assertEquals(DecisionReason.PROCESSING_TIMEOUT, out.get(0).decision().getReason());
@@ -598,10 +697,18 @@ class FrameBatchDeciderTest {
   @Test
   void theFaceFoundInAFrameIsWhatLivenessScores() throws Exception {
     enrolAliceAndBob();
-    List<FrameBatchDecider.Verdict> out = decider(pooling, real::decode, 4,
-        Faces.frameFinder(FaceFinder.MultipleFaces.LARGEST), new FakeLiveness()).decide(List.of(
-            entry(0, Faces.event("frame", Faces.frame(50), null)),
-            entry(1, Faces.event("no-face", Faces.frame(51), null))), 5_000);
+    List<FrameBatchDecider.Verdict> out =
+        decider(
+                pooling,
+                real::decode,
+                4,
+                Faces.frameFinder(FaceFinder.MultipleFaces.LARGEST),
+                new FakeLiveness())
+            .decide(
+                List.of(
+                    entry(0, Faces.event("frame", Faces.frame(50), null)),
+                    entry(1, Faces.event("no-face", Faces.frame(51), null))),
+                5_000);
     AccessDecision d = out.get(0).decision();
     assertEquals(Outcome.GRANTED, d.getOutcome(), d.getReason() + ": " + d.getDetail());
     assertEquals(0.93f, d.getLivenessScore());

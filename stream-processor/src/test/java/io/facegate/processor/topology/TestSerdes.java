@@ -10,7 +10,8 @@ public final class TestSerdes {
   private TestSerdes() {}
 
   public static ProcessorTopics topics() {
-    return ProcessorTopics.of(TopicNames.defaults(), SchemaRegistryClients.create(
-        RegistryConfig.mock("processor-test-" + UUID.randomUUID())));
+    return ProcessorTopics.of(
+        TopicNames.defaults(),
+        SchemaRegistryClients.create(RegistryConfig.mock("processor-test-" + UUID.randomUUID())));
   }
 }

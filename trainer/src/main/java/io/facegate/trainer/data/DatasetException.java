@@ -1,6 +1,9 @@
 package io.facegate.trainer.data;
 
-/** A dataset that cannot be used (missing folder, no identities, unreadable image); one-line message. */
+/**
+ * A dataset that cannot be used (missing folder, no identities, unreadable image); one-line
+ * message.
+ */
 public final class DatasetException extends IllegalArgumentException {
 
   /** A problem described in one line. */

@@ -26,9 +26,9 @@ import java.util.TreeMap;
 import java.util.stream.Stream;
 
 /**
- * Face images grouped by identity, read from one or more folder-per-identity roots. The folder
- * name is the identity within its dataset; identities are labelled {@code <dataset>/<folder>} so
- * two datasets never share a person. Everything is sorted, so the order is reproducible.
+ * Face images grouped by identity, read from one or more folder-per-identity roots. The folder name
+ * is the identity within its dataset; identities are labelled {@code <dataset>/<folder>} so two
+ * datasets never share a person. Everything is sorted, so the order is reproducible.
  *
  * <p>A file's format comes from its first bytes, never from its name: real datasets hold PNG bytes
  * named {@code .jpg}. Files that are named like images but are not PGM, PNG or JPEG, and (after
@@ -37,17 +37,24 @@ import java.util.stream.Stream;
  */
 public final class FaceDataset {
 
-  /** File name endings that promise an image; such a file that is not one is counted as unusable. */
+  /**
+   * File name endings that promise an image; such a file that is not one is counted as unusable.
+   */
   private static final Set<String> IMAGE_SUFFIXES =
-      Set.of("pgm", "png", "jpg", "jpeg", "jfif", "gif", "bmp", "webp", "tif", "tiff", "ppm", "pbm", "pnm");
+      Set.of(
+          "pgm", "png", "jpg", "jpeg", "jfif", "gif", "bmp", "webp", "tif", "tiff", "ppm", "pbm",
+          "pnm");
+
   private static final int MAGIC_BYTES = 16;
 
   private final Map<String, List<FaceImageRef>> byIdentity;
   private final List<String> datasets;
   private final List<UnusableImage> unusable;
 
-  private FaceDataset(Map<String, List<FaceImageRef>> byIdentity, List<String> datasets,
-                      List<UnusableImage> unusable) {
+  private FaceDataset(
+      Map<String, List<FaceImageRef>> byIdentity,
+      List<String> datasets,
+      List<UnusableImage> unusable) {
     this.byIdentity = byIdentity;
     this.datasets = datasets;
     this.unusable = unusable;
@@ -100,15 +107,17 @@ public final class FaceDataset {
         throw new DatasetException("cannot read data folder " + root + ": " + e.getMessage(), e);
       }
       if (all.size() == before) {
-        throw new DatasetException("data folder has no identity sub-folders with PGM/PNG/JPEG images: " + root);
+        throw new DatasetException(
+            "data folder has no identity sub-folders with PGM/PNG/JPEG images: " + root);
       }
     }
-    return new FaceDataset(Collections.unmodifiableMap(all), List.copyOf(names), List.copyOf(unusable));
+    return new FaceDataset(
+        Collections.unmodifiableMap(all), List.copyOf(names), List.copyOf(unusable));
   }
 
   /**
-   * The image format of a file, read from its first bytes (its magic number), if it is one we
-   * read; the file name plays no part.
+   * The image format of a file, read from its first bytes (its magic number), if it is one we read;
+   * the file name plays no part.
    *
    * @throws DatasetException if the file cannot be read
    */
@@ -130,7 +139,10 @@ public final class FaceDataset {
   private static UnusableImage whyNotAnImage(Path file, String identity) {
     try {
       new ImageDecoder(ImageLimits.defaults()).decode(Files.readAllBytes(file));
-      return new UnusableImage(file, identity, ImageRejectedException.Kind.UNSUPPORTED_FORMAT.name(),
+      return new UnusableImage(
+          file,
+          identity,
+          ImageRejectedException.Kind.UNSUPPORTED_FORMAT.name(),
           "not a PGM, PNG or JPEG");
     } catch (ImageRejectedException e) {
       return new UnusableImage(file, identity, e.kind().name(), e.getMessage());
@@ -140,9 +152,9 @@ public final class FaceDataset {
   }
 
   /**
-   * This dataset without the images {@code store} cannot decode (each is decoded once, and stays
-   * in the store's cache); identities left without images are dropped. The rejected images join
-   * {@link #unusable()}.
+   * This dataset without the images {@code store} cannot decode (each is decoded once, and stays in
+   * the store's cache); identities left without images are dropped. The rejected images join {@link
+   * #unusable()}.
    *
    * @param strict fail on the first unusable image (also those found by {@link #scan}) instead
    * @throws DatasetException in strict mode, naming the first unusable image; or when no usable
@@ -164,9 +176,12 @@ public final class FaceDataset {
         } catch (ImageRejectedException ex) {
           bad = new UnusableImage(ref.path(), ref.identity(), ex.kind().name(), ex.getMessage());
         } catch (IOException ex) {
-          bad = new UnusableImage(ref.path(), ref.identity(), UnusableImage.UNREADABLE, ex.getMessage());
+          bad =
+              new UnusableImage(
+                  ref.path(), ref.identity(), UnusableImage.UNREADABLE, ex.getMessage());
         } catch (FaceAlignmentException ex) {
-          bad = new UnusableImage(ref.path(), ref.identity(), UnusableImage.NO_FACE, ex.getMessage());
+          bad =
+              new UnusableImage(ref.path(), ref.identity(), UnusableImage.NO_FACE, ex.getMessage());
         }
         if (bad != null) {
           if (strict) {
@@ -180,15 +195,24 @@ public final class FaceDataset {
       }
     }
     if (kept.isEmpty()) {
-      throw new DatasetException("no usable image: all " + rejected.size() + " are unusable, e.g. "
-          + rejected.get(0).path() + ": " + rejected.get(0).detail());
+      throw new DatasetException(
+          "no usable image: all "
+              + rejected.size()
+              + " are unusable, e.g. "
+              + rejected.get(0).path()
+              + ": "
+              + rejected.get(0).detail());
     }
     return new FaceDataset(Collections.unmodifiableMap(kept), datasets, List.copyOf(rejected));
   }
 
   private static DatasetException strictFailure(UnusableImage bad) {
-    return new DatasetException("unusable image " + bad.path() + ": " + bad.detail()
-        + " (strict images: drop the option to count and skip such images)");
+    return new DatasetException(
+        "unusable image "
+            + bad.path()
+            + ": "
+            + bad.detail()
+            + " (strict images: drop the option to count and skip such images)");
   }
 
   /** Image files that were found but cannot be used, in scan order. */
@@ -248,8 +272,14 @@ public final class FaceDataset {
       MessageDigest md = MessageDigest.getInstance("SHA-256");
       for (List<FaceImageRef> images : byIdentity.values()) {
         for (FaceImageRef ref : images) {
-          md.update((ref.identity() + "/" + ref.path().getFileName() + ":" + Files.size(ref.path()) + "\n")
-              .getBytes(StandardCharsets.UTF_8));
+          md.update(
+              (ref.identity()
+                      + "/"
+                      + ref.path().getFileName()
+                      + ":"
+                      + Files.size(ref.path())
+                      + "\n")
+                  .getBytes(StandardCharsets.UTF_8));
         }
       }
       return HexFormat.of().formatHex(md.digest());

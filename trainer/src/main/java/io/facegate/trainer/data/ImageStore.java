@@ -53,8 +53,8 @@ public final class ImageStore {
   }
 
   /**
-   * The decoded image as the face stage prepares it, on first use decoded with the format its
-   * bytes announce (a file may have changed since it was scanned).
+   * The decoded image as the face stage prepares it, on first use decoded with the format its bytes
+   * announce (a file may have changed since it was scanned).
    *
    * @throws ImageRejectedException when the decoder rejects it
    * @throws IOException when the file cannot be read

@@ -32,7 +32,8 @@ public final class PkBatchSampler {
   public PkBatchSampler(Map<String, List<FaceImageRef>> byIdentity, int p, int k) {
     this.people = List.copyOf(byIdentity.values());
     if (p < 2 || p > people.size()) {
-      throw new DatasetException("P (identities per batch) must be in [2, " + people.size() + "], got " + p);
+      throw new DatasetException(
+          "P (identities per batch) must be in [2, " + people.size() + "], got " + p);
     }
     if (k < 2) {
       throw new DatasetException("K (images per identity) must be >= 2, got " + k);

@@ -1,6 +1,8 @@
 package io.facegate.trainer.evaluation;
 
-/** Something that embeds a CHW batch: the DJL network in inference mode or an ONNX Runtime session. */
+/**
+ * Something that embeds a CHW batch: the DJL network in inference mode or an ONNX Runtime session.
+ */
 @FunctionalInterface
 public interface BatchEmbedder {
 

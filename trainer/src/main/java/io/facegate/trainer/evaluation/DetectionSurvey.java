@@ -19,11 +19,10 @@ import java.util.Locale;
 import java.util.stream.Stream;
 
 /**
- * How often a face detector finds a face in a dataset and what it costs: each image is decoded
- * and detected alone (batch of one, as an event would be), and the calling thread's CPU time and
- * the wall time of the detection are recorded. With one intra-op thread ONNX Runtime computes on
- * the calling thread, so thread CPU time is the cost of the network plus pre- and
- * post-processing.
+ * How often a face detector finds a face in a dataset and what it costs: each image is decoded and
+ * detected alone (batch of one, as an event would be), and the calling thread's CPU time and the
+ * wall time of the detection are recorded. With one intra-op thread ONNX Runtime computes on the
+ * calling thread, so thread CPU time is the cost of the network plus pre- and post-processing.
  */
 public final class DetectionSurvey {
 
@@ -34,8 +33,15 @@ public final class DetectionSurvey {
    * @param height its height
    * @param faces the detections, in the decoded image's pixels (a box may reach into the border)
    */
-  public record ImageResult(Path file, int width, int height, List<FaceBox> faces,
-      long decodeCpuNanos, long detectCpuNanos, long detectWallNanos, String rejected) {
+  public record ImageResult(
+      Path file,
+      int width,
+      int height,
+      List<FaceBox> faces,
+      long decodeCpuNanos,
+      long detectCpuNanos,
+      long detectWallNanos,
+      String rejected) {
 
     /** Faces scored strictly above {@code minScore}. */
     public long facesAbove(double minScore) {
@@ -49,12 +55,15 @@ public final class DetectionSurvey {
 
     /**
      * For a square crop: the margin {@code m} with which {@code FaceFinder} would cut this image
-     * out of its source around the best box, {@code (side / max(w, h) - 1) / 2}; NaN without a
-     * face above {@code minScore} or for a non-square image.
+     * out of its source around the best box, {@code (side / max(w, h) - 1) / 2}; NaN without a face
+     * above {@code minScore} or for a non-square image.
      */
     public double cropMargin(double minScore) {
-      FaceBox best = faces.stream().filter(f -> f.score() > minScore)
-          .max(Comparator.comparingDouble(FaceBox::score)).orElse(null);
+      FaceBox best =
+          faces.stream()
+              .filter(f -> f.score() > minScore)
+              .max(Comparator.comparingDouble(FaceBox::score))
+              .orElse(null);
       if (best == null || width != height || rejected != null) {
         return Double.NaN;
       }
@@ -72,13 +81,15 @@ public final class DetectionSurvey {
 
     /** Decoded images without a face strictly above {@code minScore}. */
     public List<ImageResult> missed(double minScore) {
-      return images.stream().filter(r -> r.rejected() == null && r.facesAbove(minScore) == 0)
+      return images.stream()
+          .filter(r -> r.rejected() == null && r.facesAbove(minScore) == 0)
           .toList();
     }
 
     /** Decoded images with at least one face strictly above {@code minScore}. */
     public long found(double minScore) {
-      return images.stream().filter(r -> r.rejected() == null && r.facesAbove(minScore) > 0)
+      return images.stream()
+          .filter(r -> r.rejected() == null && r.facesAbove(minScore) > 0)
           .count();
     }
 
@@ -87,8 +98,11 @@ public final class DetectionSurvey {
      * {@code minScore}, sorted.
      */
     public double[] cropMargins(double minScore) {
-      return images.stream().mapToDouble(r -> r.cropMargin(minScore)).filter(m -> !Double.isNaN(m))
-          .sorted().toArray();
+      return images.stream()
+          .mapToDouble(r -> r.cropMargin(minScore))
+          .filter(m -> !Double.isNaN(m))
+          .sorted()
+          .toArray();
     }
 
     /**
@@ -98,44 +112,85 @@ public final class DetectionSurvey {
     public String report(double... thresholds) {
       StringBuilder out = new StringBuilder();
       long decoded = images.size() - rejected().size();
-      out.append(String.format(Locale.ROOT, "%s: %d images, %d decoded%n", dataset,
-          images.size(), decoded));
+      out.append(
+          String.format(
+              Locale.ROOT, "%s: %d images, %d decoded%n", dataset, images.size(), decoded));
       for (double t : thresholds) {
-        out.append(String.format(Locale.ROOT, "  >= 1 face above %.2f: %d of %d (%.1f%%)%n", t,
-            found(t), decoded, 100.0 * found(t) / Math.max(1, decoded)));
+        out.append(
+            String.format(
+                Locale.ROOT,
+                "  >= 1 face above %.2f: %d of %d (%.1f%%)%n",
+                t,
+                found(t),
+                decoded,
+                100.0 * found(t) / Math.max(1, decoded)));
       }
-      double[] cpu = images.stream().filter(r -> r.rejected() == null)
-          .mapToDouble(r -> r.detectCpuNanos() / 1e6).sorted().toArray();
-      double[] wall = images.stream().filter(r -> r.rejected() == null)
-          .mapToDouble(r -> r.detectWallNanos() / 1e6).sorted().toArray();
-      double[] dec = images.stream().filter(r -> r.rejected() == null)
-          .mapToDouble(r -> r.decodeCpuNanos() / 1e6).sorted().toArray();
-      out.append(String.format(Locale.ROOT,
-          "  detect CPU ms/image: mean %.1f, median %.1f, p95 %.1f, max %.1f (wall mean %.1f);"
-              + " decode CPU ms/image: mean %.1f, max %.1f%n",
-          mean(cpu), pct(cpu, 50), pct(cpu, 95), pct(cpu, 100), mean(wall), mean(dec),
-          pct(dec, 100)));
+      double[] cpu =
+          images.stream()
+              .filter(r -> r.rejected() == null)
+              .mapToDouble(r -> r.detectCpuNanos() / 1e6)
+              .sorted()
+              .toArray();
+      double[] wall =
+          images.stream()
+              .filter(r -> r.rejected() == null)
+              .mapToDouble(r -> r.detectWallNanos() / 1e6)
+              .sorted()
+              .toArray();
+      double[] dec =
+          images.stream()
+              .filter(r -> r.rejected() == null)
+              .mapToDouble(r -> r.decodeCpuNanos() / 1e6)
+              .sorted()
+              .toArray();
+      out.append(
+          String.format(
+              Locale.ROOT,
+              "  detect CPU ms/image: mean %.1f, median %.1f, p95 %.1f, max %.1f (wall mean %.1f);"
+                  + " decode CPU ms/image: mean %.1f, max %.1f%n",
+              mean(cpu),
+              pct(cpu, 50),
+              pct(cpu, 95),
+              pct(cpu, 100),
+              mean(wall),
+              mean(dec),
+              pct(dec, 100)));
       double[] margins = cropMargins(Arrays.stream(thresholds).max().orElse(0.5));
       if (margins.length > 0) {
-        out.append(String.format(Locale.ROOT,
-            "  square crops, margin around the best box (side / max(w, h) - 1) / 2: %d crops,"
-                + " p5 %.3f, p25 %.3f, median %.3f, p75 %.3f, p95 %.3f%n", margins.length,
-            pct(margins, 5), pct(margins, 25), pct(margins, 50), pct(margins, 75),
-            pct(margins, 95)));
+        out.append(
+            String.format(
+                Locale.ROOT,
+                "  square crops, margin around the best box (side / max(w, h) - 1) / 2: %d crops,"
+                    + " p5 %.3f, p25 %.3f, median %.3f, p75 %.3f, p95 %.3f%n",
+                margins.length,
+                pct(margins, 5),
+                pct(margins, 25),
+                pct(margins, 50),
+                pct(margins, 75),
+                pct(margins, 95)));
       }
       for (ImageResult r : rejected()) {
-        out.append("  rejected ").append(r.file()).append(": ").append(r.rejected())
+        out.append("  rejected ")
+            .append(r.file())
+            .append(": ")
+            .append(r.rejected())
             .append(System.lineSeparator());
       }
       for (double t : thresholds) {
         List<ImageResult> missed = missed(t);
         // when most images fail, the few that pass say more
         boolean listHits = missed.size() > decoded / 2;
-        List<ImageResult> listed = listHits
-            ? images.stream().filter(r -> r.rejected() == null && r.facesAbove(t) > 0).toList()
-            : missed;
-        out.append(String.format(Locale.ROOT, "  %s above %.2f (%d), best score in brackets:",
-            listHits ? "face" : "no face", t, listed.size()));
+        List<ImageResult> listed =
+            listHits
+                ? images.stream().filter(r -> r.rejected() == null && r.facesAbove(t) > 0).toList()
+                : missed;
+        out.append(
+            String.format(
+                Locale.ROOT,
+                "  %s above %.2f (%d), best score in brackets:",
+                listHits ? "face" : "no face",
+                t,
+                listed.size()));
         for (ImageResult r : listed) {
           out.append(String.format(Locale.ROOT, " %s(%.2f)", r.file(), r.bestScore()));
         }
@@ -158,12 +213,18 @@ public final class DetectionSurvey {
    * Detects faces in each file, one at a time.
    *
    * @param root the files are reported relative to this folder
-   * @param margin black border added on every side before detection, as a fraction of the
-   *     image's width (left, right) and height (top, bottom); 0 for none. Tight crops such as ORL
-   *     need one: the SSD expects context around a face
+   * @param margin black border added on every side before detection, as a fraction of the image's
+   *     width (left, right) and height (top, bottom); 0 for none. Tight crops such as ORL need one:
+   *     the SSD expects context around a face
    */
-  public static Summary run(String dataset, Path root, List<Path> files, ImageDecoder decoder,
-      FaceDetector detector, double margin) throws IOException {
+  public static Summary run(
+      String dataset,
+      Path root,
+      List<Path> files,
+      ImageDecoder decoder,
+      FaceDetector detector,
+      double margin)
+      throws IOException {
     if (!(margin >= 0 && margin <= 4)) {
       throw new IllegalArgumentException("margin must be in [0, 4], got " + margin);
     }
@@ -188,10 +249,13 @@ public final class DetectionSurvey {
       long c2 = mx.getCurrentThreadCpuTime();
       int dx = (img.width() - decoded.width()) / 2;
       int dy = (img.height() - decoded.height()) / 2;
-      List<FaceBox> inSource = faces.stream().map(f -> new FaceBox(f.x() - dx, f.y() - dy,
-          f.width(), f.height(), f.score())).toList();
-      results.add(new ImageResult(name, decoded.width(), decoded.height(), inSource, c1 - c0,
-          c2 - c1, w2 - w1, null));
+      List<FaceBox> inSource =
+          faces.stream()
+              .map(f -> new FaceBox(f.x() - dx, f.y() - dy, f.width(), f.height(), f.score()))
+              .toList();
+      results.add(
+          new ImageResult(
+              name, decoded.width(), decoded.height(), inSource, c1 - c0, c2 - c1, w2 - w1, null));
     }
     return new Summary(dataset, results);
   }
@@ -208,8 +272,8 @@ public final class DetectionSurvey {
     int c = img.channels();
     byte[] px = new byte[w * h * c];
     for (int y = 0; y < img.height(); y++) {
-      System.arraycopy(img.pixels(), y * img.width() * c, px, ((y + my) * w + mx) * c,
-          img.width() * c);
+      System.arraycopy(
+          img.pixels(), y * img.width() * c, px, ((y + my) * w + mx) * c, img.width() * c);
     }
     return new RawImage(w, h, c, px);
   }

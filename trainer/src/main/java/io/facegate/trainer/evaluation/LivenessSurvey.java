@@ -60,14 +60,32 @@ public final class LivenessSurvey {
     /** A few lines: count, score quantiles, and the false-reject rate at each threshold. */
     public String report(double[] thresholds) {
       StringBuilder out = new StringBuilder();
-      out.append(String.format(Locale.ROOT, "%s: %d images scored, %d rejected by the decoder%n", dataset,
-          scores.length, rejected));
-      out.append(String.format(Locale.ROOT, "  live score: min %.3f, 1%% %.3f, 5%% %.3f, 10%% %.3f, median %.3f%n",
-          quantile(0), quantile(0.01), quantile(0.05), quantile(0.10), quantile(0.5)));
+      out.append(
+          String.format(
+              Locale.ROOT,
+              "%s: %d images scored, %d rejected by the decoder%n",
+              dataset,
+              scores.length,
+              rejected));
+      out.append(
+          String.format(
+              Locale.ROOT,
+              "  live score: min %.3f, 1%% %.3f, 5%% %.3f, 10%% %.3f, median %.3f%n",
+              quantile(0),
+              quantile(0.01),
+              quantile(0.05),
+              quantile(0.10),
+              quantile(0.5)));
       for (double t : thresholds) {
         double frr = falseRejectRate(t);
-        out.append(String.format(Locale.ROOT, "  threshold %.2f: live faces rejected %d of %d (FRR %.4f)%n", t,
-            Math.round(frr * scores.length), scores.length, frr));
+        out.append(
+            String.format(
+                Locale.ROOT,
+                "  threshold %.2f: live faces rejected %d of %d (FRR %.4f)%n",
+                t,
+                Math.round(frr * scores.length),
+                scores.length,
+                frr));
       }
       return out.toString();
     }
@@ -76,7 +94,8 @@ public final class LivenessSurvey {
   private LivenessSurvey() {}
 
   /** Scores every file, {@value #BATCH} at a time. */
-  public static Summary run(String dataset, List<Path> files, ImageDecoder decoder, OnnxLivenessCheck check)
+  public static Summary run(
+      String dataset, List<Path> files, ImageDecoder decoder, OnnxLivenessCheck check)
       throws IOException {
     List<Float> scores = new ArrayList<>(files.size());
     int rejected = 0;

@@ -24,7 +24,8 @@ public final class OneShotIdentification {
    */
   public static double accuracy(float[][] embeddings, int[] labels, int trials, long seed) {
     if (labels.length != embeddings.length) {
-      throw new IllegalArgumentException(embeddings.length + " embeddings but " + labels.length + " labels");
+      throw new IllegalArgumentException(
+          embeddings.length + " embeddings but " + labels.length + " labels");
     }
     PairDistances.requireFiniteRows(embeddings);
     Map<Integer, List<Integer>> byPerson = new LinkedHashMap<>();

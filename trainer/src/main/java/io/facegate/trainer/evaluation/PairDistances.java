@@ -20,8 +20,11 @@ public record PairDistances(double[] genuine, double[] impostor) {
    */
   public PairDistances {
     if (genuine.length == 0 || impostor.length == 0) {
-      throw new IllegalArgumentException("need at least one genuine and one impostor pair, got "
-          + genuine.length + " and " + impostor.length);
+      throw new IllegalArgumentException(
+          "need at least one genuine and one impostor pair, got "
+              + genuine.length
+              + " and "
+              + impostor.length);
     }
     requireFinite(genuine, "genuine");
     requireFinite(impostor, "impostor");
@@ -73,8 +76,8 @@ public record PairDistances(double[] genuine, double[] impostor) {
   }
 
   /**
-   * Checks every row once up front, so that a diverged model is reported by the image it failed
-   * on rather than by the first pair that happens to contain it.
+   * Checks every row once up front, so that a diverged model is reported by the image it failed on
+   * rather than by the first pair that happens to contain it.
    */
   static void requireFiniteRows(float[][] embeddings) {
     for (int i = 0; i < embeddings.length; i++) {
@@ -83,13 +86,24 @@ public record PairDistances(double[] genuine, double[] impostor) {
         throw new IllegalArgumentException("embedding of image " + i + " is missing");
       }
       if (row.length != embeddings[0].length) {
-        throw new IllegalArgumentException("embedding of image " + i + " has dimension " + row.length
-            + ", image 0 has " + embeddings[0].length);
+        throw new IllegalArgumentException(
+            "embedding of image "
+                + i
+                + " has dimension "
+                + row.length
+                + ", image 0 has "
+                + embeddings[0].length);
       }
       for (int k = 0; k < row.length; k++) {
         if (!Float.isFinite(row[k])) {
-          throw new IllegalArgumentException("embedding of image " + i + " has " + row[k]
-              + " at component " + k + " (did training diverge?)");
+          throw new IllegalArgumentException(
+              "embedding of image "
+                  + i
+                  + " has "
+                  + row[k]
+                  + " at component "
+                  + k
+                  + " (did training diverge?)");
         }
       }
     }

@@ -24,11 +24,19 @@ import java.util.List;
  * @param genuinePairs number of genuine pairs
  * @param impostorPairs number of impostor pairs
  */
-public record VerificationMetrics(double eer, double eerThreshold, double auc, double tarAtFar1pct,
-                                  double tarAtFar01pct, double threshold, double farAtThreshold,
-                                  double frrAtThreshold, double accuracyAtThreshold,
-                                  double balancedAccuracyAtThreshold, int genuinePairs,
-                                  int impostorPairs) {
+public record VerificationMetrics(
+    double eer,
+    double eerThreshold,
+    double auc,
+    double tarAtFar1pct,
+    double tarAtFar01pct,
+    double threshold,
+    double farAtThreshold,
+    double frrAtThreshold,
+    double accuracyAtThreshold,
+    double balancedAccuracyAtThreshold,
+    int genuinePairs,
+    int impostorPairs) {
 
   /** Computes every figure, deciding pairs with {@code threshold}. */
   public static VerificationMetrics of(PairDistances d, double threshold) {
@@ -41,8 +49,19 @@ public record VerificationMetrics(double eer, double eerThreshold, double auc, d
     int ng = d.genuine().length;
     int ni = d.impostor().length;
     double correct = (1 - frr) * ng + (1 - far) * ni;
-    return new VerificationMetrics(eer[0], eer[1], auc(d), tarAtFar(d, 0.01), tarAtFar(d, 0.001),
-        threshold, far, frr, correct / (ng + ni), 1 - (far + frr) / 2, ng, ni);
+    return new VerificationMetrics(
+        eer[0],
+        eer[1],
+        auc(d),
+        tarAtFar(d, 0.01),
+        tarAtFar(d, 0.001),
+        threshold,
+        far,
+        frr,
+        correct / (ng + ni),
+        1 - (far + frr) / 2,
+        ng,
+        ni);
   }
 
   /**
@@ -69,8 +88,10 @@ public record VerificationMetrics(double eer, double eerThreshold, double auc, d
       bestT = prev;
     }
     while (gi < g.length || ii < im.length) {
-      double t = Math.min(gi < g.length ? g[gi] : Double.POSITIVE_INFINITY,
-          ii < im.length ? im[ii] : Double.POSITIVE_INFINITY);
+      double t =
+          Math.min(
+              gi < g.length ? g[gi] : Double.POSITIVE_INFINITY,
+              ii < im.length ? im[ii] : Double.POSITIVE_INFINITY);
       int before = gi + ii;
       while (gi < g.length && g[gi] <= t) {
         gi++;
@@ -85,7 +106,8 @@ public record VerificationMetrics(double eer, double eerThreshold, double auc, d
       if (gap < bestGap) {
         bestGap = gap;
         bestEer = (far + frr) / 2;
-        double next = Math.min(gi < g.length ? g[gi] : t + 1e-6, ii < im.length ? im[ii] : t + 1e-6);
+        double next =
+            Math.min(gi < g.length ? g[gi] : t + 1e-6, ii < im.length ? im[ii] : t + 1e-6);
         bestT = (t + next) / 2;
       }
     }
@@ -141,8 +163,10 @@ public record VerificationMetrics(double eer, double eerThreshold, double auc, d
     int gi = 0;
     int ii = 0;
     while (gi < g.length || ii < im.length) {
-      double t = Math.min(gi < g.length ? g[gi] : Double.POSITIVE_INFINITY,
-          ii < im.length ? im[ii] : Double.POSITIVE_INFINITY);
+      double t =
+          Math.min(
+              gi < g.length ? g[gi] : Double.POSITIVE_INFINITY,
+              ii < im.length ? im[ii] : Double.POSITIVE_INFINITY);
       int before = gi + ii;
       while (gi < g.length && g[gi] <= t) {
         gi++;
@@ -159,8 +183,11 @@ public record VerificationMetrics(double eer, double eerThreshold, double auc, d
   /** Each candidate threshold must consume at least one distance; otherwise the walk would spin. */
   private static void requireProgress(int before, int after, double t, String walk) {
     if (after == before) {
-      throw new IllegalStateException(walk + " walk made no progress at threshold " + t
-          + " (non-finite or unsorted distances)");
+      throw new IllegalStateException(
+          walk
+              + " walk made no progress at threshold "
+              + t
+              + " (non-finite or unsorted distances)");
     }
   }
 

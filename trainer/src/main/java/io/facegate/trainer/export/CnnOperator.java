@@ -9,8 +9,8 @@ import org.tribuo.util.onnx.ONNXOperator;
  * The ONNX operators facegate's models are written with: the trained embedding network's and those
  * the TF.js graph importer maps TF ops to (Tribuo's {@code ONNXOperators} lacks most; Gemm it has,
  * and it is listed here too so there is one vocabulary). Opset 17, so ReduceMean takes its axes as
- * an attribute while ReduceSum and Squeeze take them as an input. Attributes are written by
- * {@link OnnxGraphWriter} in sorted order, so this enum declares none.
+ * an attribute while ReduceSum and Squeeze take them as an input. Attributes are written by {@link
+ * OnnxGraphWriter} in sorted order, so this enum declares none.
  */
 public enum CnnOperator implements ONNXOperator {
   INSTANCE_NORMALIZATION("InstanceNormalization", 3, 0),

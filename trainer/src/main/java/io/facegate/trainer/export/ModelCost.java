@@ -19,14 +19,14 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * What one image costs a model: its parameters, its file size and the multiply-adds of one
- * forward pass at batch 1, counted from the shapes ONNX Runtime itself produces. The graph is
- * re-loaded with the output of every {@code Conv}, {@code Gemm} and {@code MatMul} (and the left
- * operand of each {@code MatMul}) exposed, run once on a zero input, and each such node counted
- * as output elements x the length of its dot products: {@code Conv}: {@code C_in / group x k_h x
- * k_w}; {@code Gemm}: K; {@code MatMul}: the last axis of its left operand. Element-wise work
- * (activations, normalisation, pooling) is not counted: it is small beside these, and the figure
- * is the one papers quote as MACs.
+ * What one image costs a model: its parameters, its file size and the multiply-adds of one forward
+ * pass at batch 1, counted from the shapes ONNX Runtime itself produces. The graph is re-loaded
+ * with the output of every {@code Conv}, {@code Gemm} and {@code MatMul} (and the left operand of
+ * each {@code MatMul}) exposed, run once on a zero input, and each such node counted as output
+ * elements x the length of its dot products: {@code Conv}: {@code C_in / group x k_h x k_w}; {@code
+ * Gemm}: K; {@code MatMul}: the last axis of its left operand. Element-wise work (activations,
+ * normalisation, pooling) is not counted: it is small beside these, and the figure is the one
+ * papers quote as MACs.
  *
  * @param parameters elements of all initializers (weights, biases, constants)
  * @param multiplyAdds multiply-adds of one forward pass at batch 1
@@ -55,7 +55,7 @@ public record ModelCost(long parameters, long multiplyAdds, long modelBytes) {
             probes.add(node.getInput(0));
           }
         }
-        default -> { }
+        default -> {}
       }
     }
     Map<String, long[]> shapes = run(model, probes);
@@ -66,55 +66,64 @@ public record ModelCost(long parameters, long multiplyAdds, long modelBytes) {
         continue;
       }
       long out = elements(shapes.get(node.getOutput(0)));
-      long dot = switch (op) {
-        case "Conv" -> {
-          List<Long> w = dims(initializers, node.getInput(1), node);
-          yield elements(w.subList(1, w.size()));
-        }
-        case "Gemm" -> {
-          long[] a = shapeOfInput(node.getInput(0), initializers, shapes, node);
-          boolean transA = intAttribute(node, "transA").orElse(0L) == 1;
-          yield transA ? a[0] : a[a.length - 1];
-        }
-        default -> {
-          long[] a = shapeOfInput(node.getInput(0), initializers, shapes, node);
-          yield a[a.length - 1];
-        }
-      };
+      long dot =
+          switch (op) {
+            case "Conv" -> {
+              List<Long> w = dims(initializers, node.getInput(1), node);
+              yield elements(w.subList(1, w.size()));
+            }
+            case "Gemm" -> {
+              long[] a = shapeOfInput(node.getInput(0), initializers, shapes, node);
+              boolean transA = intAttribute(node, "transA").orElse(0L) == 1;
+              yield transA ? a[0] : a[a.length - 1];
+            }
+            default -> {
+              long[] a = shapeOfInput(node.getInput(0), initializers, shapes, node);
+              yield a[a.length - 1];
+            }
+          };
       macs += out * dot;
     }
     return new ModelCost(parameters, macs, bytes.length);
   }
 
-  private static long[] shapeOfInput(String name, Map<String, OnnxMl.TensorProto> initializers,
-      Map<String, long[]> shapes, OnnxMl.NodeProto node) {
+  private static long[] shapeOfInput(
+      String name,
+      Map<String, OnnxMl.TensorProto> initializers,
+      Map<String, long[]> shapes,
+      OnnxMl.NodeProto node) {
     if (initializers.containsKey(name)) {
       return dims(initializers, name, node).stream().mapToLong(Long::longValue).toArray();
     }
     long[] shape = shapes.get(name);
     if (shape == null) {
       // a Gemm's left operand is the output of some earlier node: expose it too
-      throw new IllegalStateException("no shape for " + name + ", input of " + node.getOpType() + " " + node.getName());
+      throw new IllegalStateException(
+          "no shape for " + name + ", input of " + node.getOpType() + " " + node.getName());
     }
     return shape;
   }
 
-  private static List<Long> dims(Map<String, OnnxMl.TensorProto> initializers, String name, OnnxMl.NodeProto node) {
+  private static List<Long> dims(
+      Map<String, OnnxMl.TensorProto> initializers, String name, OnnxMl.NodeProto node) {
     OnnxMl.TensorProto t = initializers.get(name);
     if (t == null) {
-      throw new IllegalStateException(node.getOpType() + " " + node.getName() + ": weight " + name
-          + " is not an initializer");
+      throw new IllegalStateException(
+          node.getOpType() + " " + node.getName() + ": weight " + name + " is not an initializer");
     }
     return t.getDimsList();
   }
 
   private static Optional<Long> intAttribute(OnnxMl.NodeProto node, String name) {
-    return node.getAttributeList().stream().filter(a -> a.getName().equals(name)).findFirst()
+    return node.getAttributeList().stream()
+        .filter(a -> a.getName().equals(name))
+        .findFirst()
         .map(OnnxMl.AttributeProto::getI);
   }
 
   /** Runs the graph once on zeros at batch 1 with {@code probes} added as outputs; their shapes. */
-  private static Map<String, long[]> run(OnnxMl.ModelProto model, Set<String> probes) throws IOException {
+  private static Map<String, long[]> run(OnnxMl.ModelProto model, Set<String> probes)
+      throws IOException {
     OnnxMl.GraphProto.Builder graph = model.getGraph().toBuilder();
     Set<String> outputs = new LinkedHashSet<>();
     graph.getOutputList().forEach(o -> outputs.add(o.getName()));
@@ -127,9 +136,14 @@ public record ModelCost(long parameters, long multiplyAdds, long modelBytes) {
     graph.getInputList().forEach(i -> graphInputs.add(i.getName()));
     for (String p : probes) {
       if (!graphInputs.contains(p) && outputs.add(p)) {
-        graph.addOutput(OnnxMl.ValueInfoProto.newBuilder().setName(p)
-            .setType(OnnxMl.TypeProto.newBuilder().setTensorType(OnnxMl.TypeProto.Tensor.newBuilder()
-                .setElemType(OnnxMl.TensorProto.DataType.FLOAT.getNumber()))));
+        graph.addOutput(
+            OnnxMl.ValueInfoProto.newBuilder()
+                .setName(p)
+                .setType(
+                    OnnxMl.TypeProto.newBuilder()
+                        .setTensorType(
+                            OnnxMl.TypeProto.Tensor.newBuilder()
+                                .setElemType(OnnxMl.TensorProto.DataType.FLOAT.getNumber()))));
       }
     }
     byte[] probed = model.toBuilder().setGraph(graph).build().toByteArray();
@@ -145,8 +159,10 @@ public record ModelCost(long parameters, long multiplyAdds, long modelBytes) {
             for (int i = 0; i < shape.length; i++) {
               shape[i] = shape[i] < 0 ? 1 : shape[i];
             }
-            inputs.put(e.getKey(), OnnxTensor.createTensor(env,
-                FloatBuffer.allocate(Math.toIntExact(elements(shape))), shape));
+            inputs.put(
+                e.getKey(),
+                OnnxTensor.createTensor(
+                    env, FloatBuffer.allocate(Math.toIntExact(elements(shape))), shape));
           }
           Map<String, long[]> shapes = new HashMap<>();
           inputs.forEach((name, tensor) -> shapes.put(name, tensor.getInfo().getShape()));

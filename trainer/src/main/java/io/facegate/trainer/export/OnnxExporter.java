@@ -17,19 +17,20 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Writes the trained network as an ONNX model: walks the DJL {@code SequentialBlock} child by
- * child alongside the {@link Layer} list that built it, copies each block's parameters into
- * initializers and emits one node per layer. Input {@code input} is float
- * {@code [batch, C, H, W]} with a symbolic batch dimension; output {@code embedding} is float
- * {@code [batch, D]}, L2-normalised. {@code metadata_props} carry {@link ModelMetadata}.
+ * Writes the trained network as an ONNX model: walks the DJL {@code SequentialBlock} child by child
+ * alongside the {@link Layer} list that built it, copies each block's parameters into initializers
+ * and emits one node per layer. Input {@code input} is float {@code [batch, C, H, W]} with a
+ * symbolic batch dimension; output {@code embedding} is float {@code [batch, D]}, L2-normalised.
+ * {@code metadata_props} carry {@link ModelMetadata}.
  *
- * <p>Byte-reproducible: the same weights and metadata give the same bytes (attributes and
- * metadata are sorted, nothing time-dependent is written).
+ * <p>Byte-reproducible: the same weights and metadata give the same bytes (attributes and metadata
+ * are sorted, nothing time-dependent is written).
  */
 public final class OnnxExporter {
 
   /** Name of the model input. */
   public static final String INPUT = "input";
+
   /** Name of the model output. */
   public static final String OUTPUT = "embedding";
 
@@ -40,7 +41,8 @@ public final class OnnxExporter {
     NetworkConfig config = model.network();
     if (metadata.embeddingDim() != config.embeddingDim()
         || metadata.input().channels() != config.inputChannels()
-        || metadata.input().width() != config.inputSize() || metadata.input().height() != config.inputSize()) {
+        || metadata.input().width() != config.inputSize()
+        || metadata.input().height() != config.inputSize()) {
       throw new IllegalArgumentException("metadata does not describe this network");
     }
     List<Layer> layers = config.layers();
@@ -57,8 +59,14 @@ public final class OnnxExporter {
         float[] ones = new float[config.inputChannels()];
         java.util.Arrays.fill(ones, 1f);
         String scale = graph.floats(prefix + "scale", ones, ones.length);
-        String bias = graph.floats(prefix + "bias", new float[config.inputChannels()], config.inputChannels());
-        graph.node(CnnOperator.INSTANCE_NORMALIZATION, prefix + "instancenorm", List.of(x, scale, bias), out,
+        String bias =
+            graph.floats(
+                prefix + "bias", new float[config.inputChannels()], config.inputChannels());
+        graph.node(
+            CnnOperator.INSTANCE_NORMALIZATION,
+            prefix + "instancenorm",
+            List.of(x, scale, bias),
+            out,
             Map.of("epsilon", norm.epsilon()));
       } else if (layer instanceof Layer.Conv c) {
         String w = initializer(graph, prefix + "weight", params.get("weight"));
@@ -75,8 +83,12 @@ public final class OnnxExporter {
         String bias = initializer(graph, prefix + "beta", params.get("beta"));
         String mean = initializer(graph, prefix + "running_mean", params.get("runningMean"));
         String var = initializer(graph, prefix + "running_var", params.get("runningVar"));
-        graph.node(CnnOperator.BATCH_NORMALIZATION, prefix + "batchnorm",
-            List.of(x, scale, bias, mean, var), out, Map.of("epsilon", bn.epsilon()));
+        graph.node(
+            CnnOperator.BATCH_NORMALIZATION,
+            prefix + "batchnorm",
+            List.of(x, scale, bias, mean, var),
+            out,
+            Map.of("epsilon", bn.epsilon()));
       } else if (layer instanceof Layer.Relu) {
         graph.node(CnnOperator.RELU, prefix + "relu", List.of(x), out, Map.of());
       } else if (layer instanceof Layer.MaxPool m) {
@@ -87,8 +99,14 @@ public final class OnnxExporter {
         graph.node(CnnOperator.MAX_POOL, prefix + "maxpool", List.of(x), out, attrs);
       } else if (layer instanceof Layer.GlobalAvgPool) {
         String pooled = prefix + "pooled";
-        graph.node(CnnOperator.GLOBAL_AVERAGE_POOL, prefix + "globalavgpool", List.of(x), pooled, Map.of());
-        graph.node(CnnOperator.FLATTEN, prefix + "flatten", List.of(pooled), out, Map.of("axis", 1L));
+        graph.node(
+            CnnOperator.GLOBAL_AVERAGE_POOL,
+            prefix + "globalavgpool",
+            List.of(x),
+            pooled,
+            Map.of());
+        graph.node(
+            CnnOperator.FLATTEN, prefix + "flatten", List.of(pooled), out, Map.of("axis", 1L));
       } else if (layer instanceof Layer.Flatten) {
         graph.node(CnnOperator.FLATTEN, prefix + "flatten", List.of(x), out, Map.of("axis", 1L));
       } else if (layer instanceof Layer.Dense) {
@@ -110,13 +128,18 @@ public final class OnnxExporter {
       x = out;
     }
     graph.output(OUTPUT, -1, config.embeddingDim());
-    return graph.model("facegate-trainer", producerVersion,
-        "Siamese face-embedding network; distance = Euclidean on the L2-normalised output",
-        metadata.toProperties()).toByteArray();
+    return graph
+        .model(
+            "facegate-trainer",
+            producerVersion,
+            "Siamese face-embedding network; distance = Euclidean on the L2-normalised output",
+            metadata.toProperties())
+        .toByteArray();
   }
 
   /** Writes {@link #export} to a file. */
-  public static void write(TrainedModel model, ModelMetadata metadata, String producerVersion, Path file)
+  public static void write(
+      TrainedModel model, ModelMetadata metadata, String producerVersion, Path file)
       throws IOException {
     Files.write(file, export(model, metadata, producerVersion));
   }

@@ -25,7 +25,9 @@ public final class OnnxGraphWriter {
   private final OnnxMl.GraphProto.Builder graph;
   private final Set<String> names = new HashSet<>();
 
-  /** @param graphName the graph's name */
+  /**
+   * @param graphName the graph's name
+   */
   public OnnxGraphWriter(String graphName) {
     this.graph = OnnxMl.GraphProto.newBuilder().setName(graphName);
   }
@@ -40,12 +42,19 @@ public final class OnnxGraphWriter {
    * @param attributes {@code Long}, {@code Float}, {@code String} or {@code long[]} values
    * @return {@code output}
    */
-  public String node(CnnOperator op, String name, List<String> inputs, String output, Map<String, ?> attributes) {
-    if (inputs.size() < op.getNumInputs() || inputs.size() > op.getNumInputs() + op.getNumOptionalInputs()) {
-      throw new IllegalArgumentException(op.getOpName() + " takes " + op.getNumInputs() + " inputs, got " + inputs.size());
+  public String node(
+      CnnOperator op, String name, List<String> inputs, String output, Map<String, ?> attributes) {
+    if (inputs.size() < op.getNumInputs()
+        || inputs.size() > op.getNumInputs() + op.getNumOptionalInputs()) {
+      throw new IllegalArgumentException(
+          op.getOpName() + " takes " + op.getNumInputs() + " inputs, got " + inputs.size());
     }
-    OnnxMl.NodeProto.Builder n = OnnxMl.NodeProto.newBuilder()
-        .setName(name).setOpType(op.getOpName()).setDomain(op.getOpDomain()).addOutput(output);
+    OnnxMl.NodeProto.Builder n =
+        OnnxMl.NodeProto.newBuilder()
+            .setName(name)
+            .setOpType(op.getOpName())
+            .setDomain(op.getOpDomain())
+            .addOutput(output);
     inputs.forEach(n::addInput);
     new TreeMap<String, Object>(attributes).forEach((k, v) -> n.addAttribute(attribute(k, v)));
     graph.addNode(n);
@@ -55,7 +64,8 @@ public final class OnnxGraphWriter {
   /** Adds a float32 initializer; returns its name. */
   public String floats(String name, float[] values, long... dims) {
     checkSize(name, values.length, dims);
-    ByteBuffer buf = ByteBuffer.allocate(values.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+    ByteBuffer buf =
+        ByteBuffer.allocate(values.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
     buf.asFloatBuffer().put(values);
     return initializer(name, OnnxMl.TensorProto.DataType.FLOAT, buf.array(), dims);
   }
@@ -73,16 +83,12 @@ public final class OnnxGraphWriter {
     return names.contains(name);
   }
 
-  /**
-   * Declares a float graph input; a negative dimension is the symbolic {@link #BATCH}.
-   */
+  /** Declares a float graph input; a negative dimension is the symbolic {@link #BATCH}. */
   public void input(String name, long... dims) {
     graph.addInput(valueInfo(name, dims));
   }
 
-  /**
-   * Declares a float graph output; a negative dimension is the symbolic {@link #BATCH}.
-   */
+  /** Declares a float graph output; a negative dimension is the symbolic {@link #BATCH}. */
   public void output(String name, long... dims) {
     graph.addOutput(valueInfo(name, dims));
   }
@@ -95,28 +101,36 @@ public final class OnnxGraphWriter {
    * @param docString what the model computes
    * @param metadata {@code metadata_props}
    */
-  public OnnxMl.ModelProto model(String producer, String producerVersion, String docString,
-                                 Map<String, String> metadata) {
-    OnnxMl.ModelProto.Builder proto = OnnxMl.ModelProto.newBuilder()
-        .setIrVersion(8)
-        .setProducerName(producer)
-        .setProducerVersion(producerVersion)
-        .setDomain("io.facegate")
-        .setModelVersion(1)
-        .setDocString(docString)
-        .addOpsetImport(CnnOperator.CONV.opsetProto())
-        .setGraph(graph);
-    new TreeMap<>(metadata).forEach((k, v) ->
-        proto.addMetadataProps(OnnxMl.StringStringEntryProto.newBuilder().setKey(k).setValue(v)));
+  public OnnxMl.ModelProto model(
+      String producer, String producerVersion, String docString, Map<String, String> metadata) {
+    OnnxMl.ModelProto.Builder proto =
+        OnnxMl.ModelProto.newBuilder()
+            .setIrVersion(8)
+            .setProducerName(producer)
+            .setProducerVersion(producerVersion)
+            .setDomain("io.facegate")
+            .setModelVersion(1)
+            .setDocString(docString)
+            .addOpsetImport(CnnOperator.CONV.opsetProto())
+            .setGraph(graph);
+    new TreeMap<>(metadata)
+        .forEach(
+            (k, v) ->
+                proto.addMetadataProps(
+                    OnnxMl.StringStringEntryProto.newBuilder().setKey(k).setValue(v)));
     return proto.build();
   }
 
-  private String initializer(String name, OnnxMl.TensorProto.DataType type, byte[] raw, long[] dims) {
+  private String initializer(
+      String name, OnnxMl.TensorProto.DataType type, byte[] raw, long[] dims) {
     if (!names.add(name)) {
       throw new IllegalArgumentException("initializer " + name + " added twice");
     }
-    OnnxMl.TensorProto.Builder t = OnnxMl.TensorProto.newBuilder()
-        .setName(name).setDataType(type.getNumber()).setRawData(ByteString.copyFrom(raw));
+    OnnxMl.TensorProto.Builder t =
+        OnnxMl.TensorProto.newBuilder()
+            .setName(name)
+            .setDataType(type.getNumber())
+            .setRawData(ByteString.copyFrom(raw));
     for (long d : dims) {
       t.addDims(d);
     }
@@ -130,7 +144,8 @@ public final class OnnxGraphWriter {
       size *= d;
     }
     if (size != length) {
-      throw new IllegalArgumentException(name + ": " + length + " values for " + java.util.Arrays.toString(dims));
+      throw new IllegalArgumentException(
+          name + ": " + length + " values for " + java.util.Arrays.toString(dims));
     }
   }
 
@@ -156,14 +171,19 @@ public final class OnnxGraphWriter {
   private static OnnxMl.ValueInfoProto valueInfo(String name, long... dims) {
     OnnxMl.TensorShapeProto.Builder shape = OnnxMl.TensorShapeProto.newBuilder();
     for (long d : dims) {
-      shape.addDim(d < 0 ? OnnxMl.TensorShapeProto.Dimension.newBuilder().setDimParam(BATCH)
-          : OnnxMl.TensorShapeProto.Dimension.newBuilder().setDimValue(d));
+      shape.addDim(
+          d < 0
+              ? OnnxMl.TensorShapeProto.Dimension.newBuilder().setDimParam(BATCH)
+              : OnnxMl.TensorShapeProto.Dimension.newBuilder().setDimValue(d));
     }
     return OnnxMl.ValueInfoProto.newBuilder()
         .setName(name)
-        .setType(OnnxMl.TypeProto.newBuilder().setTensorType(OnnxMl.TypeProto.Tensor.newBuilder()
-            .setElemType(OnnxMl.TensorProto.DataType.FLOAT.getNumber())
-            .setShape(shape)))
+        .setType(
+            OnnxMl.TypeProto.newBuilder()
+                .setTensorType(
+                    OnnxMl.TypeProto.Tensor.newBuilder()
+                        .setElemType(OnnxMl.TensorProto.DataType.FLOAT.getNumber())
+                        .setShape(shape)))
         .build();
   }
 }

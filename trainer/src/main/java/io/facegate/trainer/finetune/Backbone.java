@@ -11,17 +11,17 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 /**
- * A pretrained embedding network that meets the model contract ({@code model.onnx} with
- * {@code facegate.*} metadata, companions such as a landmark model beside it), named on the
- * command line by {@code --backbone}.
+ * A pretrained embedding network that meets the model contract ({@code model.onnx} with {@code
+ * facegate.*} metadata, companions such as a landmark model beside it), named on the command line
+ * by {@code --backbone}.
  *
  * <p>{@code --backbone} takes {@value #SCRATCH} (no backbone: the small CNN trained from scratch),
- * a path (a folder holding {@code model.onnx}, or the {@code .onnx} file itself), or a name
- * looked up in a registry folder: {@code <registry>/<name>/model.onnx}. The alias
- * {@value #PRETRAINED} stands for the recommended backbone, {@value #RECOMMENDED}. The registry is
- * {@code --backbone-registry}, else the environment variable {@value #REGISTRY_ENV}, else
- * {@value #DEFAULT_REGISTRY} under the working directory; the lead points it at the import
- * outputs of {@code facegate pretrained ...} (or links them there).
+ * a path (a folder holding {@code model.onnx}, or the {@code .onnx} file itself), or a name looked
+ * up in a registry folder: {@code <registry>/<name>/model.onnx}. The alias {@value #PRETRAINED}
+ * stands for the recommended backbone, {@value #RECOMMENDED}. The registry is {@code
+ * --backbone-registry}, else the environment variable {@value #REGISTRY_ENV}, else {@value
+ * #DEFAULT_REGISTRY} under the working directory; the lead points it at the import outputs of
+ * {@code facegate pretrained ...} (or links them there).
  *
  * @param name the name given, or the folder's name for a path
  * @param modelFile the backbone's {@code model.onnx}
@@ -30,14 +30,19 @@ public record Backbone(String name, Path modelFile) {
 
   /** {@code --backbone scratch}: no backbone. */
   public static final String SCRATCH = "scratch";
+
   /** Alias of the recommended backbone. */
   public static final String PRETRAINED = "pretrained";
+
   /** The recommended backbone's name. */
   public static final String RECOMMENDED = "faceres";
+
   /** The registry used when neither the option nor the environment names one. */
   public static final String DEFAULT_REGISTRY = ".facegate/models/backbones";
+
   /** Environment variable naming the registry folder. */
   public static final String REGISTRY_ENV = "FACEGATE_BACKBONES";
+
   /** The model file inside a backbone folder. */
   public static final String MODEL_FILE = "model.onnx";
 
@@ -63,7 +68,10 @@ public record Backbone(String name, Path modelFile) {
     return value == null || SCRATCH.equalsIgnoreCase(value.trim());
   }
 
-  /** The registry folder: the option's value if given, else {@value #REGISTRY_ENV}, else the default. */
+  /**
+   * The registry folder: the option's value if given, else {@value #REGISTRY_ENV}, else the
+   * default.
+   */
   public static Path registry(Path option) {
     if (option != null) {
       return option;
@@ -85,7 +93,8 @@ public record Backbone(String name, Path modelFile) {
     Path asPath = Path.of(v);
     if (Files.isRegularFile(asPath)) {
       Path parent = asPath.toAbsolutePath().getParent();
-      return new Backbone(parent.getFileName() == null ? v : parent.getFileName().toString(), asPath);
+      return new Backbone(
+          parent.getFileName() == null ? v : parent.getFileName().toString(), asPath);
     }
     if (Files.isDirectory(asPath)) {
       Path file = asPath.resolve(MODEL_FILE);
@@ -102,9 +111,20 @@ public record Backbone(String name, Path modelFile) {
     if (Files.isRegularFile(file)) {
       return new Backbone(name, file);
     }
-    throw new IllegalArgumentException("--backbone " + v + ": no " + file + " (registry " + registry
-        + " holds " + available(registry) + "; known names: scratch, pretrained = " + RECOMMENDED + ", "
-        + String.join(", ", KNOWN.keySet()) + "; import one with 'facegate pretrained ...' or give a path)");
+    throw new IllegalArgumentException(
+        "--backbone "
+            + v
+            + ": no "
+            + file
+            + " (registry "
+            + registry
+            + " holds "
+            + available(registry)
+            + "; known names: scratch, pretrained = "
+            + RECOMMENDED
+            + ", "
+            + String.join(", ", KNOWN.keySet())
+            + "; import one with 'facegate pretrained ...' or give a path)");
   }
 
   /** Names in the registry that hold a model, sorted; {@code none} when empty or missing. */
@@ -113,7 +133,9 @@ public record Backbone(String name, Path modelFile) {
     if (Files.isDirectory(registry)) {
       try (Stream<Path> dirs = Files.list(registry)) {
         dirs.filter(d -> Files.isRegularFile(d.resolve(MODEL_FILE)))
-            .map(d -> d.getFileName().toString()).sorted().forEach(names::add);
+            .map(d -> d.getFileName().toString())
+            .sorted()
+            .forEach(names::add);
       } catch (IOException e) {
         return "nothing readable";
       }

@@ -20,16 +20,17 @@ import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * Backbone embeddings of every image, computed once: decode (the processor's decoder), the
- * model's face stage (alignment or whole image), the shared pre-processor, the embedder. A frozen
- * backbone gives the same vector every epoch, so the head trains on these instead of images.
- * Images that cannot be used are left out and counted per reason; a non-finite embedding stops
- * everything (it would poison training and calibration without a trace).
+ * Backbone embeddings of every image, computed once: decode (the processor's decoder), the model's
+ * face stage (alignment or whole image), the shared pre-processor, the embedder. A frozen backbone
+ * gives the same vector every epoch, so the head trains on these instead of images. Images that
+ * cannot be used are left out and counted per reason; a non-finite embedding stops everything (it
+ * would poison training and calibration without a trace).
  */
 public final class EmbeddingCache {
 
   /** Skip reason: the file could not be read or decoded. */
   public static final String UNREADABLE = "unreadable image";
+
   /** Skip reason: the face stage found no face. */
   public static final String NO_FACE = "no face found";
 
@@ -41,8 +42,11 @@ public final class EmbeddingCache {
   private final Map<String, Integer> skipped;
   private final int dim;
 
-  private EmbeddingCache(Map<FaceImageRef, float[]> plain, Map<FaceImageRef, float[]> flipped,
-                         Map<String, Integer> skipped, int dim) {
+  private EmbeddingCache(
+      Map<FaceImageRef, float[]> plain,
+      Map<FaceImageRef, float[]> flipped,
+      Map<String, Integer> skipped,
+      int dim) {
     this.plain = plain;
     this.flipped = flipped;
     this.skipped = skipped;
@@ -55,8 +59,13 @@ public final class EmbeddingCache {
    *
    * @throws NonFiniteEmbeddingException naming the first image whose embedding is not finite
    */
-  public static EmbeddingCache build(List<FaceImageRef> images, Set<FaceImageRef> flip, FaceStage stage,
-                                     Preprocessor preprocessor, Embedder embedder, PrintStream progress) {
+  public static EmbeddingCache build(
+      List<FaceImageRef> images,
+      Set<FaceImageRef> flip,
+      FaceStage stage,
+      Preprocessor preprocessor,
+      Embedder embedder,
+      PrintStream progress) {
     ImageDecoder decoder = new ImageDecoder(ImageLimits.defaults());
     Map<FaceImageRef, float[]> plain = new HashMap<>();
     Map<FaceImageRef, float[]> flipped = new HashMap<>();
@@ -113,12 +122,16 @@ public final class EmbeddingCache {
       int done = from + part.size();
       if (done >= nextReport || done == images.size()) {
         double s = (System.nanoTime() - start) / 1e9;
-        progress.printf("backbone: %d/%d images embedded (%.1f images/s)%n", done, images.size(), done / s);
+        progress.printf(
+            "backbone: %d/%d images embedded (%.1f images/s)%n", done, images.size(), done / s);
         nextReport = done + PROGRESS_EVERY;
       }
     }
-    return new EmbeddingCache(Collections.unmodifiableMap(plain), Collections.unmodifiableMap(flipped),
-        Collections.unmodifiableMap(skipped), embedder.metadata().embeddingDim());
+    return new EmbeddingCache(
+        Collections.unmodifiableMap(plain),
+        Collections.unmodifiableMap(flipped),
+        Collections.unmodifiableMap(skipped),
+        embedder.metadata().embeddingDim());
   }
 
   /** A cache over embeddings computed elsewhere (no mirrored copies, nothing skipped). */
@@ -129,8 +142,13 @@ public final class EmbeddingCache {
   private static void requireFinite(float[] v, FaceImageRef ref, boolean mirrored) {
     for (float x : v) {
       if (!Float.isFinite(x)) {
-        throw new NonFiniteEmbeddingException("backbone returned a non-finite embedding (" + x + ") for "
-            + ref.path() + (mirrored ? " (mirrored)" : "") + "; refusing to train or calibrate on it");
+        throw new NonFiniteEmbeddingException(
+            "backbone returned a non-finite embedding ("
+                + x
+                + ") for "
+                + ref.path()
+                + (mirrored ? " (mirrored)" : "")
+                + "; refusing to train or calibrate on it");
       }
     }
   }

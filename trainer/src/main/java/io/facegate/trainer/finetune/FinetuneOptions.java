@@ -11,15 +11,20 @@ import java.util.Map;
  *
  * @param backbone the frozen network whose embeddings the head learns from
  * @param head linear or two-layer MLP
- * @param headDim output length of the head; {@code null} = the backbone's embedding length
- *     (the head then starts as the identity: exactly the raw backbone)
+ * @param headDim output length of the head; {@code null} = the backbone's embedding length (the
+ *     head then starts as the identity: exactly the raw backbone)
  * @param flip whether horizontally flipped copies of the training images are embedded too, and
  *     drawn in place of the originals half of the time
  * @param device where ONNX Runtime runs the backbone
  * @param threads ONNX Runtime intra-op threads (0 = its default)
  */
-public record FinetuneOptions(Backbone backbone, HeadKind head, Integer headDim, boolean flip, DeviceSpec device,
-                              int threads) {
+public record FinetuneOptions(
+    Backbone backbone,
+    HeadKind head,
+    Integer headDim,
+    boolean flip,
+    DeviceSpec device,
+    int threads) {
 
   /** The head's shape. */
   public enum HeadKind {
@@ -65,8 +70,12 @@ public record FinetuneOptions(Backbone backbone, HeadKind head, Integer headDim,
   public int headDim(int backboneDim) {
     int d = headDim == null ? backboneDim : headDim;
     if (d > backboneDim) {
-      throw new IllegalArgumentException("--head-dim " + d + " exceeds the backbone's embedding length "
-          + backboneDim + " (the head starts as a projection of the backbone's embedding)");
+      throw new IllegalArgumentException(
+          "--head-dim "
+              + d
+              + " exceeds the backbone's embedding length "
+              + backboneDim
+              + " (the head starts as a projection of the backbone's embedding)");
     }
     return d;
   }

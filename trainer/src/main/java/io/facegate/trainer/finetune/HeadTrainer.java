@@ -29,12 +29,12 @@ import java.util.Map;
 import java.util.Random;
 
 /**
- * Trains a {@link ProjectionHead} on cached backbone embeddings with the project's losses
- * (triplet on P x K batches, or contrastive on balanced pairs), Adam with a cosine schedule, and
- * keeps the epoch with the best validation EER. Epoch 0 is the starting head (the raw backbone
- * when the head is as wide as the backbone): an epoch must beat it on the validation people to be
- * kept, so fine-tuning never hands back something worse than it started from on validation.
- * Deterministic for a seed: the start is computed, one {@link Random} drives sampling and flips.
+ * Trains a {@link ProjectionHead} on cached backbone embeddings with the project's losses (triplet
+ * on P x K batches, or contrastive on balanced pairs), Adam with a cosine schedule, and keeps the
+ * epoch with the best validation EER. Epoch 0 is the starting head (the raw backbone when the head
+ * is as wide as the backbone): an epoch must beat it on the validation people to be kept, so
+ * fine-tuning never hands back something worse than it started from on validation. Deterministic
+ * for a seed: the start is computed, one {@link Random} drives sampling and flips.
  */
 public final class HeadTrainer {
 
@@ -61,16 +61,23 @@ public final class HeadTrainer {
    * @param startValidationEer validation EER of the starting head
    * @param trainSeconds wall-clock training time
    */
-  public record Result(ProjectionHead head, List<EpochStats> epochs, List<Double> stepLosses, int bestEpoch,
-                       double startValidationEer, double trainSeconds) {}
+  public record Result(
+      ProjectionHead head,
+      List<EpochStats> epochs,
+      List<Double> stepLosses,
+      int bestEpoch,
+      double startValidationEer,
+      double trainSeconds) {}
 
   /**
    * Trains on {@code trainPeople}, validates on {@code valPeople} (identity to usable images).
    *
    * @throws IllegalStateException when a step's loss is not finite
    */
-  public Result train(EmbeddingCache cache, Map<String, List<FaceImageRef>> trainPeople,
-                      Map<String, List<FaceImageRef>> valPeople) {
+  public Result train(
+      EmbeddingCache cache,
+      Map<String, List<FaceImageRef>> trainPeople,
+      Map<String, List<FaceImageRef>> valPeople) {
     Engine.getInstance().setRandomSeed((int) options.seed());
     Random random = new Random(options.seed());
     int inDim = cache.dim();
@@ -79,20 +86,34 @@ public final class HeadTrainer {
     List<FaceImageRef> valImages = valPeople.values().stream().flatMap(List::stream).toList();
     int[] valLabels = labels(valPeople);
     float[][] valRows = cache.rows(valImages);
-    float[][] basis = outDim == inDim ? null : ProjectionBasis.top(cache.rows(trainImages), outDim, options.seed());
+    float[][] basis =
+        outDim == inDim
+            ? null
+            : ProjectionBasis.top(cache.rows(trainImages), outDim, options.seed());
 
-    Loss loss = options.loss() == LossKind.CONTRASTIVE
-        ? new ContrastiveLoss(options.margin()) : new TripletLoss(options.margin(), options.mining());
-    PairSampler pairs = options.loss() == LossKind.CONTRASTIVE ? new PairSampler(trainPeople) : null;
-    PkBatchSampler pk = options.loss() == LossKind.TRIPLET
-        ? new PkBatchSampler(trainPeople, Math.min(options.identitiesPerStep(), trainPeople.size()),
-            options.imagesPerIdentity())
-        : null;
+    Loss loss =
+        options.loss() == LossKind.CONTRASTIVE
+            ? new ContrastiveLoss(options.margin())
+            : new TripletLoss(options.margin(), options.mining());
+    PairSampler pairs =
+        options.loss() == LossKind.CONTRASTIVE ? new PairSampler(trainPeople) : null;
+    PkBatchSampler pk =
+        options.loss() == LossKind.TRIPLET
+            ? new PkBatchSampler(
+                trainPeople,
+                Math.min(options.identitiesPerStep(), trainPeople.size()),
+                options.imagesPerIdentity())
+            : null;
     List<Batch> validation = validationBatches(valPeople, cache, new Random(options.seed() + 1));
     int totalSteps = options.epochs() * options.stepsPerEpoch();
-    Tracker lr = Tracker.cosine().setBaseValue(options.learningRate())
-        .optFinalValue(options.learningRate() * 0.05f).setMaxUpdates(totalSteps).build();
-    Adam adam = Adam.builder().optLearningRateTracker(lr).optWeightDecays(options.weightDecay()).build();
+    Tracker lr =
+        Tracker.cosine()
+            .setBaseValue(options.learningRate())
+            .optFinalValue(options.learningRate() * 0.05f)
+            .setMaxUpdates(totalSteps)
+            .build();
+    Adam adam =
+        Adam.builder().optLearningRateTracker(lr).optWeightDecays(options.weightDecay()).build();
 
     ProjectionHead head = ProjectionHead.create(finetune.head(), inDim, outDim, basis);
     boolean ok = false;
@@ -101,7 +122,8 @@ public final class HeadTrainer {
       List<EpochStats> history = new ArrayList<>();
       List<Double> stepLosses = new ArrayList<>();
       long t0 = System.nanoTime();
-      try (Trainer trainer = head.model().newTrainer(new DefaultTrainingConfig(loss).optOptimizer(adam))) {
+      try (Trainer trainer =
+          head.model().newTrainer(new DefaultTrainingConfig(loss).optOptimizer(adam))) {
         trainer.initialize(new Shape(options.imagesPerStep(), inDim));
         // initialising the trainer draws fresh weights: put the computed start back
         head.restore(start);
@@ -116,13 +138,24 @@ public final class HeadTrainer {
           long e0 = System.nanoTime();
           double sum = 0;
           for (int step = 0; step < options.stepsPerEpoch(); step++) {
-            Batch batch = pairs != null
-                ? pairBatch(pairs.sample(options.pairsPerStep(), random), cache, random, finetune.flip())
-                : pkBatch(pk.sample(random), cache, random, finetune.flip());
+            Batch batch =
+                pairs != null
+                    ? pairBatch(
+                        pairs.sample(options.pairsPerStep(), random),
+                        cache,
+                        random,
+                        finetune.flip())
+                    : pkBatch(pk.sample(random), cache, random, finetune.flip());
             double value = step(trainer, loss, batch, inDim);
             if (!Double.isFinite(value)) {
-              throw new IllegalStateException("fine-tuning diverged: loss " + value + " at epoch " + epoch
-                  + ", step " + (step + 1) + " (try a lower --learning-rate)");
+              throw new IllegalStateException(
+                  "fine-tuning diverged: loss "
+                      + value
+                      + " at epoch "
+                      + epoch
+                      + ", step "
+                      + (step + 1)
+                      + " (try a lower --learning-rate)");
             }
             stepLosses.add(value);
             sum += value;
@@ -130,26 +163,40 @@ public final class HeadTrainer {
           double valLoss = validationLoss(head, loss, validation);
           double valEer = eer(head, valRows, valLabels);
           double seconds = (System.nanoTime() - e0) / 1e9;
-          history.add(new EpochStats(epoch, sum / options.stepsPerEpoch(), valLoss, valEer, seconds));
-          boolean better = valEer < bestEer - 1e-12 || (valEer <= bestEer + 1e-12 && valLoss < bestLoss);
+          history.add(
+              new EpochStats(epoch, sum / options.stepsPerEpoch(), valLoss, valEer, seconds));
+          boolean better =
+              valEer < bestEer - 1e-12 || (valEer <= bestEer + 1e-12 && valLoss < bestLoss);
           if (better) {
             bestEer = valEer;
             bestLoss = valLoss;
             bestEpoch = epoch;
             best = head.snapshot();
           }
-          progress.printf("epoch %3d/%d  train-loss %.4f  val-loss %.4f  val-EER %.4f  %5.2f s/epoch%s%n",
-              epoch, options.epochs(), sum / options.stepsPerEpoch(), valLoss, valEer, seconds,
+          progress.printf(
+              "epoch %3d/%d  train-loss %.4f  val-loss %.4f  val-EER %.4f  %5.2f s/epoch%s%n",
+              epoch,
+              options.epochs(),
+              sum / options.stepsPerEpoch(),
+              valLoss,
+              valEer,
+              seconds,
               better ? "  *best*" : "");
           if (epoch - bestEpoch >= options.patience()) {
-            progress.printf("early stop: no better validation EER for %d epochs; best epoch %d (val-EER %.4f)%n",
+            progress.printf(
+                "early stop: no better validation EER for %d epochs; best epoch %d (val-EER %.4f)%n",
                 options.patience(), bestEpoch, bestEer);
             break;
           }
         }
         head.restore(best);
         ok = true;
-        return new Result(head, List.copyOf(history), List.copyOf(stepLosses), bestEpoch, startEer,
+        return new Result(
+            head,
+            List.copyOf(history),
+            List.copyOf(stepLosses),
+            bestEpoch,
+            startEer,
             (System.nanoTime() - t0) / 1e9);
       }
     } finally {
@@ -161,13 +208,15 @@ public final class HeadTrainer {
 
   private record Batch(float[] rows, int count, float[] labels) {}
 
-  private static Batch pairBatch(PairSampler.Pairs p, EmbeddingCache cache, Random random, boolean flip) {
+  private static Batch pairBatch(
+      PairSampler.Pairs p, EmbeddingCache cache, Random random, boolean flip) {
     List<FaceImageRef> refs = new ArrayList<>(p.left());
     refs.addAll(p.right());
     return new Batch(rows(refs, cache, random, flip), refs.size(), p.same());
   }
 
-  private static Batch pkBatch(PkBatchSampler.Batch b, EmbeddingCache cache, Random random, boolean flip) {
+  private static Batch pkBatch(
+      PkBatchSampler.Batch b, EmbeddingCache cache, Random random, boolean flip) {
     float[] labels = new float[b.labels().length];
     for (int i = 0; i < labels.length; i++) {
       labels[i] = b.labels()[i];
@@ -175,7 +224,8 @@ public final class HeadTrainer {
     return new Batch(rows(b.images(), cache, random, flip), b.images().size(), labels);
   }
 
-  private static float[] rows(List<FaceImageRef> refs, EmbeddingCache cache, Random random, boolean flip) {
+  private static float[] rows(
+      List<FaceImageRef> refs, EmbeddingCache cache, Random random, boolean flip) {
     int d = cache.dim();
     float[] out = new float[refs.size() * d];
     for (int i = 0; i < refs.size(); i++) {
@@ -205,17 +255,25 @@ public final class HeadTrainer {
     }
   }
 
-  private List<Batch> validationBatches(Map<String, List<FaceImageRef>> valPeople, EmbeddingCache cache,
-                                        Random random) {
+  private List<Batch> validationBatches(
+      Map<String, List<FaceImageRef>> valPeople, EmbeddingCache cache, Random random) {
     List<Batch> batches = new ArrayList<>();
     for (int i = 0; i < VALIDATION_BATCHES; i++) {
       if (options.loss() == LossKind.CONTRASTIVE) {
-        batches.add(pairBatch(new PairSampler(valPeople).sample(options.pairsPerStep(), random), cache, random,
-            false));
+        batches.add(
+            pairBatch(
+                new PairSampler(valPeople).sample(options.pairsPerStep(), random),
+                cache,
+                random,
+                false));
       } else {
         int p = Math.min(options.identitiesPerStep(), valPeople.size());
-        batches.add(pkBatch(new PkBatchSampler(valPeople, p, options.imagesPerIdentity()).sample(random),
-            cache, random, false));
+        batches.add(
+            pkBatch(
+                new PkBatchSampler(valPeople, p, options.imagesPerIdentity()).sample(random),
+                cache,
+                random,
+                false));
       }
     }
     return batches;

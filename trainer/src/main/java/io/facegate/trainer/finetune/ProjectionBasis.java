@@ -6,11 +6,11 @@ import ai.djl.ndarray.types.Shape;
 import java.util.Random;
 
 /**
- * The d-dimensional subspace that keeps most of the embeddings' energy: the top eigenvectors of
- * the uncentred second-moment matrix \( M = X^\top X / n \), found by subspace iteration
- * (\( Q \leftarrow \mathrm{orth}(M Q) \)). Uncentred, so that projecting an L2-normalised
- * embedding onto it is the best rank-d approximation of the raw vector, and distances between
- * projections stay close to the raw distances: the head's starting point when d &lt; D.
+ * The d-dimensional subspace that keeps most of the embeddings' energy: the top eigenvectors of the
+ * uncentred second-moment matrix \( M = X^\top X / n \), found by subspace iteration (\( Q
+ * \leftarrow \mathrm{orth}(M Q) \)). Uncentred, so that projecting an L2-normalised embedding onto
+ * it is the best rank-d approximation of the raw vector, and distances between projections stay
+ * close to the raw distances: the head's starting point when d &lt; D.
  */
 final class ProjectionBasis {
 
@@ -62,7 +62,9 @@ final class ProjectionBasis {
     return out;
   }
 
-  /** Modified Gram-Schmidt on the columns of a row-major {@code dim x d} matrix; returns columns. */
+  /**
+   * Modified Gram-Schmidt on the columns of a row-major {@code dim x d} matrix; returns columns.
+   */
   private static double[][] orthonormalColumns(float[] a, int dim, int d) {
     double[][] cols = new double[d][dim];
     for (int c = 0; c < d; c++) {
@@ -76,7 +78,8 @@ final class ProjectionBasis {
       while (!orthogonalise(cols, c, dim)) {
         // rank-deficient data: any unit vector orthogonal to the others will do
         if (++attempts > 8) {
-          throw new IllegalStateException("cannot find " + d + " independent directions in " + dim + " dimensions");
+          throw new IllegalStateException(
+              "cannot find " + d + " independent directions in " + dim + " dimensions");
         }
         for (int r = 0; r < dim; r++) {
           cols[c][r] = refill.nextGaussian();
@@ -86,7 +89,9 @@ final class ProjectionBasis {
     return cols;
   }
 
-  /** Makes column c orthogonal to the columns before it and of unit length; false if it vanished. */
+  /**
+   * Makes column c orthogonal to the columns before it and of unit length; false if it vanished.
+   */
   private static boolean orthogonalise(double[][] cols, int c, int dim) {
     for (int k = 0; k < c; k++) {
       double dot = 0;

@@ -12,8 +12,8 @@ import ai.djl.nn.Parameter;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
-import io.facegate.trainer.model.GraphOps;
 import ai.djl.util.Pair;
+import io.facegate.trainer.model.GraphOps;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -22,15 +22,14 @@ import java.util.Map;
 
 /**
  * The projection head trained on top of a frozen backbone, as a DJL model (owns it; close it):
- * {@code LINEAR}: \( h(x) = \frac{Wx + b}{\lVert Wx + b \rVert_2} \); {@code MLP}:
- * \( h(x) = L2(W_2\,\mathrm{relu}(W_1 x + b_1) + b_2) \) with a hidden width of {@code 2 d}.
+ * {@code LINEAR}: \( h(x) = \frac{Wx + b}{\lVert Wx + b \rVert_2} \); {@code MLP}: \( h(x) =
+ * L2(W_2\,\mathrm{relu}(W_1 x + b_1) + b_2) \) with a hidden width of {@code 2 d}.
  *
  * <p>It starts as close to the raw backbone as its shape allows, so training cannot begin worse
  * than the backbone: with a basis \( P \) (d x D, orthonormal rows; the identity when d = D) the
- * linear head starts at \( W = P, b = 0 \) and the MLP at \( W_1 = [P; -P], W_2 = [I, -I] \),
- * which is exactly \( P x \) because \( \mathrm{relu}(z) - \mathrm{relu}(-z) = z \). On
- * L2-normalised backbone embeddings and d = D both are the raw backbone, bit for bit up to
- * rounding.
+ * linear head starts at \( W = P, b = 0 \) and the MLP at \( W_1 = [P; -P], W_2 = [I, -I] \), which
+ * is exactly \( P x \) because \( \mathrm{relu}(z) - \mathrm{relu}(-z) = z \). On L2-normalised
+ * backbone embeddings and d = D both are the raw backbone, bit for bit up to rounding.
  */
 public final class ProjectionHead implements AutoCloseable {
 
@@ -65,9 +64,11 @@ public final class ProjectionHead implements AutoCloseable {
    * @param basis {@code outDim} orthonormal rows of length {@code inDim}; {@code null} = identity
    *     (then {@code outDim == inDim})
    */
-  public static ProjectionHead create(FinetuneOptions.HeadKind kind, int inDim, int outDim, float[][] basis) {
+  public static ProjectionHead create(
+      FinetuneOptions.HeadKind kind, int inDim, int outDim, float[][] basis) {
     if (basis == null && outDim != inDim) {
-      throw new IllegalArgumentException("a head of " + outDim + " from " + inDim + " values needs a basis");
+      throw new IllegalArgumentException(
+          "a head of " + outDim + " from " + inDim + " values needs a basis");
     }
     SequentialBlock block = new SequentialBlock();
     if (kind == FinetuneOptions.HeadKind.LINEAR) {
@@ -186,8 +187,11 @@ public final class ProjectionHead implements AutoCloseable {
       }
       try (NDManager manager = model.getNDManager().newSubManager()) {
         NDArray x = manager.create(flat, new Shape(n, inDim));
-        float[] y = block().forward(new ParameterStore(manager, false), new NDList(x), false)
-            .singletonOrThrow().toFloatArray();
+        float[] y =
+            block()
+                .forward(new ParameterStore(manager, false), new NDList(x), false)
+                .singletonOrThrow()
+                .toFloatArray();
         for (int i = 0; i < n; i++) {
           out[from + i] = Arrays.copyOfRange(y, i * outDim, (i + 1) * outDim);
         }

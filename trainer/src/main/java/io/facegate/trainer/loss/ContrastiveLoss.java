@@ -7,8 +7,8 @@ import io.facegate.trainer.model.GraphOps;
 /**
  * Contrastive loss (Hadsell, Chopra and LeCun, 2006) for a batch of N pairs:
  *
- * <p>\( L = \frac{1}{N} \sum_{i=1}^{N} \left[ y_i\, d_i^2 + (1 - y_i)\, \max(0, m - d_i)^2 \right] \)
- * with \( d_i = \lVert f(a_i) - f(b_i) \rVert_2 \), \( y_i = 1 \) for a genuine pair and 0
+ * <p>\( L = \frac{1}{N} \sum_{i=1}^{N} \left[ y_i\, d_i^2 + (1 - y_i)\, \max(0, m - d_i)^2 \right]
+ * \) with \( d_i = \lVert f(a_i) - f(b_i) \rVert_2 \), \( y_i = 1 \) for a genuine pair and 0
  * otherwise, and margin \( m \).
  *
  * <p>Predictions: one array of 2N embeddings, the N left images then the N right images (both
@@ -27,7 +27,8 @@ public final class ContrastiveLoss extends MarginLoss {
     NDArray same = labels.singletonOrThrow();
     long n = same.size();
     if (emb.getShape().get(0) != 2 * n) {
-      throw new IllegalArgumentException("expected " + 2 * n + " embeddings for " + n + " pairs, got " + emb.getShape());
+      throw new IllegalArgumentException(
+          "expected " + 2 * n + " embeddings for " + n + " pairs, got " + emb.getShape());
     }
     NDArray left = emb.get("0:" + n);
     NDArray right = emb.get(n + ":");

@@ -16,8 +16,8 @@ import java.util.List;
 
 /**
  * Builds the DJL block for a {@link NetworkConfig}: a {@link SequentialBlock} with exactly one
- * child per {@link Layer}, which is what lets the exporter walk it layer by layer. Both branches
- * of the Siamese network are this one block (shared weights): pairs are embedded by running both
+ * child per {@link Layer}, which is what lets the exporter walk it layer by layer. Both branches of
+ * the Siamese network are this one block (shared weights): pairs are embedded by running both
  * images through it in one batch.
  */
 public final class EmbeddingNetwork {
@@ -56,7 +56,8 @@ public final class EmbeddingNetwork {
       return Activation.reluBlock();
     }
     if (layer instanceof Layer.MaxPool m) {
-      return Pool.maxPool2dBlock(new Shape(m.kernel(), m.kernel()), new Shape(m.stride(), m.stride()));
+      return Pool.maxPool2dBlock(
+          new Shape(m.kernel(), m.kernel()), new Shape(m.stride(), m.stride()));
     }
     if (layer instanceof Layer.GlobalAvgPool) {
       return new LambdaBlock(EmbeddingNetwork::globalAvgPool, "globalavgpool");
@@ -100,7 +101,8 @@ public final class EmbeddingNetwork {
   public static List<Block> children(SequentialBlock block, NetworkConfig config) {
     List<Block> children = block.getChildren().values();
     if (children.size() != config.layers().size()) {
-      throw new IllegalStateException("block has " + children.size() + " children, config " + config.layers().size());
+      throw new IllegalStateException(
+          "block has " + children.size() + " children, config " + config.layers().size());
     }
     return children;
   }

@@ -8,15 +8,16 @@ import ai.djl.ndarray.NDArray;
  *
  * <p>Why this class exists: DJL 0.36's PyTorch engine implements {@code NDArray.mul(Number)},
  * {@code div(Number)}, {@code maximum(Number)} and the like by wrapping the number in a temporary
- * tensor over a direct {@code ByteBuffer} ({@code torch::from_blob}, no copy) and closing it as soon
- * as the forward op returns. Autograd keeps that tensor for the backward pass; once the garbage
- * collector has freed the buffer, the gradient is computed from whatever the allocator put there
- * (NaN, or a pointer read as a float). Training then turns NaN at a random step, or is silently
- * wrong. {@code add(Number)} and {@code sub(Number)} are safe (their backward needs no operand).
+ * tensor over a direct {@code ByteBuffer} ({@code torch::from_blob}, no copy) and closing it as
+ * soon as the forward op returns. Autograd keeps that tensor for the backward pass; once the
+ * garbage collector has freed the buffer, the gradient is computed from whatever the allocator put
+ * there (NaN, or a pointer read as a float). Training then turns NaN at a random step, or is
+ * silently wrong. {@code add(Number)} and {@code sub(Number)} are safe (their backward needs no
+ * operand).
  *
  * <p>The operations here pass constants by value ({@code torch::clamp}'s scalars) or as tensors
- * attached to the operand's manager, which lives until after the step's backward pass.
- * {@code GraphOpsTest} forces a collection between forward and backward to prove it.
+ * attached to the operand's manager, which lives until after the step's backward pass. {@code
+ * GraphOpsTest} forces a collection between forward and backward to prove it.
  */
 public final class GraphOps {
 
@@ -47,9 +48,9 @@ public final class GraphOps {
 
   /**
    * Each row of [N, D] scaled to unit length; rows shorter than {@link #NORM_EPSILON} are divided
-   * by it instead. The clamp comes before the square root: sqrt's gradient at 0 is infinite, and
-   * 0 * inf is NaN. ONNX's {@code LpNormalization} computes the same for every row longer than
-   * the epsilon.
+   * by it instead. The clamp comes before the square root: sqrt's gradient at 0 is infinite, and 0
+   * * inf is NaN. ONNX's {@code LpNormalization} computes the same for every row longer than the
+   * epsilon.
    */
   public static NDArray l2Normalize(NDArray x) {
     return x.div(safeSqrt(x.square().sum(new int[] {1}, true), NORM_EPSILON * NORM_EPSILON));

@@ -7,9 +7,9 @@ package io.facegate.trainer.model;
 public sealed interface Layer {
 
   /**
-   * Per-image, per-channel standardisation over height and width: {@code (x - mean) / sqrt(var + eps)}
-   * (ONNX InstanceNormalization with unit scale and zero bias). Makes the embedding insensitive to
-   * global brightness and contrast, which vary strongly across cameras and lighting.
+   * Per-image, per-channel standardisation over height and width: {@code (x - mean) / sqrt(var +
+   * eps)} (ONNX InstanceNormalization with unit scale and zero bias). Makes the embedding
+   * insensitive to global brightness and contrast, which vary strongly across cameras and lighting.
    */
   record InstanceNorm(float epsilon) implements Layer {}
 
@@ -25,7 +25,10 @@ public sealed interface Layer {
   /** Square max-pooling, no padding. */
   record MaxPool(int kernel, int stride) implements Layer {}
 
-  /** [N, C, H, W] -> [N, C]: the mean of each channel over the whole map (ONNX GlobalAveragePool + Flatten). */
+  /**
+   * [N, C, H, W] -> [N, C]: the mean of each channel over the whole map (ONNX GlobalAveragePool +
+   * Flatten).
+   */
   record GlobalAvgPool() implements Layer {}
 
   /** [N, C, H, W] -> [N, C*H*W]. */

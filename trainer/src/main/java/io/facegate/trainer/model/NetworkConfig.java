@@ -4,9 +4,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Shape of the embedding CNN: per-image standardisation, then one conv block (conv 3x3, batch-norm, ReLU, 2x2 max-pool) per entry
- * of {@code channels}, then {@code pooling} of the last feature map, a dense layer to
- * {@code embeddingDim}, batch-norm and L2 normalisation.
+ * Shape of the embedding CNN: per-image standardisation, then one conv block (conv 3x3, batch-norm,
+ * ReLU, 2x2 max-pool) per entry of {@code channels}, then {@code pooling} of the last feature map,
+ * a dense layer to {@code embeddingDim}, batch-norm and L2 normalisation.
  *
  * @param inputChannels 1 (grey) or 3 (RGB)
  * @param inputSize input width and height in pixels
@@ -14,8 +14,8 @@ import java.util.List;
  * @param pooling how the last feature map becomes a vector
  * @param embeddingDim embedding length
  */
-public record NetworkConfig(int inputChannels, int inputSize, List<Integer> channels, Pooling pooling,
-                            int embeddingDim) {
+public record NetworkConfig(
+    int inputChannels, int inputSize, List<Integer> channels, Pooling pooling, int embeddingDim) {
 
   /** How the last feature map becomes the vector the dense layer reads. */
   public enum Pooling {
@@ -40,7 +40,8 @@ public record NetworkConfig(int inputChannels, int inputSize, List<Integer> chan
       throw new IllegalArgumentException("channels must be a non-empty list of positive numbers");
     }
     if (inputSize >> channels.size() < 1) {
-      throw new IllegalArgumentException("input-size " + inputSize + " is too small for " + channels.size() + " pooling blocks");
+      throw new IllegalArgumentException(
+          "input-size " + inputSize + " is too small for " + channels.size() + " pooling blocks");
     }
     if (pooling == null) {
       throw new IllegalArgumentException("pooling must be average or flatten");

@@ -41,8 +41,8 @@ import java.util.Set;
  * {@code facegate train --backbone ...}: split people, embed every image once with the frozen
  * backbone, calibrate and measure the raw backbone, train a projection head on the cached
  * embeddings, calibrate its threshold on the same validation people, export backbone + head as one
- * ONNX model, and measure the test people on that exported file in ONNX Runtime. The card puts
- * raw backbone and fine-tuned side by side, per dataset.
+ * ONNX model, and measure the test people on that exported file in ONNX Runtime. The card puts raw
+ * backbone and fine-tuned side by side, per dataset.
  */
 public final class FinetunePipeline {
 
@@ -59,11 +59,11 @@ public final class FinetunePipeline {
   }
 
   /**
-   * A pipeline that, with {@code strictImages}, fails when any image cannot be used (unreadable,
-   * no face found) instead of leaving it out and counting it.
+   * A pipeline that, with {@code strictImages}, fails when any image cannot be used (unreadable, no
+   * face found) instead of leaving it out and counting it.
    */
-  public FinetunePipeline(TrainingOptions options, FinetuneOptions finetune, PrintStream out,
-      boolean strictImages) {
+  public FinetunePipeline(
+      TrainingOptions options, FinetuneOptions finetune, PrintStream out, boolean strictImages) {
     this.options = options;
     this.finetune = finetune;
     this.out = out;
@@ -80,71 +80,124 @@ public final class FinetunePipeline {
    * @param parity largest |ONNX Runtime - DJL| over the test embeddings
    * @param seconds wall-clock time of the whole run
    */
-  public record Summary(Path modelFile, Map<String, Double> rawTestEer, Map<String, Double> fineTunedTestEer,
-                        int bestEpoch, double parity, double seconds) {}
+  public record Summary(
+      Path modelFile,
+      Map<String, Double> rawTestEer,
+      Map<String, Double> fineTunedTestEer,
+      int bestEpoch,
+      double parity,
+      double seconds) {}
 
   /** Runs everything; files go to {@code outDir} (created). */
   public Summary run(List<Path> dataRoots, Path outDir) throws IOException {
     long t0 = System.nanoTime();
     FaceDataset data = FaceDataset.scan(dataRoots);
-    IdentitySplit split = IdentitySplit.of(data, options.validationFraction(), options.testFraction(), options.seed());
+    IdentitySplit split =
+        IdentitySplit.of(
+            data, options.validationFraction(), options.testFraction(), options.seed());
     Files.createDirectories(outDir);
-    out.printf("data: %s, %d identities, %d images; split by identity train/val/test = %d/%d/%d people%n",
-        data.datasets(), data.identities().size(), data.imageCount(), split.train().size(),
-        split.validation().size(), split.test().size());
+    out.printf(
+        "data: %s, %d identities, %d images; split by identity train/val/test = %d/%d/%d people%n",
+        data.datasets(),
+        data.identities().size(),
+        data.imageCount(),
+        split.train().size(),
+        split.validation().size(),
+        split.test().size());
     Path backboneFile = finetune.backbone().modelFile();
 
     Embedded embedded = embedOnce(data, split, backboneFile);
     EmbeddingCache cache = embedded.cache();
-    out.printf("backbone: %d images embedded once in %.1f s%s; left out: %s%n", cache.size(), embedded.seconds(),
-        finetune.flip() ? " (and mirrored training images)" : "", cache.skipped().isEmpty() ? "none" : cache.skipped());
+    out.printf(
+        "backbone: %d images embedded once in %.1f s%s; left out: %s%n",
+        cache.size(),
+        embedded.seconds(),
+        finetune.flip() ? " (and mirrored training images)" : "",
+        cache.skipped().isEmpty() ? "none" : cache.skipped());
     if (strictImages && !cache.skipped().isEmpty()) {
-      throw new DatasetException("unusable images " + cache.skipped()
-          + " (strict images: drop the option to count and skip such images)");
+      throw new DatasetException(
+          "unusable images "
+              + cache.skipped()
+              + " (strict images: drop the option to count and skip such images)");
     }
 
     Map<String, List<FaceImageRef>> trainPeople = usable(data, split.train(), cache, "training");
-    Map<String, List<FaceImageRef>> valPeople = usable(data, split.validation(), cache, "validation");
+    Map<String, List<FaceImageRef>> valPeople =
+        usable(data, split.validation(), cache, "validation");
     Map<String, List<FaceImageRef>> testPeople = usable(data, split.test(), cache, "test");
     List<FaceImageRef> valImages = flat(valPeople);
     List<FaceImageRef> testImages = flat(testPeople);
     int[] valLabels = SiameseTrainer.labels(valImages);
     float[][] valRaw = cache.rows(valImages);
     float[][] testRaw = cache.rows(testImages);
-    Measured raw = measure(data, valRaw, valLabels, testImages, testRaw, calibrate(valRaw, valLabels));
+    Measured raw =
+        measure(data, valRaw, valLabels, testImages, testRaw, calibrate(valRaw, valLabels));
 
-    HeadTrainer.Result result = new HeadTrainer(options, finetune, out).train(cache, trainPeople, valPeople);
+    HeadTrainer.Result result =
+        new HeadTrainer(options, finetune, out).train(cache, trainPeople, valPeople);
     try (ProjectionHead head = result.head()) {
       float[][] valHead = head.embed(valRaw);
       float threshold = calibrate(valHead, valLabels);
       Map<String, String> hyper = hyperParameters(head.inDim());
-      ModelMetadata metadata = metadata(data, split, embedded.metadata(), hyper, head.outDim(), threshold,
-          result.bestEpoch());
+      ModelMetadata metadata =
+          metadata(
+              data,
+              split,
+              embedded.metadata(),
+              hyper,
+              head.outDim(),
+              threshold,
+              result.bestEpoch());
       Path modelFile = outDir.resolve(TrainPipeline.MODEL_FILE);
-      BackboneHeadExporter.write(backboneFile, head.layers(), metadata, HostInfo.codeVersion(), modelFile);
+      BackboneHeadExporter.write(
+          backboneFile, head.layers(), metadata, HostInfo.codeVersion(), modelFile);
 
       float[][] testOnnx = embedWithExported(modelFile, testImages);
       double parity = Embeddings.maxAbsDiff(testOnnx, head.embed(testRaw));
       Measured tuned = measure(data, valHead, valLabels, testImages, testOnnx, threshold);
       double seconds = (System.nanoTime() - t0) / 1e9;
-      String kept = result.bestEpoch() == 0
-          ? "starting head (no epoch beat it on validation EER)" : "fine-tuned head, epoch " + result.bestEpoch();
-      writeCard(outDir.resolve(TrainPipeline.MODEL_CARD), modelFile, metadata, embedded, data, split, result, kept,
-          hyper, raw, tuned, parity, seconds);
+      String kept =
+          result.bestEpoch() == 0
+              ? "starting head (no epoch beat it on validation EER)"
+              : "fine-tuned head, epoch " + result.bestEpoch();
+      writeCard(
+          outDir.resolve(TrainPipeline.MODEL_CARD),
+          modelFile,
+          metadata,
+          embedded,
+          data,
+          split,
+          result,
+          kept,
+          hyper,
+          raw,
+          tuned,
+          parity,
+          seconds);
 
       List<EpochStats> epochs = result.epochs();
       Plots.lossAllEpochs(epochs, outDir.resolve("loss-all-epochs.png"));
-      Plots.lossFirstEpochs(epochs, result.stepLosses(), options.stepsPerEpoch(),
+      Plots.lossFirstEpochs(
+          epochs,
+          result.stepLosses(),
+          options.stepsPerEpoch(),
           outDir.resolve("loss-first-5-epochs.png"));
       Plots.roc(tuned.test().distances(), "ROC, test people", outDir.resolve("roc.png"));
-      Plots.distanceHistograms(tuned.test().distances(), threshold, "Pair distances, test people, fine-tuned",
+      Plots.distanceHistograms(
+          tuned.test().distances(),
+          threshold,
+          "Pair distances, test people, fine-tuned",
           outDir.resolve("distance-histograms.png"));
-      Plots.distanceHistograms(raw.test().distances(), raw.threshold(), "Pair distances, test people, raw backbone",
+      Plots.distanceHistograms(
+          raw.test().distances(),
+          raw.threshold(),
+          "Pair distances, test people, raw backbone",
           outDir.resolve("distance-histograms-raw-backbone.png"));
 
       Map<String, Double> rawEer = new LinkedHashMap<>();
       Map<String, Double> ftEer = new LinkedHashMap<>();
-      out.printf("test people, raw backbone (threshold %.4f) vs fine-tuned (threshold %.4f), kept: %s%n",
+      out.printf(
+          "test people, raw backbone (threshold %.4f) vs fine-tuned (threshold %.4f), kept: %s%n",
           raw.threshold(), threshold, kept);
       for (String dataset : raw.testByDataset().keySet()) {
         EvaluationResult r = raw.testByDataset().get(dataset);
@@ -153,17 +206,31 @@ public final class FinetunePipeline {
         ftEer.put(dataset, f.verification().eer());
         printComparison(dataset, r, f, "");
       }
-      printComparison("all", raw.test(), tuned.test(), String.format("  (parity %.1e, %.0f s)", parity, seconds));
-      out.println("wrote " + modelFile + ", " + outDir.resolve(TrainPipeline.MODEL_CARD) + " and plots");
+      printComparison(
+          "all",
+          raw.test(),
+          tuned.test(),
+          String.format("  (parity %.1e, %.0f s)", parity, seconds));
+      out.println(
+          "wrote " + modelFile + ", " + outDir.resolve(TrainPipeline.MODEL_CARD) + " and plots");
       return new Summary(modelFile, rawEer, ftEer, result.bestEpoch(), parity, seconds);
     }
   }
 
-  private void printComparison(String name, EvaluationResult raw, EvaluationResult tuned, String suffix) {
+  private void printComparison(
+      String name, EvaluationResult raw, EvaluationResult tuned, String suffix) {
     VerificationMetrics r = raw.verification();
     VerificationMetrics f = tuned.verification();
-    out.printf("  %-16s EER %.4f -> %.4f  TAR@FAR1%% %.4f -> %.4f  one-shot %.4f -> %.4f%s%n", name, r.eer(), f.eer(),
-        r.tarAtFar1pct(), f.tarAtFar1pct(), raw.oneShotAccuracy(), tuned.oneShotAccuracy(), suffix);
+    out.printf(
+        "  %-16s EER %.4f -> %.4f  TAR@FAR1%% %.4f -> %.4f  one-shot %.4f -> %.4f%s%n",
+        name,
+        r.eer(),
+        f.eer(),
+        r.tarAtFar1pct(),
+        f.tarAtFar1pct(),
+        raw.oneShotAccuracy(),
+        tuned.oneShotAccuracy(),
+        suffix);
   }
 
   /**
@@ -174,20 +241,45 @@ public final class FinetunePipeline {
    * @param test on all test people
    * @param testByDataset on each dataset's test people
    */
-  private record Measured(float threshold, EvaluationResult validation, EvaluationResult test,
-                          Map<String, EvaluationResult> testByDataset) {}
+  private record Measured(
+      float threshold,
+      EvaluationResult validation,
+      EvaluationResult test,
+      Map<String, EvaluationResult> testByDataset) {}
 
-  private Measured measure(FaceDataset data, float[][] val, int[] valLabels, List<FaceImageRef> testImages,
-                           float[][] test, float threshold) {
-    return new Measured(threshold, EvaluationResult.of(val, valLabels, threshold, options.seed()),
+  private Measured measure(
+      FaceDataset data,
+      float[][] val,
+      int[] valLabels,
+      List<FaceImageRef> testImages,
+      float[][] test,
+      float threshold) {
+    return new Measured(
+        threshold,
+        EvaluationResult.of(val, valLabels, threshold, options.seed()),
         EvaluationResult.of(test, SiameseTrainer.labels(testImages), threshold, options.seed()),
         byDataset(data, testImages, test, threshold));
   }
 
-  /** {@code model-card.json}: the scratch card's fields, plus the backbone and the raw backbone's figures. */
-  private void writeCard(Path file, Path modelFile, ModelMetadata metadata, Embedded embedded, FaceDataset data, IdentitySplit split,
-                         HeadTrainer.Result result, String kept, Map<String, String> hyper, Measured raw,
-                         Measured tuned, double parity, double seconds) throws IOException {
+  /**
+   * {@code model-card.json}: the scratch card's fields, plus the backbone and the raw backbone's
+   * figures.
+   */
+  private void writeCard(
+      Path file,
+      Path modelFile,
+      ModelMetadata metadata,
+      Embedded embedded,
+      FaceDataset data,
+      IdentitySplit split,
+      HeadTrainer.Result result,
+      String kept,
+      Map<String, String> hyper,
+      Measured raw,
+      Measured tuned,
+      double parity,
+      double seconds)
+      throws IOException {
     ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     ObjectNode card = mapper.createObjectNode();
     List<EpochStats> epochs = result.epochs();
@@ -198,7 +290,8 @@ public final class FinetunePipeline {
     TrainPipeline.inputNode(card.putObject("input"), metadata.input());
     card.put("embedding_dim", metadata.embeddingDim());
     card.put("distance_metric", ModelMetadata.EUCLIDEAN);
-    card.put("seconds_per_epoch", epochs.stream().mapToDouble(EpochStats::seconds).average().orElse(0));
+    card.put(
+        "seconds_per_epoch", epochs.stream().mapToDouble(EpochStats::seconds).average().orElse(0));
     card.put("train_seconds", result.trainSeconds());
     card.put("epochs_run", epochs.size());
     card.put("best_epoch", result.bestEpoch());
@@ -210,7 +303,9 @@ public final class FinetunePipeline {
     bb.put("model_file", finetune.backbone().modelFile().toString());
     bb.put("model_version", embedded.metadata().modelVersion());
     bb.put("embedding_dim", embedded.metadata().embeddingDim());
-    bb.put("face_stage", embedded.metadata().alignment() == null ? "whole image" : "landmark alignment");
+    bb.put(
+        "face_stage",
+        embedded.metadata().alignment() == null ? "whole image" : "landmark alignment");
     bb.put("frozen", true);
     bb.put("embed_seconds", embedded.seconds());
     bb.put("images_embedded", embedded.cache().size());
@@ -245,42 +340,85 @@ public final class FinetunePipeline {
   private record Embedded(EmbeddingCache cache, ModelMetadata metadata, double seconds) {}
 
   private Embedded embedOnce(FaceDataset data, IdentitySplit split, Path backboneFile) {
-    try (OnnxEmbedder backbone = OnnxEmbedder.open(backboneFile, finetune.device(), finetune.threads());
-         FaceStages.Loaded stage = FaceStages.open(backboneFile, backbone.metadata(), finetune.device(),
-             finetune.threads())) {
+    try (OnnxEmbedder backbone =
+            OnnxEmbedder.open(backboneFile, finetune.device(), finetune.threads());
+        FaceStages.Loaded stage =
+            FaceStages.open(
+                backboneFile, backbone.metadata(), finetune.device(), finetune.threads())) {
       ModelMetadata meta = backbone.metadata();
-      out.printf("backbone: %s (%s, %d-d, input %dx%dx%d, %s) on %s%n", finetune.backbone().name(),
-          meta.modelVersion(), meta.embeddingDim(), meta.input().channels(), meta.input().height(),
-          meta.input().width(), meta.alignment() == null ? "whole image" : "landmark-aligned", backbone.device());
-      Set<FaceImageRef> flip = finetune.flip() ? new HashSet<>(data.images(split.train())) : Set.of();
+      out.printf(
+          "backbone: %s (%s, %d-d, input %dx%dx%d, %s) on %s%n",
+          finetune.backbone().name(),
+          meta.modelVersion(),
+          meta.embeddingDim(),
+          meta.input().channels(),
+          meta.input().height(),
+          meta.input().width(),
+          meta.alignment() == null ? "whole image" : "landmark-aligned",
+          backbone.device());
+      Set<FaceImageRef> flip =
+          finetune.flip() ? new HashSet<>(data.images(split.train())) : Set.of();
       long e0 = System.nanoTime();
-      EmbeddingCache cache = EmbeddingCache.build(data.images(data.identities()), flip, stage,
-          new Preprocessor(meta.input()), backbone, out);
+      EmbeddingCache cache =
+          EmbeddingCache.build(
+              data.images(data.identities()),
+              flip,
+              stage,
+              new Preprocessor(meta.input()),
+              backbone,
+              out);
       return new Embedded(cache, meta, (System.nanoTime() - e0) / 1e9);
     }
   }
 
-  /** The exported model's embeddings of images the backbone could use, through its own face stage. */
+  /**
+   * The exported model's embeddings of images the backbone could use, through its own face stage.
+   */
   private float[][] embedWithExported(Path modelFile, List<FaceImageRef> images) {
-    try (OnnxEmbedder exported = OnnxEmbedder.open(modelFile, finetune.device(), finetune.threads());
-         FaceStages.Loaded stage = FaceStages.open(modelFile, exported.metadata(), finetune.device(),
-             finetune.threads())) {
-      EmbeddingCache again = EmbeddingCache.build(images, Set.of(), stage,
-          new Preprocessor(exported.metadata().input()), exported, QUIET);
+    try (OnnxEmbedder exported =
+            OnnxEmbedder.open(modelFile, finetune.device(), finetune.threads());
+        FaceStages.Loaded stage =
+            FaceStages.open(
+                modelFile, exported.metadata(), finetune.device(), finetune.threads())) {
+      EmbeddingCache again =
+          EmbeddingCache.build(
+              images,
+              Set.of(),
+              stage,
+              new Preprocessor(exported.metadata().input()),
+              exported,
+              QUIET);
       if (again.size() != images.size()) {
-        throw new IllegalStateException("the exported model's face stage left out " + again.skipped()
-            + " test images the backbone's kept: alignment is not reproducible");
+        throw new IllegalStateException(
+            "the exported model's face stage left out "
+                + again.skipped()
+                + " test images the backbone's kept: alignment is not reproducible");
       }
       return again.rows(images);
     }
   }
 
   /** The exported model's metadata: the backbone's input and alignment, the head's provenance. */
-  private ModelMetadata metadata(FaceDataset data, IdentitySplit split, ModelMetadata backboneMeta,
-                                 Map<String, String> hyper, int dim, float threshold, int bestEpoch) {
+  private ModelMetadata metadata(
+      FaceDataset data,
+      IdentitySplit split,
+      ModelMetadata backboneMeta,
+      Map<String, String> hyper,
+      int dim,
+      float threshold,
+      int bestEpoch) {
     String fingerprint = data.fingerprint();
-    String modelVersion = "facegate-" + finetune.backbone().name() + "-" + finetune.head().name().toLowerCase(Locale.ROOT)
-        + "-" + options.loss().name().toLowerCase(Locale.ROOT) + "-s" + options.seed() + "-" + fingerprint.substring(0, 8);
+    String modelVersion =
+        "facegate-"
+            + finetune.backbone().name()
+            + "-"
+            + finetune.head().name().toLowerCase(Locale.ROOT)
+            + "-"
+            + options.loss().name().toLowerCase(Locale.ROOT)
+            + "-s"
+            + options.seed()
+            + "-"
+            + fingerprint.substring(0, 8);
     Map<String, String> provenance = new LinkedHashMap<>();
     backboneMeta.provenance().forEach((k, v) -> provenance.put("backbone." + k, v));
     provenance.put("backbone.model_version", backboneMeta.modelVersion());
@@ -291,9 +429,18 @@ public final class FinetunePipeline {
     provenance.put("datasets", String.join(",", data.datasets()));
     provenance.put("code_version", HostInfo.codeVersion());
     provenance.put("best_epoch", Integer.toString(bestEpoch));
-    provenance.put("split_people", split.train().size() + "/" + split.validation().size() + "/" + split.test().size());
-    return new ModelMetadata(modelVersion, backboneMeta.input(), dim, ModelMetadata.EUCLIDEAN, threshold,
-        options.operatingPoint(), provenance, backboneMeta.alignment());
+    provenance.put(
+        "split_people",
+        split.train().size() + "/" + split.validation().size() + "/" + split.test().size());
+    return new ModelMetadata(
+        modelVersion,
+        backboneMeta.input(),
+        dim,
+        ModelMetadata.EUCLIDEAN,
+        threshold,
+        options.operatingPoint(),
+        provenance,
+        backboneMeta.alignment());
   }
 
   private Map<String, String> hyperParameters(int backboneDim) {
@@ -307,14 +454,15 @@ public final class FinetunePipeline {
 
   private float calibrate(float[][] rows, int[] labels) {
     PairDistances pairs = PairDistances.allPairs(rows, labels);
-    double t = options.targetFar() == null
-        ? VerificationMetrics.equalErrorRate(pairs)[1]
-        : VerificationMetrics.thresholdAtFar(pairs, options.targetFar());
+    double t =
+        options.targetFar() == null
+            ? VerificationMetrics.equalErrorRate(pairs)[1]
+            : VerificationMetrics.thresholdAtFar(pairs, options.targetFar());
     return (float) t;
   }
 
-  private Map<String, EvaluationResult> byDataset(FaceDataset data, List<FaceImageRef> images, float[][] rows,
-                                                  float threshold) {
+  private Map<String, EvaluationResult> byDataset(
+      FaceDataset data, List<FaceImageRef> images, float[][] rows, float threshold) {
     Map<String, EvaluationResult> out = new LinkedHashMap<>();
     for (String dataset : data.datasets()) {
       List<Integer> idx = new ArrayList<>();
@@ -329,14 +477,18 @@ public final class FinetunePipeline {
         sub[i] = rows[idx.get(i)];
         refs.add(images.get(idx.get(i)));
       }
-      out.put(dataset, EvaluationResult.of(sub, SiameseTrainer.labels(refs), threshold, options.seed()));
+      out.put(
+          dataset,
+          EvaluationResult.of(sub, SiameseTrainer.labels(refs), threshold, options.seed()));
     }
     return out;
   }
 
-  /** The split's people with the images the backbone could use; people left with none are dropped. */
-  private static Map<String, List<FaceImageRef>> usable(FaceDataset data, List<String> ids, EmbeddingCache cache,
-                                                       String what) {
+  /**
+   * The split's people with the images the backbone could use; people left with none are dropped.
+   */
+  private static Map<String, List<FaceImageRef>> usable(
+      FaceDataset data, List<String> ids, EmbeddingCache cache, String what) {
     Map<String, List<FaceImageRef>> out = new LinkedHashMap<>();
     for (String id : ids) {
       List<FaceImageRef> imgs = data.images(id).stream().filter(cache::has).toList();
@@ -345,7 +497,8 @@ public final class FinetunePipeline {
       }
     }
     if (out.size() < 2) {
-      throw new DatasetException("fewer than two " + what + " people have an image the backbone can use");
+      throw new DatasetException(
+          "fewer than two " + what + " people have an image the backbone can use");
     }
     return out;
   }

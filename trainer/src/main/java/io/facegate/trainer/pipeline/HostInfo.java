@@ -22,7 +22,13 @@ final class HostInfo {
       name = "unknown";
     }
     n.put("hostname", name);
-    n.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"));
+    n.put(
+        "os",
+        System.getProperty("os.name")
+            + " "
+            + System.getProperty("os.version")
+            + " "
+            + System.getProperty("os.arch"));
     n.put("cpus", Runtime.getRuntime().availableProcessors());
     n.put("java", System.getProperty("java.vendor") + " " + System.getProperty("java.version"));
     n.put("engine", "DJL " + ai.djl.engine.Engine.getDjlVersion() + " / PyTorch (CPU)");
@@ -37,7 +43,10 @@ final class HostInfo {
       return fallback;
     }
     try {
-      Process p = new ProcessBuilder("git", "rev-parse", "--short=12", "HEAD").redirectErrorStream(true).start();
+      Process p =
+          new ProcessBuilder("git", "rev-parse", "--short=12", "HEAD")
+              .redirectErrorStream(true)
+              .start();
       String out = new String(p.getInputStream().readAllBytes()).trim();
       if (p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0 && out.matches("[0-9a-f]+")) {
         return "git:" + out;

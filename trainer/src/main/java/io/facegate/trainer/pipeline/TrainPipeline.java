@@ -34,20 +34,23 @@ import java.util.Map;
 
 /**
  * {@code facegate train}: split people, train, calibrate the threshold on the validation people,
- * export ONNX, then measure validation and test figures on the exported file in ONNX Runtime
- * (the artefact the processor serves), write plots and {@code model-card.json}.
+ * export ONNX, then measure validation and test figures on the exported file in ONNX Runtime (the
+ * artefact the processor serves), write plots and {@code model-card.json}.
  */
 public final class TrainPipeline {
 
   /** File names inside the output folder. */
   public static final String MODEL_FILE = "model.onnx";
+
   public static final String MODEL_CARD = "model-card.json";
 
   private final TrainingOptions options;
   private final PrintStream out;
   private final boolean strictImages;
 
-  /** A pipeline for these options, reporting progress to {@code out}; unusable images are skipped. */
+  /**
+   * A pipeline for these options, reporting progress to {@code out}; unusable images are skipped.
+   */
   public TrainPipeline(TrainingOptions options, PrintStream out) {
     this(options, out, false);
   }
@@ -64,8 +67,15 @@ public final class TrainPipeline {
   }
 
   /** Summary of a finished run. */
-  public record Summary(Path modelFile, double testEer, double testTarAtFar1pct, double threshold,
-                        double secondsPerEpoch, int testIdentities, int testGenuinePairs, int testImpostorPairs) {}
+  public record Summary(
+      Path modelFile,
+      double testEer,
+      double testTarAtFar1pct,
+      double threshold,
+      double secondsPerEpoch,
+      int testIdentities,
+      int testGenuinePairs,
+      int testImpostorPairs) {}
 
   /** Runs everything; files go to {@code outDir} (created). */
   public Summary run(List<Path> dataRoots, Path outDir) throws IOException, OrtException {
@@ -73,31 +83,54 @@ public final class TrainPipeline {
     ImageStore store = new ImageStore(new Preprocessor(spec));
     FaceDataset data = FaceDataset.scan(dataRoots).usable(store, strictImages);
     UnusableImagesReport.print(out, data);
-    IdentitySplit split = IdentitySplit.of(data, options.validationFraction(), options.testFraction(), options.seed());
+    IdentitySplit split =
+        IdentitySplit.of(
+            data, options.validationFraction(), options.testFraction(), options.seed());
     Files.createDirectories(outDir);
-    out.printf("data: %s, %d identities, %d images; split by identity train/val/test = %d/%d/%d people%n",
-        data.datasets(), data.identities().size(), data.imageCount(), split.train().size(),
-        split.validation().size(), split.test().size());
-    SiameseTrainer.Result result = new SiameseTrainer(options, out).train(data, split, store, outDir.resolve("checkpoint"));
+    out.printf(
+        "data: %s, %d identities, %d images; split by identity train/val/test = %d/%d/%d people%n",
+        data.datasets(),
+        data.identities().size(),
+        data.imageCount(),
+        split.train().size(),
+        split.validation().size(),
+        split.test().size());
+    SiameseTrainer.Result result =
+        new SiameseTrainer(options, out).train(data, split, store, outDir.resolve("checkpoint"));
     try (TrainedModel model = result.model()) {
       List<FaceImageRef> valImages = data.images(split.validation());
       int[] valLabels = SiameseTrainer.labels(valImages);
       float[][] valDjl = Embeddings.of(valImages, store, model::embed);
       PairDistances valPairs = PairDistances.allPairs(valDjl, valLabels);
-      double threshold = options.targetFar() == null
-          ? VerificationMetrics.equalErrorRate(valPairs)[1]
-          : VerificationMetrics.thresholdAtFar(valPairs, options.targetFar());
+      double threshold =
+          options.targetFar() == null
+              ? VerificationMetrics.equalErrorRate(valPairs)[1]
+              : VerificationMetrics.thresholdAtFar(valPairs, options.targetFar());
       String fingerprint = data.fingerprint();
-      String modelVersion = "facegate-" + options.loss().name().toLowerCase(java.util.Locale.ROOT)
-          + "-s" + options.seed() + "-" + fingerprint.substring(0, 8);
+      String modelVersion =
+          "facegate-"
+              + options.loss().name().toLowerCase(java.util.Locale.ROOT)
+              + "-s"
+              + options.seed()
+              + "-"
+              + fingerprint.substring(0, 8);
       Map<String, String> provenance = new LinkedHashMap<>(options.asProvenance());
       provenance.put("data_fingerprint", fingerprint);
       provenance.put("datasets", String.join(",", data.datasets()));
       provenance.put("code_version", HostInfo.codeVersion());
       provenance.put("best_epoch", Integer.toString(result.bestEpoch()));
-      provenance.put("split_people", split.train().size() + "/" + split.validation().size() + "/" + split.test().size());
-      ModelMetadata metadata = new ModelMetadata(modelVersion, spec, options.embeddingDim(), ModelMetadata.EUCLIDEAN,
-          (float) threshold, options.operatingPoint(), provenance);
+      provenance.put(
+          "split_people",
+          split.train().size() + "/" + split.validation().size() + "/" + split.test().size());
+      ModelMetadata metadata =
+          new ModelMetadata(
+              modelVersion,
+              spec,
+              options.embeddingDim(),
+              ModelMetadata.EUCLIDEAN,
+              (float) threshold,
+              options.operatingPoint(),
+              provenance);
       Path modelFile = outDir.resolve(MODEL_FILE);
       OnnxExporter.write(model, metadata, HostInfo.codeVersion(), modelFile);
 
@@ -114,15 +147,24 @@ public final class TrainPipeline {
         float[][] valOnnx = Embeddings.of(valImages, store, onnx::embed);
         float[][] testOnnx = Embeddings.of(testImages, store, onnx::embed);
         float[][] testDjl = Embeddings.of(testImages, store, model::embed);
-        parity = Math.max(Embeddings.maxAbsDiff(valOnnx, valDjl), Embeddings.maxAbsDiff(testOnnx, testDjl));
+        parity =
+            Math.max(
+                Embeddings.maxAbsDiff(valOnnx, valDjl), Embeddings.maxAbsDiff(testOnnx, testDjl));
         val = EvaluationResult.of(valOnnx, valLabels, thresholdF, options.seed());
         test = EvaluationResult.of(testOnnx, testLabels, thresholdF, options.seed());
         for (String dataset : data.datasets()) {
-          List<String> ids = split.test().stream().filter(id -> id.startsWith(dataset + "/")).toList();
+          List<String> ids =
+              split.test().stream().filter(id -> id.startsWith(dataset + "/")).toList();
           List<FaceImageRef> imgs = data.images(ids);
-          byDataset.set(dataset, MetricsJson.of(mapper,
-              EvaluationResult.of(Embeddings.of(imgs, store, onnx::embed), SiameseTrainer.labels(imgs),
-                  thresholdF, options.seed())));
+          byDataset.set(
+              dataset,
+              MetricsJson.of(
+                  mapper,
+                  EvaluationResult.of(
+                      Embeddings.of(imgs, store, onnx::embed),
+                      SiameseTrainer.labels(imgs),
+                      thresholdF,
+                      options.seed())));
         }
       }
 
@@ -156,18 +198,43 @@ public final class TrainPipeline {
       mapper.writeValue(outDir.resolve(MODEL_CARD).toFile(), card);
 
       Plots.lossAllEpochs(epochs, outDir.resolve("loss-all-epochs.png"));
-      Plots.lossFirstEpochs(epochs, result.stepLosses(), options.stepsPerEpoch(), outDir.resolve("loss-first-5-epochs.png"));
+      Plots.lossFirstEpochs(
+          epochs,
+          result.stepLosses(),
+          options.stepsPerEpoch(),
+          outDir.resolve("loss-first-5-epochs.png"));
       Plots.roc(test.distances(), "ROC, test people", outDir.resolve("roc.png"));
-      Plots.distanceHistograms(test.distances(), thresholdF, "Pair distances, test people",
+      Plots.distanceHistograms(
+          test.distances(),
+          thresholdF,
+          "Pair distances, test people",
           outDir.resolve("distance-histograms.png"));
       VerificationMetrics t = test.verification();
-      out.printf("test (%d people, %d genuine / %d impostor pairs): EER %.4f  AUC %.4f  TAR@FAR1%% %.4f  "
+      out.printf(
+          "test (%d people, %d genuine / %d impostor pairs): EER %.4f  AUC %.4f  TAR@FAR1%% %.4f  "
               + "TAR@FAR0.1%% %.4f  acc@thr %.4f  one-shot %.4f  threshold %.4f  (%.1f s/epoch, parity %.1e)%n",
-          test.identities(), t.genuinePairs(), t.impostorPairs(), t.eer(), t.auc(), t.tarAtFar1pct(),
-          t.tarAtFar01pct(), t.accuracyAtThreshold(), test.oneShotAccuracy(), thresholdF, secondsPerEpoch, parity);
+          test.identities(),
+          t.genuinePairs(),
+          t.impostorPairs(),
+          t.eer(),
+          t.auc(),
+          t.tarAtFar1pct(),
+          t.tarAtFar01pct(),
+          t.accuracyAtThreshold(),
+          test.oneShotAccuracy(),
+          thresholdF,
+          secondsPerEpoch,
+          parity);
       out.println("wrote " + modelFile + ", " + outDir.resolve(MODEL_CARD) + " and plots");
-      return new Summary(modelFile, t.eer(), t.tarAtFar1pct(), thresholdF, secondsPerEpoch, test.identities(),
-          t.genuinePairs(), t.impostorPairs());
+      return new Summary(
+          modelFile,
+          t.eer(),
+          t.tarAtFar1pct(),
+          thresholdF,
+          secondsPerEpoch,
+          test.identities(),
+          t.genuinePairs(),
+          t.impostorPairs());
     }
   }
 
@@ -203,10 +270,18 @@ public final class TrainPipeline {
     ObjectNode by = n.putObject("by_dataset");
     for (String d : data.datasets()) {
       ObjectNode dn = by.putObject(d);
-      splitCounts(dn.putObject("train"), data, split.train().stream().filter(id -> id.startsWith(d + "/")).toList());
-      splitCounts(dn.putObject("validation"), data,
+      splitCounts(
+          dn.putObject("train"),
+          data,
+          split.train().stream().filter(id -> id.startsWith(d + "/")).toList());
+      splitCounts(
+          dn.putObject("validation"),
+          data,
           split.validation().stream().filter(id -> id.startsWith(d + "/")).toList());
-      splitCounts(dn.putObject("test"), data, split.test().stream().filter(id -> id.startsWith(d + "/")).toList());
+      splitCounts(
+          dn.putObject("test"),
+          data,
+          split.test().stream().filter(id -> id.startsWith(d + "/")).toList());
     }
     return n;
   }

@@ -8,7 +8,10 @@ import io.facegate.trainer.data.UnusableImage;
 import java.io.PrintStream;
 import java.util.List;
 
-/** How {@code train} and {@code evaluate} report the images they skipped: a log line and a JSON block. */
+/**
+ * How {@code train} and {@code evaluate} report the images they skipped: a log line and a JSON
+ * block.
+ */
 final class UnusableImagesReport {
 
   /** Enough to find the pattern; the counts cover every image. */
@@ -21,11 +24,14 @@ final class UnusableImagesReport {
     if (skipped.isEmpty()) {
       return;
     }
-    out.printf("skipped %d unusable images %s (--strict-images fails instead); first: %s: %s%n",
+    out.printf(
+        "skipped %d unusable images %s (--strict-images fails instead); first: %s: %s%n",
         skipped.size(), data.unusableByReason(), skipped.get(0).path(), skipped.get(0).detail());
   }
 
-  /** {@code {"count": n, "by_reason": {...}, "examples": [{path, identity, reason, detail}, ...]}}. */
+  /**
+   * {@code {"count": n, "by_reason": {...}, "examples": [{path, identity, reason, detail}, ...]}}.
+   */
   static ObjectNode json(ObjectMapper mapper, FaceDataset data) {
     ObjectNode n = mapper.createObjectNode();
     n.put("count", data.unusable().size());

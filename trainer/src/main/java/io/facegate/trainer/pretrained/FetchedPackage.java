@@ -24,7 +24,8 @@ public record FetchedPackage(PretrainedPackage pkg, Path directory, Map<String, 
    */
   public Path file(String path) {
     if (!sha256.containsKey(path)) {
-      throw new IllegalArgumentException(pkg.spec() + " does not provide " + path + "; extracted: " + sha256.keySet());
+      throw new IllegalArgumentException(
+          pkg.spec() + " does not provide " + path + "; extracted: " + sha256.keySet());
     }
     return directory.resolve(path);
   }

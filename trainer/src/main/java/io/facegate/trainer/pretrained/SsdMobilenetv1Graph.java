@@ -18,6 +18,7 @@ import java.util.TreeMap;
  * decoding and non-maximum suppression, which {@code io.facegate.model.face} does in Java.
  *
  * <p>The graph, layer for layer as face-api runs it:
+ *
  * <ul>
  *   <li>input {@value #INPUT} float {@code [batch, 3, 512, 512]} holding {@code x / 255}, turned
  *       into face-api's {@code x / 127.5 - 1} inside the graph ({@code * 2 - 1}, bit-identical);
@@ -26,34 +27,42 @@ import java.util.TreeMap;
  *       each; stride 2 at pairs 2, 4, 6 and 12;
  *   <li>the prediction layer: 8 more convs (1x1, then 3x3 stride 2, alternately) with relu6, and
  *       six box predictors (1x1 conv with bias, no activation) on pair 11, pair 13 and the
- *       prediction convs 1, 3, 5, 7: 3 anchors per cell on the 32x32 map, 6 on the others,
- *       {@value #ANCHOR_COUNT} in all, ordered row, column, anchor as TF's NHWC reshape orders
- *       them;
+ *       prediction convs 1, 3, 5, 7: 3 anchors per cell on the 32x32 map, 6 on the others, {@value
+ *       #ANCHOR_COUNT} in all, ordered row, column, anchor as TF's NHWC reshape orders them;
  *   <li>outputs {@value #BOX_ENCODINGS} {@code [batch, 5118, 4]} (raw {@code [ty, tx, th, tw]}),
  *       {@value #CLASS_LOGITS} {@code [batch, 5118]} (logit of class 1, face, before the sigmoid)
  *       and {@value #ANCHORS} {@code [5118, 4]} (the {@code Output/extra_dim} weight).
  * </ul>
- * TF's {@code 'same'} padding is written as explicit pads: for stride 2 on an even size TF pads
- * one pixel at the bottom and right only, which ONNX's symmetric default would get wrong.
+ *
+ * TF's {@code 'same'} padding is written as explicit pads: for stride 2 on an even size TF pads one
+ * pixel at the bottom and right only, which ONNX's symmetric default would get wrong.
  */
 public final class SsdMobilenetv1Graph {
 
   /** The weights manifest inside the face-api package. */
   public static final String MANIFEST = "model/ssd_mobilenetv1_model-weights_manifest.json";
+
   /** Input name. */
   public static final String INPUT = "image";
+
   /** Raw box encodings output. */
   public static final String BOX_ENCODINGS = "box_encodings";
+
   /** Face logits output. */
   public static final String CLASS_LOGITS = "class_logits";
+
   /** Anchors output. */
   public static final String ANCHORS = "anchors";
+
   /** Side of the square input. */
   public static final int INPUT_SIZE = 512;
+
   /** Boxes scored per image. */
   public static final int ANCHOR_COUNT = 5118;
+
   /** Metadata key naming the detector family, as {@code OnnxFaceDetector} checks it. */
   public static final String KIND_KEY = "facegate.detector.kind";
+
   /** The detector family written here. */
   public static final String KIND = "face-api-ssd-mobilenetv1";
 
@@ -76,18 +85,23 @@ public final class SsdMobilenetv1Graph {
    * @param producerVersion the code version recorded as the producer's
    * @throws TfjsFormatException when a weight is missing or has another shape than face-api's
    */
-  public static OnnxMl.ModelProto build(TfjsWeights weights, Map<String, String> provenance,
-      String producerVersion) {
+  public static OnnxMl.ModelProto build(
+      TfjsWeights weights, Map<String, String> provenance, String producerVersion) {
     SsdMobilenetv1Graph g = new SsdMobilenetv1Graph(weights);
     g.buildGraph();
     Map<String, String> meta = new TreeMap<>();
     meta.put(KIND_KEY, KIND);
-    meta.put("facegate.detector.input", "image [batch, 3, 512, 512] RGB x/255; padded to a square"
-        + " at the bottom/right and bilinear-resized as face-api does");
+    meta.put(
+        "facegate.detector.input",
+        "image [batch, 3, 512, 512] RGB x/255; padded to a square"
+            + " at the bottom/right and bilinear-resized as face-api does");
     provenance.forEach((k, v) -> meta.put("facegate.provenance." + k, v));
-    return g.graph.model("facegate-trainer", producerVersion,
+    return g.graph.model(
+        "facegate-trainer",
+        producerVersion,
         "face-api SSD MobileNetV1 face detector, raw outputs before box decoding and non-maximum"
-            + " suppression", meta);
+            + " suppression",
+        meta);
   }
 
   /**
@@ -115,8 +129,11 @@ public final class SsdMobilenetv1Graph {
     graph.input(INPUT, BATCH, 3, INPUT_SIZE, INPUT_SIZE);
     String two = scalar("two", 2f);
     String one = scalar("one", 1f);
-    String x = node(CnnOperator.SUB, List.of(node(CnnOperator.MUL, List.of(INPUT, two), Map.of()),
-        one), Map.of());
+    String x =
+        node(
+            CnnOperator.SUB,
+            List.of(node(CnnOperator.MUL, List.of(INPUT, two), Map.of()), one),
+            Map.of());
 
     int size = INPUT_SIZE;
     x = convRelu6(x, "MobilenetV1/Conv2d_0_pointwise", 2, size);
@@ -156,8 +173,8 @@ public final class SsdMobilenetv1Graph {
       anchors += sizes.get(k) * sizes.get(k) * perCell;
     }
     if (anchors != ANCHOR_COUNT) {
-      throw new TfjsFormatException("the predictors score " + anchors + " boxes, face-api's SSD "
-          + ANCHOR_COUNT);
+      throw new TfjsFormatException(
+          "the predictors score " + anchors + " boxes, face-api's SSD " + ANCHOR_COUNT);
     }
     node(CnnOperator.CONCAT, boxes, Map.of("axis", 1L), BOX_ENCODINGS);
     String allClasses = node(CnnOperator.CONCAT, classes, Map.of("axis", 1L));
@@ -191,12 +208,16 @@ public final class SsdMobilenetv1Graph {
     }
     int channels = s[2];
     String conv = conv(x, w, null, stride, inSize, channels);
-    String bn = node(CnnOperator.BATCH_NORMALIZATION, List.of(conv,
-        vector(prefix + "/BatchNorm/gamma", channels),
-        vector(prefix + "/BatchNorm/beta", channels),
-        vector(prefix + "/BatchNorm/moving_mean", channels),
-        vector(prefix + "/BatchNorm/moving_variance", channels)),
-        Map.of("epsilon", BN_EPSILON));
+    String bn =
+        node(
+            CnnOperator.BATCH_NORMALIZATION,
+            List.of(
+                conv,
+                vector(prefix + "/BatchNorm/gamma", channels),
+                vector(prefix + "/BatchNorm/beta", channels),
+                vector(prefix + "/BatchNorm/moving_mean", channels),
+                vector(prefix + "/BatchNorm/moving_variance", channels)),
+            Map.of("epsilon", BN_EPSILON));
     return relu6(bn);
   }
 
@@ -205,8 +226,8 @@ public final class SsdMobilenetv1Graph {
     TfjsWeight w = weights.get(prefix + "/weights");
     TfjsWeight b = weights.get(prefix + "/biases");
     String conv = conv(x, w, b, 1, 1, 1);
-    String nhwc = node(CnnOperator.TRANSPOSE, List.of(conv),
-        Map.of("perm", new long[] {0, 2, 3, 1}));
+    String nhwc =
+        node(CnnOperator.TRANSPOSE, List.of(conv), Map.of("perm", new long[] {0, 2, 3, 1}));
     // 0 keeps the (dynamic) batch dimension
     String shape = graph.longs(prefix + "/shape", new long[] {0, -1, perAnchor}, 3);
     return node(CnnOperator.RESHAPE, List.of(nhwc, shape), Map.of());
@@ -214,14 +235,14 @@ public final class SsdMobilenetv1Graph {
 
   /**
    * A TF conv with {@code 'same'} padding: filters {@code [kh, kw, cin/group..., cout]} become
-   * ONNX's {@code [cout, cin/group, kh, kw]}. For a depthwise conv ({@code group > 1}) TF's
-   * {@code [kh, kw, C, 1]} becomes {@code [C, 1, kh, kw]}.
+   * ONNX's {@code [cout, cin/group, kh, kw]}. For a depthwise conv ({@code group > 1}) TF's {@code
+   * [kh, kw, C, 1]} becomes {@code [C, 1, kh, kw]}.
    */
   private String conv(String x, TfjsWeight w, TfjsWeight bias, int stride, int inSize, int group) {
     int[] s = w.shape();
     if (s.length != 4 || s[0] != s[1]) {
-      throw new TfjsFormatException(w.name() + ": expected a square 4-d filter, got "
-          + Arrays.toString(s));
+      throw new TfjsFormatException(
+          w.name() + ": expected a square 4-d filter, got " + Arrays.toString(s));
     }
     int k = s[0];
     float[] v = w.floats();
@@ -290,8 +311,12 @@ public final class SsdMobilenetv1Graph {
 
   private static void expectShape(TfjsWeight w, int... shape) {
     if (!Arrays.equals(w.shape(), shape)) {
-      throw new TfjsFormatException(w.name() + ": shape " + Arrays.toString(w.shape())
-          + ", face-api's SSD expects " + Arrays.toString(shape));
+      throw new TfjsFormatException(
+          w.name()
+              + ": shape "
+              + Arrays.toString(w.shape())
+              + ", face-api's SSD expects "
+              + Arrays.toString(shape));
     }
   }
 
@@ -303,8 +328,8 @@ public final class SsdMobilenetv1Graph {
     return node(op, inputs, attrs, op.getOpName().toLowerCase(java.util.Locale.ROOT) + "_" + nodes);
   }
 
-  private String node(CnnOperator op, List<String> inputs, Map<String, Object> attrs,
-      String output) {
+  private String node(
+      CnnOperator op, List<String> inputs, Map<String, Object> attrs, String output) {
     return graph.node(op, op.getOpName() + "_" + nodes++, inputs, output, attrs);
   }
 }

@@ -14,7 +14,8 @@ import java.util.Optional;
  *
  * @param name the node's unique name; also the name of its (first) output tensor
  * @param op the TF op type
- * @param inputs names of the nodes whose first output feeds this one, in order (control inputs dropped)
+ * @param inputs names of the nodes whose first output feeds this one, in order (control inputs
+ *     dropped)
  * @param attr the raw {@code attr} object
  */
 public record TfNode(String name, String op, List<String> inputs, JsonNode attr) {
@@ -27,7 +28,8 @@ public record TfNode(String name, String op, List<String> inputs, JsonNode attr)
   /**
    * Reads a node; inputs {@code x:0} become {@code x}, control inputs {@code ^x} are dropped.
    *
-   * @throws TfjsFormatException for a node without name or op, or reading an output other than the first
+   * @throws TfjsFormatException for a node without name or op, or reading an output other than the
+   *     first
    */
   public static TfNode of(JsonNode json) {
     String name = json.path("name").asText("");
@@ -44,8 +46,14 @@ public record TfNode(String name, String op, List<String> inputs, JsonNode attr)
       int colon = s.lastIndexOf(':');
       if (colon > 0) {
         if (!s.substring(colon + 1).equals("0")) {
-          throw new TfjsFormatException("node " + name + " (" + op + ") reads output " + s
-              + "; only single-output nodes are supported");
+          throw new TfjsFormatException(
+              "node "
+                  + name
+                  + " ("
+                  + op
+                  + ") reads output "
+                  + s
+                  + "; only single-output nodes are supported");
         }
         s = s.substring(0, colon);
       }
@@ -57,7 +65,8 @@ public record TfNode(String name, String op, List<String> inputs, JsonNode attr)
   /** A string attribute ({@code padding}, {@code data_format}). */
   public Optional<String> string(String key) {
     JsonNode s = attr.path(key).get("s");
-    return s == null ? Optional.empty()
+    return s == null
+        ? Optional.empty()
         : Optional.of(new String(Base64.getDecoder().decode(s.asText()), StandardCharsets.UTF_8));
   }
 
@@ -106,7 +115,8 @@ public record TfNode(String name, String op, List<String> inputs, JsonNode attr)
     try {
       return Long.parseLong(text);
     } catch (NumberFormatException e) {
-      throw new TfjsFormatException("node " + name + ": attribute " + key + " holds " + text + ", not an integer");
+      throw new TfjsFormatException(
+          "node " + name + ": attribute " + key + " holds " + text + ", not an integer");
     }
   }
 }

@@ -8,11 +8,11 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Writes the TF.js ops face-api's hand-written networks use ({@code tf.conv2d},
- * {@code tf.separableConv2d}, {@code tf.maxPool}, {@code tf.avgPool}, ...) as ONNX nodes over NCHW
+ * Writes the TF.js ops face-api's hand-written networks use ({@code tf.conv2d}, {@code
+ * tf.separableConv2d}, {@code tf.maxPool}, {@code tf.avgPool}, ...) as ONNX nodes over NCHW
  * tensors, reproducing TensorFlow's semantics exactly: {@code 'same'} padding is TensorFlow's
- * asymmetric rule (the extra row and column go after, not before), written as explicit ONNX pads
- * so no runtime's {@code auto_pad} interpretation is involved. Shapes are known when the graph is
+ * asymmetric rule (the extra row and column go after, not before), written as explicit ONNX pads so
+ * no runtime's {@code auto_pad} interpretation is involved. Shapes are known when the graph is
  * built (the networks have a fixed input size), so every value carries its per-sample dimensions
  * and each op checks what it is given.
  *
@@ -76,7 +76,9 @@ final class TfOpsGraph {
     return new Value(name, dims);
   }
 
-  /** Declares {@code value} a graph output under {@code name} (an Identity when the names differ). */
+  /**
+   * Declares {@code value} a graph output under {@code name} (an Identity when the names differ).
+   */
   void output(Value value, String name) {
     if (!value.name().equals(name)) {
       node(CnnOperator.IDENTITY, name, List.of(value.name()), Map.of());
@@ -84,7 +86,9 @@ final class TfOpsGraph {
     graph.output(name, withBatch(value.dims));
   }
 
-  /** Number of weight values written as initializers (constants of the op rewriting not counted). */
+  /**
+   * Number of weight values written as initializers (constants of the op rewriting not counted).
+   */
   long parameterCount() {
     return parameters;
   }
@@ -107,7 +111,8 @@ final class TfOpsGraph {
     int[] s = filters.shape();
     requireShape(filters, 4);
     if (s[2] != x.channels()) {
-      throw new TfjsFormatException(filters.name() + ": expects " + s[2] + " input channels, the layer gets " + x);
+      throw new TfjsFormatException(
+          filters.name() + ": expects " + s[2] + " input channels, the layer gets " + x);
     }
     float[] w = hwioToOihw(filters.floats(), s[0], s[1], s[2], s[3]);
     String wName = weight(filters.name(), w, s[3], s[2], s[0], s[1]);
@@ -122,19 +127,27 @@ final class TfOpsGraph {
    * @param depthwise TF layout {@code [kh, kw, cin, 1]}
    * @param pointwise TF layout {@code [1, 1, cin, cout]}
    */
-  Value separableConv2d(Value x, TfjsWeight depthwise, TfjsWeight pointwise, TfjsWeight bias, int stride,
-                        Padding padding) {
+  Value separableConv2d(
+      Value x,
+      TfjsWeight depthwise,
+      TfjsWeight pointwise,
+      TfjsWeight bias,
+      int stride,
+      Padding padding) {
     requireShape(depthwise, 4);
     requireShape(pointwise, 4);
     int[] d = depthwise.shape();
     int[] p = pointwise.shape();
     if (d[2] != x.channels() || d[3] != 1) {
-      throw new TfjsFormatException(depthwise.name() + ": shape " + Arrays.toString(d) + " does not fit " + x);
+      throw new TfjsFormatException(
+          depthwise.name() + ": shape " + Arrays.toString(d) + " does not fit " + x);
     }
     if (p[0] != 1 || p[1] != 1 || p[2] != x.channels()) {
-      throw new TfjsFormatException(pointwise.name() + ": shape " + Arrays.toString(p) + " does not fit " + x);
+      throw new TfjsFormatException(
+          pointwise.name() + ": shape " + Arrays.toString(p) + " does not fit " + x);
     }
-    // [kh, kw, c, 1] read as [kh, kw, cin = c, cout = 1] becomes [1, c, kh, kw]: the same bytes as the
+    // [kh, kw, c, 1] read as [kh, kw, cin = c, cout = 1] becomes [1, c, kh, kw]: the same bytes as
+    // the
     // grouped-convolution weight [c, 1, kh, kw] with one group per channel
     float[] dw = hwioToOihw(depthwise.floats(), d[0], d[1], d[2], 1);
     String dwName = weight(depthwise.name(), dw, d[2], 1, d[0], d[1]);
@@ -146,20 +159,35 @@ final class TfOpsGraph {
 
   /** {@code x * scale + shift} per channel (face-api's scale layer). */
   Value channelAffine(Value x, TfjsWeight scale, TfjsWeight shift) {
-    String mul = node(CnnOperator.MUL, fresh("scale"), List.of(x.name(), channelVector(scale, x)), Map.of());
-    String add = node(CnnOperator.ADD, fresh("shift"), List.of(mul, channelVector(shift, x)), Map.of());
+    String mul =
+        node(CnnOperator.MUL, fresh("scale"), List.of(x.name(), channelVector(scale, x)), Map.of());
+    String add =
+        node(CnnOperator.ADD, fresh("shift"), List.of(mul, channelVector(shift, x)), Map.of());
     return new Value(add, x.dims);
   }
 
-  /** {@code (x * 255 - mean[c]) / 255}: face-api's {@code normalize(x, meanRgb).div(255)} on the contract's x / 255. */
+  /**
+   * {@code (x * 255 - mean[c]) / 255}: face-api's {@code normalize(x, meanRgb).div(255)} on the
+   * contract's x / 255.
+   */
   Value faceApiNormalize(Value x, float[] meanRgb) {
     if (x.channels() != meanRgb.length) {
       throw new IllegalArgumentException("mean has " + meanRgb.length + " values for " + x);
     }
-    String pixels = node(CnnOperator.MUL, fresh("to_pixels"), List.of(x.name(), scalar(fresh("c255"), 255f)), Map.of());
+    String pixels =
+        node(
+            CnnOperator.MUL,
+            fresh("to_pixels"),
+            List.of(x.name(), scalar(fresh("c255"), 255f)),
+            Map.of());
     String mean = constant(fresh("mean_rgb"), meanRgb, meanRgb.length, 1L, 1L);
     String centred = node(CnnOperator.SUB, fresh("centre"), List.of(pixels, mean), Map.of());
-    String out = node(CnnOperator.DIV, fresh("div255"), List.of(centred, scalar(fresh("c255"), 255f)), Map.of());
+    String out =
+        node(
+            CnnOperator.DIV,
+            fresh("div255"),
+            List.of(centred, scalar(fresh("c255"), 255f)),
+            Map.of());
     return new Value(out, x.dims);
   }
 
@@ -167,7 +195,8 @@ final class TfOpsGraph {
     if (!Arrays.equals(a.dims, b.dims)) {
       throw new IllegalArgumentException("cannot add " + a + " and " + b);
     }
-    return new Value(node(CnnOperator.ADD, fresh("add"), List.of(a.name(), b.name()), Map.of()), a.dims);
+    return new Value(
+        node(CnnOperator.ADD, fresh("add"), List.of(a.name(), b.name()), Map.of()), a.dims);
   }
 
   Value relu(Value x) {
@@ -196,14 +225,17 @@ final class TfOpsGraph {
       return x;
     }
     String pads = int64(fresh("pads"), 0, 0, 0, 0, 0, channels, rows, cols);
-    String out = node(CnnOperator.PAD, fresh("pad"), List.of(x.name(), pads), Map.of("mode", "constant"));
+    String out =
+        node(CnnOperator.PAD, fresh("pad"), List.of(x.name(), pads), Map.of("mode", "constant"));
     return new Value(out, new int[] {x.channels() + channels, x.height() + rows, x.width() + cols});
   }
 
   /** {@code x.mean([1, 2])} in NHWC: the mean over rows and columns, giving {@code [batch, C]}. */
   Value meanOverSpace(Value x) {
-    String pooled = node(CnnOperator.GLOBAL_AVERAGE_POOL, fresh("gap"), List.of(x.name()), Map.of());
-    return new Value(node(CnnOperator.FLATTEN, fresh("flatten"), List.of(pooled), Map.of("axis", 1L)),
+    String pooled =
+        node(CnnOperator.GLOBAL_AVERAGE_POOL, fresh("gap"), List.of(x.name()), Map.of());
+    return new Value(
+        node(CnnOperator.FLATTEN, fresh("flatten"), List.of(pooled), Map.of("axis", 1L)),
         new int[] {x.channels()});
   }
 
@@ -213,7 +245,8 @@ final class TfOpsGraph {
       // NCHW and NHWC flatten orders agree only for a single pixel
       throw new IllegalArgumentException("flattening " + x + " would reorder its features");
     }
-    return new Value(node(CnnOperator.FLATTEN, fresh("flatten"), List.of(x.name()), Map.of("axis", 1L)),
+    return new Value(
+        node(CnnOperator.FLATTEN, fresh("flatten"), List.of(x.name()), Map.of("axis", 1L)),
         new int[] {x.channels()});
   }
 
@@ -226,10 +259,12 @@ final class TfOpsGraph {
     requireShape(weights, 2);
     int[] s = weights.shape();
     if (x.dims.length != 1 || s[0] != x.dims[0]) {
-      throw new TfjsFormatException(weights.name() + ": shape " + Arrays.toString(s) + " does not fit " + x);
+      throw new TfjsFormatException(
+          weights.name() + ": shape " + Arrays.toString(s) + " does not fit " + x);
     }
     String w = weight(weights.name(), weights.floats(), s[0], s[1]);
-    List<String> inputs = bias == null ? List.of(x.name(), w) : List.of(x.name(), w, vector(bias, s[1]));
+    List<String> inputs =
+        bias == null ? List.of(x.name(), w) : List.of(x.name(), w, vector(bias, s[1]));
     Map<String, Object> attrs = new TreeMap<>();
     attrs.put("alpha", 1f);
     attrs.put("beta", 1f);
@@ -238,7 +273,12 @@ final class TfOpsGraph {
 
   /** Divides each row by its L2 norm. */
   Value l2Normalize(Value x) {
-    return new Value(node(CnnOperator.LP_NORMALIZATION, fresh("l2norm"), List.of(x.name()), Map.of("axis", 1L, "p", 2L)),
+    return new Value(
+        node(
+            CnnOperator.LP_NORMALIZATION,
+            fresh("l2norm"),
+            List.of(x.name()),
+            Map.of("axis", 1L, "p", 2L)),
         x.dims);
   }
 
@@ -246,7 +286,8 @@ final class TfOpsGraph {
   static int outputSize(int in, int k, int stride, Padding padding) {
     int out = padding == Padding.SAME ? (in + stride - 1) / stride : (in - k) / stride + 1;
     if (out <= 0) {
-      throw new IllegalArgumentException("a " + k + "x" + k + " window does not fit " + in + " pixels");
+      throw new IllegalArgumentException(
+          "a " + k + "x" + k + " window does not fit " + in + " pixels");
     }
     return out;
   }
@@ -261,8 +302,16 @@ final class TfOpsGraph {
     return new int[] {total / 2, total - total / 2};
   }
 
-  private Value conv(Value x, String weightName, TfjsWeight bias, int cout, int kh, int kw, int stride,
-                     Padding padding, int group) {
+  private Value conv(
+      Value x,
+      String weightName,
+      TfjsWeight bias,
+      int cout,
+      int kh,
+      int kw,
+      int stride,
+      Padding padding,
+      int group) {
     int[] ph = tfPads(x.height(), kh, stride, padding);
     int[] pw = tfPads(x.width(), kw, stride, padding);
     Map<String, Object> attrs = new TreeMap<>();
@@ -271,11 +320,18 @@ final class TfOpsGraph {
     attrs.put("kernel_shape", new long[] {kh, kw});
     attrs.put("pads", new long[] {ph[0], pw[0], ph[1], pw[1]});
     attrs.put("strides", new long[] {stride, stride});
-    List<String> inputs = bias == null ? List.of(x.name(), weightName)
-        : List.of(x.name(), weightName, vector(bias, cout));
+    List<String> inputs =
+        bias == null
+            ? List.of(x.name(), weightName)
+            : List.of(x.name(), weightName, vector(bias, cout));
     String out = node(CnnOperator.CONV, fresh("conv"), inputs, attrs);
-    return new Value(out, new int[] {cout, outputSize(x.height(), kh, stride, padding),
-        outputSize(x.width(), kw, stride, padding)});
+    return new Value(
+        out,
+        new int[] {
+          cout,
+          outputSize(x.height(), kh, stride, padding),
+          outputSize(x.width(), kw, stride, padding)
+        });
   }
 
   private Value pool(CnnOperator op, Value x, int k, int stride, Padding padding) {
@@ -288,9 +344,16 @@ final class TfOpsGraph {
     if (op == CnnOperator.AVERAGE_POOL) {
       attrs.put("count_include_pad", 0L);
     }
-    String out = node(op, fresh(op.getOpName().toLowerCase(java.util.Locale.ROOT)), List.of(x.name()), attrs);
-    return new Value(out, new int[] {x.channels(), outputSize(x.height(), k, stride, padding),
-        outputSize(x.width(), k, stride, padding)});
+    String out =
+        node(
+            op, fresh(op.getOpName().toLowerCase(java.util.Locale.ROOT)), List.of(x.name()), attrs);
+    return new Value(
+        out,
+        new int[] {
+          x.channels(),
+          outputSize(x.height(), k, stride, padding),
+          outputSize(x.width(), k, stride, padding)
+        });
   }
 
   /** TF {@code [kh, kw, cin, cout]} to ONNX {@code [cout, cin, kh, kw]}. */
@@ -319,14 +382,16 @@ final class TfOpsGraph {
   private String vector(TfjsWeight w, int length) {
     requireShape(w, 1);
     if (w.shape()[0] != length) {
-      throw new TfjsFormatException(w.name() + ": " + w.shape()[0] + " values, the layer has " + length);
+      throw new TfjsFormatException(
+          w.name() + ": " + w.shape()[0] + " values, the layer has " + length);
     }
     return weight(w.name(), w.floats(), length);
   }
 
   private static void requireShape(TfjsWeight w, int rank) {
     if (w.shape().length != rank) {
-      throw new TfjsFormatException(w.name() + ": expected rank " + rank + ", shape " + Arrays.toString(w.shape()));
+      throw new TfjsFormatException(
+          w.name() + ": expected rank " + rank + ", shape " + Arrays.toString(w.shape()));
     }
   }
 
@@ -351,7 +416,8 @@ final class TfOpsGraph {
     return stem + "_" + (counter++);
   }
 
-  private String node(CnnOperator op, String output, List<String> inputs, Map<String, Object> attributes) {
+  private String node(
+      CnnOperator op, String output, List<String> inputs, Map<String, Object> attributes) {
     return graph.node(op, output, inputs, output, attributes);
   }
 

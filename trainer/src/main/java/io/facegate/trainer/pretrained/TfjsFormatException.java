@@ -8,7 +8,9 @@ public final class TfjsFormatException extends RuntimeException {
 
   private static final long serialVersionUID = 1L;
 
-  /** @param message what is wrong and where */
+  /**
+   * @param message what is wrong and where
+   */
   public TfjsFormatException(String message) {
     super(message);
   }

@@ -12,7 +12,8 @@ import java.util.Arrays;
  * @param floatValues values of a {@code float32} weight, row-major; null for {@code int32}
  * @param intValues values of an {@code int32} weight, row-major; null for {@code float32}
  */
-public record TfjsWeight(String name, int[] shape, Dtype dtype, float[] floatValues, int[] intValues) {
+public record TfjsWeight(
+    String name, int[] shape, Dtype dtype, float[] floatValues, int[] intValues) {
 
   /** In-memory dtypes facegate supports (TF.js also knows bool, string, complex64). */
   public enum Dtype {
@@ -26,12 +27,14 @@ public record TfjsWeight(String name, int[] shape, Dtype dtype, float[] floatVal
   public TfjsWeight {
     shape = shape.clone();
     long size = elementCount(name, shape);
-    if ((dtype == Dtype.FLOAT32) != (floatValues != null) || (dtype == Dtype.INT32) != (intValues != null)) {
+    if ((dtype == Dtype.FLOAT32) != (floatValues != null)
+        || (dtype == Dtype.INT32) != (intValues != null)) {
       throw new IllegalArgumentException(name + ": values do not match dtype " + dtype);
     }
     int length = floatValues != null ? floatValues.length : intValues.length;
     if (length != size) {
-      throw new IllegalArgumentException(name + ": " + length + " values for shape " + Arrays.toString(shape));
+      throw new IllegalArgumentException(
+          name + ": " + length + " values for shape " + Arrays.toString(shape));
     }
   }
 
@@ -40,7 +43,8 @@ public record TfjsWeight(String name, int[] shape, Dtype dtype, float[] floatVal
     long size = 1;
     for (int d : shape) {
       if (d < 0) {
-        throw new TfjsFormatException(name + ": negative dimension in shape " + Arrays.toString(shape));
+        throw new TfjsFormatException(
+            name + ": negative dimension in shape " + Arrays.toString(shape));
       }
       size = Math.multiplyExact(size, (long) d);
       if (size > Integer.MAX_VALUE - 8) {
@@ -87,8 +91,12 @@ public record TfjsWeight(String name, int[] shape, Dtype dtype, float[] floatVal
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof TfjsWeight w && name.equals(w.name) && Arrays.equals(shape, w.shape) && dtype == w.dtype
-        && Arrays.equals(floatValues, w.floatValues) && Arrays.equals(intValues, w.intValues);
+    return o instanceof TfjsWeight w
+        && name.equals(w.name)
+        && Arrays.equals(shape, w.shape)
+        && dtype == w.dtype
+        && Arrays.equals(floatValues, w.floatValues)
+        && Arrays.equals(intValues, w.intValues);
   }
 
   @Override

@@ -20,8 +20,8 @@ import java.util.Set;
  * The weights of a TF.js model, read from its weights manifest and binary shards and decoded as
  * tfjs-core's {@code io.decodeWeights} does: {@code uint8}/{@code uint16} quantised values become
  * {@code q * scale + min} (computed in double, stored as float32, as a JS {@code Float32Array}
- * assignment does; rounded with {@code Math.round} for int32), {@code float16} is widened bit-exactly,
- * {@code float32} and {@code int32} are read as they are. All data is little-endian.
+ * assignment does; rounded with {@code Math.round} for int32), {@code float16} is widened
+ * bit-exactly, {@code float32} and {@code int32} are read as they are. All data is little-endian.
  *
  * <p>Both manifest forms are read: the layers model's {@code *-weights_manifest.json} (a JSON array
  * of groups) and the graph model's {@code weightsManifest} inside {@code model.json}. Each group's
@@ -29,8 +29,8 @@ import java.util.Set;
  * exactly the bytes its weights need, no more, no less.
  *
  * <p>Strict, because a face model with a corrupt weight would still produce numbers: a wrong shard
- * size, a duplicate name, an unknown dtype or any non-finite dequantised weight is a
- * {@link TfjsFormatException} naming the file and weight.
+ * size, a duplicate name, an unknown dtype or any non-finite dequantised weight is a {@link
+ * TfjsFormatException} naming the file and weight.
  */
 public final class TfjsWeights {
 
@@ -50,7 +50,8 @@ public final class TfjsWeights {
    * @throws TfjsFormatException when the manifest or a shard is malformed
    */
   public static TfjsWeights readManifest(Path manifestFile) throws IOException {
-    return read(parse(manifestFile), manifestFile.toAbsolutePath().getParent(), manifestFile.toString());
+    return read(
+        parse(manifestFile), manifestFile.toAbsolutePath().getParent(), manifestFile.toString());
   }
 
   /**
@@ -77,9 +78,11 @@ public final class TfjsWeights {
    * @throws IOException when a shard cannot be read
    * @throws TfjsFormatException when the manifest or a shard is malformed
    */
-  public static TfjsWeights read(JsonNode groups, Path directory, String source) throws IOException {
+  public static TfjsWeights read(JsonNode groups, Path directory, String source)
+      throws IOException {
     if (groups == null || !groups.isArray()) {
-      throw new TfjsFormatException(source + ": the weights manifest must be a JSON array of groups");
+      throw new TfjsFormatException(
+          source + ": the weights manifest must be a JSON array of groups");
     }
     Map<String, TfjsWeight> out = new LinkedHashMap<>();
     for (int g = 0; g < groups.size(); g++) {
@@ -91,7 +94,12 @@ public final class TfjsWeights {
         needed = Math.addExact(needed, spec.byteLength());
         specs.add(spec);
       }
-      ByteBuffer data = shards(array(group, "paths", source + " group " + g), directory, needed, source + " group " + g);
+      ByteBuffer data =
+          shards(
+              array(group, "paths", source + " group " + g),
+              directory,
+              needed,
+              source + " group " + g);
       for (Spec spec : specs) {
         TfjsWeight weight = spec.decode(data);
         if (out.putIfAbsent(weight.name(), weight) != null) {
@@ -146,8 +154,12 @@ public final class TfjsWeights {
     return node;
   }
 
-  /** Concatenates a group's shards after checking, before reading, that they hold exactly {@code needed} bytes. */
-  private static ByteBuffer shards(JsonNode paths, Path directory, long needed, String where) throws IOException {
+  /**
+   * Concatenates a group's shards after checking, before reading, that they hold exactly {@code
+   * needed} bytes.
+   */
+  private static ByteBuffer shards(JsonNode paths, Path directory, long needed, String where)
+      throws IOException {
     Path base = directory.toAbsolutePath().normalize();
     List<Path> files = new ArrayList<>();
     long total = 0;
@@ -158,7 +170,8 @@ public final class TfjsWeights {
       Path file = base.resolve(p.asText()).normalize();
       // a manifest must not make us read outside its own folder
       if (!file.startsWith(base) || Path.of(p.asText()).isAbsolute()) {
-        throw new TfjsFormatException(where + ": shard path " + p.asText() + " leaves the model folder");
+        throw new TfjsFormatException(
+            where + ": shard path " + p.asText() + " leaves the model folder");
       }
       if (!Files.isRegularFile(file)) {
         throw new TfjsFormatException(where + ": shard " + file + " does not exist");
@@ -167,11 +180,18 @@ public final class TfjsWeights {
       files.add(file);
     }
     if (total != needed) {
-      throw new TfjsFormatException(where + ": shards " + paths + " hold " + total + " bytes, the manifest's weights need "
-          + needed);
+      throw new TfjsFormatException(
+          where
+              + ": shards "
+              + paths
+              + " hold "
+              + total
+              + " bytes, the manifest's weights need "
+              + needed);
     }
     if (needed > Integer.MAX_VALUE - 8) {
-      throw new TfjsFormatException(where + ": " + needed + " bytes of weights in one group is more than supported");
+      throw new TfjsFormatException(
+          where + ": " + needed + " bytes of weights in one group is more than supported");
     }
     ByteBuffer data = ByteBuffer.allocate((int) needed).order(ByteOrder.LITTLE_ENDIAN);
     for (Path file : files) {
@@ -189,7 +209,11 @@ public final class TfjsWeights {
 
   /** How a weight is stored in the shard. */
   private enum Storage {
-    FLOAT32(4), INT32(4), UINT8(1), UINT16(2), FLOAT16(2);
+    FLOAT32(4),
+    INT32(4),
+    UINT8(1),
+    UINT16(2),
+    FLOAT16(2);
 
     final int bytes;
 
@@ -198,8 +222,15 @@ public final class TfjsWeights {
     }
   }
 
-  private record Spec(String name, int[] shape, TfjsWeight.Dtype dtype, Storage storage, double scale, double min,
-                      long count, String source) {
+  private record Spec(
+      String name,
+      int[] shape,
+      TfjsWeight.Dtype dtype,
+      Storage storage,
+      double scale,
+      double min,
+      long count,
+      String source) {
 
     static Spec of(JsonNode w, String source) {
       JsonNode nameNode = w.get("name");
@@ -214,17 +245,21 @@ public final class TfjsWeights {
       int[] shape = new int[shapeNode.size()];
       for (int i = 0; i < shape.length; i++) {
         if (!shapeNode.get(i).canConvertToInt()) {
-          throw new TfjsFormatException(source + ": weight " + name + " has a non-integer dimension");
+          throw new TfjsFormatException(
+              source + ": weight " + name + " has a non-integer dimension");
         }
         shape[i] = shapeNode.get(i).asInt();
       }
       long count = TfjsWeight.elementCount(name, shape);
       String dtypeText = w.path("dtype").asText("");
-      TfjsWeight.Dtype dtype = switch (dtypeText) {
-        case "float32" -> TfjsWeight.Dtype.FLOAT32;
-        case "int32" -> TfjsWeight.Dtype.INT32;
-        default -> throw new TfjsFormatException(source + ": weight " + name + " has unsupported dtype '" + dtypeText + "'");
-      };
+      TfjsWeight.Dtype dtype =
+          switch (dtypeText) {
+            case "float32" -> TfjsWeight.Dtype.FLOAT32;
+            case "int32" -> TfjsWeight.Dtype.INT32;
+            default ->
+                throw new TfjsFormatException(
+                    source + ": weight " + name + " has unsupported dtype '" + dtypeText + "'");
+          };
       JsonNode q = w.get("quantization");
       if (q == null) {
         Storage storage = dtype == TfjsWeight.Dtype.FLOAT32 ? Storage.FLOAT32 : Storage.INT32;
@@ -236,18 +271,35 @@ public final class TfjsWeights {
           JsonNode scale = q.get("scale");
           JsonNode min = q.get("min");
           if (scale == null || !scale.isNumber() || min == null || !min.isNumber()) {
-            throw new TfjsFormatException(source + ": weight " + name + " is " + qType + "-quantised without numeric min and scale");
+            throw new TfjsFormatException(
+                source
+                    + ": weight "
+                    + name
+                    + " is "
+                    + qType
+                    + "-quantised without numeric min and scale");
           }
-          return new Spec(name, shape, dtype, qType.equals("uint8") ? Storage.UINT8 : Storage.UINT16,
-              scale.asDouble(), min.asDouble(), count, source);
+          return new Spec(
+              name,
+              shape,
+              dtype,
+              qType.equals("uint8") ? Storage.UINT8 : Storage.UINT16,
+              scale.asDouble(),
+              min.asDouble(),
+              count,
+              source);
         }
         case "float16" -> {
           if (dtype != TfjsWeight.Dtype.FLOAT32) {
-            throw new TfjsFormatException(source + ": weight " + name + " is float16-quantised but has dtype " + dtypeText);
+            throw new TfjsFormatException(
+                source + ": weight " + name + " is float16-quantised but has dtype " + dtypeText);
           }
-          return new Spec(name, shape, dtype, Storage.FLOAT16, Double.NaN, Double.NaN, count, source);
+          return new Spec(
+              name, shape, dtype, Storage.FLOAT16, Double.NaN, Double.NaN, count, source);
         }
-        default -> throw new TfjsFormatException(source + ": weight " + name + " has unsupported quantization '" + qType + "'");
+        default ->
+            throw new TfjsFormatException(
+                source + ": weight " + name + " has unsupported quantization '" + qType + "'");
       }
     }
 
@@ -260,24 +312,27 @@ public final class TfjsWeights {
       if (dtype == TfjsWeight.Dtype.INT32) {
         int[] v = new int[n];
         for (int i = 0; i < n; i++) {
-          v[i] = switch (storage) {
-            case INT32 -> data.getInt();
-            case UINT8, UINT16 -> roundToInt(dequantize(next(data)), i);
-            default -> throw new IllegalStateException(storage.name());
-          };
+          v[i] =
+              switch (storage) {
+                case INT32 -> data.getInt();
+                case UINT8, UINT16 -> roundToInt(dequantize(next(data)), i);
+                default -> throw new IllegalStateException(storage.name());
+              };
         }
         return new TfjsWeight(name, shape, dtype, null, v);
       }
       float[] v = new float[n];
       for (int i = 0; i < n; i++) {
-        float f = switch (storage) {
-          case FLOAT32 -> data.getFloat();
-          case FLOAT16 -> Float16.toFloat(Short.toUnsignedInt(data.getShort()));
-          case UINT8, UINT16 -> (float) dequantize(next(data));
-          default -> throw new IllegalStateException(storage.name());
-        };
+        float f =
+            switch (storage) {
+              case FLOAT32 -> data.getFloat();
+              case FLOAT16 -> Float16.toFloat(Short.toUnsignedInt(data.getShort()));
+              case UINT8, UINT16 -> (float) dequantize(next(data));
+              default -> throw new IllegalStateException(storage.name());
+            };
         if (!Float.isFinite(f)) {
-          throw new TfjsFormatException(source + ": weight " + name + " holds a non-finite value (" + f + ") at index " + i);
+          throw new TfjsFormatException(
+              source + ": weight " + name + " holds a non-finite value (" + f + ") at index " + i);
         }
         v[i] = f;
       }
@@ -285,7 +340,9 @@ public final class TfjsWeights {
     }
 
     private int next(ByteBuffer data) {
-      return storage == Storage.UINT8 ? Byte.toUnsignedInt(data.get()) : Short.toUnsignedInt(data.getShort());
+      return storage == Storage.UINT8
+          ? Byte.toUnsignedInt(data.get())
+          : Short.toUnsignedInt(data.getShort());
     }
 
     private double dequantize(int q) {
@@ -295,8 +352,15 @@ public final class TfjsWeights {
     private int roundToInt(double value, int index) {
       // JS Math.round and Java Math.round agree: floor(x + 0.5)
       if (!Double.isFinite(value) || value < Integer.MIN_VALUE || value > Integer.MAX_VALUE) {
-        throw new TfjsFormatException(source + ": weight " + name + " dequantises to " + value + " at index " + index
-            + ", not an int32");
+        throw new TfjsFormatException(
+            source
+                + ": weight "
+                + name
+                + " dequantises to "
+                + value
+                + " at index "
+                + index
+                + ", not an int32");
       }
       return (int) Math.round(value);
     }

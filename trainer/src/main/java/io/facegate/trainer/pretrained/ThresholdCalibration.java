@@ -17,10 +17,10 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Calibrates an imported model's threshold on folder-per-person data: the model (opened through
- * the processor's contract-checked {@link OnnxEmbedder}) embeds every image, every pair is scored,
- * and the threshold is the EER's or the one at a target FAR, exactly as the trainer calibrates on
- * its validation people ({@link VerificationMetrics}).
+ * Calibrates an imported model's threshold on folder-per-person data: the model (opened through the
+ * processor's contract-checked {@link OnnxEmbedder}) embeds every image, every pair is scored, and
+ * the threshold is the EER's or the one at a target FAR, exactly as the trainer calibrates on its
+ * validation people ({@link VerificationMetrics}).
  */
 final class ThresholdCalibration {
 
@@ -37,9 +37,11 @@ final class ThresholdCalibration {
       float[][] embeddings = Embeddings.of(images, store, embedder::embed);
       PairDistances pairs = PairDistances.allPairs(embeddings, SiameseTrainer.labels(images));
       double[] eer = VerificationMetrics.equalErrorRate(pairs);
-      double threshold = targetFar == null ? eer[1] : VerificationMetrics.thresholdAtFar(pairs, targetFar);
+      double threshold =
+          targetFar == null ? eer[1] : VerificationMetrics.thresholdAtFar(pairs, targetFar);
       if (!(threshold > 0) || !Double.isFinite(threshold)) {
-        throw new IllegalStateException("calibration gave threshold " + threshold + "; the data cannot calibrate it");
+        throw new IllegalStateException(
+            "calibration gave threshold " + threshold + "; the data cannot calibrate it");
       }
       Map<String, String> provenance = new TreeMap<>();
       provenance.put("calibration.datasets", String.join(",", data.datasets()));
@@ -47,9 +49,16 @@ final class ThresholdCalibration {
       provenance.put("calibration.identities", Integer.toString(data.identities().size()));
       provenance.put("calibration.images", Integer.toString(images.size()));
       provenance.put("calibration.eer", Double.toString(eer[0]));
-      out.printf("calibrated on %s (%d people, %d images, %d genuine / %d impostor pairs): EER %.4f, threshold %.4f (%s)%n",
-          data.datasets(), data.identities().size(), images.size(), pairs.genuine().length, pairs.impostor().length,
-          eer[0], threshold, targetFar == null ? "eer" : "far=" + targetFar);
+      out.printf(
+          "calibrated on %s (%d people, %d images, %d genuine / %d impostor pairs): EER %.4f, threshold %.4f (%s)%n",
+          data.datasets(),
+          data.identities().size(),
+          images.size(),
+          pairs.genuine().length,
+          pairs.impostor().length,
+          eer[0],
+          threshold,
+          targetFar == null ? "eer" : "far=" + targetFar);
       return new Result(threshold, provenance);
     }
   }

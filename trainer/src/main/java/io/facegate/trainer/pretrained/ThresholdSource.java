@@ -24,7 +24,8 @@ public sealed interface ThresholdSource {
         throw new IllegalArgumentException("threshold must be finite and > 0, got " + threshold);
       }
       if (operatingPoint == null || operatingPoint.isBlank()) {
-        throw new IllegalArgumentException("say how the threshold was calibrated (operating point)");
+        throw new IllegalArgumentException(
+            "say how the threshold was calibrated (operating point)");
       }
     }
   }

@@ -38,8 +38,8 @@ public final class MetricsJson {
   }
 
   /**
-   * A model card's {@code cost}: parameters, multiply-adds of one image at batch 1 and file size
-   * of the ONNX model at {@code onnxFile} ({@link ModelCost}); every card writer calls this.
+   * A model card's {@code cost}: parameters, multiply-adds of one image at batch 1 and file size of
+   * the ONNX model at {@code onnxFile} ({@link ModelCost}); every card writer calls this.
    */
   public static void cost(ObjectNode card, Path onnxFile) throws IOException {
     ModelCost c = ModelCost.of(onnxFile);

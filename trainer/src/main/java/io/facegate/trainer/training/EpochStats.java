@@ -9,4 +9,5 @@ package io.facegate.trainer.training;
  * @param validationEer EER over all validation pairs
  * @param seconds wall-clock time of the epoch, validation included
  */
-public record EpochStats(int epoch, double trainLoss, double validationLoss, double validationEer, double seconds) {}
+public record EpochStats(
+    int epoch, double trainLoss, double validationLoss, double validationEer, double seconds) {}

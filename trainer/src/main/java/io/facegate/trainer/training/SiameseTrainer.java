@@ -41,13 +41,12 @@ import java.util.Map;
 import java.util.Random;
 
 /**
- * Trains the embedding network on the training people and keeps the epoch with the best
- * validation EER (ties broken by validation loss). Deterministic for a given seed on CPU: the
- * engine seed fixes the weight initialisation, one {@link Random} drives sampling and
- * augmentation.
+ * Trains the embedding network on the training people and keeps the epoch with the best validation
+ * EER (ties broken by validation loss). Deterministic for a given seed on CPU: the engine seed
+ * fixes the weight initialisation, one {@link Random} drives sampling and augmentation.
  *
- * <p>A NaN or infinite loss (checked after every step) or validation embedding ends the run with
- * a {@link TrainingDivergedException} naming the epoch and step.
+ * <p>A NaN or infinite loss (checked after every step) or validation embedding ends the run with a
+ * {@link TrainingDivergedException} naming the epoch and step.
  */
 public final class SiameseTrainer {
 
@@ -63,12 +62,16 @@ public final class SiameseTrainer {
   }
 
   /** The outcome: the model (best epoch's weights), per-epoch and per-step history. */
-  public record Result(TrainedModel model, List<EpochStats> epochs, List<Double> stepLosses, int bestEpoch,
-                       double trainSeconds) {}
+  public record Result(
+      TrainedModel model,
+      List<EpochStats> epochs,
+      List<Double> stepLosses,
+      int bestEpoch,
+      double trainSeconds) {}
 
   /**
-   * Trains. The returned model holds the best epoch's weights, also saved under
-   * {@code checkpointDir} when it is non-null.
+   * Trains. The returned model holds the best epoch's weights, also saved under {@code
+   * checkpointDir} when it is non-null.
    */
   public Result train(FaceDataset data, IdentitySplit split, ImageStore store, Path checkpointDir) {
     NetworkConfig network = options.network();
@@ -80,19 +83,31 @@ public final class SiameseTrainer {
     int[] valLabels = labels(valImages);
     TrainingAugmenter augmenter = options.augment() ? TrainingAugmenter.defaults() : null;
 
-    Loss loss = options.loss() == LossKind.CONTRASTIVE
-        ? new ContrastiveLoss(options.margin()) : new TripletLoss(options.margin(), options.mining());
-    PairSampler pairs = options.loss() == LossKind.CONTRASTIVE ? new PairSampler(trainPeople) : null;
-    PkBatchSampler pk = options.loss() == LossKind.TRIPLET
-        ? new PkBatchSampler(trainPeople, Math.min(options.identitiesPerStep(), trainPeople.size()),
-            options.imagesPerIdentity())
-        : null;
-    List<Batch> validationBatches = validationBatches(valPeople, store, new Random(options.seed() + 1));
+    Loss loss =
+        options.loss() == LossKind.CONTRASTIVE
+            ? new ContrastiveLoss(options.margin())
+            : new TripletLoss(options.margin(), options.mining());
+    PairSampler pairs =
+        options.loss() == LossKind.CONTRASTIVE ? new PairSampler(trainPeople) : null;
+    PkBatchSampler pk =
+        options.loss() == LossKind.TRIPLET
+            ? new PkBatchSampler(
+                trainPeople,
+                Math.min(options.identitiesPerStep(), trainPeople.size()),
+                options.imagesPerIdentity())
+            : null;
+    List<Batch> validationBatches =
+        validationBatches(valPeople, store, new Random(options.seed() + 1));
 
     int totalSteps = options.epochs() * options.stepsPerEpoch();
-    Tracker lr = Tracker.cosine().setBaseValue(options.learningRate())
-        .optFinalValue(options.learningRate() * 0.05f).setMaxUpdates(totalSteps).build();
-    Adam adam = Adam.builder().optLearningRateTracker(lr).optWeightDecays(options.weightDecay()).build();
+    Tracker lr =
+        Tracker.cosine()
+            .setBaseValue(options.learningRate())
+            .optFinalValue(options.learningRate() * 0.05f)
+            .setMaxUpdates(totalSteps)
+            .build();
+    Adam adam =
+        Adam.builder().optLearningRateTracker(lr).optWeightDecays(options.weightDecay()).build();
 
     Model model = Model.newInstance("facegate-embedding", "PyTorch");
     boolean ok = false;
@@ -112,14 +127,27 @@ public final class SiameseTrainer {
           long epochStart = System.nanoTime();
           double sum = 0;
           for (int step = 0; step < options.stepsPerEpoch(); step++) {
-            Batch batch = pairs != null
-                ? pairBatch(pairs.sample(options.pairsPerStep(), random), store, augmenter, random)
-                : pkBatch(pk.sample(random), store, augmenter, random);
+            Batch batch =
+                pairs != null
+                    ? pairBatch(
+                        pairs.sample(options.pairsPerStep(), random), store, augmenter, random)
+                    : pkBatch(pk.sample(random), store, augmenter, random);
             double value = step(trainer, loss, batch, network);
             if (!Double.isFinite(value)) {
-              throw new TrainingDivergedException("training diverged: " + options.loss() + " loss is " + value
-                  + " at epoch " + epoch + ", step " + (step + 1) + " of " + options.stepsPerEpoch()
-                  + " (learning rate " + options.learningRate() + "; try a lower one)");
+              throw new TrainingDivergedException(
+                  "training diverged: "
+                      + options.loss()
+                      + " loss is "
+                      + value
+                      + " at epoch "
+                      + epoch
+                      + ", step "
+                      + (step + 1)
+                      + " of "
+                      + options.stepsPerEpoch()
+                      + " (learning rate "
+                      + options.learningRate()
+                      + "; try a lower one)");
             }
             stepLosses.add(value);
             sum += value;
@@ -127,21 +155,26 @@ public final class SiameseTrainer {
           double trainLoss = sum / options.stepsPerEpoch();
           double valLoss = validationLoss(trained, loss, validationBatches);
           if (!Double.isFinite(valLoss)) {
-            throw new TrainingDivergedException("training diverged: validation loss is " + valLoss
-                + " after epoch " + epoch);
+            throw new TrainingDivergedException(
+                "training diverged: validation loss is " + valLoss + " after epoch " + epoch);
           }
           float[][] emb = trained.embed(valImages, store);
           PairDistances valPairs;
           try {
             valPairs = PairDistances.allPairs(emb, valLabels);
           } catch (IllegalArgumentException e) {
-            throw new TrainingDivergedException("training diverged: validation embeddings after epoch " + epoch
-                + ": " + e.getMessage(), e);
+            throw new TrainingDivergedException(
+                "training diverged: validation embeddings after epoch "
+                    + epoch
+                    + ": "
+                    + e.getMessage(),
+                e);
           }
           double valEer = VerificationMetrics.equalErrorRate(valPairs)[0];
           double seconds = (System.nanoTime() - epochStart) / 1e9;
           history.add(new EpochStats(epoch, trainLoss, valLoss, valEer, seconds));
-          boolean better = valEer < bestEer - 1e-12 || (valEer <= bestEer + 1e-12 && valLoss < bestValLoss);
+          boolean better =
+              valEer < bestEer - 1e-12 || (valEer <= bestEer + 1e-12 && valLoss < bestValLoss);
           if (better) {
             bestEer = valEer;
             bestValLoss = valLoss;
@@ -150,11 +183,19 @@ public final class SiameseTrainer {
           }
           double elapsed = (System.nanoTime() - start) / 1e9;
           double eta = elapsed / epoch * (options.epochs() - epoch);
-          progress.printf("epoch %3d/%d  train-loss %.4f  val-loss %.4f  val-EER %.4f  %5.1f s/epoch  ETA %s%s%n",
-              epoch, options.epochs(), trainLoss, valLoss, valEer, seconds, duration(eta),
+          progress.printf(
+              "epoch %3d/%d  train-loss %.4f  val-loss %.4f  val-EER %.4f  %5.1f s/epoch  ETA %s%s%n",
+              epoch,
+              options.epochs(),
+              trainLoss,
+              valLoss,
+              valEer,
+              seconds,
+              duration(eta),
               better ? "  *best*" : "");
           if (epoch - bestEpoch >= options.patience()) {
-            progress.printf("early stop: no better validation EER for %d epochs; best epoch %d (val-EER %.4f)%n",
+            progress.printf(
+                "early stop: no better validation EER for %d epochs; best epoch %d (val-EER %.4f)%n",
                 options.patience(), bestEpoch, bestEer);
             break;
           }
@@ -167,7 +208,11 @@ public final class SiameseTrainer {
         model.save(checkpointDir, "facegate-best");
       }
       ok = true;
-      return new Result(trained, List.copyOf(history), List.copyOf(stepLosses), bestEpoch,
+      return new Result(
+          trained,
+          List.copyOf(history),
+          List.copyOf(stepLosses),
+          bestEpoch,
           (System.nanoTime() - start) / 1e9);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write checkpoint: " + e.getMessage(), e);
@@ -181,13 +226,15 @@ public final class SiameseTrainer {
   /** One training batch: images plus the labels the loss needs. */
   private record Batch(float[] images, int count, float[] labels) {}
 
-  private Batch pairBatch(PairSampler.Pairs p, ImageStore store, TrainingAugmenter aug, Random random) {
+  private Batch pairBatch(
+      PairSampler.Pairs p, ImageStore store, TrainingAugmenter aug, Random random) {
     List<FaceImageRef> refs = new ArrayList<>(p.left());
     refs.addAll(p.right());
     return new Batch(store.batch(refs, aug, random), refs.size(), p.same());
   }
 
-  private Batch pkBatch(PkBatchSampler.Batch b, ImageStore store, TrainingAugmenter aug, Random random) {
+  private Batch pkBatch(
+      PkBatchSampler.Batch b, ImageStore store, TrainingAugmenter aug, Random random) {
     float[] labels = new float[b.labels().length];
     for (int i = 0; i < labels.length; i++) {
       labels[i] = b.labels()[i];
@@ -197,7 +244,8 @@ public final class SiameseTrainer {
 
   private static double step(Trainer trainer, Loss loss, Batch batch, NetworkConfig network) {
     try (NDManager manager = trainer.getManager().newSubManager()) {
-      NDArray x = manager.create(batch.images(), EmbeddingNetwork.inputShape(network, batch.count()));
+      NDArray x =
+          manager.create(batch.images(), EmbeddingNetwork.inputShape(network, batch.count()));
       NDArray y = manager.create(batch.labels());
       double value;
       try (GradientCollector collector = trainer.newGradientCollector()) {
@@ -211,15 +259,25 @@ public final class SiameseTrainer {
     }
   }
 
-  private List<Batch> validationBatches(Map<String, List<FaceImageRef>> valPeople, ImageStore store, Random random) {
+  private List<Batch> validationBatches(
+      Map<String, List<FaceImageRef>> valPeople, ImageStore store, Random random) {
     List<Batch> batches = new ArrayList<>();
     for (int i = 0; i < VALIDATION_BATCHES; i++) {
       if (options.loss() == LossKind.CONTRASTIVE) {
-        batches.add(pairBatch(new PairSampler(valPeople).sample(options.pairsPerStep(), random), store, null, random));
+        batches.add(
+            pairBatch(
+                new PairSampler(valPeople).sample(options.pairsPerStep(), random),
+                store,
+                null,
+                random));
       } else {
         int p = Math.min(options.identitiesPerStep(), valPeople.size());
-        batches.add(pkBatch(new PkBatchSampler(valPeople, p, options.imagesPerIdentity()).sample(random),
-            store, null, random));
+        batches.add(
+            pkBatch(
+                new PkBatchSampler(valPeople, p, options.imagesPerIdentity()).sample(random),
+                store,
+                null,
+                random));
       }
     }
     return batches;
@@ -229,8 +287,10 @@ public final class SiameseTrainer {
     double sum = 0;
     for (Batch b : batches) {
       try (NDManager manager = model.model().getNDManager().newSubManager()) {
-        NDArray x = manager.create(b.images(), EmbeddingNetwork.inputShape(model.network(), b.count()));
-        NDList out = model.block().forward(new ParameterStore(manager, false), new NDList(x), false);
+        NDArray x =
+            manager.create(b.images(), EmbeddingNetwork.inputShape(model.network(), b.count()));
+        NDList out =
+            model.block().forward(new ParameterStore(manager, false), new NDList(x), false);
         sum += loss.evaluate(new NDList(manager.create(b.labels())), out).getFloat();
       }
     }

@@ -14,8 +14,8 @@ import io.facegate.trainer.model.NetworkConfig;
 import java.util.List;
 
 /**
- * A trained (or training) embedding network and its DJL model; owns the model and closes it.
- * {@link #embed} runs the network in inference mode (batch-norm uses its running statistics).
+ * A trained (or training) embedding network and its DJL model; owns the model and closes it. {@link
+ * #embed} runs the network in inference mode (batch-norm uses its running statistics).
  */
 public final class TrainedModel implements AutoCloseable {
 
@@ -53,7 +53,8 @@ public final class TrainedModel implements AutoCloseable {
   public float[][] embed(float[] chw, int batch) {
     try (NDManager manager = model.getNDManager().newSubManager()) {
       NDArray x = manager.create(chw, EmbeddingNetwork.inputShape(network, batch));
-      NDList out = model.getBlock().forward(new ParameterStore(manager, false), new NDList(x), false);
+      NDList out =
+          model.getBlock().forward(new ParameterStore(manager, false), new NDList(x), false);
       float[] flat = out.singletonOrThrow().toFloatArray();
       int d = network.embeddingDim();
       float[][] rows = new float[batch][d];

@@ -32,13 +32,28 @@ import java.util.Map;
  * @param targetFar when non-null, calibrate the threshold at this validation FAR instead of the EER
  * @param mining triplet: how negatives are mined
  */
-public record TrainingOptions(long seed, LossKind loss, int epochs, int stepsPerEpoch, int pairsPerStep,
-                              int identitiesPerStep, int imagesPerIdentity, float learningRate,
-                              float weightDecay, float margin, int patience, boolean augment,
-                              int inputSize, int inputChannels, List<Integer> channels,
-                              NetworkConfig.Pooling pooling, int embeddingDim,
-                              double validationFraction, double testFraction, Double targetFar,
-                              TripletLoss.Mining mining) {
+public record TrainingOptions(
+    long seed,
+    LossKind loss,
+    int epochs,
+    int stepsPerEpoch,
+    int pairsPerStep,
+    int identitiesPerStep,
+    int imagesPerIdentity,
+    float learningRate,
+    float weightDecay,
+    float margin,
+    int patience,
+    boolean augment,
+    int inputSize,
+    int inputChannels,
+    List<Integer> channels,
+    NetworkConfig.Pooling pooling,
+    int embeddingDim,
+    double validationFraction,
+    double testFraction,
+    Double targetFar,
+    TripletLoss.Mining mining) {
 
   /** Validates every field. */
   public TrainingOptions {
@@ -51,10 +66,12 @@ public record TrainingOptions(long seed, LossKind loss, int epochs, int stepsPer
       throw new IllegalArgumentException("--pairs-per-step must be >= 2, got " + pairsPerStep);
     }
     if (identitiesPerStep < 2) {
-      throw new IllegalArgumentException("--identities-per-step must be >= 2, got " + identitiesPerStep);
+      throw new IllegalArgumentException(
+          "--identities-per-step must be >= 2, got " + identitiesPerStep);
     }
     if (imagesPerIdentity < 2) {
-      throw new IllegalArgumentException("--images-per-identity must be >= 2, got " + imagesPerIdentity);
+      throw new IllegalArgumentException(
+          "--images-per-identity must be >= 2, got " + imagesPerIdentity);
     }
     if (!(learningRate > 0)) {
       throw new IllegalArgumentException("--learning-rate must be > 0, got " + learningRate);
@@ -75,7 +92,8 @@ public record TrainingOptions(long seed, LossKind loss, int epochs, int stepsPer
       throw new IllegalArgumentException("--" + e.getMessage(), e);
     }
     if (!(validationFraction > 0 && testFraction > 0 && validationFraction + testFraction < 1)) {
-      throw new IllegalArgumentException("--validation-fraction and --test-fraction must be > 0 and sum to < 1");
+      throw new IllegalArgumentException(
+          "--validation-fraction and --test-fraction must be > 0 and sum to < 1");
     }
     if (mining == null) {
       throw new IllegalArgumentException("--mining must be hard or semi-hard");
@@ -97,9 +115,9 @@ public record TrainingOptions(long seed, LossKind loss, int epochs, int stepsPer
   }
 
   /**
-   * The input pre-processing: grey or RGB at {@code inputSize}, scaled to [0, 1] then centred
-   * with mean 0.5 and std 0.25 per channel (a fixed, documented choice rather than a statistic
-   * of one dataset, so combined datasets share it).
+   * The input pre-processing: grey or RGB at {@code inputSize}, scaled to [0, 1] then centred with
+   * mean 0.5 and std 0.25 per channel (a fixed, documented choice rather than a statistic of one
+   * dataset, so combined datasets share it).
    */
   public PreprocessSpec preprocess() {
     float[] mean = new float[inputChannels];

@@ -27,8 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 class FaceDatasetTest {
 
-  @TempDir
-  Path tmp;
+  @TempDir Path tmp;
 
   private Path dataset(String name, int people, int images) throws IOException {
     Path root = tmp.resolve(name);
@@ -52,7 +51,8 @@ class FaceDatasetTest {
   }
 
   private static ImageStore store() {
-    return new ImageStore(new Preprocessor(new PreprocessSpec(32, 32, 1, new float[] {0.5f}, new float[] {0.5f})));
+    return new ImageStore(
+        new Preprocessor(new PreprocessSpec(32, 32, 1, new float[] {0.5f}, new float[] {0.5f})));
   }
 
   @Test
@@ -64,7 +64,11 @@ class FaceDatasetTest {
     Path misnamed = root.resolve("p0").resolve("photo.jpg");
     Files.write(misnamed, png.toByteArray());
     FaceDataset d = FaceDataset.scan(List.of(root));
-    FaceImageRef ref = d.images("mixed/p0").stream().filter(r -> r.path().equals(misnamed)).findFirst().orElseThrow();
+    FaceImageRef ref =
+        d.images("mixed/p0").stream()
+            .filter(r -> r.path().equals(misnamed))
+            .findFirst()
+            .orElseThrow();
     assertEquals(ImageFormat.PNG, ref.format());
     assertEquals(44, store().load(ref).height());
     assertTrue(d.usable(store(), true).unusable().isEmpty());
@@ -85,20 +89,28 @@ class FaceDatasetTest {
     assertEquals(Map.of("CORRUPT", 2, "TOO_SMALL", 2), usable.unusableByReason());
     assertEquals(List.of("faces/p0", "faces/p1"), usable.identities(), "p9 had no usable image");
     assertEquals(6, usable.imageCount());
-    assertTrue(usable.unusable().stream().anyMatch(u -> u.path().getFileName().toString().equals("tiny.pgm")
-        && u.detail().contains("30x40")));
+    assertTrue(
+        usable.unusable().stream()
+            .anyMatch(
+                u ->
+                    u.path().getFileName().toString().equals("tiny.pgm")
+                        && u.detail().contains("30x40")));
   }
 
   @Test
   void strictImagesFailOnTheFirstUnusableImage() throws IOException {
     Path root = dataset("strict", 2, 2);
     Files.write(root.resolve("p1").resolve("tiny.pgm"), pgm(30, 40));
-    DatasetException e = assertThrows(DatasetException.class,
-        () -> FaceDataset.scan(List.of(root)).usable(store(), true));
-    assertTrue(e.getMessage().contains("tiny.pgm") && e.getMessage().contains("TOO_SMALL"), e.getMessage());
+    DatasetException e =
+        assertThrows(
+            DatasetException.class, () -> FaceDataset.scan(List.of(root)).usable(store(), true));
+    assertTrue(
+        e.getMessage().contains("tiny.pgm") && e.getMessage().contains("TOO_SMALL"),
+        e.getMessage());
     Files.writeString(root.resolve("p0").resolve("x.png"), "garbage");
-    DatasetException scanTime = assertThrows(DatasetException.class,
-        () -> FaceDataset.scan(List.of(root)).usable(store(), true));
+    DatasetException scanTime =
+        assertThrows(
+            DatasetException.class, () -> FaceDataset.scan(List.of(root)).usable(store(), true));
     assertTrue(scanTime.getMessage().contains("x.png"), scanTime.getMessage());
   }
 
@@ -114,7 +126,8 @@ class FaceDatasetTest {
 
   @Test
   void rejectsMissingOrEmptyRootsWithOneLineMessages() throws IOException {
-    DatasetException missing = assertThrows(DatasetException.class, () -> FaceDataset.scan(List.of(tmp.resolve("nope"))));
+    DatasetException missing =
+        assertThrows(DatasetException.class, () -> FaceDataset.scan(List.of(tmp.resolve("nope"))));
     assertTrue(missing.getMessage().contains("does not exist"));
     Path empty = Files.createDirectories(tmp.resolve("empty"));
     assertThrows(DatasetException.class, () -> FaceDataset.scan(List.of(empty)));
@@ -157,7 +170,8 @@ class FaceDatasetTest {
   @Test
   void pkBatchesHavePDistinctPeopleWithKImagesEach() throws IOException {
     FaceDataset d = FaceDataset.scan(List.of(dataset("a", 10, 3)));
-    PkBatchSampler.Batch b = new PkBatchSampler(d.subset(d.identities()), 4, 2).sample(new Random(3));
+    PkBatchSampler.Batch b =
+        new PkBatchSampler(d.subset(d.identities()), 4, 2).sample(new Random(3));
     assertEquals(8, b.images().size());
     List<String> people = new ArrayList<>();
     for (int i = 0; i < 8; i += 2) {

@@ -14,12 +14,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class IdentitySplitTest {
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @Test
   void calibrationSplitSeparatesPeopleReproduciblyByTheFraction() throws Exception {
-    FaceDataset data = FaceDataset.scan(List.of(SyntheticFaces.write(dir.resolve("people"), 10, 2, 16, 1)));
+    FaceDataset data =
+        FaceDataset.scan(List.of(SyntheticFaces.write(dir.resolve("people"), 10, 2, 16, 1)));
     IdentitySplit a = IdentitySplit.forCalibration(data, 0.3, 1);
     assertEquals(3, a.validation().size());
     assertEquals(7, a.test().size());

@@ -18,8 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class DetectionSurveyTest {
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   /** A 4x4 PGM whose pixels all hold {@code value}. */
   private Path pgm(String name, int value) throws Exception {
@@ -31,11 +30,17 @@ class DetectionSurveyTest {
   }
 
   /** Scores one face at pixel value / 255, none for a black image. */
-  private static final FaceDetector BY_BRIGHTNESS = images -> images.stream()
-      .map(img -> {
-        double score = (img.pixels()[0] & 0xFF) / 255.0;
-        return score == 0 ? List.<FaceBox>of() : List.of(new FaceBox(0, 0, 4, 4, score));
-      }).toList();
+  private static final FaceDetector BY_BRIGHTNESS =
+      images ->
+          images.stream()
+              .map(
+                  img -> {
+                    double score = (img.pixels()[0] & 0xFF) / 255.0;
+                    return score == 0
+                        ? List.<FaceBox>of()
+                        : List.of(new FaceBox(0, 0, 4, 4, score));
+                  })
+              .toList();
 
   @Test
   void countsImagesWithAFacePerThresholdAndListsTheRest() throws Exception {
@@ -46,13 +51,16 @@ class DetectionSurveyTest {
     Files.writeString(dir.resolve("notes.txt"), "ignored");
     List<Path> files = DetectionSurvey.images(dir);
     assertEquals(4, files.size());
-    DetectionSurvey.Summary s = DetectionSurvey.run("t", dir, files,
-        new ImageDecoder(new ImageLimits(1024, 1024, 1)), BY_BRIGHTNESS, 0);
+    DetectionSurvey.Summary s =
+        DetectionSurvey.run(
+            "t", dir, files, new ImageDecoder(new ImageLimits(1024, 1024, 1)), BY_BRIGHTNESS, 0);
     assertEquals(1, s.found(0.5));
     assertEquals(2, s.found(0.3));
-    assertEquals(List.of(Path.of("b.pgm"), Path.of("c.pgm")),
+    assertEquals(
+        List.of(Path.of("b.pgm"), Path.of("c.pgm")),
         s.missed(0.5).stream().map(DetectionSurvey.ImageResult::file).toList());
-    assertEquals(List.of(Path.of("d.pgm")),
+    assertEquals(
+        List.of(Path.of("d.pgm")),
         s.rejected().stream().map(DetectionSurvey.ImageResult::file).toList());
     String report = s.report(0.5, 0.3);
     assertTrue(report.contains(">= 1 face above 0.50: 1 of 3"), report);
@@ -74,11 +82,22 @@ class DetectionSurveyTest {
   void reportsBoxesInTheSourceImageAndTheMarginACropHasAroundIt() throws Exception {
     pgm("crop.pgm", 200);
     // sees the 4x4 crop inside an 8x8 canvas (border 0.5): a 2x2 face in the canvas' centre
-    FaceDetector centre = images -> images.stream()
-        .map(img -> List.of(new FaceBox(img.width() / 2.0 - 1, img.height() / 2.0 - 1, 2, 2, 0.9)))
-        .toList();
-    DetectionSurvey.Summary s = DetectionSurvey.run("t", dir, DetectionSurvey.images(dir),
-        new ImageDecoder(new ImageLimits(1024, 1024, 1)), centre, 0.5);
+    FaceDetector centre =
+        images ->
+            images.stream()
+                .map(
+                    img ->
+                        List.of(
+                            new FaceBox(img.width() / 2.0 - 1, img.height() / 2.0 - 1, 2, 2, 0.9)))
+                .toList();
+    DetectionSurvey.Summary s =
+        DetectionSurvey.run(
+            "t",
+            dir,
+            DetectionSurvey.images(dir),
+            new ImageDecoder(new ImageLimits(1024, 1024, 1)),
+            centre,
+            0.5);
     DetectionSurvey.ImageResult r = s.images().get(0);
     assertEquals(4, r.width());
     assertEquals(new FaceBox(1, 1, 2, 2, 0.9), r.faces().get(0));

@@ -9,8 +9,8 @@ class LivenessSurveyTest {
 
   @Test
   void falseRejectRateCountsScoresBelowTheThresholdAndNanAsRejected() {
-    LivenessSurvey.Summary s = new LivenessSurvey.Summary("set",
-        new float[] {0.1f, 0.5f, 0.9f, Float.NaN}, 2);
+    LivenessSurvey.Summary s =
+        new LivenessSurvey.Summary("set", new float[] {0.1f, 0.5f, 0.9f, Float.NaN}, 2);
     assertEquals(0.25, s.falseRejectRate(0.0), 1e-12, "only the NaN");
     assertEquals(0.25, s.falseRejectRate(0.1), 1e-12, "at the threshold is live");
     assertEquals(0.5, s.falseRejectRate(0.5), 1e-12);
@@ -32,6 +32,7 @@ class LivenessSurveyTest {
     assertTrue(r.startsWith("celeba: 100 images scored, 3 rejected by the decoder"), r);
     assertTrue(r.contains("threshold 0.30: live faces rejected 29 of 100 (FRR 0.2900)"), r);
     assertTrue(r.contains("threshold 0.50: live faces rejected 49 of 100 (FRR 0.4900)"), r);
-    assertTrue(Double.isNaN(new LivenessSurvey.Summary("empty", new float[0], 0).falseRejectRate(0.5)));
+    assertTrue(
+        Double.isNaN(new LivenessSurvey.Summary("empty", new float[0], 0).falseRejectRate(0.5)));
   }
 }

@@ -24,9 +24,11 @@ class OneShotIdentificationTest {
 
   @Test
   void rejectsANonFiniteEmbeddingInsteadOfFailingOnAnIndex() {
-    // a NaN compared false with every distance, left no nearest person and failed with an index error
+    // a NaN compared false with every distance, left no nearest person and failed with an index
+    // error
     float[][] emb = {{0, 0}, {0, 0.1f}, {1, 1}, {Float.NaN, 1}};
-    assertThrows(IllegalArgumentException.class,
+    assertThrows(
+        IllegalArgumentException.class,
         () -> OneShotIdentification.accuracy(emb, new int[] {0, 0, 1, 1}, 3, 1));
   }
 }

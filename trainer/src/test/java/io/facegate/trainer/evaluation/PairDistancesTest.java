@@ -22,11 +22,15 @@ class PairDistancesTest {
   @Timeout(value = 5, unit = TimeUnit.SECONDS)
   void rejectsANaNDistanceInsteadOfLettingTheEerLoopSpin() {
     // before: sorted to the end, the NaN stopped the EER walk from advancing forever
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> VerificationMetrics.equalErrorRate(new PairDistances(new double[] {0.1, Double.NaN},
-            new double[] {0.5})));
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                VerificationMetrics.equalErrorRate(
+                    new PairDistances(new double[] {0.1, Double.NaN}, new double[] {0.5})));
     assertTrue(e.getMessage().contains("genuine pair distance 1 is NaN"), e.getMessage());
-    assertThrows(IllegalArgumentException.class,
+    assertThrows(
+        IllegalArgumentException.class,
         () -> new PairDistances(new double[] {0.1}, new double[] {Double.POSITIVE_INFINITY}));
   }
 
@@ -34,18 +38,24 @@ class PairDistancesTest {
   @Timeout(value = 5, unit = TimeUnit.SECONDS)
   void namesTheImageWhoseEmbeddingIsNotFinite() {
     float[][] e = {{0, 0}, {1, 0}, {Float.NaN, 0}, {0, 1}};
-    IllegalArgumentException ex = assertThrows(IllegalArgumentException.class,
-        () -> PairDistances.allPairs(e, new int[] {0, 0, 1, 1}));
-    assertTrue(ex.getMessage().contains("image 2") && ex.getMessage().contains("NaN"), ex.getMessage());
+    IllegalArgumentException ex =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> PairDistances.allPairs(e, new int[] {0, 0, 1, 1}));
+    assertTrue(
+        ex.getMessage().contains("image 2") && ex.getMessage().contains("NaN"), ex.getMessage());
     float[][] inf = {{0, 0}, {1, 0}, {0, Float.NEGATIVE_INFINITY}, {0, 1}};
-    assertThrows(IllegalArgumentException.class, () -> PairDistances.allPairs(inf, new int[] {0, 0, 1, 1}));
+    assertThrows(
+        IllegalArgumentException.class, () -> PairDistances.allPairs(inf, new int[] {0, 0, 1, 1}));
   }
 
   @Test
   void rejectsMismatchedLabelsAndDimensions() {
-    assertThrows(IllegalArgumentException.class,
+    assertThrows(
+        IllegalArgumentException.class,
         () -> PairDistances.allPairs(new float[][] {{0}, {1}}, new int[] {0}));
-    assertThrows(IllegalArgumentException.class,
+    assertThrows(
+        IllegalArgumentException.class,
         () -> PairDistances.allPairs(new float[][] {{0, 0}, {1}}, new int[] {0, 1}));
   }
 }

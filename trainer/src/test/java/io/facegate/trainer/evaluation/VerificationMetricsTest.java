@@ -8,8 +8,10 @@ import org.junit.jupiter.api.Test;
 
 class VerificationMetricsTest {
 
-  // genuine {0.1, 0.2, 0.3}, impostor {0.25, 0.4, 0.5}: one genuine pair is farther than one impostor pair
-  private final PairDistances overlap = new PairDistances(new double[] {0.3, 0.1, 0.2}, new double[] {0.5, 0.25, 0.4});
+  // genuine {0.1, 0.2, 0.3}, impostor {0.25, 0.4, 0.5}: one genuine pair is farther than one
+  // impostor pair
+  private final PairDistances overlap =
+      new PairDistances(new double[] {0.3, 0.1, 0.2}, new double[] {0.5, 0.25, 0.4});
 
   @Test
   void eerWhereOneErrorOfEachKindMeet() {
@@ -75,8 +77,12 @@ class VerificationMetricsTest {
   @Test
   void rejectsNonFiniteThresholdsAndTargetRates() {
     assertThrows(IllegalArgumentException.class, () -> VerificationMetrics.of(overlap, Double.NaN));
-    assertThrows(IllegalArgumentException.class, () -> VerificationMetrics.of(overlap, Double.POSITIVE_INFINITY));
-    assertThrows(IllegalArgumentException.class, () -> VerificationMetrics.thresholdAtFar(overlap, Double.NaN));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> VerificationMetrics.of(overlap, Double.POSITIVE_INFINITY));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> VerificationMetrics.thresholdAtFar(overlap, Double.NaN));
     assertThrows(IllegalArgumentException.class, () -> VerificationMetrics.tarAtFar(overlap, 1.5));
   }
 }

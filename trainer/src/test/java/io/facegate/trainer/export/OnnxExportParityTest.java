@@ -36,15 +36,14 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The exported ONNX model computes what DJL computes: same faces, DJL inference-mode forward vs
- * ONNX Runtime, within 1e-5 per embedding value, for batch 1 and batch 5, with either pooling
- * head; metadata survives.
+ * ONNX Runtime, within 1e-5 per embedding value, for batch 1 and batch 5, with either pooling head;
+ * metadata survives.
  */
 class OnnxExportParityTest {
 
   private static final double TOLERANCE = 1e-5;
 
-  @TempDir
-  static Path tmp;
+  @TempDir static Path tmp;
 
   private static TrainedModel model;
   private static ImageStore store;
@@ -56,15 +55,23 @@ class OnnxExportParityTest {
 
   @BeforeAll
   static void trainBriefly() throws Exception {
-    FaceDataset data = FaceDataset.scan(List.of(SyntheticFaces.write(tmp.resolve("synthetic"), 8, 4, 40, 5)));
+    FaceDataset data =
+        FaceDataset.scan(List.of(SyntheticFaces.write(tmp.resolve("synthetic"), 8, 4, 40, 5)));
     IdentitySplit split = IdentitySplit.of(data, 0.25, 0.25, 3);
     TrainingOptions options = options(NetworkConfig.Pooling.AVERAGE);
     store = new ImageStore(new Preprocessor(options.preprocess()));
     model = train(options, data, split);
     flattenModel = train(options(NetworkConfig.Pooling.FLATTEN), data, split);
     faces = data.images(data.identities()).subList(0, 5);
-    metadata = new ModelMetadata("parity-test", options.preprocess(), 16, "euclidean", 0.7f, "eer",
-        Map.of("seed", "3", "loss", "triplet"));
+    metadata =
+        new ModelMetadata(
+            "parity-test",
+            options.preprocess(),
+            16,
+            "euclidean",
+            0.7f,
+            "eer",
+            Map.of("seed", "3", "loss", "triplet"));
     file = tmp.resolve("model.onnx");
     OnnxExporter.write(model, metadata, "test", file);
     flattenFile = tmp.resolve("flatten.onnx");
@@ -72,14 +79,36 @@ class OnnxExportParityTest {
   }
 
   private static TrainingOptions options(NetworkConfig.Pooling pooling) {
-    return new TrainingOptions(3, LossKind.TRIPLET, 2, 3, 8, 4, 2, 1e-3f, 0f, 0.3f, 5, true,
-        32, 1, List.of(4, 8), pooling, 16, 0.25, 0.25, null, TripletLoss.Mining.SEMI_HARD);
+    return new TrainingOptions(
+        3,
+        LossKind.TRIPLET,
+        2,
+        3,
+        8,
+        4,
+        2,
+        1e-3f,
+        0f,
+        0.3f,
+        5,
+        true,
+        32,
+        1,
+        List.of(4, 8),
+        pooling,
+        16,
+        0.25,
+        0.25,
+        null,
+        TripletLoss.Mining.SEMI_HARD);
   }
 
   // a few real steps, so batch-norm running statistics and weights are not at their initial values
-  private static TrainedModel train(TrainingOptions options, FaceDataset data, IdentitySplit split) {
+  private static TrainedModel train(
+      TrainingOptions options, FaceDataset data, IdentitySplit split) {
     return new SiameseTrainer(options, new PrintStream(OutputStream.nullOutputStream()))
-        .train(data, split, store, null).model();
+        .train(data, split, store, null)
+        .model();
   }
 
   @AfterAll
@@ -126,7 +155,8 @@ class OnnxExportParityTest {
     for (int i = 0; i < px.length; i++) {
       px[i] = (byte) (3 + random.nextInt(2));
     }
-    float[] chw = store.preprocessor().toTensor(new io.facegate.model.preprocess.RawImage(40, 40, 1, px));
+    float[] chw =
+        store.preprocessor().toTensor(new io.facegate.model.preprocess.RawImage(40, 40, 1, px));
     try (OnnxEmbedder onnx = OnnxEmbedder.open(file, DeviceSpec.cpu(), 0)) {
       assertArrayEquals(model.embed(chw, 1)[0], onnx.embed(chw, 1)[0], (float) TOLERANCE);
     }

@@ -31,37 +31,51 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The exported backbone + head graph computes what DJL computes from the cached backbone
- * embeddings, within 1e-4 per value, for batch 1 and batch 5 and both head shapes with
- * non-trivial weights; metadata (input, alignment, provenance) and the landmark companion come
- * along.
+ * embeddings, within 1e-4 per value, for batch 1 and batch 5 and both head shapes with non-trivial
+ * weights; metadata (input, alignment, provenance) and the landmark companion come along.
  */
 class BackboneHeadExporterTest {
 
   private static final double TOLERANCE = 1e-4;
 
-  @TempDir
-  Path tmp;
+  @TempDir Path tmp;
 
   @Test
   void theCombinedGraphMatchesTheDjlHeadOnCachedEmbeddings() throws Exception {
     Path backbone = TinyBackbone.write(tmp.resolve("backbone"));
     Files.writeString(backbone.resolveSibling("landmarks.onnx"), "companion bytes");
-    FaceDataset data = FaceDataset.scan(List.of(SyntheticFaces.write(tmp.resolve("synthetic"), 3, 3, 40, 1)));
+    FaceDataset data =
+        FaceDataset.scan(List.of(SyntheticFaces.write(tmp.resolve("synthetic"), 3, 3, 40, 1)));
     List<FaceImageRef> faces = data.images(data.identities());
     EmbeddingCache cache;
     ModelMetadata backboneMeta;
     try (OnnxEmbedder embedder = OnnxEmbedder.open(backbone, DeviceSpec.cpu(), 1)) {
       backboneMeta = embedder.metadata();
-      cache = EmbeddingCache.build(faces, Set.of(), FaceStage.WHOLE_IMAGE, new Preprocessor(backboneMeta.input()),
-          embedder, new PrintStream(OutputStream.nullOutputStream()));
+      cache =
+          EmbeddingCache.build(
+              faces,
+              Set.of(),
+              FaceStage.WHOLE_IMAGE,
+              new Preprocessor(backboneMeta.input()),
+              embedder,
+              new PrintStream(OutputStream.nullOutputStream()));
     }
     for (FinetuneOptions.HeadKind kind : FinetuneOptions.HeadKind.values()) {
       Path outDir = Files.createDirectories(tmp.resolve("out-" + kind));
-      try (ProjectionHead head = randomised(ProjectionHead.create(kind, TinyBackbone.DIM, 8,
-          ProjectionBasis.top(cache.rows(faces), 8, 3)))) {
-        ModelMetadata meta = new ModelMetadata("combined", backboneMeta.input(), 8, ModelMetadata.EUCLIDEAN, 0.8f,
-            "eer", Map.of("backbone.model_version", backboneMeta.modelVersion(), "seed", "3"),
-            new AlignmentSpec(AlignmentTemplate.arcface(32, 1.0), "landmarks.onnx", 1, 0.25));
+      try (ProjectionHead head =
+          randomised(
+              ProjectionHead.create(
+                  kind, TinyBackbone.DIM, 8, ProjectionBasis.top(cache.rows(faces), 8, 3)))) {
+        ModelMetadata meta =
+            new ModelMetadata(
+                "combined",
+                backboneMeta.input(),
+                8,
+                ModelMetadata.EUCLIDEAN,
+                0.8f,
+                "eer",
+                Map.of("backbone.model_version", backboneMeta.modelVersion(), "seed", "3"),
+                new AlignmentSpec(AlignmentTemplate.arcface(32, 1.0), "landmarks.onnx", 1, 0.25));
         Path file = outDir.resolve("model.onnx");
         BackboneHeadExporter.write(backbone, head.layers(), meta, "test", file);
 
@@ -89,8 +103,15 @@ class BackboneHeadExporterTest {
     OnnxMl.GraphProto.Builder g = proto.getGraph().toBuilder();
     g.getOutputBuilder(0).setName("features");
     OnnxMl.ModelProto renamed = proto.toBuilder().setGraph(g).build();
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> BackboneHeadExporter.combine(
-        renamed, List.of(new ProjectionHead.Dense(64, 1, new float[64], new float[1], false)), null, "test"));
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                BackboneHeadExporter.combine(
+                    renamed,
+                    List.of(new ProjectionHead.Dense(64, 1, new float[64], new float[1], false)),
+                    null,
+                    "test"));
     assertTrue(e.getMessage().contains("no output named 'embedding'"), e.getMessage());
   }
 
@@ -98,13 +119,14 @@ class BackboneHeadExporterTest {
   private static ProjectionHead randomised(ProjectionHead head) {
     Random random = new Random(17);
     Map<String, float[]> params = new HashMap<>(head.snapshot());
-    params.replaceAll((k, v) -> {
-      float[] out = v.clone();
-      for (int i = 0; i < out.length; i++) {
-        out[i] += (float) random.nextGaussian() * 0.1f;
-      }
-      return out;
-    });
+    params.replaceAll(
+        (k, v) -> {
+          float[] out = v.clone();
+          for (int i = 0; i < out.length; i++) {
+            out[i] += (float) random.nextGaussian() * 0.1f;
+          }
+          return out;
+        });
     head.restore(params);
     return head;
   }

@@ -12,8 +12,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 class BackboneTest {
 
-  @TempDir
-  Path tmp;
+  @TempDir Path tmp;
 
   private Path model(Path dir) throws Exception {
     Files.createDirectories(dir);
@@ -51,19 +50,29 @@ class BackboneTest {
   void anUnknownNameSaysWhereItLookedAndWhatExists() throws Exception {
     Path registry = tmp.resolve("backbones");
     model(registry.resolve("dlib-resnet"));
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> Backbone.resolve("pretrained", registry));
-    assertTrue(e.getMessage().contains(registry.resolve("faceres").resolve("model.onnx").toString()), e.getMessage());
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class, () -> Backbone.resolve("pretrained", registry));
+    assertTrue(
+        e.getMessage().contains(registry.resolve("faceres").resolve("model.onnx").toString()),
+        e.getMessage());
     assertTrue(e.getMessage().contains("holds dlib-resnet"), e.getMessage());
-    assertTrue(e.getMessage().contains("known names: scratch, pretrained = faceres"), e.getMessage());
+    assertTrue(
+        e.getMessage().contains("known names: scratch, pretrained = faceres"), e.getMessage());
   }
 
   @Test
   void aFolderWithoutModelOrAMissingPathIsRefused() throws Exception {
     Path empty = Files.createDirectories(tmp.resolve("empty"));
-    assertTrue(assertThrows(IllegalArgumentException.class, () -> Backbone.resolve(empty.toString(), tmp))
-        .getMessage().contains("has no model.onnx"));
-    assertTrue(assertThrows(IllegalArgumentException.class,
-        () -> Backbone.resolve(tmp.resolve("gone/model.onnx").toString(), tmp)).getMessage().contains("no such"));
+    assertTrue(
+        assertThrows(IllegalArgumentException.class, () -> Backbone.resolve(empty.toString(), tmp))
+            .getMessage()
+            .contains("has no model.onnx"));
+    assertTrue(
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> Backbone.resolve(tmp.resolve("gone/model.onnx").toString(), tmp))
+            .getMessage()
+            .contains("no such"));
   }
 }

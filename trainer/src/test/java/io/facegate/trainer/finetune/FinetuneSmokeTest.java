@@ -36,8 +36,7 @@ class FinetuneSmokeTest {
 
   private static final PrintStream QUIET = new PrintStream(OutputStream.nullOutputStream());
 
-  @TempDir
-  static Path tmp;
+  @TempDir static Path tmp;
 
   private static Path faces;
 
@@ -47,24 +46,56 @@ class FinetuneSmokeTest {
   }
 
   static TrainingOptions options(LossKind loss, int epochs, int steps) {
-    return new TrainingOptions(5, loss, epochs, steps, 8, 4, 2, 1e-3f, 0f, loss == LossKind.TRIPLET ? 0.3f : 1f,
-        100, true, 64, 1, List.of(32), NetworkConfig.Pooling.AVERAGE, 128, 0.25, 0.25, null,
+    return new TrainingOptions(
+        5,
+        loss,
+        epochs,
+        steps,
+        8,
+        4,
+        2,
+        1e-3f,
+        0f,
+        loss == LossKind.TRIPLET ? 0.3f : 1f,
+        100,
+        true,
+        64,
+        1,
+        List.of(32),
+        NetworkConfig.Pooling.AVERAGE,
+        128,
+        0.25,
+        0.25,
+        null,
         TripletLoss.Mining.HARD);
   }
 
-  private static FinetuneOptions finetune(Path backboneDir, FinetuneOptions.HeadKind head, Integer dim) {
-    return new FinetuneOptions(Backbone.resolve(backboneDir.toString(), tmp), head, dim, true, DeviceSpec.cpu(), 1);
+  private static FinetuneOptions finetune(
+      Path backboneDir, FinetuneOptions.HeadKind head, Integer dim) {
+    return new FinetuneOptions(
+        Backbone.resolve(backboneDir.toString(), tmp), head, dim, true, DeviceSpec.cpu(), 1);
   }
 
   @Test
   void aLinearHeadOnATinyBackboneExportsOneContractModelWithBothReports() throws Exception {
     Path backbone = TinyBackbone.write(tmp.resolve("backbones/tiny"));
     Path out = tmp.resolve("linear");
-    FinetunePipeline.Summary s = new FinetunePipeline(options(LossKind.TRIPLET, 3, 4),
-        finetune(backbone.getParent(), FinetuneOptions.HeadKind.LINEAR, null), QUIET).run(List.of(faces), out);
+    FinetunePipeline.Summary s =
+        new FinetunePipeline(
+                options(LossKind.TRIPLET, 3, 4),
+                finetune(backbone.getParent(), FinetuneOptions.HeadKind.LINEAR, null),
+                QUIET)
+            .run(List.of(faces), out);
 
-    for (String f : List.of("model.onnx", "model-card.json", "loss-all-epochs.png", "loss-first-5-epochs.png",
-        "roc.png", "distance-histograms.png", "distance-histograms-raw-backbone.png")) {
+    for (String f :
+        List.of(
+            "model.onnx",
+            "model-card.json",
+            "loss-all-epochs.png",
+            "loss-first-5-epochs.png",
+            "roc.png",
+            "distance-histograms.png",
+            "distance-histograms-raw-backbone.png")) {
       assertTrue(Files.size(out.resolve(f)) > 0, f);
     }
     assertTrue(s.parity() < 1e-4, "ONNX Runtime vs DJL " + s.parity());
@@ -81,12 +112,26 @@ class FinetuneSmokeTest {
       assertTrue(m.threshold() > 0 && m.threshold() < 2);
     }
     JsonNode card = new ObjectMapper().readTree(out.resolve("model-card.json").toFile());
-    for (String f : List.of("model_version", "threshold", "operating_point", "input", "embedding_dim",
-        "seconds_per_epoch", "train_seconds", "seed", "data", "history", "kept", "backbone", "raw_backbone")) {
+    for (String f :
+        List.of(
+            "model_version",
+            "threshold",
+            "operating_point",
+            "input",
+            "embedding_dim",
+            "seconds_per_epoch",
+            "train_seconds",
+            "seed",
+            "data",
+            "history",
+            "kept",
+            "backbone",
+            "raw_backbone")) {
       assertTrue(card.has(f), "model card has " + f);
     }
     assertEquals(60, card.path("backbone").path("images_embedded").asInt());
-    for (JsonNode metrics : List.of(card.path("metrics"), card.path("raw_backbone").path("metrics"))) {
+    for (JsonNode metrics :
+        List.of(card.path("metrics"), card.path("raw_backbone").path("metrics"))) {
       JsonNode test = metrics.path("test_by_dataset").path("synthetic");
       assertEquals(3 * 10, test.path("genuine_pairs").asInt(), "3 test people x 5 images");
       double eer = test.path("eer").asDouble(-1);
@@ -99,8 +144,12 @@ class FinetuneSmokeTest {
   void aNarrowMlpHeadWithContrastiveLossIsExportedAtItsOwnWidth() throws Exception {
     Path backbone = TinyBackbone.write(tmp.resolve("backbones/tiny-mlp"));
     Path out = tmp.resolve("mlp");
-    FinetunePipeline.Summary s = new FinetunePipeline(options(LossKind.CONTRASTIVE, 2, 3),
-        finetune(backbone.getParent(), FinetuneOptions.HeadKind.MLP, 16), QUIET).run(List.of(faces), out);
+    FinetunePipeline.Summary s =
+        new FinetunePipeline(
+                options(LossKind.CONTRASTIVE, 2, 3),
+                finetune(backbone.getParent(), FinetuneOptions.HeadKind.MLP, 16),
+                QUIET)
+            .run(List.of(faces), out);
     assertTrue(s.parity() < 1e-4, "ONNX Runtime vs DJL " + s.parity());
     try (OnnxEmbedder model = OnnxEmbedder.open(s.modelFile(), DeviceSpec.cpu(), 1)) {
       assertEquals(16, model.metadata().embeddingDim());
@@ -112,9 +161,19 @@ class FinetuneSmokeTest {
   void aBackboneThatReturnsNaNStopsTheRunNamingTheImage() throws Exception {
     Path backbone = TinyBackbone.writeNaN(tmp.resolve("backbones/nan"));
     Path out = tmp.resolve("nan");
-    IllegalStateException e = assertTimeoutPreemptively(Duration.ofSeconds(60), () ->
-        assertThrows(IllegalStateException.class, () -> new FinetunePipeline(options(LossKind.TRIPLET, 2, 2),
-            finetune(backbone.getParent(), FinetuneOptions.HeadKind.LINEAR, null), QUIET).run(List.of(faces), out)));
+    IllegalStateException e =
+        assertTimeoutPreemptively(
+            Duration.ofSeconds(60),
+            () ->
+                assertThrows(
+                    IllegalStateException.class,
+                    () ->
+                        new FinetunePipeline(
+                                options(LossKind.TRIPLET, 2, 2),
+                                finetune(
+                                    backbone.getParent(), FinetuneOptions.HeadKind.LINEAR, null),
+                                QUIET)
+                            .run(List.of(faces), out)));
     assertTrue(e.getMessage().contains("non-finite embedding"), e.getMessage());
     assertTrue(e.getMessage().contains(".pgm"), e.getMessage());
     assertTrue(!Files.exists(out.resolve("model.onnx")), "nothing exported");

@@ -26,9 +26,9 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /**
- * The head learns on cached embeddings: where a backbone's embedding mixes identity with a
- * stronger nuisance, training lowers the validation EER; a seed gives the same head twice; a
- * non-finite loss stops training with an error.
+ * The head learns on cached embeddings: where a backbone's embedding mixes identity with a stronger
+ * nuisance, training lowers the validation EER; a seed gives the same head twice; a non-finite loss
+ * stops training with an error.
  */
 class HeadTrainerTest {
 
@@ -36,8 +36,8 @@ class HeadTrainerTest {
   private static final int DIM = 16;
 
   /** Identity in the first 4 values, a larger per-image nuisance in the other 12, L2-normalised. */
-  private static Map<String, List<FaceImageRef>> people(String prefix, int count, Map<FaceImageRef, float[]> rows,
-                                                        Random random) {
+  private static Map<String, List<FaceImageRef>> people(
+      String prefix, int count, Map<FaceImageRef, float[]> rows, Random random) {
     Map<String, List<FaceImageRef>> out = new LinkedHashMap<>();
     for (int p = 0; p < count; p++) {
       String id = "syn/" + prefix + p;
@@ -51,7 +51,10 @@ class HeadTrainerTest {
         float[] v = new float[DIM];
         double norm = 0;
         for (int k = 0; k < DIM; k++) {
-          v[k] = k < 4 ? centre[k] + 0.1f * (float) random.nextGaussian() : 0.8f * (float) random.nextGaussian();
+          v[k] =
+              k < 4
+                  ? centre[k] + 0.1f * (float) random.nextGaussian()
+                  : 0.8f * (float) random.nextGaussian();
           norm += v[k] * v[k];
         }
         for (int k = 0; k < DIM; k++) {
@@ -65,8 +68,10 @@ class HeadTrainerTest {
     return out;
   }
 
-  private record Problem(EmbeddingCache cache, Map<String, List<FaceImageRef>> train,
-                         Map<String, List<FaceImageRef>> val) {}
+  private record Problem(
+      EmbeddingCache cache,
+      Map<String, List<FaceImageRef>> train,
+      Map<String, List<FaceImageRef>> val) {}
 
   private static Problem problem(boolean poisoned) {
     Random random = new Random(4);
@@ -74,7 +79,8 @@ class HeadTrainerTest {
     Map<String, List<FaceImageRef>> train = people("t", 24, rows, random);
     Map<String, List<FaceImageRef>> val = people("v", 8, rows, random);
     if (poisoned) {
-      // a training row, chosen deterministically (a validation row would stop the run before any step)
+      // a training row, chosen deterministically (a validation row would stop the run before any
+      // step)
       String first = new java.util.TreeSet<>(train.keySet()).first();
       rows.get(train.get(first).get(0))[0] = Float.NaN;
     }
@@ -82,29 +88,55 @@ class HeadTrainerTest {
   }
 
   private static FinetuneOptions linear() {
-    return new FinetuneOptions(new Backbone("synthetic", Path.of("model.onnx")), FinetuneOptions.HeadKind.LINEAR, null,
-        false, DeviceSpec.cpu(), 1);
+    return new FinetuneOptions(
+        new Backbone("synthetic", Path.of("model.onnx")),
+        FinetuneOptions.HeadKind.LINEAR,
+        null,
+        false,
+        DeviceSpec.cpu(),
+        1);
   }
 
   private static double valEer(ProjectionHead head, Problem p) {
     List<FaceImageRef> images = p.val().values().stream().flatMap(List::stream).toList();
-    return VerificationMetrics.equalErrorRate(PairDistances.allPairs(head.embed(p.cache().rows(images)),
-        HeadTrainer.labels(p.val())))[0];
+    return VerificationMetrics.equalErrorRate(
+        PairDistances.allPairs(head.embed(p.cache().rows(images)), HeadTrainer.labels(p.val())))[0];
   }
 
   @Test
   void trainingSuppressesTheNuisanceAndLowersTheValidationEer() {
     Problem p = problem(false);
     TrainingOptions o = FinetuneSmokeTest.options(LossKind.TRIPLET, 15, 10);
-    TrainingOptions fast = new TrainingOptions(o.seed(), o.loss(), o.epochs(), o.stepsPerEpoch(), o.pairsPerStep(),
-        o.identitiesPerStep(), o.imagesPerIdentity(), 1e-2f, o.weightDecay(), o.margin(), o.patience(), o.augment(),
-        o.inputSize(), o.inputChannels(), o.channels(), o.pooling(), o.embeddingDim(), o.validationFraction(),
-        o.testFraction(), o.targetFar(), o.mining());
-    HeadTrainer.Result r = new HeadTrainer(fast, linear(), QUIET).train(p.cache(), p.train(), p.val());
+    TrainingOptions fast =
+        new TrainingOptions(
+            o.seed(),
+            o.loss(),
+            o.epochs(),
+            o.stepsPerEpoch(),
+            o.pairsPerStep(),
+            o.identitiesPerStep(),
+            o.imagesPerIdentity(),
+            1e-2f,
+            o.weightDecay(),
+            o.margin(),
+            o.patience(),
+            o.augment(),
+            o.inputSize(),
+            o.inputChannels(),
+            o.channels(),
+            o.pooling(),
+            o.embeddingDim(),
+            o.validationFraction(),
+            o.testFraction(),
+            o.targetFar(),
+            o.mining());
+    HeadTrainer.Result r =
+        new HeadTrainer(fast, linear(), QUIET).train(p.cache(), p.train(), p.val());
     try (ProjectionHead head = r.head()) {
       double after = valEer(head, p);
       assertTrue(r.bestEpoch() > 0, "an epoch beat the start");
-      assertTrue(after < r.startValidationEer() - 0.05,
+      assertTrue(
+          after < r.startValidationEer() - 0.05,
           "validation EER " + r.startValidationEer() + " -> " + after);
     }
   }
@@ -121,19 +153,31 @@ class HeadTrainerTest {
   }
 
   private static List<float[]> weights(Problem p) {
-    HeadTrainer.Result r = new HeadTrainer(FinetuneSmokeTest.options(LossKind.CONTRASTIVE, 3, 5), linear(), QUIET)
-        .train(p.cache(), p.train(), p.val());
+    HeadTrainer.Result r =
+        new HeadTrainer(FinetuneSmokeTest.options(LossKind.CONTRASTIVE, 3, 5), linear(), QUIET)
+            .train(p.cache(), p.train(), p.val());
     try (ProjectionHead head = r.head()) {
-      return head.layers().stream().flatMap(d -> java.util.stream.Stream.of(d.weight(), d.bias())).toList();
+      return head.layers().stream()
+          .flatMap(d -> java.util.stream.Stream.of(d.weight(), d.bias()))
+          .toList();
     }
   }
 
   @Test
   void aNonFiniteLossStopsTrainingWithAnError() {
     Problem p = problem(true);
-    IllegalStateException e = assertTimeoutPreemptively(Duration.ofSeconds(60), () -> assertThrows(
-        IllegalStateException.class, () -> new HeadTrainer(FinetuneSmokeTest.options(LossKind.TRIPLET, 50, 10),
-            linear(), QUIET).train(p.cache(), p.train(), p.val())));
+    IllegalStateException e =
+        assertTimeoutPreemptively(
+            Duration.ofSeconds(60),
+            () ->
+                assertThrows(
+                    IllegalStateException.class,
+                    () ->
+                        new HeadTrainer(
+                                FinetuneSmokeTest.options(LossKind.TRIPLET, 50, 10),
+                                linear(),
+                                QUIET)
+                            .train(p.cache(), p.train(), p.val())));
     assertTrue(e.getMessage().contains("fine-tuning diverged"), e.getMessage());
   }
 }

@@ -75,7 +75,10 @@ class ProjectionHeadTest {
         assertEquals(4, out[0].length);
         for (int i = 0; i < rows.length; i++) {
           for (int j = i + 1; j < rows.length; j++) {
-            assertEquals(EuclideanDistance.between(rows[i], rows[j]), EuclideanDistance.between(out[i], out[j]), 1e-4,
+            assertEquals(
+                EuclideanDistance.between(rows[i], rows[j]),
+                EuclideanDistance.between(out[i], out[j]),
+                1e-4,
                 kind + " keeps distance " + i + "," + j);
           }
         }

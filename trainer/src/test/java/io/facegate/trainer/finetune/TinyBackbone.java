@@ -19,7 +19,9 @@ final class TinyBackbone {
 
   static Path write(Path dir) throws IOException {
     Files.createDirectories(dir);
-    return TinyOnnxModel.pooling(VERSION, 32, 32, 1, 4, 0.5f).centred().write(dir.resolve("model.onnx"));
+    return TinyOnnxModel.pooling(VERSION, 32, 32, 1, 4, 0.5f)
+        .centred()
+        .write(dir.resolve("model.onnx"));
   }
 
   /** The same backbone, but its output multiplied by NaN: a broken import. */
@@ -35,10 +37,18 @@ final class TinyBackbone {
         }
       }
     }
-    g.addInitializer(OnnxMl.TensorProto.newBuilder().setName("nan")
-        .setDataType(OnnxMl.TensorProto.DataType.FLOAT.getNumber()).addFloatData(Float.NaN));
-    g.addNode(OnnxMl.NodeProto.newBuilder().setName("poison").setOpType("Mul")
-        .addInput("finite").addInput("nan").addOutput("embedding"));
+    g.addInitializer(
+        OnnxMl.TensorProto.newBuilder()
+            .setName("nan")
+            .setDataType(OnnxMl.TensorProto.DataType.FLOAT.getNumber())
+            .addFloatData(Float.NaN));
+    g.addNode(
+        OnnxMl.NodeProto.newBuilder()
+            .setName("poison")
+            .setOpType("Mul")
+            .addInput("finite")
+            .addInput("nan")
+            .addOutput("embedding"));
     Files.write(file, m.toBuilder().setGraph(g).build().toByteArray());
     return file;
   }

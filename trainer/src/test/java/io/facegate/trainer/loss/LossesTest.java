@@ -16,9 +16,15 @@ class LossesTest {
       var emb = m.create(new float[] {1, 0, 1, 0, 0, 1, 1, 0}, new Shape(4, 2));
       ContrastiveLoss loss = new ContrastiveLoss(1f);
       // pair 0 impostor at d = sqrt 2 > margin -> 0; pair 1 genuine at d = 0 -> 0
-      assertEquals(0f, loss.evaluate(new NDList(m.create(new float[] {0, 1})), new NDList(emb)).getFloat(), 1e-6f);
+      assertEquals(
+          0f,
+          loss.evaluate(new NDList(m.create(new float[] {0, 1})), new NDList(emb)).getFloat(),
+          1e-6f);
       // pair 0 genuine: d^2 = 2; pair 1 impostor at d = 0: (1 - 0)^2 = 1; mean 1.5
-      assertEquals(1.5f, loss.evaluate(new NDList(m.create(new float[] {1, 0})), new NDList(emb)).getFloat(), 1e-5f);
+      assertEquals(
+          1.5f,
+          loss.evaluate(new NDList(m.create(new float[] {1, 0})), new NDList(emb)).getFloat(),
+          1e-5f);
     }
   }
 
@@ -45,7 +51,10 @@ class LossesTest {
       expected /= 4;
       assertEquals(0.411, expected, 1e-3); // hand-checked: (0.562 + 1.082) / 4
       var emb = m.create(new float[] {1, 0, 0.6f, 0.8f, 0, 1, -1, 0}, new Shape(4, 2));
-      float got = new TripletLoss(margin, TripletLoss.Mining.HARD).evaluate(new NDList(m.create(new float[] {0, 0, 1, 1})), new NDList(emb)).getFloat();
+      float got =
+          new TripletLoss(margin, TripletLoss.Mining.HARD)
+              .evaluate(new NDList(m.create(new float[] {0, 0, 1, 1})), new NDList(emb))
+              .getFloat();
       assertEquals(expected, got, 1e-4);
     }
   }
@@ -89,11 +98,15 @@ class LossesTest {
         flat[2 * i + 1] = e[i][1];
       }
       float[] labels = {0, 0, 1, 1, 2, 2};
-      float got = new TripletLoss(margin, TripletLoss.Mining.SEMI_HARD)
-          .evaluate(new NDList(m.create(labels)), new NDList(m.create(flat, new Shape(6, 2)))).getFloat();
+      float got =
+          new TripletLoss(margin, TripletLoss.Mining.SEMI_HARD)
+              .evaluate(new NDList(m.create(labels)), new NDList(m.create(flat, new Shape(6, 2))))
+              .getFloat();
       assertEquals(expected, got, 1e-4);
-      float hard = new TripletLoss(margin, TripletLoss.Mining.HARD)
-          .evaluate(new NDList(m.create(labels)), new NDList(m.create(flat, new Shape(6, 2)))).getFloat();
+      float hard =
+          new TripletLoss(margin, TripletLoss.Mining.HARD)
+              .evaluate(new NDList(m.create(labels)), new NDList(m.create(flat, new Shape(6, 2))))
+              .getFloat();
       assertEquals(true, hard >= got, "hard mining is never easier than semi-hard here");
     }
   }

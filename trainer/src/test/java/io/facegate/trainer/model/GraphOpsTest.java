@@ -42,7 +42,8 @@ class GraphOpsTest {
       float[] pressured = gradient(x -> x.mul(3f).sum(), true);
       corrupted = !Arrays.equals(clean, pressured);
     }
-    assertTrue(corrupted, "a collection between forward and backward no longer corrupts mul(Number)");
+    assertTrue(
+        corrupted, "a collection between forward and backward no longer corrupts mul(Number)");
   }
 
   @Test
@@ -62,7 +63,10 @@ class GraphOpsTest {
   void tripletLossKeepsItsGradientWithEitherMining() throws Exception {
     for (TripletLoss.Mining mining : TripletLoss.Mining.values()) {
       Loss loss = new TripletLoss(0.3f, mining);
-      assertStable(x -> loss.evaluate(new NDList(x.getManager().create(LABELS)), new NDList(GraphOps.l2Normalize(x))));
+      assertStable(
+          x ->
+              loss.evaluate(
+                  new NDList(x.getManager().create(LABELS)), new NDList(GraphOps.l2Normalize(x))));
     }
   }
 
@@ -70,7 +74,10 @@ class GraphOpsTest {
   void contrastiveLossKeepsItsGradient() throws Exception {
     Loss loss = new ContrastiveLoss(0.5f);
     float[] same = {1, 0, 1, 0};
-    assertStable(x -> loss.evaluate(new NDList(x.getManager().create(same)), new NDList(GraphOps.l2Normalize(x))));
+    assertStable(
+        x ->
+            loss.evaluate(
+                new NDList(x.getManager().create(same)), new NDList(GraphOps.l2Normalize(x))));
   }
 
   private static void assertStable(Function<NDArray, NDArray> f) throws Exception {
@@ -78,10 +85,12 @@ class GraphOpsTest {
     for (float g : clean) {
       assertTrue(Float.isFinite(g), "gradient is finite without a collection");
     }
-    assertArrayEquals(clean, gradient(f, true), "gradient after a collection between forward and backward");
+    assertArrayEquals(
+        clean, gradient(f, true), "gradient after a collection between forward and backward");
   }
 
-  private static float[] gradient(Function<NDArray, NDArray> f, boolean collectBetween) throws Exception {
+  private static float[] gradient(Function<NDArray, NDArray> f, boolean collectBetween)
+      throws Exception {
     float[] data = new float[B * D];
     Random random = new Random(7);
     for (int i = 0; i < data.length; i++) {
@@ -106,7 +115,9 @@ class GraphOpsTest {
     }
   }
 
-  /** Collects, lets the cleaners free unreachable direct buffers, then fills small chunks with NaN. */
+  /**
+   * Collects, lets the cleaners free unreachable direct buffers, then fills small chunks with NaN.
+   */
   private static List<ByteBuffer> collectAndScribble() throws InterruptedException {
     for (int i = 0; i < 3; i++) {
       System.gc();

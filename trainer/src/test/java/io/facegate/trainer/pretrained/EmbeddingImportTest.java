@@ -14,19 +14,21 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The shared import path picks each network's package and passes a fetch failure through untouched. */
+/**
+ * The shared import path picks each network's package and passes a fetch failure through untouched.
+ */
 class EmbeddingImportTest {
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   private final List<PretrainedPackage> asked = new ArrayList<>();
   private final PrintStream quiet = new PrintStream(OutputStream.nullOutputStream());
 
-  private final EmbeddingImport.Source unavailable = pkg -> {
-    asked.add(pkg);
-    throw new PretrainedFetchException("no npm for " + pkg.spec());
-  };
+  private final EmbeddingImport.Source unavailable =
+      pkg -> {
+        asked.add(pkg);
+        throw new PretrainedFetchException("no npm for " + pkg.spec());
+      };
 
   private final ThresholdSource given = new ThresholdSource.Given(0.9f, "test");
 
@@ -39,22 +41,36 @@ class EmbeddingImportTest {
 
   @Test
   void eachNetworkFetchesItsOwnPackageAndAFetchFailureComesThrough() {
-    PretrainedFetchException faceres = assertThrows(PretrainedFetchException.class,
-        () -> EmbeddingImport.run("faceres", unavailable, given, "test", dir.resolve("a"), quiet));
-    PretrainedFetchException dlib = assertThrows(PretrainedFetchException.class,
-        () -> EmbeddingImport.run("dlib-resnet", unavailable, given, "test", dir.resolve("b"), quiet));
+    PretrainedFetchException faceres =
+        assertThrows(
+            PretrainedFetchException.class,
+            () ->
+                EmbeddingImport.run(
+                    "faceres", unavailable, given, "test", dir.resolve("a"), quiet));
+    PretrainedFetchException dlib =
+        assertThrows(
+            PretrainedFetchException.class,
+            () ->
+                EmbeddingImport.run(
+                    "dlib-resnet", unavailable, given, "test", dir.resolve("b"), quiet));
 
     assertEquals(List.of(PretrainedCatalogue.HUMAN_MODELS, PretrainedCatalogue.FACE_API), asked);
-    assertTrue(faceres.getMessage().contains(PretrainedCatalogue.HUMAN_MODELS.spec()), faceres.getMessage());
+    assertTrue(
+        faceres.getMessage().contains(PretrainedCatalogue.HUMAN_MODELS.spec()),
+        faceres.getMessage());
     assertTrue(dlib.getMessage().contains(PretrainedCatalogue.FACE_API.spec()), dlib.getMessage());
-    assertFalse(Files.exists(dir.resolve("a/model.onnx")) || Files.exists(dir.resolve("b/model.onnx")));
+    assertFalse(
+        Files.exists(dir.resolve("a/model.onnx")) || Files.exists(dir.resolve("b/model.onnx")));
   }
 
   @Test
   void aLandmarkOrUnknownNetworkIsRefusedBeforeAnyFetch() {
     for (String name : List.of("landmarks68", "arcface")) {
-      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-          () -> EmbeddingImport.run(name, unavailable, given, "test", dir.resolve(name), quiet));
+      IllegalArgumentException e =
+          assertThrows(
+              IllegalArgumentException.class,
+              () ->
+                  EmbeddingImport.run(name, unavailable, given, "test", dir.resolve(name), quiet));
       assertTrue(e.getMessage().contains("supported: [faceres, dlib-resnet]"), e.getMessage());
     }
     assertEquals(List.of(), asked);

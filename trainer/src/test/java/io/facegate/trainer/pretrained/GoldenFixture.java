@@ -43,7 +43,8 @@ final class GoldenFixture {
 
   /** The fixture {@code pretrained/golden/NAME.json} on the test class path, if it is there. */
   static Optional<GoldenFixture> load(String network) throws IOException {
-    try (InputStream in = GoldenFixture.class.getResourceAsStream("/pretrained/golden/" + network + ".json")) {
+    try (InputStream in =
+        GoldenFixture.class.getResourceAsStream("/pretrained/golden/" + network + ".json")) {
       return in == null ? Optional.empty() : Optional.of(new GoldenFixture(JSON.readTree(in)));
     }
   }
@@ -54,7 +55,9 @@ final class GoldenFixture {
 
   float[] meanRgb() {
     JsonNode m = root.path("normalisation").path("meanRgb");
-    return new float[] {(float) m.get(0).asDouble(), (float) m.get(1).asDouble(), (float) m.get(2).asDouble()};
+    return new float[] {
+      (float) m.get(0).asDouble(), (float) m.get(1).asDouble(), (float) m.get(2).asDouble()
+    };
   }
 
   /** The entries, their expected outputs read from {@code outputField}. */
@@ -66,8 +69,12 @@ final class GoldenFixture {
       for (int i = 0; i < expected.length; i++) {
         expected[i] = (float) values.get(i).asDouble();
       }
-      out.add(new Entry(e.path("file").asText(), e.path("inputRgbSha256").asText(), e.path("inputWidth").asInt(),
-          expected));
+      out.add(
+          new Entry(
+              e.path("file").asText(),
+              e.path("inputRgbSha256").asText(),
+              e.path("inputWidth").asInt(),
+              expected));
     }
     return out;
   }
@@ -81,7 +88,10 @@ final class GoldenFixture {
     return new Input(rgb, sha256(rgb));
   }
 
-  /** Nearest neighbour, per axis {@code src = min(floor((2 dst + 1) srcLen / (2 dstLen)), srcLen - 1)}; grey to RGB. */
+  /**
+   * Nearest neighbour, per axis {@code src = min(floor((2 dst + 1) srcLen / (2 dstLen)), srcLen -
+   * 1)}; grey to RGB.
+   */
   static byte[] resizeNearest(RawImage img, int dstW, int dstH) {
     byte[] out = new byte[dstW * dstH * 3];
     for (int y = 0; y < dstH; y++) {
@@ -101,7 +111,8 @@ final class GoldenFixture {
    * {@link Preprocessor} (the processor's own code; at the input size it only scales to x / 255).
    */
   static float[] chw(List<byte[]> images, int size) {
-    Preprocessor pre = new Preprocessor(new PreprocessSpec(size, size, 3, new float[3], new float[] {1f, 1f, 1f}));
+    Preprocessor pre =
+        new Preprocessor(new PreprocessSpec(size, size, 3, new float[3], new float[] {1f, 1f, 1f}));
     float[] out = new float[images.size() * pre.tensorSize()];
     for (int i = 0; i < images.size(); i++) {
       pre.toTensor(new RawImage(size, size, 3, images.get(i)), out, i * pre.tensorSize());

@@ -17,11 +17,11 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /**
- * The golden fixtures written by {@code tools/tfjs-reference} (the original TF.js networks' outputs)
- * are only a test of our ONNX ports if Java can feed the ports the very bytes the original saw.
- * This checks, for every image of every fixture, that the project's {@link ImageDecoder} and the
- * fixtures' nearest-neighbour resize rebuild the recorded SHA-256 of the file, of the decoded RGB
- * and of each network input. It fails if a fixture is regenerated with another JPEG decoder or
+ * The golden fixtures written by {@code tools/tfjs-reference} (the original TF.js networks'
+ * outputs) are only a test of our ONNX ports if Java can feed the ports the very bytes the original
+ * saw. This checks, for every image of every fixture, that the project's {@link ImageDecoder} and
+ * the fixtures' nearest-neighbour resize rebuild the recorded SHA-256 of the file, of the decoded
+ * RGB and of each network input. It fails if a fixture is regenerated with another JPEG decoder or
  * another resize rule.
  */
 class GoldenFixtureInputsTest {
@@ -30,7 +30,8 @@ class GoldenFixtureInputsTest {
 
   private static Path datasets() {
     Path datasets = Path.of(System.getProperty("facegate.datasets", "../../shared/datasets"));
-    Assumptions.assumeTrue(Files.isDirectory(datasets.resolve("orl-faces")), "shared datasets not present");
+    Assumptions.assumeTrue(
+        Files.isDirectory(datasets.resolve("orl-faces")), "shared datasets not present");
     return datasets;
   }
 
@@ -53,16 +54,27 @@ class GoldenFixtureInputsTest {
         String where = fixture.getFileName() + " " + file;
         byte[] encoded = Files.readAllBytes(datasets.resolve(file));
         if (image.has("fileSha256")) {
-          assertEquals(image.get("fileSha256").asText(), GoldenFixture.sha256(encoded), where + ": dataset file changed");
+          assertEquals(
+              image.get("fileSha256").asText(),
+              GoldenFixture.sha256(encoded),
+              where + ": dataset file changed");
         }
-        RawImage raw = decoder.decode(encoded, file.endsWith(".jpg") ? ImageFormat.JPEG : ImageFormat.PGM,
-            null, null);
+        RawImage raw =
+            decoder.decode(
+                encoded, file.endsWith(".jpg") ? ImageFormat.JPEG : ImageFormat.PGM, null, null);
         byte[] rgb = GoldenFixture.rgb(raw);
-        assertEquals(image.get("decodedRgbSha256").asText(), GoldenFixture.sha256(rgb), where + ": decoded RGB differs");
+        assertEquals(
+            image.get("decodedRgbSha256").asText(),
+            GoldenFixture.sha256(rgb),
+            where + ": decoded RGB differs");
         if (image.has("inputRgbSha256")) {
-          byte[] input = GoldenFixture.resizeNearest(raw, image.get("inputWidth").asInt(),
-              image.get("inputHeight").asInt());
-          assertEquals(image.get("inputRgbSha256").asText(), GoldenFixture.sha256(input), where + ": network input differs");
+          byte[] input =
+              GoldenFixture.resizeNearest(
+                  raw, image.get("inputWidth").asInt(), image.get("inputHeight").asInt());
+          assertEquals(
+              image.get("inputRgbSha256").asText(),
+              GoldenFixture.sha256(input),
+              where + ": network input differs");
           inputs++;
         }
       }
@@ -70,5 +82,4 @@ class GoldenFixtureInputsTest {
     assertTrue(fixtures.size() >= 8, "expected the eight golden files, found " + fixtures);
     assertTrue(inputs >= 100, "only " + inputs + " network inputs checked");
   }
-
 }

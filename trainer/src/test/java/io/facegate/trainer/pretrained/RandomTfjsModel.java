@@ -13,9 +13,9 @@ import java.util.Map;
 import java.util.Random;
 
 /**
- * Writes a TF.js layers-model weights manifest and its float32 shard with seeded random values,
- * the way face-api's files are laid out, so graph builders can be tested where the real weights
- * are absent. Keeps the values so a reference forward pass can use them.
+ * Writes a TF.js layers-model weights manifest and its float32 shard with seeded random values, the
+ * way face-api's files are laid out, so graph builders can be tested where the real weights are
+ * absent. Keeps the values so a reference forward pass can use them.
  */
 final class RandomTfjsModel {
 
@@ -42,7 +42,10 @@ final class RandomTfjsModel {
     return v;
   }
 
-  /** Adds a convolution or dense weight scaled by 1 / sqrt(fan-in), so activations stay of order one. */
+  /**
+   * Adds a convolution or dense weight scaled by 1 / sqrt(fan-in), so activations stay of order
+   * one.
+   */
   float[] addKernel(String name, int fanIn, int... shape) {
     return add(name, 0f, (float) (1.5 / Math.sqrt(fanIn)), shape);
   }
@@ -51,7 +54,10 @@ final class RandomTfjsModel {
     return values.get(name);
   }
 
-  /** Writes {@code NAME-weights_manifest.json} and {@code NAME.bin} into {@code dir}; returns the manifest. */
+  /**
+   * Writes {@code NAME-weights_manifest.json} and {@code NAME.bin} into {@code dir}; returns the
+   * manifest.
+   */
   Path write(Path dir, String name) throws IOException {
     ObjectMapper json = new ObjectMapper();
     ArrayNode weights = json.createArrayNode();

@@ -22,19 +22,19 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The graph's wiring without the real weights: every conv filter is zero, so each predictor
- * outputs its bias and the outputs show where each anchor's values land. Bias {@code j} of
- * predictor {@code k} is {@code 100 k + j}, so anchor {@code a} of a cell in block {@code k} must
- * carry encodings {@code 100 k + 4 a + c} and face logit {@code 100 k + 3 a + 1}, in TF's
- * row, column, anchor order and face-api's block order.
+ * The graph's wiring without the real weights: every conv filter is zero, so each predictor outputs
+ * its bias and the outputs show where each anchor's values land. Bias {@code j} of predictor {@code
+ * k} is {@code 100 k + j}, so anchor {@code a} of a cell in block {@code k} must carry encodings
+ * {@code 100 k + 4 a + c} and face logit {@code 100 k + 3 a + 1}, in TF's row, column, anchor order
+ * and face-api's block order.
  */
 class SsdMobilenetv1GraphTest {
   /** Feature map side and anchors per cell of each predictor, as face-api's SSD has them. */
   private static final int[][] BLOCKS = {{32, 3}, {16, 6}, {8, 6}, {4, 6}, {2, 6}, {1, 6}};
+
   private static final int[] PREDICTOR_INPUTS = {512, 1024, 512, 256, 256, 128};
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   private final ObjectMapper json = new ObjectMapper();
   private final ArrayNode specs = json.createArrayNode();
@@ -89,8 +89,16 @@ class SsdMobilenetv1GraphTest {
       zeros("MobilenetV1/Conv2d_" + i + "_pointwise/weights", 1, 1, c, channels[i]);
       zeros("MobilenetV1/Conv2d_" + i + "_pointwise/convolution_bn_offset", channels[i]);
     }
-    int[][] prediction = {{1024, 256, 1}, {256, 512, 3}, {512, 128, 1}, {128, 256, 3},
-        {256, 128, 1}, {128, 256, 3}, {256, 64, 1}, {64, 128, 3}};
+    int[][] prediction = {
+      {1024, 256, 1},
+      {256, 512, 3},
+      {512, 128, 1},
+      {128, 256, 3},
+      {256, 128, 1},
+      {128, 256, 3},
+      {256, 64, 1},
+      {64, 128, 3}
+    };
     for (int i = 0; i < prediction.length; i++) {
       int[] p = prediction[i];
       zeros("Prediction/Conv2d_" + i + "_pointwise/weights", p[2], p[2], p[0], p[1]);
@@ -123,8 +131,8 @@ class SsdMobilenetv1GraphTest {
 
   @Test
   void eachAnchorGetsItsPredictorsValuesInTfOrder() throws Exception {
-    OnnxMl.ModelProto model = SsdMobilenetv1Graph.build(syntheticWeights(true),
-        Map.of("package", "synthetic"), "test");
+    OnnxMl.ModelProto model =
+        SsdMobilenetv1Graph.build(syntheticWeights(true), Map.of("package", "synthetic"), "test");
     Path file = Files.write(dir.resolve("ssd.onnx"), model.toByteArray());
     int batch = 2;
     float[] image = new float[batch * 3 * 512 * 512];
@@ -134,10 +142,10 @@ class SsdMobilenetv1GraphTest {
     }
     OrtEnvironment env = OrtEnvironment.getEnvironment();
     try (OrtSession.SessionOptions o = new OrtSession.SessionOptions();
-         OrtSession s = env.createSession(file.toString(), o);
-         OnnxTensor in = OnnxTensor.createTensor(env, FloatBuffer.wrap(image),
-             new long[] {batch, 3, 512, 512});
-         OrtSession.Result r = s.run(Map.of(SsdMobilenetv1Graph.INPUT, in))) {
+        OrtSession s = env.createSession(file.toString(), o);
+        OnnxTensor in =
+            OnnxTensor.createTensor(env, FloatBuffer.wrap(image), new long[] {batch, 3, 512, 512});
+        OrtSession.Result r = s.run(Map.of(SsdMobilenetv1Graph.INPUT, in))) {
       float[][][] enc = (float[][][]) r.get(SsdMobilenetv1Graph.BOX_ENCODINGS).get().getValue();
       float[][] logits = (float[][]) r.get(SsdMobilenetv1Graph.CLASS_LOGITS).get().getValue();
       float[][] anchors = (float[][]) r.get(SsdMobilenetv1Graph.ANCHORS).get().getValue();

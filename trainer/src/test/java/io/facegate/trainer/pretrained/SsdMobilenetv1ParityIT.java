@@ -33,13 +33,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The rebuilt SSD MobileNetV1 against face-api itself: golden outputs written by
- * {@code tools/tfjs-reference/golden.mjs} (face-api 1.7.15, tfjs 4.22 wasm backend) for 18 dataset
- * images. (a) Network: on the golden's nearest-neighbour 512x512 input, the sigmoid score and the
- * decoded box of each of the 20 top anchors agree within {@value #RAW_TOLERANCE}. (b) End to end:
- * {@link OnnxFaceDetector} on the source image (our letterbox, decoding, NMS and mapping) finds
- * the faces {@code faceapi.detectAllFaces} found: same count, IoU &gt;= 0.95, score within
- * {@value #SCORE_TOLERANCE}. Both print the largest difference measured.
+ * The rebuilt SSD MobileNetV1 against face-api itself: golden outputs written by {@code
+ * tools/tfjs-reference/golden.mjs} (face-api 1.7.15, tfjs 4.22 wasm backend) for 18 dataset images.
+ * (a) Network: on the golden's nearest-neighbour 512x512 input, the sigmoid score and the decoded
+ * box of each of the 20 top anchors agree within {@value #RAW_TOLERANCE}. (b) End to end: {@link
+ * OnnxFaceDetector} on the source image (our letterbox, decoding, NMS and mapping) finds the faces
+ * {@code faceapi.detectAllFaces} found: same count, IoU &gt;= 0.95, score within {@value
+ * #SCORE_TOLERANCE}. Both print the largest difference measured.
  *
  * <p>The weights come through the pinned cache ({@code .facegate/pretrained} of the repository,
  * fetched with npm when missing); where they cannot be fetched, or the datasets are absent, the
@@ -53,8 +53,7 @@ class SsdMobilenetv1ParityIT {
   private static final Path DATASETS =
       Path.of(System.getProperty("facegate.datasets", "../../shared/datasets"));
 
-  @TempDir
-  static Path dir;
+  @TempDir static Path dir;
   private static Path onnx;
   private static JsonNode golden;
 
@@ -67,8 +66,12 @@ class SsdMobilenetv1ParityIT {
     assumeTrue(Files.isDirectory(DATASETS), "datasets not found at " + DATASETS.toAbsolutePath());
     FetchedPackage faceApi;
     try {
-      faceApi = new PretrainedFetch(Path.of("..").resolve(PretrainedFetch.DEFAULT_CACHE), "npm",
-          Duration.ofMinutes(5)).fetch(PretrainedCatalogue.FACE_API);
+      faceApi =
+          new PretrainedFetch(
+                  Path.of("..").resolve(PretrainedFetch.DEFAULT_CACHE),
+                  "npm",
+                  Duration.ofMinutes(5))
+              .fetch(PretrainedCatalogue.FACE_API);
     } catch (PretrainedFetchException e) {
       Assumptions.abort("face-api weights cannot be fetched here: " + e.getMessage());
       return;
@@ -84,11 +87,13 @@ class SsdMobilenetv1ParityIT {
     double maxBox = 0;
     int compared = 0;
     try (OrtSession.SessionOptions opts = new OrtSession.SessionOptions();
-         OrtSession session = env.createSession(onnx.toString(), opts)) {
+        OrtSession session = env.createSession(onnx.toString(), opts)) {
       for (JsonNode image : golden.get("images")) {
         RawImage src = decode(image);
         byte[] rgb = GoldenFixture.resizeNearest(src, 512, 512);
-        assertEquals(image.get("inputRgbSha256").asText(), GoldenFixture.sha256(rgb),
+        assertEquals(
+            image.get("inputRgbSha256").asText(),
+            GoldenFixture.sha256(rgb),
             image.get("file").asText() + ": our input bytes differ from the golden's");
         float[] chw = new float[3 * 512 * 512];
         for (int p = 0; p < 512 * 512; p++) {
@@ -99,9 +104,9 @@ class SsdMobilenetv1ParityIT {
         float[] encodings;
         float[] logits;
         float[] anchors;
-        try (OnnxTensor t = OnnxTensor.createTensor(env, FloatBuffer.wrap(chw),
-                 new long[] {1, 3, 512, 512});
-             OrtSession.Result r = session.run(Map.of(SsdMobilenetv1Graph.INPUT, t))) {
+        try (OnnxTensor t =
+                OnnxTensor.createTensor(env, FloatBuffer.wrap(chw), new long[] {1, 3, 512, 512});
+            OrtSession.Result r = session.run(Map.of(SsdMobilenetv1Graph.INPUT, t))) {
           encodings = floats(r, SsdMobilenetv1Graph.BOX_ENCODINGS);
           logits = floats(r, SsdMobilenetv1Graph.CLASS_LOGITS);
           anchors = floats(r, SsdMobilenetv1Graph.ANCHORS);
@@ -114,19 +119,36 @@ class SsdMobilenetv1ParityIT {
           int a = top.get("anchor").asInt();
           double ds = Math.abs(scores[a] - top.get("score").asDouble());
           maxScore = Math.max(maxScore, ds);
-          assertTrue(ds <= RAW_TOLERANCE, image.get("file").asText() + " anchor " + a
-              + ": score " + scores[a] + " vs face-api " + top.get("score").asDouble());
+          assertTrue(
+              ds <= RAW_TOLERANCE,
+              image.get("file").asText()
+                  + " anchor "
+                  + a
+                  + ": score "
+                  + scores[a]
+                  + " vs face-api "
+                  + top.get("score").asDouble());
           for (int k = 0; k < 4; k++) {
             double db = Math.abs(boxes[4 * a + k] - top.get("box").get(k).asDouble());
             maxBox = Math.max(maxBox, db);
-            assertTrue(db <= RAW_TOLERANCE, image.get("file").asText() + " anchor " + a
-                + " box[" + k + "]: " + boxes[4 * a + k] + " vs " + top.get("box").get(k));
+            assertTrue(
+                db <= RAW_TOLERANCE,
+                image.get("file").asText()
+                    + " anchor "
+                    + a
+                    + " box["
+                    + k
+                    + "]: "
+                    + boxes[4 * a + k]
+                    + " vs "
+                    + top.get("box").get(k));
           }
           compared++;
         }
       }
     }
-    System.out.printf("SSD raw parity: %d top anchors, max |score diff| %.3g, max |box diff| %.3g%n",
+    System.out.printf(
+        "SSD raw parity: %d top anchors, max |score diff| %.3g, max |box diff| %.3g%n",
         compared, maxScore, maxBox);
   }
 
@@ -135,8 +157,8 @@ class SsdMobilenetv1ParityIT {
     double minIou = 1;
     double maxScore = 0;
     int faces = 0;
-    try (OnnxFaceDetector detector = OnnxFaceDetector.open(onnx, DeviceSpec.cpu(), 0,
-        new FaceDetectorOptions(0.5, 100))) {
+    try (OnnxFaceDetector detector =
+        OnnxFaceDetector.open(onnx, DeviceSpec.cpu(), 0, new FaceDetectorOptions(0.5, 100))) {
       List<RawImage> images = new ArrayList<>();
       for (JsonNode image : golden.get("images")) {
         images.add(decode(image));
@@ -151,22 +173,29 @@ class SsdMobilenetv1ParityIT {
         for (int k = 0; k < got.size(); k++) {
           JsonNode e = expected.get(k);
           JsonNode b = e.get("box");
-          FaceBox want = new FaceBox(b.get("x").asDouble(), b.get("y").asDouble(),
-              b.get("width").asDouble(), b.get("height").asDouble(), e.get("score").asDouble());
+          FaceBox want =
+              new FaceBox(
+                  b.get("x").asDouble(),
+                  b.get("y").asDouble(),
+                  b.get("width").asDouble(),
+                  b.get("height").asDouble(),
+                  e.get("score").asDouble());
           double iou = want.iou(got.get(k));
           double ds = Math.abs(want.score() - got.get(k).score());
           minIou = Math.min(minIou, iou);
           maxScore = Math.max(maxScore, ds);
-          assertTrue(iou >= MIN_IOU, file + " face " + k + ": IoU " + iou + ", " + got.get(k)
-              + " vs " + want);
-          assertTrue(ds <= SCORE_TOLERANCE, file + " face " + k + ": score "
-              + got.get(k).score() + " vs " + want.score());
+          assertTrue(
+              iou >= MIN_IOU,
+              file + " face " + k + ": IoU " + iou + ", " + got.get(k) + " vs " + want);
+          assertTrue(
+              ds <= SCORE_TOLERANCE,
+              file + " face " + k + ": score " + got.get(k).score() + " vs " + want.score());
           faces++;
         }
       }
     }
-    System.out.printf("SSD end to end: %d faces, min IoU %.6f, max |score diff| %.3g%n", faces,
-        minIou, maxScore);
+    System.out.printf(
+        "SSD end to end: %d faces, min IoU %.6f, max |score diff| %.3g%n", faces, minIou, maxScore);
   }
 
   /** Decodes a golden image as the golden did: ImageIO for JPEG, PGM grey (replicated later). */
@@ -174,15 +203,17 @@ class SsdMobilenetv1ParityIT {
     Path file = DATASETS.resolve(image.get("file").asText());
     byte[] bytes = Files.readAllBytes(file);
     ImageFormat format = file.toString().endsWith(".pgm") ? ImageFormat.PGM : ImageFormat.JPEG;
-    RawImage img = new ImageDecoder(new ImageLimits(64 << 20, 40_000_000, 1))
-        .decode(bytes, format, null, null);
+    RawImage img =
+        new ImageDecoder(new ImageLimits(64 << 20, 40_000_000, 1))
+            .decode(bytes, format, null, null);
     assertEquals(image.get("sourceWidth").asInt(), img.width(), file + " width");
     assertEquals(image.get("sourceHeight").asInt(), img.height(), file + " height");
-    assertEquals(image.get("decodedRgbSha256").asText(), GoldenFixture.sha256(GoldenFixture.rgb(img)),
+    assertEquals(
+        image.get("decodedRgbSha256").asText(),
+        GoldenFixture.sha256(GoldenFixture.rgb(img)),
         file + ": our decoded pixels differ from the golden's");
     return img;
   }
-
 
   private static float[] floats(OrtSession.Result r, String name) {
     FloatBuffer fb = ((OnnxTensor) r.get(name).orElseThrow()).getFloatBuffer();

@@ -13,8 +13,8 @@ import java.util.TreeMap;
 /**
  * face-api's SSD MobileNetV1 weights with face-api's names and shapes, every value zero (anchors
  * included), written as {@link SsdMobilenetv1Graph#MANIFEST} into a stand-in package: enough for
- * importers that build the detector beside a model. The network's wiring is tested with
- * informative weights in {@code SsdMobilenetv1GraphTest}.
+ * importers that build the detector beside a model. The network's wiring is tested with informative
+ * weights in {@code SsdMobilenetv1GraphTest}.
  */
 final class SyntheticSsdWeights {
   /** The weights shard the manifest names, relative to the package. */
@@ -66,8 +66,16 @@ final class SyntheticSsdWeights {
       zeros("MobilenetV1/Conv2d_" + i + "_pointwise/weights", 1, 1, c, channels[i]);
       zeros("MobilenetV1/Conv2d_" + i + "_pointwise/convolution_bn_offset", channels[i]);
     }
-    int[][] prediction = {{1024, 256, 1}, {256, 512, 3}, {512, 128, 1}, {128, 256, 3},
-        {256, 128, 1}, {128, 256, 3}, {256, 64, 1}, {64, 128, 3}};
+    int[][] prediction = {
+      {1024, 256, 1},
+      {256, 512, 3},
+      {512, 128, 1},
+      {128, 256, 3},
+      {256, 128, 1},
+      {128, 256, 3},
+      {256, 64, 1},
+      {64, 128, 3}
+    };
     for (int i = 0; i < prediction.length; i++) {
       int[] p = prediction[i];
       zeros("Prediction/Conv2d_" + i + "_pointwise/weights", p[2], p[2], p[0], p[1]);

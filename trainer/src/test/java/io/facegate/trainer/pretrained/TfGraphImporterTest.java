@@ -19,16 +19,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Small TF.js graph models written by {@link TfjsGraphFixture}, converted,
- * run in ONNX Runtime and compared with the same network computed by naive NHWC loops in this test,
- * so the importer is checked without any downloaded weights.
+ * Small TF.js graph models written by {@link TfjsGraphFixture}, converted, run in ONNX Runtime and
+ * compared with the same network computed by naive NHWC loops in this test, so the importer is
+ * checked without any downloaded weights.
  */
 class TfGraphImporterTest {
 
   private static final float TOLERANCE = 1e-5f;
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   private static float[] random(Random r, int n) {
     float[] v = new float[n];
@@ -39,11 +38,18 @@ class TfGraphImporterTest {
   }
 
   /** Runs the converted graph on one NHWC input. */
-  private static float[] runOnnx(TfGraphImporter importer, String placeholder, String output, float[] input,
-                                 long[] inputShape, long[] expectedShape) throws Exception {
+  private static float[] runOnnx(
+      TfGraphImporter importer,
+      String placeholder,
+      String output,
+      float[] input,
+      long[] inputShape,
+      long[] expectedShape)
+      throws Exception {
     OnnxGraphWriter w = new OnnxGraphWriter("test");
     w.input("x", inputShape);
-    Map<String, TfGraphImporter.Tensor> out = importer.convert(w, Map.of(placeholder, "x"), List.of(output));
+    Map<String, TfGraphImporter.Tensor> out =
+        importer.convert(w, Map.of(placeholder, "x"), List.of(output));
     TfGraphImporter.Tensor t = out.get(output);
     long[] declared = t.shape();
     assertArrayEquals(expectedShape, declared, "inferred shape");
@@ -54,8 +60,8 @@ class TfGraphImporterTest {
     long[] concrete = inputShape.clone();
     concrete[0] = 1;
     try (OrtSession s = env.createSession(model, new OrtSession.SessionOptions());
-         OnnxTensor x = OnnxTensor.createTensor(env, FloatBuffer.wrap(input), concrete);
-         OrtSession.Result r = s.run(Map.of("x", x))) {
+        OnnxTensor x = OnnxTensor.createTensor(env, FloatBuffer.wrap(input), concrete);
+        OrtSession.Result r = s.run(Map.of("x", x))) {
       FloatBuffer fb = ((OnnxTensor) r.get(0)).getFloatBuffer();
       float[] y = new float[fb.remaining()];
       fb.get(y);
@@ -71,7 +77,8 @@ class TfGraphImporterTest {
     return Math.max((out - 1) * stride + k - in, 0) / 2;
   }
 
-  private static float[] conv(float[] x, int h, int w, int cin, float[] f, int k, int cout, int stride) {
+  private static float[] conv(
+      float[] x, int h, int w, int cin, float[] f, int k, int cout, int stride) {
     int oh = (h + stride - 1) / stride;
     int ow = (w + stride - 1) / stride;
     int pt = padBefore(h, k, stride);
@@ -135,13 +142,17 @@ class TfGraphImporterTest {
     float[] dwW = random(r, 3 * 3 * 3 * 2);
     float[] mmW = random(r, 6 * 4);
     float[] mmB = random(r, 4);
-    TfjsGraphFixture g = new TfjsGraphFixture()
-        .floats("conv/w", convW, 3, 3, 2, 3).floats("conv/b", convB, 3)
-        .floats("dw/w", dwW, 3, 3, 3, 2)
-        .floats("six", new float[] {6f}).floats("zero", new float[] {0f})
-        .ints("mean/axes", new int[] {1, 2}, 2)
-        .floats("fc/w", mmW, 6, 4).floats("fc/b", mmB, 4)
-        .placeholder("input_1", -1, h, w, 2);
+    TfjsGraphFixture g =
+        new TfjsGraphFixture()
+            .floats("conv/w", convW, 3, 3, 2, 3)
+            .floats("conv/b", convB, 3)
+            .floats("dw/w", dwW, 3, 3, 3, 2)
+            .floats("six", new float[] {6f})
+            .floats("zero", new float[] {0f})
+            .ints("mean/axes", new int[] {1, 2}, 2)
+            .floats("fc/w", mmW, 6, 4)
+            .floats("fc/b", mmB, 4)
+            .placeholder("input_1", -1, h, w, 2);
     ObjectNode conv = g.node("conv", "_FusedConv2D", "input_1", "conv/w", "conv/b");
     TfjsGraphFixture.convAttrs(conv, 2, "SAME");
     TfjsGraphFixture.strings(conv, "fused_ops", "BiasAdd", "Relu6");
@@ -163,7 +174,8 @@ class TfGraphImporterTest {
     TfGraphImporter importer = TfGraphImporter.read(g.write(dir));
 
     float[] x = random(r, h * w * 2);
-    float[] onnx = runOnnx(importer, "input_1", "fc", x, new long[] {-1, h, w, 2}, new long[] {-1, 4});
+    float[] onnx =
+        runOnnx(importer, "input_1", "fc", x, new long[] {-1, h, w, 2}, new long[] {-1, 4});
 
     float[] a = conv(x, h, w, 2, convW, 3, 3, 2);
     int oh = 4;
@@ -193,13 +205,14 @@ class TfGraphImporterTest {
     int h = 5;
     int w = 5;
     int c = 2;
-    TfjsGraphFixture g = new TfjsGraphFixture()
-        .ints("pad/p", new int[] {0, 0, 1, 0, 0, 1, 0, 0}, 4, 2)
-        .ints("flat/shape", new int[] {-1, 18}, 2)
-        .ints("sum/axes", new int[] {-1}, 1)
-        .floats("eps", new float[] {1e-10f})
-        .floats("half", new float[] {0.5f})
-        .placeholder("img", -1, h, w, c);
+    TfjsGraphFixture g =
+        new TfjsGraphFixture()
+            .ints("pad/p", new int[] {0, 0, 1, 0, 0, 1, 0, 0}, 4, 2)
+            .ints("flat/shape", new int[] {-1, 18}, 2)
+            .ints("sum/axes", new int[] {-1}, 1)
+            .floats("eps", new float[] {1e-10f})
+            .floats("half", new float[] {0.5f})
+            .placeholder("img", -1, h, w, c);
     g.node("pad", "Pad", "img", "pad/p");
     ObjectNode pool = g.node("pool", "MaxPool", "pad");
     TfjsGraphFixture.ints(pool, "ksize", 1, 2, 2, 1);
@@ -221,7 +234,8 @@ class TfGraphImporterTest {
     TfGraphImporter importer = TfGraphImporter.read(g.write(dir));
 
     float[] x = random(r, h * w * c);
-    float[] onnx = runOnnx(importer, "img", "soft", x, new long[] {-1, h, w, c}, new long[] {-1, 18});
+    float[] onnx =
+        runOnnx(importer, "img", "soft", x, new long[] {-1, h, w, c}, new long[] {-1, 18});
 
     // pad one row on top, one column on the right: 6 x 6; SAME 2x2/2 pooling: 3 x 3
     int ph = 6;
@@ -275,9 +289,12 @@ class TfGraphImporterTest {
     float[] dwW = random(r, 3 * 3 * 2);
     float[] dwB = random(r, 2);
     float[] alpha = {0.1f, 0.25f};
-    TfjsGraphFixture g = new TfjsGraphFixture()
-        .floats("dw/w", dwW, 3, 3, 2, 1).floats("dw/b", dwB, 2).floats("dw/alpha", alpha, 2)
-        .placeholder("x", -1, 3, 3, 2);
+    TfjsGraphFixture g =
+        new TfjsGraphFixture()
+            .floats("dw/w", dwW, 3, 3, 2, 1)
+            .floats("dw/b", dwB, 2)
+            .floats("dw/alpha", alpha, 2)
+            .placeholder("x", -1, 3, 3, 2);
     ObjectNode dw = g.node("dw", "FusedDepthwiseConv2dNative", "x", "dw/w", "dw/b", "dw/alpha");
     TfjsGraphFixture.convAttrs(dw, 1, "VALID");
     TfjsGraphFixture.strings(dw, "fused_ops", "BiasAdd", "Prelu");
@@ -304,9 +321,12 @@ class TfGraphImporterTest {
     g.node("weird/node", "Erf", "x");
     TfGraphImporter importer = TfGraphImporter.read(g.write(dir));
     OnnxGraphWriter w = new OnnxGraphWriter("t");
-    TfjsFormatException e = assertThrows(TfjsFormatException.class,
-        () -> importer.convert(w, Map.of("x", "x"), List.of("weird/node")));
-    assertTrue(e.getMessage().contains("weird/node") && e.getMessage().contains("Erf"), e.getMessage());
+    TfjsFormatException e =
+        assertThrows(
+            TfjsFormatException.class,
+            () -> importer.convert(w, Map.of("x", "x"), List.of("weird/node")));
+    assertTrue(
+        e.getMessage().contains("weird/node") && e.getMessage().contains("Erf"), e.getMessage());
   }
 
   @Test
@@ -317,19 +337,29 @@ class TfGraphImporterTest {
     g.node("a", "Relu", "b");
     g.node("b", "Relu", "a");
     TfGraphImporter importer = TfGraphImporter.read(g.write(dir));
-    assertTrue(assertThrows(TfjsFormatException.class, () -> importer.convert(new OnnxGraphWriter("t"),
-        Map.of("x", "x"), List.of("add"))).getMessage().contains("Const c has no weight"));
-    assertTrue(assertThrows(TfjsFormatException.class, () -> importer.convert(new OnnxGraphWriter("t"),
-        Map.of("x", "x"), List.of("a"))).getMessage().contains("cycle"));
+    assertTrue(
+        assertThrows(
+                TfjsFormatException.class,
+                () -> importer.convert(new OnnxGraphWriter("t"), Map.of("x", "x"), List.of("add")))
+            .getMessage()
+            .contains("Const c has no weight"));
+    assertTrue(
+        assertThrows(
+                TfjsFormatException.class,
+                () -> importer.convert(new OnnxGraphWriter("t"), Map.of("x", "x"), List.of("a")))
+            .getMessage()
+            .contains("cycle"));
   }
 
   @Test
   void filterLayoutsFollowOnnx() {
     // HWIO [1,1,2,3] -> OIHW [3,2,1,1]: w[i][o] lands at [o][i]
     float[] hwio = {0, 1, 2, 10, 11, 12};
-    assertArrayEquals(new float[] {0, 10, 1, 11, 2, 12}, TfGraphImporter.hwioToOihw(hwio, 1, 1, 2, 3));
+    assertArrayEquals(
+        new float[] {0, 10, 1, 11, 2, 12}, TfGraphImporter.hwioToOihw(hwio, 1, 1, 2, 3));
     // depthwise HWCM [1,2,2,1] -> [C*M,1,1,2]: w[x][c] lands at [c][x]
     float[] hwcm = {0, 1, 10, 11};
-    assertArrayEquals(new float[] {0, 10, 1, 11}, TfGraphImporter.depthwiseToOihw(hwcm, 1, 2, 2, 1));
+    assertArrayEquals(
+        new float[] {0, 10, 1, 11}, TfGraphImporter.depthwiseToOihw(hwcm, 1, 2, 2, 1));
   }
 }

@@ -9,7 +9,9 @@ final class TfReference {
 
   private TfReference() {}
 
-  /** TF 'same': output ceil(in / s); total padding (out - 1) * s + k - in, the smaller half before. */
+  /**
+   * TF 'same': output ceil(in / s); total padding (out - 1) * s + k - in, the smaller half before.
+   */
   static int padBefore(int in, int k, int s, boolean same) {
     if (!same) {
       return 0;
@@ -23,7 +25,8 @@ final class TfReference {
   }
 
   /** {@code tf.conv2d} with filters {@code [kh][kw][cin][cout]} flattened row-major, plus bias. */
-  static float[][][] conv2d(float[][][] x, float[] f, int k, int cout, float[] bias, int s, boolean same) {
+  static float[][][] conv2d(
+      float[][][] x, float[] f, int k, int cout, float[] bias, int s, boolean same) {
     int h = x.length;
     int w = x[0].length;
     int cin = x[0][0].length;
@@ -58,8 +61,12 @@ final class TfReference {
     return out;
   }
 
-  /** {@code tf.separableConv2d}: depthwise {@code [k][k][c][1]} with stride and padding, then 1x1 {@code [c][cout]}, plus bias. */
-  static float[][][] separable(float[][][] x, float[] dw, float[] pw, int cout, float[] bias, int s) {
+  /**
+   * {@code tf.separableConv2d}: depthwise {@code [k][k][c][1]} with stride and padding, then 1x1
+   * {@code [c][cout]}, plus bias.
+   */
+  static float[][][] separable(
+      float[][][] x, float[] dw, float[] pw, int cout, float[] bias, int s) {
     int h = x.length;
     int w = x[0].length;
     int c = x[0][0].length;

@@ -14,7 +14,8 @@ import java.util.Base64;
 
 /**
  * Writes a small TF.js graph model for tests: topology JSON with its weights manifest, and the
- * float/int consts in one little-endian float32/int32 shard, attributes encoded as TF.js writes them.
+ * float/int consts in one little-endian float32/int32 shard, attributes encoded as TF.js writes
+ * them.
  */
 final class TfjsGraphFixture {
 
@@ -94,7 +95,9 @@ final class TfjsGraphFixture {
   }
 
   static void string(ObjectNode node, String key, String value) {
-    node.with("attr").with(key).put("s", Base64.getEncoder().encodeToString(value.getBytes(StandardCharsets.UTF_8)));
+    node.with("attr")
+        .with(key)
+        .put("s", Base64.getEncoder().encodeToString(value.getBytes(StandardCharsets.UTF_8)));
   }
 
   static void strings(ObjectNode node, String key, String... values) {

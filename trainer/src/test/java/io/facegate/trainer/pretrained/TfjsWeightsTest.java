@@ -15,11 +15,13 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Manifests and shards are written here byte by byte, so the decoding is checked against known values. */
+/**
+ * Manifests and shards are written here byte by byte, so the decoding is checked against known
+ * values.
+ */
 class TfjsWeightsTest {
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   private static ByteBuffer le(int bytes) {
     return ByteBuffer.allocate(bytes).order(ByteOrder.LITTLE_ENDIAN);
@@ -36,7 +38,10 @@ class TfjsWeightsTest {
   @Test
   void dequantisesUint8AsQTimesScalePlusMin() throws IOException {
     shard("a.bin", le(3).put((byte) 0).put((byte) 3).put((byte) 255));
-    TfjsWeights w = TfjsWeights.readManifest(manifest("""
+    TfjsWeights w =
+        TfjsWeights.readManifest(
+            manifest(
+                """
         [{"paths":["a.bin"],"weights":[{"name":"k","shape":[3],"dtype":"float32",
           "quantization":{"dtype":"uint8","scale":0.5,"min":-1.0}}]}]"""));
     assertArrayEquals(new float[] {-1f, 0.5f, 126.5f}, w.get("k").floats());
@@ -44,9 +49,13 @@ class TfjsWeightsTest {
 
   @Test
   void dequantisesInDoubleThenRoundsToFloatLikeAFloat32Array() throws IOException {
-    // 1 * 0.1 + 1e-9 in double rounds to the float nearest 0.100000001; float arithmetic gives another float
+    // 1 * 0.1 + 1e-9 in double rounds to the float nearest 0.100000001; float arithmetic gives
+    // another float
     shard("a.bin", le(1).put((byte) 1));
-    TfjsWeights w = TfjsWeights.readManifest(manifest("""
+    TfjsWeights w =
+        TfjsWeights.readManifest(
+            manifest(
+                """
         [{"paths":["a.bin"],"weights":[{"name":"k","shape":[1],"dtype":"float32",
           "quantization":{"dtype":"uint8","scale":0.1,"min":1e-9}}]}]"""));
     assertEquals((float) (0.1 + 1e-9), w.get("k").floats()[0]);
@@ -55,7 +64,10 @@ class TfjsWeightsTest {
   @Test
   void dequantisesUint16ToInt32WithJavaScriptRounding() throws IOException {
     shard("a.bin", le(6).putShort((short) 5).putShort((short) 3).putShort((short) 65535));
-    TfjsWeights w = TfjsWeights.readManifest(manifest("""
+    TfjsWeights w =
+        TfjsWeights.readManifest(
+            manifest(
+                """
         [{"paths":["a.bin"],"weights":[{"name":"i","shape":[3],"dtype":"int32",
           "quantization":{"dtype":"uint16","scale":0.5,"min":-3}}]}]"""));
     // -0.5 -> 0 and -1.5 -> -1: Math.round rounds halves up, as JS does
@@ -70,7 +82,10 @@ class TfjsWeightsTest {
       b.putShort((short) h);
     }
     shard("a.bin", b);
-    TfjsWeights w = TfjsWeights.readManifest(manifest("""
+    TfjsWeights w =
+        TfjsWeights.readManifest(
+            manifest(
+                """
         [{"paths":["a.bin"],"weights":[{"name":"h","shape":[7],"dtype":"float32",
           "quantization":{"dtype":"float16","original_dtype":"float32"}}]}]"""));
     float[] v = w.get("h").floats();
@@ -94,29 +109,39 @@ class TfjsWeightsTest {
   @Test
   void refusesAModelWithANonFiniteFloat16Weight() throws IOException {
     shard("a.bin", le(4).putShort((short) 0x3C00).putShort((short) 0x7E00));
-    Path m = manifest("""
+    Path m =
+        manifest(
+            """
         [{"paths":["a.bin"],"weights":[{"name":"h","shape":[2],"dtype":"float32",
           "quantization":{"dtype":"float16"}}]}]""");
-    TfjsFormatException e = assertThrows(TfjsFormatException.class, () -> TfjsWeights.readManifest(m));
-    assertTrue(e.getMessage().contains("h") && e.getMessage().contains("non-finite"), e.getMessage());
+    TfjsFormatException e =
+        assertThrows(TfjsFormatException.class, () -> TfjsWeights.readManifest(m));
+    assertTrue(
+        e.getMessage().contains("h") && e.getMessage().contains("non-finite"), e.getMessage());
   }
 
   @Test
   void refusesAModelWithANanFloat32Weight() throws IOException {
     shard("a.bin", le(4).putFloat(Float.NaN));
-    Path m = manifest("""
+    Path m =
+        manifest(
+            """
         [{"paths":["a.bin"],"weights":[{"name":"f","shape":[],"dtype":"float32"}]}]""");
     assertThrows(TfjsFormatException.class, () -> TfjsWeights.readManifest(m));
   }
 
   @Test
   void readsFloat32AndInt32AcrossShardBoundariesInManifestOrder() throws IOException {
-    ByteBuffer all = le(20).putFloat(1.5f).putFloat(-2.25f).putInt(-7).putInt(123456789).putFloat(3e-8f);
+    ByteBuffer all =
+        le(20).putFloat(1.5f).putFloat(-2.25f).putInt(-7).putInt(123456789).putFloat(3e-8f);
     byte[] bytes = all.array();
     // the second weight straddles the two shards
     Files.write(dir.resolve("s1.bin"), java.util.Arrays.copyOfRange(bytes, 0, 6));
     Files.write(dir.resolve("s2.bin"), java.util.Arrays.copyOfRange(bytes, 6, 20));
-    TfjsWeights w = TfjsWeights.readManifest(manifest("""
+    TfjsWeights w =
+        TfjsWeights.readManifest(
+            manifest(
+                """
         [{"paths":["s1.bin","s2.bin"],"weights":[
           {"name":"f","shape":[2,1],"dtype":"float32"},
           {"name":"i","shape":[2],"dtype":"int32"},
@@ -131,11 +156,16 @@ class TfjsWeightsTest {
 
   @Test
   void refusesShardsLongerOrShorterThanTheManifest() throws IOException {
-    Path m = manifest("""
+    Path m =
+        manifest(
+            """
         [{"paths":["a.bin"],"weights":[{"name":"f","shape":[2],"dtype":"float32"}]}]""");
     shard("a.bin", le(9));
-    TfjsFormatException longer = assertThrows(TfjsFormatException.class, () -> TfjsWeights.readManifest(m));
-    assertTrue(longer.getMessage().contains("hold 9 bytes") && longer.getMessage().contains("need 8"), longer.getMessage());
+    TfjsFormatException longer =
+        assertThrows(TfjsFormatException.class, () -> TfjsWeights.readManifest(m));
+    assertTrue(
+        longer.getMessage().contains("hold 9 bytes") && longer.getMessage().contains("need 8"),
+        longer.getMessage());
     shard("a.bin", le(7));
     assertThrows(TfjsFormatException.class, () -> TfjsWeights.readManifest(m));
   }
@@ -143,13 +173,17 @@ class TfjsWeightsTest {
   @Test
   void readsTheWeightsManifestOfAGraphModel() throws IOException {
     shard("g.bin", le(6).putFloat(0.25f).putShort((short) 0x4000));
-    Path model = Files.writeString(dir.resolve("model.json"), """
+    Path model =
+        Files.writeString(
+            dir.resolve("model.json"),
+            """
         {"format":"graph-model","modelTopology":{"node":[]},
          "weightsManifest":[
            {"paths":["g.bin"],"weights":[
              {"name":"a","shape":[1],"dtype":"float32"},
              {"name":"b","shape":[1],"dtype":"float32","quantization":{"dtype":"float16","original_dtype":"float32"}}]}]}
-        """, StandardCharsets.UTF_8);
+        """,
+            StandardCharsets.UTF_8);
     TfjsWeights w = TfjsWeights.readGraphModel(model);
     assertArrayEquals(new float[] {0.25f}, w.get("a").floats());
     assertArrayEquals(new float[] {2f}, w.get("b").floats());
@@ -159,20 +193,30 @@ class TfjsWeightsTest {
   void refusesShardPathsOutsideTheModelFolder() throws IOException {
     Path sub = Files.createDirectories(dir.resolve("m"));
     Files.write(dir.resolve("outside.bin"), new byte[4]);
-    Path m = Files.writeString(sub.resolve("x.json"), """
+    Path m =
+        Files.writeString(
+            sub.resolve("x.json"),
+            """
         [{"paths":["../outside.bin"],"weights":[{"name":"f","shape":[1],"dtype":"float32"}]}]""");
-    TfjsFormatException e = assertThrows(TfjsFormatException.class, () -> TfjsWeights.readManifest(m));
+    TfjsFormatException e =
+        assertThrows(TfjsFormatException.class, () -> TfjsWeights.readManifest(m));
     assertTrue(e.getMessage().contains("leaves the model folder"), e.getMessage());
   }
 
   @Test
   void refusesUnknownDtypesAndQuantisationWithoutScale() throws IOException {
     shard("a.bin", le(4));
-    Path bool = manifest("""
+    Path bool =
+        manifest(
+            """
         [{"paths":["a.bin"],"weights":[{"name":"b","shape":[4],"dtype":"bool"}]}]""");
-    assertTrue(assertThrows(TfjsFormatException.class, () -> TfjsWeights.readManifest(bool)).getMessage()
-        .contains("unsupported dtype 'bool'"));
-    Path noScale = manifest("""
+    assertTrue(
+        assertThrows(TfjsFormatException.class, () -> TfjsWeights.readManifest(bool))
+            .getMessage()
+            .contains("unsupported dtype 'bool'"));
+    Path noScale =
+        manifest(
+            """
         [{"paths":["a.bin"],"weights":[{"name":"q","shape":[4],"dtype":"float32",
           "quantization":{"dtype":"uint8","min":0}}]}]""");
     assertThrows(TfjsFormatException.class, () -> TfjsWeights.readManifest(noScale));
@@ -181,7 +225,9 @@ class TfjsWeightsTest {
   @Test
   void refusesADuplicateWeightName() throws IOException {
     shard("a.bin", le(8));
-    Path m = manifest("""
+    Path m =
+        manifest(
+            """
         [{"paths":["a.bin"],"weights":[{"name":"f","shape":[1],"dtype":"float32"},
                                        {"name":"f","shape":[1],"dtype":"float32"}]}]""");
     assertThrows(TfjsFormatException.class, () -> TfjsWeights.readManifest(m));

@@ -36,18 +36,38 @@ class TrainingSmokeTest {
 
   private static final PrintStream QUIET = new PrintStream(OutputStream.nullOutputStream());
 
-  @TempDir
-  Path tmp;
+  @TempDir Path tmp;
 
   private static Path orl() {
-    Path orl = Path.of(System.getProperty("facegate.datasets", "../../shared/datasets"), "orl-faces");
+    Path orl =
+        Path.of(System.getProperty("facegate.datasets", "../../shared/datasets"), "orl-faces");
     Assumptions.assumeTrue(Files.isDirectory(orl), "shared ORL dataset not present");
     return orl;
   }
 
   private static TrainingOptions tiny(LossKind loss, int epochs, int steps) {
-    return new TrainingOptions(11, loss, epochs, steps, 8, 4, 4, 3e-3f, 0f, loss == LossKind.TRIPLET ? 0.3f : 1f,
-        100, false, 32, 1, List.of(8, 16), NetworkConfig.Pooling.AVERAGE, 32, 0.15, 0.15, null, TripletLoss.Mining.SEMI_HARD);
+    return new TrainingOptions(
+        11,
+        loss,
+        epochs,
+        steps,
+        8,
+        4,
+        4,
+        3e-3f,
+        0f,
+        loss == LossKind.TRIPLET ? 0.3f : 1f,
+        100,
+        false,
+        32,
+        1,
+        List.of(8, 16),
+        NetworkConfig.Pooling.AVERAGE,
+        32,
+        0.15,
+        0.15,
+        null,
+        TripletLoss.Mining.SEMI_HARD);
   }
 
   @Test
@@ -62,7 +82,8 @@ class TrainingSmokeTest {
     try (TrainedModel model = r.model()) {
       List<EpochStats> epochs = r.epochs();
       assertEquals(4, epochs.size());
-      assertTrue(epochs.get(3).trainLoss() < epochs.get(0).trainLoss(),
+      assertTrue(
+          epochs.get(3).trainLoss() < epochs.get(0).trainLoss(),
           "loss went down: " + epochs.get(0).trainLoss() + " -> " + epochs.get(3).trainLoss());
     }
   }
@@ -70,26 +91,54 @@ class TrainingSmokeTest {
   @Test
   void trainExportAndEvaluateWriteTheContractFiles() throws Exception {
     Path out = tmp.resolve("model");
-    TrainPipeline.Summary summary = new TrainPipeline(tiny(LossKind.TRIPLET, 2, 2), QUIET).run(List.of(orl()), out);
-    for (String f : List.of("model.onnx", "model-card.json", "loss-all-epochs.png", "loss-first-5-epochs.png",
-        "roc.png", "distance-histograms.png")) {
+    TrainPipeline.Summary summary =
+        new TrainPipeline(tiny(LossKind.TRIPLET, 2, 2), QUIET).run(List.of(orl()), out);
+    for (String f :
+        List.of(
+            "model.onnx",
+            "model-card.json",
+            "loss-all-epochs.png",
+            "loss-first-5-epochs.png",
+            "roc.png",
+            "distance-histograms.png")) {
       assertTrue(Files.size(out.resolve(f)) > 0, f);
     }
     try (OnnxEmbedder onnx = OnnxEmbedder.open(summary.modelFile(), DeviceSpec.cpu(), 0)) {
       assertEquals(32, onnx.metadata().embeddingDim());
     }
     JsonNode card = new ObjectMapper().readTree(out.resolve("model-card.json").toFile());
-    for (String f : List.of("model_version", "threshold", "operating_point", "input", "embedding_dim",
-        "seconds_per_epoch", "train_seconds", "seed", "data")) {
+    for (String f :
+        List.of(
+            "model_version",
+            "threshold",
+            "operating_point",
+            "input",
+            "embedding_dim",
+            "seconds_per_epoch",
+            "train_seconds",
+            "seed",
+            "data")) {
       assertTrue(card.has(f), "model card has " + f);
     }
     for (String f : List.of("width", "height", "channels", "mean", "std")) {
       assertTrue(card.get("input").has(f), "input." + f);
     }
     JsonNode testByDataset = card.path("metrics").path("test_by_dataset").path("orl-faces");
-    for (JsonNode block : List.of(card.path("metrics").path("validation"), card.path("metrics").path("test"), testByDataset)) {
-      for (String f : List.of("eer", "auc", "tar_at_far_1pct", "tar_at_far_0_1pct", "accuracy_at_threshold",
-          "one_shot_accuracy", "genuine_pairs", "impostor_pairs")) {
+    for (JsonNode block :
+        List.of(
+            card.path("metrics").path("validation"),
+            card.path("metrics").path("test"),
+            testByDataset)) {
+      for (String f :
+          List.of(
+              "eer",
+              "auc",
+              "tar_at_far_1pct",
+              "tar_at_far_0_1pct",
+              "accuracy_at_threshold",
+              "one_shot_accuracy",
+              "genuine_pairs",
+              "impostor_pairs")) {
         assertTrue(block.has(f), "metrics block has " + f);
       }
       double eer = block.get("eer").asDouble();
@@ -101,9 +150,22 @@ class TrainingSmokeTest {
     Path evalOut = tmp.resolve("eval");
     new EvaluatePipeline(QUIET).run(out, List.of(orl()), evalOut);
     JsonNode eval = new ObjectMapper().readTree(evalOut.resolve("evaluation.json").toFile());
-    for (String f : List.of("eer", "auc", "tar_at_far_1pct", "tar_at_far_0_1pct", "far_at_threshold",
-        "frr_at_threshold", "accuracy_at_threshold", "one_shot_accuracy", "threshold", "genuine_pairs",
-        "impostor_pairs", "identities", "images", "model_version")) {
+    for (String f :
+        List.of(
+            "eer",
+            "auc",
+            "tar_at_far_1pct",
+            "tar_at_far_0_1pct",
+            "far_at_threshold",
+            "frr_at_threshold",
+            "accuracy_at_threshold",
+            "one_shot_accuracy",
+            "threshold",
+            "genuine_pairs",
+            "impostor_pairs",
+            "identities",
+            "images",
+            "model_version")) {
       assertTrue(eval.has(f), "evaluation.json has " + f);
     }
     assertEquals(40, eval.get("identities").asInt());
@@ -112,27 +174,39 @@ class TrainingSmokeTest {
     assertTrue(Files.size(evalOut.resolve("roc.png")) > 0);
     assertEquals(0, card.path("data").path("unusable_images").path("count").asInt(-1));
     // scratch default network: the card carries its cost, measured from the exported graph
-    assertEquals(java.nio.file.Files.size(out.resolve("model.onnx")), card.path("cost").path("model_bytes").asLong());
-    assertTrue(card.path("cost").path("multiply_adds_per_image").asLong() > card.path("cost").path("parameters").asLong(),
+    assertEquals(
+        java.nio.file.Files.size(out.resolve("model.onnx")),
+        card.path("cost").path("model_bytes").asLong());
+    assertTrue(
+        card.path("cost").path("multiply_adds_per_image").asLong()
+            > card.path("cost").path("parameters").asLong(),
         "a CNN does more multiply-adds per image than it has weights");
     assertEquals(0, eval.path("unusable_images").path("count").asInt(-1));
 
     // real datasets hold PNG bytes named .jpg and faces too small to use: counted, not fatal
     Path messy = SyntheticFaces.write(tmp.resolve("messy"), 3, 3, 40, 9);
     java.io.ByteArrayOutputStream png = new java.io.ByteArrayOutputStream();
-    javax.imageio.ImageIO.write(new java.awt.image.BufferedImage(40, 40, java.awt.image.BufferedImage.TYPE_BYTE_GRAY),
-        "png", png);
+    javax.imageio.ImageIO.write(
+        new java.awt.image.BufferedImage(40, 40, java.awt.image.BufferedImage.TYPE_BYTE_GRAY),
+        "png",
+        png);
     Files.write(messy.resolve("p0").resolve("png-bytes.jpg"), png.toByteArray());
-    Files.write(messy.resolve("p1").resolve("tiny.pgm"),
-        Files.readAllBytes(SyntheticFaces.write(tmp.resolve("tiny"), 1, 1, 20, 1).resolve("p0").resolve("0.pgm")));
+    Files.write(
+        messy.resolve("p1").resolve("tiny.pgm"),
+        Files.readAllBytes(
+            SyntheticFaces.write(tmp.resolve("tiny"), 1, 1, 20, 1).resolve("p0").resolve("0.pgm")));
     Path messyOut = tmp.resolve("eval-messy");
     new EvaluatePipeline(QUIET).run(out, List.of(messy), messyOut);
     JsonNode messyEval = new ObjectMapper().readTree(messyOut.resolve("evaluation.json").toFile());
     assertEquals(10, messyEval.get("images").asInt(), "9 synthetic faces and the PNG named .jpg");
     assertEquals(1, messyEval.path("unusable_images").path("count").asInt());
     assertEquals(1, messyEval.path("unusable_images").path("by_reason").path("TOO_SMALL").asInt());
-    DatasetException strict = assertThrows(DatasetException.class,
-        () -> new EvaluatePipeline(QUIET, true).run(out, List.of(messy), tmp.resolve("eval-strict")));
+    DatasetException strict =
+        assertThrows(
+            DatasetException.class,
+            () ->
+                new EvaluatePipeline(QUIET, true)
+                    .run(out, List.of(messy), tmp.resolve("eval-strict")));
     assertTrue(strict.getMessage().contains("tiny.pgm"), strict.getMessage());
   }
 }

@@ -17,9 +17,9 @@ import java.util.function.Supplier;
  * The enrolled templates of one model version, held in one contiguous {@code float[]} (row per
  * person) so that 1:N search is a single linear scan without pointer chasing.
  *
- * <p>Templates of another model version, or that are not valid unit vectors of the right
- * dimension, are remembered by identity but never stored with the comparable rows: a lookup for
- * such a person says why it cannot be compared, and 1:N search skips them.
+ * <p>Templates of another model version, or that are not valid unit vectors of the right dimension,
+ * are remembered by identity but never stored with the comparable rows: a lookup for such a person
+ * says why it cannot be compared, and 1:N search skips them.
  *
  * <p>Large galleries: from {@link IndexSettings#threshold()} comparable templates on, 1:N search
  * asks an {@link IvfFlatIndex} over the rows instead of scanning them all (below it the exact scan
@@ -27,18 +27,20 @@ import java.util.function.Supplier;
  * until it is ready the gallery keeps searching as before, and every put and remove made meanwhile
  * is journalled and replayed onto the new index before it is swapped in. Once in use the index is
  * kept in step with the rows on every put and remove (its ids are row numbers), and rebuilt when
- * the gallery has doubled or half of it has changed since the build, so that the cells fit the
- * data again. The index only proposes rows: identities and distances are read from the rows
- * themselves, so a removed person can never be returned, and any disagreement between index and
- * rows fails the search ({@link IllegalStateException}, the decision is denied) and drops the
- * index until it is rebuilt. 1:1 {@link #lookup} is always exact.
+ * the gallery has doubled or half of it has changed since the build, so that the cells fit the data
+ * again. The index only proposes rows: identities and distances are read from the rows themselves,
+ * so a removed person can never be returned, and any disagreement between index and rows fails the
+ * search ({@link IllegalStateException}, the decision is denied) and drops the index until it is
+ * rebuilt. 1:1 {@link #lookup} is always exact.
  *
  * <p>Thread-safe: one writer (the global-store updater) and many readers (stream tasks).
  */
 public final class Gallery {
   private static final System.Logger LOG = System.getLogger(Gallery.class.getName());
+
   /** k-means iterations for the index; 5-10 is plenty for search (see IvfFlatIndex). */
   private static final int KMEANS_ITERATIONS = 6;
+
   private static final long INDEX_SEED = 42;
 
   /**
@@ -53,6 +55,7 @@ public final class Gallery {
   public record IndexSettings(int threshold, int nprobe, int buildThreads) {
     /** Default threshold: up to here exact search is well within the latency budget. */
     public static final int DEFAULT_THRESHOLD = 50_000;
+
     /** Default cells per probe: recall@1 0.99+ at 100 k and 1 M (docs/benchmarks.md). */
     public static final int DEFAULT_NPROBE = 64;
 
@@ -64,8 +67,7 @@ public final class Gallery {
         throw new IllegalArgumentException("nprobe must be >= 1: " + nprobe);
       }
       if (buildThreads < 1 || buildThreads > 256) {
-        throw new IllegalArgumentException("buildThreads must be in [1, 256]: "
-            + buildThreads);
+        throw new IllegalArgumentException("buildThreads must be in [1, 256]: " + buildThreads);
       }
     }
 
@@ -90,6 +92,7 @@ public final class Gallery {
 
   /** One change to the rows, to replay onto an index built over an older snapshot. */
   private record IndexOp(boolean add, int row, float[] vector) {}
+
   /** What a 1:1 lookup found for an identity. */
   public enum Status {
     /** A comparable template exists. */
@@ -113,11 +116,18 @@ public final class Gallery {
    * @param runnerUpIdentity second-nearest identity, or empty with one template only
    * @param runnerUpDistance distance to the runner-up, or {@code NaN} without one
    */
-  public record Nearest(String identity, double distance, Optional<String> runnerUpIdentity,
+  public record Nearest(
+      String identity,
+      double distance,
+      Optional<String> runnerUpIdentity,
       double runnerUpDistance) {}
 
   /** Whether {@link #put} stored the template as comparable or set it aside, and why. */
-  public enum PutOutcome { STORED, OTHER_MODEL_VERSION, INVALID }
+  public enum PutOutcome {
+    STORED,
+    OTHER_MODEL_VERSION,
+    INVALID
+  }
 
   private final String modelVersion;
   private final int dim;
@@ -211,8 +221,12 @@ public final class Gallery {
     try {
       removeLocked(identity);
       if (!modelVersion.equals(templateModelVersion)) {
-        setAside.put(identity, "template of model version " + templateModelVersion
-            + ", loaded model is " + modelVersion);
+        setAside.put(
+            identity,
+            "template of model version "
+                + templateModelVersion
+                + ", loaded model is "
+                + modelVersion);
         setAsideStatus.put(identity, Status.OTHER_MODEL_VERSION);
         return PutOutcome.OTHER_MODEL_VERSION;
       }
@@ -356,8 +370,11 @@ public final class Gallery {
     if (building || size < indexSettings.threshold()) {
       return;
     }
-    boolean due = index == null || indexBroken || size >= 2L * indexBuiltSize
-        || changesSinceBuild >= Math.max(1, indexBuiltSize / 2);
+    boolean due =
+        index == null
+            || indexBroken
+            || size >= 2L * indexBuiltSize
+            || changesSinceBuild >= Math.max(1, indexBuiltSize / 2);
     if (!due) {
       return;
     }
@@ -373,22 +390,35 @@ public final class Gallery {
     } catch (RuntimeException e) {
       building = false;
       journal = null;
-      LOG.log(System.Logger.Level.WARNING, "cannot start the gallery index build; exact search"
-          + " stays in use", e);
+      LOG.log(
+          System.Logger.Level.WARNING,
+          "cannot start the gallery index build; exact search" + " stays in use",
+          e);
     }
   }
 
-  /** Builds an index over {@code snapshot} (no lock held), then swaps it in under the write lock. */
+  /**
+   * Builds an index over {@code snapshot} (no lock held), then swaps it in under the write lock.
+   */
   private void build(long gen, float[] snapshot, int n) {
     IvfFlatIndex built = null;
     long t0 = System.nanoTime();
     try {
-      built = IvfFlatIndex.build(snapshot, n, dim, Math.max(1, (int) Math.round(Math.sqrt(n))),
-          KMEANS_ITERATIONS, INDEX_SEED, indexSettings.buildThreads());
+      built =
+          IvfFlatIndex.build(
+              snapshot,
+              n,
+              dim,
+              Math.max(1, (int) Math.round(Math.sqrt(n))),
+              KMEANS_ITERATIONS,
+              INDEX_SEED,
+              indexSettings.buildThreads());
     } catch (RuntimeException | OutOfMemoryError e) {
       // the index is an optimisation: without it the gallery stays exact (slower, never wrong)
-      LOG.log(System.Logger.Level.WARNING, "gallery index build over " + n
-          + " templates failed; searching as before", e);
+      LOG.log(
+          System.Logger.Level.WARNING,
+          "gallery index build over " + n + " templates failed; searching as before",
+          e);
     }
     lock.writeLock().lock();
     try {
@@ -408,11 +438,17 @@ public final class Gallery {
           changesSinceBuild = journal.size();
           indexBroken = false;
           int cells = built.nlist();
-          LOG.log(System.Logger.Level.INFO, () -> String.format("gallery index over %d templates"
-              + " (%d cells) ready in %.1f s", n, cells, (System.nanoTime() - t0) / 1e9));
+          LOG.log(
+              System.Logger.Level.INFO,
+              () ->
+                  String.format(
+                      "gallery index over %d templates" + " (%d cells) ready in %.1f s",
+                      n, cells, (System.nanoTime() - t0) / 1e9));
         } else {
-          LOG.log(System.Logger.Level.WARNING, "gallery index disagreed with the rows after"
-              + " replaying the changes made during its build; discarded");
+          LOG.log(
+              System.Logger.Level.WARNING,
+              "gallery index disagreed with the rows after"
+                  + " replaying the changes made during its build; discarded");
         }
       }
       journal = null;
@@ -485,8 +521,8 @@ public final class Gallery {
     try {
       Integer row = rowOf.get(identity);
       if (row != null) {
-        return new Lookup(Status.PRESENT,
-            Arrays.copyOfRange(rows, row * dim, (row + 1) * dim), null);
+        return new Lookup(
+            Status.PRESENT, Arrays.copyOfRange(rows, row * dim, (row + 1) * dim), null);
       }
       Status s = setAsideStatus.get(identity);
       if (s != null) {
@@ -527,9 +563,7 @@ public final class Gallery {
     }
   }
 
-  /**
-   * Exact 1:N search whatever the gallery's size: the reference the index is measured against.
-   */
+  /** Exact 1:N search whatever the gallery's size: the reference the index is measured against. */
   public Optional<Nearest> nearestExact(float[] probe) {
     Vectors.requireValid(probe, dim);
     lock.readLock().lock();
@@ -543,8 +577,8 @@ public final class Gallery {
   private Optional<Nearest> indexNearest(float[] probe, int nprobe) {
     if (index.size() != size) {
       indexBroken = true;
-      throw new IllegalStateException("gallery index out of step: " + index.size()
-          + " vectors for " + size + " templates");
+      throw new IllegalStateException(
+          "gallery index out of step: " + index.size() + " vectors for " + size + " templates");
     }
     IvfFlatIndex.Hit[] hits = index.nearest(probe, nprobe);
     if (hits.length < Math.min(2, size)) {
@@ -555,18 +589,18 @@ public final class Gallery {
     int second = hits.length > 1 ? hits[1].id() : -1;
     if (best < 0 || best >= size || second >= size || (second >= 0 && second == best)) {
       indexBroken = true;
-      throw new IllegalStateException("gallery index returned rows " + best + ", " + second
-          + " of " + size);
+      throw new IllegalStateException(
+          "gallery index returned rows " + best + ", " + second + " of " + size);
     }
     // identities and distances come from the rows, never from the index's copies
     double bestSq = Vectors.squaredDistance(probe, 0, rows, best * dim, dim);
-    double secondSq = second < 0 ? Double.NaN
-        : Vectors.squaredDistance(probe, 0, rows, second * dim, dim);
+    double secondSq =
+        second < 0 ? Double.NaN : Vectors.squaredDistance(probe, 0, rows, second * dim, dim);
     if (Math.abs(bestSq - hits[0].squaredDistance()) > 1e-4
         || (second >= 0 && Math.abs(secondSq - hits[1].squaredDistance()) > 1e-4)) {
       indexBroken = true;
-      throw new IllegalStateException("gallery index holds another vector than row " + best
-          + " or " + second);
+      throw new IllegalStateException(
+          "gallery index holds another vector than row " + best + " or " + second);
     }
     if (second >= 0 && secondSq < bestSq) {
       // a near tie the index's float arithmetic ordered the other way
@@ -582,9 +616,12 @@ public final class Gallery {
 
   /** The answer for rows {@code best} and {@code second} (-1: no runner-up), squared distances. */
   private Optional<Nearest> nearestOf(int best, double bestSq, int second, double secondSq) {
-    return Optional.of(new Nearest(ids[best], Math.sqrt(bestSq),
-        second < 0 ? Optional.empty() : Optional.of(ids[second]),
-        second < 0 ? Double.NaN : Math.sqrt(secondSq)));
+    return Optional.of(
+        new Nearest(
+            ids[best],
+            Math.sqrt(bestSq),
+            second < 0 ? Optional.empty() : Optional.of(ids[second]),
+            second < 0 ? Double.NaN : Math.sqrt(secondSq)));
   }
 
   private Optional<Nearest> exactNearestLocked(float[] probe) {

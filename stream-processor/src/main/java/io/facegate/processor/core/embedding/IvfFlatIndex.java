@@ -18,8 +18,8 @@ import java.util.concurrent.Future;
  *
  * <p>Why not a graph index (HNSW): building one over a million 128-d vectors costs minutes of CPU
  * on a small machine, and every enrolment must insert into the graph; IVF builds in seconds and
- * adds or removes a template in O(nlist + list length). Recall is a function of {@code nprobe}
- * and is measured against {@link #exactNearest} (tests and {@code facegate bench --gallery}).
+ * adds or removes a template in O(nlist + list length). Recall is a function of {@code nprobe} and
+ * is measured against {@link #exactNearest} (tests and {@code facegate bench --gallery}).
  *
  * <p>Not thread-safe for writes: one writer at a time, readers must not overlap writes (the
  * gallery's read-write lock provides that).
@@ -63,8 +63,8 @@ public final class IvfFlatIndex {
    * @param seed for the sample and the initial centroids
    * @param threads worker threads for training and filing
    */
-  public static IvfFlatIndex build(float[] rows, int n, int dim, int nlist, int iterations, long seed,
-      int threads) {
+  public static IvfFlatIndex build(
+      float[] rows, int n, int dim, int nlist, int iterations, long seed, int threads) {
     if (dim <= 0 || n < 0 || rows.length < (long) n * dim) {
       throw new IllegalArgumentException("rows must hold n * dim floats");
     }
@@ -79,11 +79,14 @@ public final class IvfFlatIndex {
     for (int c = 0; c < k && n > 0; c++) {
       System.arraycopy(rows, sample[c % sample.length] * dim, centroids, c * dim, dim);
     }
-    ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
-      Thread t = new Thread(r, "ivf-build");
-      t.setDaemon(true);
-      return t;
-    });
+    ExecutorService pool =
+        Executors.newFixedThreadPool(
+            threads,
+            r -> {
+              Thread t = new Thread(r, "ivf-build");
+              t.setDaemon(true);
+              return t;
+            });
     try {
       float[] sampleRows = new float[sample.length * dim];
       for (int i = 0; i < sample.length; i++) {
@@ -103,7 +106,8 @@ public final class IvfFlatIndex {
         for (int c = 0; c < k; c++) {
           if (counts[c] == 0) {
             // an empty cell takes a random sample point, so that no list stays useless
-            System.arraycopy(sampleRows, random.nextInt(sample.length) * dim, centroids, c * dim, dim);
+            System.arraycopy(
+                sampleRows, random.nextInt(sample.length) * dim, centroids, c * dim, dim);
           } else {
             for (int d = 0; d < dim; d++) {
               centroids[c * dim + d] = sums[c * dim + d] / counts[c];
@@ -136,19 +140,21 @@ public final class IvfFlatIndex {
     return Arrays.copyOf(all, m);
   }
 
-  private static int[] assignAll(ExecutorService pool, int threads, float[] rows, int n,
-      float[] centroids, int k, int dim) {
+  private static int[] assignAll(
+      ExecutorService pool, int threads, float[] rows, int n, float[] centroids, int k, int dim) {
     int[] assign = new int[n];
     int chunk = (n + threads - 1) / Math.max(1, threads);
     List<Future<?>> jobs = new ArrayList<>();
     for (int t = 0; t < threads; t++) {
       int from = t * chunk;
       int to = Math.min(n, from + chunk);
-      jobs.add(pool.submit(() -> {
-        for (int i = from; i < to; i++) {
-          assign[i] = nearestCentroid(rows, i * dim, centroids, k, dim);
-        }
-      }));
+      jobs.add(
+          pool.submit(
+              () -> {
+                for (int i = from; i < to; i++) {
+                  assign[i] = nearestCentroid(rows, i * dim, centroids, k, dim);
+                }
+              }));
     }
     for (Future<?> f : jobs) {
       try {
@@ -315,7 +321,10 @@ public final class IvfFlatIndex {
     return hits(best, bestSq, second, secondSq);
   }
 
-  /** Exact search over {@code n} rows: the (at most) two nearest, nearest first; the reference for recall. */
+  /**
+   * Exact search over {@code n} rows: the (at most) two nearest, nearest first; the reference for
+   * recall.
+   */
   public static Hit[] exactNearest(float[] rows, int n, int dim, float[] probe) {
     int best = -1;
     int second = -1;
@@ -342,7 +351,8 @@ public final class IvfFlatIndex {
     if (best < 0) {
       return new Hit[0];
     }
-    return second < 0 ? new Hit[] {new Hit(best, bestSq)}
+    return second < 0
+        ? new Hit[] {new Hit(best, bestSq)}
         : new Hit[] {new Hit(best, bestSq), new Hit(second, secondSq)};
   }
 }

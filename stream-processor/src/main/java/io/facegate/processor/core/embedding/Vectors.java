@@ -24,7 +24,8 @@ public final class Vectors {
       throw new InvalidEmbeddingException("embedding is missing");
     }
     if (v.length != dim) {
-      throw new InvalidEmbeddingException("embedding has dimension " + v.length + ", expected " + dim);
+      throw new InvalidEmbeddingException(
+          "embedding has dimension " + v.length + ", expected " + dim);
     }
     double sq = 0;
     for (int i = 0; i < v.length; i++) {
@@ -63,9 +64,9 @@ public final class Vectors {
   }
 
   /**
-   * Squared Euclidean distance between {@code a[aOff..aOff+dim)} and {@code b[bOff..bOff+dim)}:
-   * the gallery's scan over rows it has already validated. A single distance between two vectors
-   * is {@code io.facegate.model.embedding.EuclideanDistance}, shared with the trainer.
+   * Squared Euclidean distance between {@code a[aOff..aOff+dim)} and {@code b[bOff..bOff+dim)}: the
+   * gallery's scan over rows it has already validated. A single distance between two vectors is
+   * {@code io.facegate.model.embedding.EuclideanDistance}, shared with the trainer.
    */
   static double squaredDistance(float[] a, int aOff, float[] b, int bOff, int dim) {
     double sum = 0;
@@ -77,9 +78,9 @@ public final class Vectors {
   }
 
   /**
-   * A person's template from several embeddings of their face: each embedding is L2-normalised,
-   * the normalised vectors are averaged, and the mean is L2-normalised again, so every image
-   * counts the same whatever its raw norm.
+   * A person's template from several embeddings of their face: each embedding is L2-normalised, the
+   * normalised vectors are averaged, and the mean is L2-normalised again, so every image counts the
+   * same whatever its raw norm.
    *
    * @throws InvalidEmbeddingException if the list is empty or any embedding is invalid, or the
    *     embeddings cancel out

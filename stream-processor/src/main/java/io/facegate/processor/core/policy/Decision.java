@@ -15,8 +15,13 @@ import java.util.OptionalDouble;
  * @param threshold the threshold in force
  * @param detail a human-readable explanation for denials, empty for plain outcomes
  */
-public record Decision(Outcome outcome, Reason reason, Optional<String> matchedIdentity,
-    OptionalDouble distance, OptionalDouble runnerUpDistance, float threshold,
+public record Decision(
+    Outcome outcome,
+    Reason reason,
+    Optional<String> matchedIdentity,
+    OptionalDouble distance,
+    OptionalDouble runnerUpDistance,
+    float threshold,
     Optional<String> detail) {
   public Decision {
     Objects.requireNonNull(outcome, "outcome");
@@ -27,8 +32,14 @@ public record Decision(Outcome outcome, Reason reason, Optional<String> matchedI
   }
 
   static Decision denied(Reason reason, float threshold, String detail) {
-    return new Decision(Outcome.DENIED, reason, Optional.empty(), OptionalDouble.empty(),
-        OptionalDouble.empty(), threshold, Optional.ofNullable(detail));
+    return new Decision(
+        Outcome.DENIED,
+        reason,
+        Optional.empty(),
+        OptionalDouble.empty(),
+        OptionalDouble.empty(),
+        threshold,
+        Optional.ofNullable(detail));
   }
 
   public boolean granted() {

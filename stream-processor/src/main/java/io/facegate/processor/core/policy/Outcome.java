@@ -1,4 +1,7 @@
 package io.facegate.processor.core.policy;
 
 /** Whether the door opens. The default, and the answer to any doubt, is {@link #DENIED}. */
-public enum Outcome { DENIED, GRANTED }
+public enum Outcome {
+  DENIED,
+  GRANTED
+}

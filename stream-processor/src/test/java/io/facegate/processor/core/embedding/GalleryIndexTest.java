@@ -239,7 +239,9 @@ class GalleryIndexTest {
     IvfFlatIndex index = indexOf(g);
     assertTrue(index.remove(0, row0));
     index.add(0, stranger);
-    assertThrows(IllegalStateException.class, () -> g.nearest(stranger),
+    assertThrows(
+        IllegalStateException.class,
+        () -> g.nearest(stranger),
         "a search the index cannot back with the rows is refused (the event is denied)");
     assertEquals(Gallery.SearchMode.EXACT, g.searchMode(), "the index is dropped");
     for (Map.Entry<String, float[]> e : enrolled.entrySet()) {

@@ -39,7 +39,9 @@ class IvfFlatIndexTest {
     }
   }
 
-  /** A probe of enrolled person {@code row}: their template plus noise of about {@code noise} norm. */
+  /**
+   * A probe of enrolled person {@code row}: their template plus noise of about {@code noise} norm.
+   */
   private static float[] probeOf(float[] rows, int row, double noise, Random r) {
     float[] v = new float[DIM];
     for (int d = 0; d < DIM; d++) {

@@ -17,14 +17,16 @@ class VectorsTest {
 
   @Test
   void rejectsNanInfiniteZeroAndWrongDimension() {
-    assertThrows(InvalidEmbeddingException.class,
+    assertThrows(
+        InvalidEmbeddingException.class,
         () -> Vectors.l2Normalised(new float[] {Float.NaN, 1f}, 2));
-    assertThrows(InvalidEmbeddingException.class,
+    assertThrows(
+        InvalidEmbeddingException.class,
         () -> Vectors.l2Normalised(new float[] {Float.POSITIVE_INFINITY, 1f}, 2));
-    assertThrows(InvalidEmbeddingException.class,
-        () -> Vectors.l2Normalised(new float[] {0f, 0f}, 2));
-    assertThrows(InvalidEmbeddingException.class,
-        () -> Vectors.l2Normalised(new float[] {1f, 0f, 0f}, 2));
+    assertThrows(
+        InvalidEmbeddingException.class, () -> Vectors.l2Normalised(new float[] {0f, 0f}, 2));
+    assertThrows(
+        InvalidEmbeddingException.class, () -> Vectors.l2Normalised(new float[] {1f, 0f, 0f}, 2));
     assertThrows(InvalidEmbeddingException.class, () -> Vectors.requireValid(null, 2));
   }
 
@@ -38,17 +40,21 @@ class VectorsTest {
 
   @Test
   void templateFromOneImageIsThatImageNormalised() {
-    assertArrayEquals(new float[] {0.6f, 0.8f},
-        Vectors.normalisedMean(List.of(new float[] {3f, 4f}), 2), 1e-6f);
+    assertArrayEquals(
+        new float[] {0.6f, 0.8f}, Vectors.normalisedMean(List.of(new float[] {3f, 4f}), 2), 1e-6f);
   }
 
   @Test
   void templateRejectsEmptyListInvalidMemberAndCancellingVectors() {
     assertThrows(InvalidEmbeddingException.class, () -> Vectors.normalisedMean(List.of(), 2));
-    InvalidEmbeddingException e = assertThrows(InvalidEmbeddingException.class,
-        () -> Vectors.normalisedMean(List.of(new float[] {1, 0}, new float[] {Float.NaN, 0}), 2));
+    InvalidEmbeddingException e =
+        assertThrows(
+            InvalidEmbeddingException.class,
+            () ->
+                Vectors.normalisedMean(List.of(new float[] {1, 0}, new float[] {Float.NaN, 0}), 2));
     assertEquals(true, e.getMessage().startsWith("embedding 1:"), e.getMessage());
-    assertThrows(InvalidEmbeddingException.class,
+    assertThrows(
+        InvalidEmbeddingException.class,
         () -> Vectors.normalisedMean(List.of(new float[] {1, 0}, new float[] {-1, 0}), 2));
   }
 }

@@ -68,8 +68,8 @@ class AccessPolicyTest {
   @Test
   void grantsWithMarginWhenRunnerUpFarEnough() {
     AccessPolicy withMargin = new AccessPolicy(new PolicyConfig(0.5f, 0.1f));
-    assertEquals(Outcome.GRANTED,
-        withMargin.decide(unit(0.05), Optional.empty(), gallery()).outcome());
+    assertEquals(
+        Outcome.GRANTED, withMargin.decide(unit(0.05), Optional.empty(), gallery()).outcome());
   }
 
   @Test
@@ -133,25 +133,36 @@ class AccessPolicyTest {
 
   @Test
   void deniesInvalidProbeOfNanOrWrongDimension() {
-    assertEquals(Reason.INVALID_PROBE,
+    assertEquals(
+        Reason.INVALID_PROBE,
         POLICY.decide(new float[] {Float.NaN, 0}, Optional.empty(), gallery()).reason());
-    assertEquals(Reason.INVALID_PROBE,
+    assertEquals(
+        Reason.INVALID_PROBE,
         POLICY.decide(new float[] {1, 0, 0}, Optional.of("alice"), gallery()).reason());
-    assertEquals(Reason.INVALID_PROBE,
+    assertEquals(
+        Reason.INVALID_PROBE,
         POLICY.decide(new float[] {0, 0}, Optional.empty(), gallery()).reason());
   }
 
   @Test
   void grantRequiresMatchReason() {
-    assertThrows(IllegalArgumentException.class, () -> new Decision(Outcome.GRANTED,
-        Reason.NO_MATCH, Optional.empty(), java.util.OptionalDouble.empty(),
-        java.util.OptionalDouble.empty(), 0.5f, Optional.empty()));
+    assertThrows(
+        IllegalArgumentException.class,
+        () ->
+            new Decision(
+                Outcome.GRANTED,
+                Reason.NO_MATCH,
+                Optional.empty(),
+                java.util.OptionalDouble.empty(),
+                java.util.OptionalDouble.empty(),
+                0.5f,
+                Optional.empty()));
   }
 
   @Test
   void configRejectsThresholdOutsideUnitChordRangeNamingTheKey() {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> new PolicyConfig(0f, 0f));
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> new PolicyConfig(0f, 0f));
     assertTrue(e.getMessage().contains("policy.threshold"));
     assertThrows(IllegalArgumentException.class, () -> new PolicyConfig(Float.NaN, 0f));
     assertThrows(IllegalArgumentException.class, () -> new PolicyConfig(2.5f, 0f));
