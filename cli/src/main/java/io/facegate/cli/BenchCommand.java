@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.facegate.cli.bench.BareInference;
 import io.facegate.cli.bench.CpuClock;
+import io.facegate.cli.bench.FrameBench;
 import io.facegate.cli.bench.GalleryBench;
 import io.facegate.cli.bench.LoadGenerator;
 import io.facegate.cli.bench.PipelineBench;
@@ -15,6 +16,10 @@ import io.facegate.cli.replay.ReplayReport;
 import io.facegate.model.onnx.DeviceSpec;
 import io.facegate.model.onnx.ModelLoadException;
 import io.facegate.model.onnx.OnnxEmbedder;
+import io.facegate.model.preprocess.ImageDecoder;
+import io.facegate.model.preprocess.ImageLimits;
+import io.facegate.model.preprocess.ImageRejectedException;
+import io.facegate.model.preprocess.RawImage;
 import io.facegate.processor.app.ProcessorConfig;
 import io.facegate.schemas.FaceImage;
 import io.facegate.trainer.data.FaceImageRef;
@@ -51,6 +56,8 @@ import picocli.CommandLine.Spec;
       "or with --gallery 1:N search over large synthetic galleries. Writes DIR/bench.json."
     })
 public final class BenchCommand implements Callable<Integer> {
+  /** Pictures a frame benchmark cycles through. */
+  static final int FRAME_SOURCES = 48;
 
   /** The demo's cached model, the default when {@code --model} is not given. */
   static final Path DEMO_MODEL =
@@ -155,6 +162,17 @@ public final class BenchCommand implements Callable<Integer> {
   private Map<String, String> extra = new HashMap<>();
 
   @Option(
+      names = "--frames",
+      split = ",",
+      paramLabel = "WxH",
+      description =
+          "Benchmark whole camera frames of these sizes (e.g. 640x480,1280x720) through the model's"
+              + " face path in one process (decode, detection, crop, embedding; no Kafka) instead"
+              + " of the pipeline; --data gives the pictures (default"
+              + " ../shared/datasets/celeba-frames).")
+  private List<String> frameSizes;
+
+  @Option(
       names = "--gallery",
       description = "Benchmark 1:N search over synthetic galleries instead of the pipeline.")
   private boolean gallery;
@@ -237,6 +255,9 @@ public final class BenchCommand implements Callable<Integer> {
     PrintWriter o = spec.commandLine().getOut();
     if (against != null) {
       return load(o);
+    }
+    if (frameSizes != null) {
+      return frames(o);
     }
     return gallery ? gallery(o) : pipeline(o);
   }
@@ -532,6 +553,99 @@ public final class BenchCommand implements Callable<Integer> {
               r.get("duplicated")));
     }
     return t.toString();
+  }
+
+  private int frames(PrintWriter o) throws IOException {
+    List<int[]> sizes = new ArrayList<>();
+    for (String size : frameSizes) {
+      String[] wh = size.trim().toLowerCase(java.util.Locale.ROOT).split("x");
+      try {
+        int w = Integer.parseInt(wh[0]);
+        int h = Integer.parseInt(wh[1]);
+        if (wh.length != 2
+            || w < 32
+            || h < 32
+            || (long) w * h > ImageLimits.defaults().maxPixels()) {
+          throw new NumberFormatException();
+        }
+        sizes.add(new int[] {w, h});
+      } catch (RuntimeException e) {
+        throw new CommandLine.ParameterException(
+            spec.commandLine(),
+            "--frames takes WIDTHxHEIGHT sizes of at least 32x32 within the pixel limit, got "
+                + size);
+      }
+    }
+    Path modelDir = model != null ? model : DEMO_MODEL;
+    Path modelFile =
+        Files.isRegularFile(modelDir) ? modelDir : modelDir.resolve(ProcessorConfig.MODEL_FILE);
+    if (!Files.isRegularFile(modelFile)) {
+      throw new CommandFailedException("no model at " + modelFile);
+    }
+    Path dir = data != null ? data : Path.of("..", "shared", "datasets", "celeba-frames");
+    if (!Files.isDirectory(dir)) {
+      throw new CommandFailedException("--data is not a folder: " + dir);
+    }
+    List<FaceImageRef> refs = FaceImages.scan(dir);
+    ImageDecoder decoder = new ImageDecoder(ImageLimits.defaults());
+    List<RawImage> sources = new ArrayList<>();
+    int step = Math.max(1, refs.size() / FRAME_SOURCES);
+    for (int i = 0; i < refs.size() && sources.size() < FRAME_SOURCES; i += step) {
+      try {
+        sources.add(
+            decoder.decode(
+                Files.readAllBytes(refs.get(i).path()), refs.get(i).format(), null, null));
+      } catch (ImageRejectedException e) {
+        o.println("skipped " + refs.get(i).path() + ": " + e.getMessage());
+      }
+    }
+    if (sources.isEmpty()) {
+      throw new CommandFailedException("no usable pictures in " + dir);
+    }
+    DeviceSpec deviceSpec = DeviceSpec.parse(device);
+    int batch = batchSizes.get(0);
+    List<Object> results = new ArrayList<>();
+    for (int[] size : sizes) {
+      List<byte[]> frames = FrameBench.frames(sources, size[0], size[1]);
+      FrameBench.Result r;
+      try {
+        r = FrameBench.run(modelFile, deviceSpec, intraOpThreads, batch, frames, size[0], size[1]);
+      } catch (IllegalArgumentException | ModelLoadException e) {
+        throw new CommandFailedException(e.getMessage(), e);
+      }
+      o.printf(
+          "frames %dx%d: %.1f frames/s, %.1f ms CPU per frame (decode, detection, crop, embedding;"
+              + " batch %d, %s), a face in %d of %d%n",
+          r.width(),
+          r.height(),
+          r.framesPerSecond(),
+          r.cpuMsPerFrame(),
+          batch,
+          deviceSpec,
+          r.facesFound(),
+          r.frames());
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("width", r.width());
+      m.put("height", r.height());
+      m.put("frames", r.frames());
+      m.put("faces_found", r.facesFound());
+      m.put("frames_per_second", r.framesPerSecond());
+      m.put("cpu_ms_per_frame", r.cpuMsPerFrame());
+      results.add(m);
+    }
+    Map<String, Object> json = new LinkedHashMap<>();
+    json.put("frames", results);
+    json.put("model", modelFile.toString());
+    json.put("pictures", dir.toString());
+    json.put("batch_size", batch);
+    json.put("intra_op_threads", intraOpThreads);
+    json.put("device", deviceSpec.toString());
+    json.put("cores", Runtime.getRuntime().availableProcessors());
+    json.put("ort_version", ortVersion());
+    Path file = out.resolve("bench-frames.json");
+    JSON.writeValue(file.toFile(), json);
+    o.println("wrote " + file);
+    return 0;
   }
 
   private int gallery(PrintWriter o) throws IOException {

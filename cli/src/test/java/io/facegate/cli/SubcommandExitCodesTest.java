@@ -100,6 +100,7 @@ class SubcommandExitCodesTest {
         Arguments.of("replay", "Missing required options", List.of()),
         Arguments.of("dashboard", "Invalid value for option '--port'", List.of("--port", "x")),
         Arguments.of("bench", "--events must be at least 100", List.of("--events", "5")),
+        Arguments.of("bench", "--frames takes WIDTHxHEIGHT sizes", List.of("--frames", "640by480")),
         Arguments.of("broker", "--partitions must be at least 1", List.of("--partitions", "0")),
         Arguments.of(
             "pretrained", "Missing required option: '--out=<out>'", List.of("import", "faceres")));
