@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.common.serialization.Deserializer;
@@ -317,55 +318,34 @@ final class FrameBatchDecider {
     if (ready.isEmpty()) {
       return;
     }
-    List<Object> found;
-    try {
-      found =
-          workers
-              .submit(
-                  () -> {
-                    List<FaceFinder.Found> faces = finder.find(inputs);
-                    if (faces == null || faces.size() != inputs.size()) {
-                      throw new IllegalStateException(
-                          "face finder returned "
-                              + (faces == null ? "nothing" : faces.size() + " answers")
-                              + " for "
-                              + inputs.size()
-                              + " images");
-                    }
-                    List<Object> out = new ArrayList<>(faces.size());
-                    for (FaceFinder.Found f : faces) {
-                      if (f instanceof FaceFinder.Face face) {
-                        out.add(
-                            new Prepared(
-                                preprocessor.toTensor(face.image()), face.image(), face.box()));
-                      } else {
-                        out.add(f);
-                      }
-                    }
-                    return out;
-                  })
-              .await(deadline, Long.MAX_VALUE);
-    } catch (TimeoutException e) {
-      LOG.error(
-          "face finding for a batch of {} not done within the {} ms batch budget ({}); "
-              + "denying all of them",
-          ready.size(),
-          batchBudgetMs,
-          e.getMessage());
-      for (Slot s : ready) {
-        fail(
-            s,
-            DecisionReason.PROCESSING_TIMEOUT,
-            "face finding exceeded the " + batchBudgetMs + " ms batch budget: " + e.getMessage(),
+    List<Object> found =
+        onWorkers(
+            "face finding",
+            ready,
+            () -> {
+              List<FaceFinder.Found> faces = finder.find(inputs);
+              if (faces == null || faces.size() != inputs.size()) {
+                throw new IllegalStateException(
+                    "face finder returned "
+                        + (faces == null ? "nothing" : faces.size() + " answers")
+                        + " for "
+                        + inputs.size()
+                        + " images");
+              }
+              List<Object> out = new ArrayList<>(faces.size());
+              for (FaceFinder.Found f : faces) {
+                if (f instanceof FaceFinder.Face face) {
+                  out.add(
+                      new Prepared(preprocessor.toTensor(face.image()), face.image(), face.box()));
+                } else {
+                  out.add(f);
+                }
+              }
+              return out;
+            },
+            deadline,
             now);
-      }
-      return;
-    } catch (ExecutionException e) {
-      LOG.error(
-          "face finding failed for a batch of {}; denying all of them", ready.size(), e.getCause());
-      for (Slot s : ready) {
-        fail(s, DecisionReason.MODEL_ERROR, "face finding failed: " + e.getCause(), now);
-      }
+    if (found == null) {
       return;
     }
     for (int j = 0; j < ready.size(); j++) {
@@ -430,49 +410,26 @@ final class FrameBatchDecider {
     if (ready.isEmpty() || liveness == LivenessCheck.OFF) {
       return;
     }
-    List<LivenessVerdict> verdicts;
-    try {
-      verdicts =
-          workers
-              .submit(
-                  () -> {
-                    List<LivenessVerdict> out = liveness.check(faces);
-                    if (out == null || out.size() != faces.size()) {
-                      throw new IllegalStateException(
-                          "liveness check returned "
-                              + (out == null ? "nothing" : out.size() + " verdicts")
-                              + " for "
-                              + faces.size()
-                              + " faces");
-                    }
-                    return out;
-                  })
-              .await(deadline, Long.MAX_VALUE);
-    } catch (TimeoutException e) {
-      LOG.error(
-          "liveness check for a batch of {} not done within the {} ms batch budget ({}); "
-              + "denying all of them",
-          ready.size(),
-          batchBudgetMs,
-          e.getMessage());
-      for (Slot s : ready) {
-        fail(
-            s,
-            DecisionReason.PROCESSING_TIMEOUT,
-            "liveness check exceeded the " + batchBudgetMs + " ms batch budget: " + e.getMessage(),
+    List<LivenessVerdict> verdicts =
+        onWorkers(
+            "liveness check",
+            ready,
+            () -> {
+              List<LivenessVerdict> out = liveness.check(faces);
+              if (out == null || out.size() != faces.size()) {
+                throw new IllegalStateException(
+                    "liveness check returned "
+                        + (out == null ? "nothing" : out.size() + " verdicts")
+                        + " for "
+                        + faces.size()
+                        + " faces");
+              }
+              return out;
+            },
+            deadline,
             now);
-        withFace(s);
-      }
-      return;
-    } catch (ExecutionException e) {
-      LOG.error(
-          "liveness check failed for a batch of {}; denying all of them",
-          ready.size(),
-          e.getCause());
-      for (Slot s : ready) {
-        fail(s, DecisionReason.MODEL_ERROR, "liveness check failed: " + e.getCause(), now);
-        withFace(s);
-      }
+    if (verdicts == null) {
+      ready.forEach(FrameBatchDecider::withFace);
       return;
     }
     for (int j = 0; j < ready.size(); j++) {
@@ -527,45 +484,26 @@ final class FrameBatchDecider {
     for (int j = 0; j < k; j++) {
       System.arraycopy(ready.get(j).tensor, 0, batch, j * per, per);
     }
-    float[][] embeddings;
-    try {
-      embeddings =
-          workers
-              .submit(
-                  () -> {
-                    long t0 = System.nanoTime();
-                    float[][] out = embedder.embed(batch, k);
-                    if (out == null || out.length != k) {
-                      throw new InferenceException(
-                          "model returned "
-                              + (out == null ? "nothing" : out.length + " embeddings")
-                              + " for a batch of "
-                              + k);
-                    }
-                    observer.batchEmbedded(k, System.nanoTime() - t0);
-                    return out;
-                  })
-              .await(deadline, Long.MAX_VALUE);
-    } catch (TimeoutException e) {
-      LOG.error(
-          "inference for a batch of {} not done within the {} ms batch budget ({}); "
-              + "denying all of them",
-          k,
-          batchBudgetMs,
-          e.getMessage());
-      for (Slot s : ready) {
-        fail(
-            s,
-            DecisionReason.PROCESSING_TIMEOUT,
-            "inference exceeded the " + batchBudgetMs + " ms batch budget: " + e.getMessage(),
+    float[][] embeddings =
+        onWorkers(
+            "inference",
+            ready,
+            () -> {
+              long t0 = System.nanoTime();
+              float[][] out = embedder.embed(batch, k);
+              if (out == null || out.length != k) {
+                throw new InferenceException(
+                    "model returned "
+                        + (out == null ? "nothing" : out.length + " embeddings")
+                        + " for a batch of "
+                        + k);
+              }
+              observer.batchEmbedded(k, System.nanoTime() - t0);
+              return out;
+            },
+            deadline,
             now);
-      }
-      return;
-    } catch (ExecutionException e) {
-      LOG.error("inference failed for a batch of {}; denying all of them", k, e.getCause());
-      for (Slot s : ready) {
-        fail(s, DecisionReason.MODEL_ERROR, "inference failed: " + e.getCause().getMessage(), now);
-      }
+    if (embeddings == null) {
       return;
     }
     for (int j = 0; j < k; j++) {
@@ -617,6 +555,39 @@ final class FrameBatchDecider {
         return denied;
       }
     }
+  }
+
+  /**
+   * Runs one batch stage on a worker within the batch budget. When it times out or fails, every
+   * slot of {@code ready} is denied ({@code PROCESSING_TIMEOUT} or {@code MODEL_ERROR}, with a dead
+   * letter) and null is returned: no slot of the batch has an answer.
+   */
+  private <T> T onWorkers(
+      String stage, List<Slot> ready, Callable<T> work, long deadline, long now) {
+    try {
+      return workers.submit(work).await(deadline, Long.MAX_VALUE);
+    } catch (TimeoutException e) {
+      LOG.error(
+          "{} for a batch of {} not done within the {} ms batch budget ({}); denying all of them",
+          stage,
+          ready.size(),
+          batchBudgetMs,
+          e.getMessage());
+      for (Slot s : ready) {
+        fail(
+            s,
+            DecisionReason.PROCESSING_TIMEOUT,
+            stage + " exceeded the " + batchBudgetMs + " ms batch budget: " + e.getMessage(),
+            now);
+      }
+    } catch (ExecutionException e) {
+      LOG.error(
+          "{} failed for a batch of {}; denying all of them", stage, ready.size(), e.getCause());
+      for (Slot s : ready) {
+        fail(s, DecisionReason.MODEL_ERROR, stage + " failed: " + e.getCause(), now);
+      }
+    }
+    return null;
   }
 
   private void fail(Slot s, DecisionReason reason, String error, long now) {
