@@ -1,24 +1,15 @@
 package io.facegate.model.onnx;
 
-import ai.onnxruntime.NodeInfo;
-import ai.onnxruntime.OnnxTensor;
-import ai.onnxruntime.OnnxValue;
 import ai.onnxruntime.OrtException;
-import ai.onnxruntime.OrtSession;
-import ai.onnxruntime.TensorInfo;
 import io.facegate.model.liveness.LivenessCheck;
 import io.facegate.model.liveness.LivenessVerdict;
 import io.facegate.model.preprocess.PreprocessSpec;
 import io.facegate.model.preprocess.Preprocessor;
 import io.facegate.model.preprocess.RawImage;
-import java.nio.FloatBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
-import java.util.Optional;
 
 /**
  * A liveness model in ONNX Runtime (Human's {@code antispoof} or {@code liveness} as imported by
@@ -39,17 +30,16 @@ public final class OnnxLivenessCheck implements LivenessCheck {
   /** Metadata key naming the network; a model without it is not a liveness model. */
   public static final String NETWORK_KEY = "facegate.liveness.network";
 
-  private final OrtSessions.Opened opened;
+  private final SquareImageModel model;
   private final Preprocessor preprocessor;
-  private final int size;
   private final float threshold;
   private final String network;
 
-  private OnnxLivenessCheck(OrtSessions.Opened opened, int size, float threshold, String network) {
-    this.opened = opened;
-    this.size = size;
+  private OnnxLivenessCheck(SquareImageModel model, float threshold, String network) {
+    this.model = model;
     this.threshold = threshold;
     this.network = network;
+    int size = model.side();
     this.preprocessor =
         new Preprocessor(new PreprocessSpec(size, size, 3, new float[3], new float[] {1f, 1f, 1f}));
   }
@@ -65,39 +55,10 @@ public final class OnnxLivenessCheck implements LivenessCheck {
   public static OnnxLivenessCheck open(
       Path file, DeviceSpec device, int intraOpThreads, float threshold) {
     LivenessCheck.threshold(threshold);
-    OrtSessions.Opened opened = OrtSessions.open(file, device, intraOpThreads);
+    SquareImageModel model =
+        SquareImageModel.open(file, device, intraOpThreads, "liveness", INPUT, OUTPUT, 1);
     try {
-      Map<String, NodeInfo> in = opened.session().getInputInfo();
-      Map<String, NodeInfo> out = opened.session().getOutputInfo();
-      if (in.size() != 1 || !in.containsKey(INPUT) || !out.containsKey(OUTPUT)) {
-        throw new ModelLoadException(
-            file
-                + ": a liveness model needs input '"
-                + INPUT
-                + "' and output '"
-                + OUTPUT
-                + "', has "
-                + in.keySet()
-                + " -> "
-                + out.keySet());
-      }
-      long[] inShape = ((TensorInfo) in.get(INPUT).getInfo()).getShape();
-      long[] outShape = ((TensorInfo) out.get(OUTPUT).getInfo()).getShape();
-      if (inShape.length != 4
-          || inShape[1] != 3
-          || inShape[2] <= 0
-          || inShape[2] != inShape[3]
-          || outShape.length != 2
-          || outShape[1] != 1) {
-        throw new ModelLoadException(
-            file
-                + ": liveness model shapes "
-                + Arrays.toString(inShape)
-                + " -> "
-                + Arrays.toString(outShape)
-                + ", expected [batch, 3, S, S] -> [batch, 1]");
-      }
-      String network = opened.session().getMetadata().getCustomMetadata().get(NETWORK_KEY);
+      String network = model.metadata(NETWORK_KEY);
       if (network == null || network.isBlank()) {
         throw new ModelLoadException(
             file
@@ -105,19 +66,19 @@ public final class OnnxLivenessCheck implements LivenessCheck {
                 + NETWORK_KEY
                 + " in the model's metadata; import one with: facegate pretrained import liveness");
       }
-      return new OnnxLivenessCheck(opened, (int) inShape[2], threshold, network);
-    } catch (OrtException | ClassCastException e) {
-      opened.close();
+      return new OnnxLivenessCheck(model, threshold, network);
+    } catch (OrtException e) {
+      model.close();
       throw new ModelLoadException(file + ": cannot read the liveness model's signature: " + e, e);
     } catch (RuntimeException e) {
-      opened.close();
+      model.close();
       throw e;
     }
   }
 
   /** The network's square input side. */
   public int inputSize() {
-    return size;
+    return model.side();
   }
 
   /** The network's name from the model's metadata, e.g. {@code liveness}. */
@@ -145,23 +106,7 @@ public final class OnnxLivenessCheck implements LivenessCheck {
     for (int i = 0; i < n; i++) {
       preprocessor.toTensor(faces.get(i), batch, i * per);
     }
-    try (OnnxTensor input =
-            OnnxTensor.createTensor(
-                opened.env(), FloatBuffer.wrap(batch), new long[] {n, 3, size, size});
-        OrtSession.Result result = opened.session().run(Map.of(INPUT, input))) {
-      Optional<OnnxValue> value = result.get(OUTPUT);
-      if (value.isEmpty()
-          || !(value.get() instanceof OnnxTensor t)
-          || !Arrays.equals(t.getInfo().getShape(), new long[] {n, 1})) {
-        throw new InferenceException("liveness model returned no [" + n + ", 1] tensor");
-      }
-      float[] out = new float[n];
-      t.getFloatBuffer().get(out);
-      return out;
-    } catch (OrtException e) {
-      throw new InferenceException(
-          "liveness inference failed for " + n + " faces: " + e.getMessage(), e);
-    }
+    return model.run(batch, n, "faces");
   }
 
   @Override
@@ -181,6 +126,6 @@ public final class OnnxLivenessCheck implements LivenessCheck {
 
   @Override
   public void close() {
-    opened.close();
+    model.close();
   }
 }
