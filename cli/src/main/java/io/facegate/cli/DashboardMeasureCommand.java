@@ -1,6 +1,7 @@
 package io.facegate.cli;
 
 import io.facegate.cli.dashboard.Dashboard;
+import io.facegate.cli.dashboard.EventStreamClient;
 import io.facegate.platform.broker.BrokerSettings;
 import io.facegate.platform.broker.EmbeddedKafkaBroker;
 import io.facegate.platform.config.KafkaClientSettings;
@@ -12,17 +13,9 @@ import io.facegate.schemas.DecisionReason;
 import io.facegate.schemas.Outcome;
 import io.facegate.schemas.SourceCoordinates;
 import io.facegate.schemas.registry.RegistryConfig;
-import java.io.BufferedReader;
-import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -213,55 +206,28 @@ public final class DashboardMeasureCommand implements Callable<Integer> {
     final AtomicLong updates = new AtomicLong();
     final AtomicLong decisions = new AtomicLong();
     final AtomicLong bytes = new AtomicLong();
-    private final Thread reader;
-    private volatile InputStream body;
+    private EventStreamClient stream;
 
-    private Page(int port) {
-      HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-      reader =
-          new Thread(
-              () -> {
-                try {
-                  HttpResponse<InputStream> r =
-                      http.send(
-                          HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/events"))
-                              .header("Accept", "text/event-stream")
-                              .build(),
-                          HttpResponse.BodyHandlers.ofInputStream());
-                  body = r.body();
-                  BufferedReader lines =
-                      new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8));
-                  for (String line = lines.readLine(); line != null; line = lines.readLine()) {
-                    bytes.addAndGet(line.length() + 1);
-                    if (line.startsWith("data:")) {
-                      updates.incrementAndGet();
-                      int at = 0;
-                      while ((at = line.indexOf("\"eventId\"", at + 1)) > 0) {
-                        decisions.incrementAndGet();
-                      }
-                    }
-                  }
-                } catch (java.io.IOException e) {
-                  // closed
-                } catch (InterruptedException e) {
-                  Thread.currentThread().interrupt();
-                }
-              },
-              "measure-page");
-      reader.setDaemon(true);
+    private void read(String line) {
+      bytes.addAndGet(line.length() + 1);
+      if (line.startsWith("data:")) {
+        updates.incrementAndGet();
+        int at = 0;
+        while ((at = line.indexOf("\"eventId\"", at + 1)) > 0) {
+          decisions.incrementAndGet();
+        }
+      }
     }
 
     static Page open(int port) {
-      Page p = new Page(port);
-      p.reader.start();
+      Page p = new Page();
+      p.stream = EventStreamClient.open(port, "measure-page", p::read);
       return p;
     }
 
     @Override
     public void close() throws java.io.IOException {
-      if (body != null) {
-        body.close();
-      }
+      stream.close();
     }
   }
 }

@@ -4,17 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.javalin.Javalin;
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -137,7 +131,7 @@ class PagesTest {
     await(() -> pages.count() == 1, "the first page connected");
     Page second = Page.open(port);
     open.add(second);
-    await(() -> second.ended, "the second page's stream ended");
+    await(() -> second.ended(), "the second page's stream ended");
     assertEquals(0, second.messages.get());
     assertEquals(1, pages.count());
   }
@@ -163,7 +157,7 @@ class PagesTest {
         () -> pages.count() == 2 && a.messages.get() == 1 && b.messages.get() == 1,
         "two pages with their full state");
     pages.close();
-    await(() -> a.ended && b.ended, "both streams ended");
+    await(() -> a.ended() && b.ended(), "both streams ended");
   }
 
   /** Connects to the stream and never reads, with a small receive buffer. */
@@ -197,39 +191,10 @@ class PagesTest {
     final AtomicLong last = new AtomicLong(-1);
     final AtomicLong gaps = new AtomicLong();
     volatile boolean firstFull;
-    volatile boolean ended;
-    private final Thread reader;
-    private volatile InputStream body;
+    private EventStreamClient stream;
 
-    private Page(int port) {
-      HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-      reader =
-          new Thread(
-              () -> {
-                try {
-                  HttpResponse<InputStream> r =
-                      http.send(
-                          HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/events"))
-                              .header("Accept", "text/event-stream")
-                              .build(),
-                          HttpResponse.BodyHandlers.ofInputStream());
-                  body = r.body();
-                  BufferedReader lines =
-                      new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8));
-                  for (String line = lines.readLine(); line != null; line = lines.readLine()) {
-                    if (line.startsWith("data: ")) {
-                      read(line.substring("data: ".length()));
-                    }
-                  }
-                } catch (IOException e) {
-                  // closed
-                } catch (InterruptedException e) {
-                  Thread.currentThread().interrupt();
-                }
-                ended = true;
-              },
-              "pages-test-page");
-      reader.setDaemon(true);
+    boolean ended() {
+      return stream.ended();
     }
 
     private void read(String data) {
@@ -247,16 +212,22 @@ class PagesTest {
     }
 
     static Page open(int port) {
-      Page p = new Page(port);
-      p.reader.start();
+      Page p = new Page();
+      p.stream =
+          EventStreamClient.open(
+              port,
+              "pages-test-page",
+              line -> {
+                if (line.startsWith("data: ")) {
+                  p.read(line.substring("data: ".length()));
+                }
+              });
       return p;
     }
 
     @Override
     public void close() throws IOException {
-      if (body != null) {
-        body.close();
-      }
+      stream.close();
     }
   }
 }
