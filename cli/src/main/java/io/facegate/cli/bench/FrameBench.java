@@ -1,5 +1,6 @@
 package io.facegate.cli.bench;
 
+import io.facegate.cli.publish.FaceImages;
 import io.facegate.model.face.FaceFinder;
 import io.facegate.model.metadata.ModelMetadata;
 import io.facegate.model.onnx.DeviceSpec;
@@ -71,7 +72,7 @@ public final class FrameBench {
         double scale = Math.min((double) width / src.width(), (double) height / src.height());
         int w = Math.max(1, (int) Math.round(src.width() * scale));
         int h = Math.max(1, (int) Math.round(src.height() * scale));
-        g.drawImage(toBuffered(src), (width - w) / 2, (height - h) / 2, w, h, null);
+        g.drawImage(FaceImages.toBufferedImage(src), (width - w) / 2, (height - h) / 2, w, h, null);
       } finally {
         g.dispose();
       }
@@ -171,27 +172,5 @@ public final class FrameBench {
       found += faces.size();
     }
     return found;
-  }
-
-  private static BufferedImage toBuffered(RawImage img) {
-    BufferedImage b = new BufferedImage(img.width(), img.height(), BufferedImage.TYPE_INT_RGB);
-    byte[] p = img.pixels();
-    for (int y = 0; y < img.height(); y++) {
-      for (int x = 0; x < img.width(); x++) {
-        int i = y * img.width() + x;
-        int r;
-        int gr;
-        int bl;
-        if (img.channels() == 1) {
-          r = gr = bl = p[i] & 0xff;
-        } else {
-          r = p[3 * i] & 0xff;
-          gr = p[3 * i + 1] & 0xff;
-          bl = p[3 * i + 2] & 0xff;
-        }
-        b.setRGB(x, y, (r << 16) | (gr << 8) | bl);
-      }
-    }
-    return b;
   }
 }

@@ -1,11 +1,13 @@
 package io.facegate.cli.publish;
 
 import io.facegate.model.preprocess.ImageFormat;
+import io.facegate.model.preprocess.RawImage;
 import io.facegate.schemas.FaceImage;
 import io.facegate.schemas.ImageEncoding;
 import io.facegate.schemas.ImageKind;
 import io.facegate.trainer.data.FaceDataset;
 import io.facegate.trainer.data.FaceImageRef;
+import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
@@ -79,5 +81,19 @@ public final class FaceImages {
       throw new IllegalArgumentException("data folder holds no PGM/PNG/JPEG image: " + dir);
     }
     return flat;
+  }
+
+  /** A decoded image as an RGB {@link BufferedImage} (grey copied into the three channels). */
+  public static BufferedImage toBufferedImage(RawImage raw) {
+    BufferedImage img = new BufferedImage(raw.width(), raw.height(), BufferedImage.TYPE_INT_RGB);
+    for (int y = 0; y < raw.height(); y++) {
+      for (int x = 0; x < raw.width(); x++) {
+        int r = raw.sample(x, y, 0);
+        int g = raw.channels() == 3 ? raw.sample(x, y, 1) : r;
+        int b = raw.channels() == 3 ? raw.sample(x, y, 2) : r;
+        img.setRGB(x, y, (r << 16) | (g << 8) | b);
+      }
+    }
+    return img;
   }
 }

@@ -221,15 +221,7 @@ public final class ReportWriter {
                   io.facegate.trainer.data.FaceDataset.formatOf(file).orElseThrow(),
                   null,
                   null);
-      BufferedImage img = new BufferedImage(raw.width(), raw.height(), BufferedImage.TYPE_INT_RGB);
-      for (int y = 0; y < raw.height(); y++) {
-        for (int x = 0; x < raw.width(); x++) {
-          int r = raw.sample(x, y, 0);
-          int g = raw.channels() == 3 ? raw.sample(x, y, 1) : r;
-          int b = raw.channels() == 3 ? raw.sample(x, y, 2) : r;
-          img.setRGB(x, y, (r << 16) | (g << 8) | b);
-        }
-      }
+      BufferedImage img = io.facegate.cli.publish.FaceImages.toBufferedImage(raw);
       ByteArrayOutputStream png = new ByteArrayOutputStream();
       ImageIO.write(img, "png", png);
       return "data:image/png;base64," + Base64.getEncoder().encodeToString(png.toByteArray());
