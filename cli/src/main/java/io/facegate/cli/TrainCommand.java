@@ -85,9 +85,13 @@ public final class TrainCommand implements Callable<Integer> {
 
   @Option(
       names = "--learning-rate",
-      defaultValue = TrainingDefaults.LEARNING_RATE,
-      description = "Adam learning rate, cosine-decayed (default: ${DEFAULT-VALUE}).")
-  float learningRate;
+      description =
+          "Adam learning rate, cosine-decayed (default: "
+              + TrainingDefaults.LEARNING_RATE
+              + " from scratch, "
+              + TrainingDefaults.HEAD_LEARNING_RATE
+              + " for a head on --backbone).")
+  Float learningRate;
 
   @Option(
       names = "--weight-decay",
@@ -211,6 +215,16 @@ public final class TrainCommand implements Callable<Integer> {
   Integer headDim;
 
   @Option(
+      names = "--head-start",
+      defaultValue = "best",
+      description =
+          "With --backbone: where the head starts, fitted on the training people: raw (the "
+              + "backbone as it is), whitened (within-person whitening, strengths 0.1..10) or best "
+              + "(every one of them; the lowest validation EER is epoch 0) (default: "
+              + "${DEFAULT-VALUE}).")
+  String headStart;
+
+  @Option(
       names = "--device",
       defaultValue = "cpu",
       description =
@@ -283,7 +297,9 @@ public final class TrainCommand implements Callable<Integer> {
         pairsPerStep,
         identitiesPerStep,
         imagesPerIdentity,
-        learningRate,
+        learningRate != null
+            ? learningRate
+            : TrainingDefaults.defaultLearningRate(!Backbone.isScratch(backbone)),
         weightDecay,
         m,
         patience,
@@ -313,11 +329,13 @@ public final class TrainCommand implements Callable<Integer> {
       return null;
     }
     FinetuneOptions.HeadKind kind = FinetuneOptions.HeadKind.parse(head);
+    FinetuneOptions.HeadStart start = FinetuneOptions.HeadStart.parse(headStart);
     DeviceSpec deviceSpec = DeviceSpec.parse(device);
     return new FinetuneOptions(
         Backbone.resolve(backbone, Backbone.registry(backboneRegistry)),
         kind,
         headDim,
+        start,
         flip,
         deviceSpec,
         onnxThreads);

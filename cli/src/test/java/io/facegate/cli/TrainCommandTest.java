@@ -101,6 +101,29 @@ class TrainCommandTest {
     assertFalse(TrainingDefaults.scratch(7, 0.001).equals(changed.trainingOptions()));
   }
 
+  @Test
+  void aHeadOnABackboneDefaultsToItsOwnLearningRateAndAGivenOneWins() {
+    List<String> base =
+        List.of("--data", tmp.toString(), "--out", tmp.resolve("o").toString(), "--seed", "7");
+    TrainCommand head = new TrainCommand();
+    List<String> withBackbone = new java.util.ArrayList<>(base);
+    withBackbone.addAll(List.of("--backbone", "pretrained"));
+    new CommandLine(head).parseArgs(withBackbone.toArray(String[]::new));
+    assertEquals(
+        Float.parseFloat(TrainingDefaults.HEAD_LEARNING_RATE),
+        head.trainingOptions().learningRate());
+
+    TrainCommand given = new TrainCommand();
+    withBackbone.addAll(List.of("--learning-rate", "0.01"));
+    new CommandLine(given).parseArgs(withBackbone.toArray(String[]::new));
+    assertEquals(0.01f, given.trainingOptions().learningRate());
+
+    TrainCommand scratch = new TrainCommand();
+    new CommandLine(scratch).parseArgs(base.toArray(String[]::new));
+    assertEquals(
+        Float.parseFloat(TrainingDefaults.LEARNING_RATE), scratch.trainingOptions().learningRate());
+  }
+
   static Stream<Arguments> badOptions() {
     return Stream.of(
         Arguments.of(List.of(), "--seed is mandatory (runs must be reproducible)"),

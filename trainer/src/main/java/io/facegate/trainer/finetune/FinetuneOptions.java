@@ -11,8 +11,9 @@ import java.util.Map;
  *
  * @param backbone the frozen network whose embeddings the head learns from
  * @param head linear or two-layer MLP
- * @param headDim output length of the head; {@code null} = the backbone's embedding length (the
- *     head then starts as the identity: exactly the raw backbone)
+ * @param headDim output length of the head; {@code null} = the backbone's embedding length
+ * @param headStart which closed-form maps the head may start from ({@link HeadStarts}); the one
+ *     with the best validation EER is epoch 0
  * @param flip whether horizontally flipped copies of the training images are embedded too, and
  *     drawn in place of the originals half of the time
  * @param device where ONNX Runtime runs the backbone
@@ -22,6 +23,7 @@ public record FinetuneOptions(
     Backbone backbone,
     HeadKind head,
     Integer headDim,
+    HeadStart headStart,
     boolean flip,
     DeviceSpec device,
     int threads) {
@@ -47,6 +49,32 @@ public record FinetuneOptions(
     }
   }
 
+  /** Which starts the trainer may choose from. */
+  public enum HeadStart {
+    /** The raw backbone only. */
+    RAW,
+    /** Whitened starts only. */
+    WHITENED,
+    /** Raw and whitened: the validation people decide. */
+    BEST;
+
+    /**
+     * Parses {@code best | raw | whitened}.
+     *
+     * @throws IllegalArgumentException naming the option
+     */
+    public static HeadStart parse(String s) {
+      return switch (s == null ? "" : s.trim().toLowerCase(Locale.ROOT)) {
+        case "best" -> BEST;
+        case "raw" -> RAW;
+        case "whitened" -> WHITENED;
+        default ->
+            throw new IllegalArgumentException(
+                "--head-start must be best, raw or whitened, got " + s);
+      };
+    }
+  }
+
   /** Validates the fields; messages name the CLI option. */
   public FinetuneOptions {
     if (backbone == null) {
@@ -54,6 +82,9 @@ public record FinetuneOptions(
     }
     if (head == null) {
       throw new IllegalArgumentException("--head must be linear or mlp");
+    }
+    if (headStart == null) {
+      throw new IllegalArgumentException("--head-start must be best, raw or whitened");
     }
     if (headDim != null && headDim <= 0) {
       throw new IllegalArgumentException("--head-dim must be > 0, got " + headDim);
@@ -86,7 +117,7 @@ public record FinetuneOptions(
     p.put("backbone", backbone.name());
     p.put("head", head.name().toLowerCase(Locale.ROOT));
     p.put("head_dim", Integer.toString(headDim(backboneDim)));
-    p.put("head_init", headDim(backboneDim) == backboneDim ? "identity" : "uncentred-pca");
+    p.put("head_start", headStart.name().toLowerCase(Locale.ROOT));
     p.put("backbone_frozen", "true");
     p.put("flip_augment", Boolean.toString(flip));
     return p;

@@ -24,6 +24,8 @@ import io.facegate.trainer.training.LossKind;
 import io.facegate.trainer.training.TrainingOptions;
 import java.io.PrintStream;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -31,8 +33,9 @@ import java.util.Random;
 /**
  * Trains a {@link ProjectionHead} on cached backbone embeddings with the project's losses (triplet
  * on P x K batches, or contrastive on balanced pairs), Adam with a cosine schedule, and keeps the
- * epoch with the best validation EER. Epoch 0 is the starting head (the raw backbone when the head
- * is as wide as the backbone): an epoch must beat it on the validation people to be kept, so
+ * epoch with the best validation EER (per dataset, averaged over the datasets). Epoch 0 is the
+ * starting head, the closed-form map ({@link HeadStarts}: raw backbone or within-person whitening)
+ * with the best validation EER: an epoch must beat it on the validation people to be kept, so
  * fine-tuning never hands back something worse than it started from on validation. Deterministic
  * for a seed: the start is computed, one {@link Random} drives sampling and flips.
  */
@@ -58,6 +61,7 @@ public final class HeadTrainer {
    * @param epochs per-epoch history from epoch 1
    * @param stepLosses every step's training loss
    * @param bestEpoch the epoch kept, 0 when no epoch beat the start on validation
+   * @param start the closed-form start chosen on validation ({@link HeadStarts}), e.g. {@code raw}
    * @param startValidationEer validation EER of the starting head
    * @param trainSeconds wall-clock training time
    */
@@ -66,6 +70,7 @@ public final class HeadTrainer {
       List<EpochStats> epochs,
       List<Double> stepLosses,
       int bestEpoch,
+      String start,
       double startValidationEer,
       double trainSeconds) {}
 
@@ -83,13 +88,8 @@ public final class HeadTrainer {
     int inDim = cache.dim();
     int outDim = finetune.headDim(inDim);
     List<FaceImageRef> trainImages = trainPeople.values().stream().flatMap(List::stream).toList();
-    List<FaceImageRef> valImages = valPeople.values().stream().flatMap(List::stream).toList();
-    int[] valLabels = labels(valPeople);
-    float[][] valRows = cache.rows(valImages);
-    float[][] basis =
-        outDim == inDim
-            ? null
-            : ProjectionBasis.top(cache.rows(trainImages), outDim, options.seed());
+    List<ValidationSet> valSets = validationSets(valPeople, cache);
+    Start origin = chooseStart(cache, trainPeople, trainImages, valSets, inDim, outDim);
 
     Loss loss =
         options.loss() == LossKind.CONTRASTIVE
@@ -115,7 +115,7 @@ public final class HeadTrainer {
     Adam adam =
         Adam.builder().optLearningRateTracker(lr).optWeightDecays(options.weightDecay()).build();
 
-    ProjectionHead head = ProjectionHead.create(finetune.head(), inDim, outDim, basis);
+    ProjectionHead head = ProjectionHead.create(finetune.head(), inDim, outDim, origin.map());
     boolean ok = false;
     try {
       Map<String, float[]> start = head.snapshot();
@@ -127,9 +127,11 @@ public final class HeadTrainer {
         trainer.initialize(new Shape(options.imagesPerStep(), inDim));
         // initialising the trainer draws fresh weights: put the computed start back
         head.restore(start);
-        double startEer = eer(head, valRows, valLabels);
+        double startEer = eer(head, valSets);
         double startLoss = validationLoss(head, loss, validation);
-        progress.printf("epoch   0 (start)  val-loss %.4f  val-EER %.4f%n", startLoss, startEer);
+        progress.printf(
+            "epoch   0 (start: %s)  val-loss %.4f  val-EER %.4f%n",
+            origin.name(), startLoss, startEer);
         Map<String, float[]> best = start;
         int bestEpoch = 0;
         double bestEer = startEer;
@@ -161,7 +163,7 @@ public final class HeadTrainer {
             sum += value;
           }
           double valLoss = validationLoss(head, loss, validation);
-          double valEer = eer(head, valRows, valLabels);
+          double valEer = eer(head, valSets);
           double seconds = (System.nanoTime() - e0) / 1e9;
           history.add(
               new EpochStats(epoch, sum / options.stepsPerEpoch(), valLoss, valEer, seconds));
@@ -196,6 +198,7 @@ public final class HeadTrainer {
             List.copyOf(history),
             List.copyOf(stepLosses),
             bestEpoch,
+            origin.name(),
             startEer,
             (System.nanoTime() - t0) / 1e9);
       }
@@ -204,6 +207,52 @@ public final class HeadTrainer {
         head.close();
       }
     }
+  }
+
+  private record Start(String name, ProjectionHead.Dense map) {}
+
+  /**
+   * The closed-form start with the lowest validation EER (ties: the first, so raw before whitened).
+   * Fitted on the training rows, with their mirrored copies when flipping is on.
+   */
+  private Start chooseStart(
+      EmbeddingCache cache,
+      Map<String, List<FaceImageRef>> trainPeople,
+      List<FaceImageRef> trainImages,
+      List<ValidationSet> valSets,
+      int inDim,
+      int outDim) {
+    float[][] rows = cache.rows(trainImages);
+    int[] labels = labels(trainPeople);
+    if (finetune.flip()) {
+      float[][] both = Arrays.copyOf(rows, 2 * rows.length);
+      int[] bothLabels = Arrays.copyOf(labels, 2 * labels.length);
+      for (int i = 0; i < rows.length; i++) {
+        both[rows.length + i] = cache.getMirrored(trainImages.get(i));
+        bothLabels[rows.length + i] = labels[i];
+      }
+      rows = both;
+      labels = bothLabels;
+    }
+    Start best = null;
+    double bestEer = Double.POSITIVE_INFINITY;
+    for (HeadStarts.Candidate c :
+        HeadStarts.candidates(finetune.headStart(), rows, labels, outDim, options.seed())) {
+      double e;
+      try (ProjectionHead h = ProjectionHead.create(finetune.head(), inDim, outDim, c.map())) {
+        e = eer(h, valSets);
+      }
+      progress.printf("start %-16s val-EER %.4f%n", c.name(), e);
+      if (e < bestEer) {
+        bestEer = e;
+        best = new Start(c.name(), c.map());
+      }
+    }
+    if (best == null) {
+      throw new IllegalStateException(
+          "no head start has a finite validation EER (are the validation embeddings finite?)");
+    }
+    return best;
   }
 
   private record Batch(float[] rows, int count, float[] labels) {}
@@ -291,8 +340,39 @@ public final class HeadTrainer {
     return sum / batches.size();
   }
 
-  private static double eer(ProjectionHead head, float[][] rows, int[] labels) {
-    return VerificationMetrics.equalErrorRate(PairDistances.allPairs(head.embed(rows), labels))[0];
+  /** One dataset's validation people: their embeddings and person labels. */
+  private record ValidationSet(float[][] rows, int[] labels) {}
+
+  /** The validation people split by dataset, in the order the datasets first appear. */
+  private static List<ValidationSet> validationSets(
+      Map<String, List<FaceImageRef>> valPeople, EmbeddingCache cache) {
+    Map<String, Map<String, List<FaceImageRef>>> byDataset = new LinkedHashMap<>();
+    valPeople.forEach(
+        (person, images) ->
+            byDataset
+                .computeIfAbsent(images.get(0).dataset(), k -> new LinkedHashMap<>())
+                .put(person, images));
+    List<ValidationSet> sets = new ArrayList<>();
+    for (Map<String, List<FaceImageRef>> people : byDataset.values()) {
+      List<FaceImageRef> images = people.values().stream().flatMap(List::stream).toList();
+      sets.add(new ValidationSet(cache.rows(images), labels(people)));
+    }
+    return sets;
+  }
+
+  /**
+   * The validation EER: each dataset's EER over its own people's pairs, averaged over the datasets.
+   * Every dataset counts the same however many pairs it has, as the targets are per dataset; with
+   * one dataset it is that dataset's EER.
+   */
+  private static double eer(ProjectionHead head, List<ValidationSet> sets) {
+    double sum = 0;
+    for (ValidationSet set : sets) {
+      sum +=
+          VerificationMetrics.equalErrorRate(
+              PairDistances.allPairs(head.embed(set.rows()), set.labels()))[0];
+    }
+    return sum / sets.size();
   }
 
   /** Person index of each image, identity by identity, in map order. */

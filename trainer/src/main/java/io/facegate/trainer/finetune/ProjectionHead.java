@@ -25,15 +25,13 @@ import java.util.Map;
  * {@code LINEAR}: \( h(x) = \frac{Wx + b}{\lVert Wx + b \rVert_2} \); {@code MLP}: \( h(x) =
  * L2(W_2\,\mathrm{relu}(W_1 x + b_1) + b_2) \) with a hidden width of {@code 2 d}.
  *
- * <p>It starts as close to the raw backbone as its shape allows, so training cannot begin worse
- * than the backbone: with a basis \( P \) (d x D, orthonormal rows; the identity when d = D) the
- * linear head starts at \( W = P, b = 0 \) and the MLP at \( W_1 = [P; -P], W_2 = [I, -I] \), which
- * is exactly \( P x \) because \( \mathrm{relu}(z) - \mathrm{relu}(-z) = z \). On L2-normalised
- * backbone embeddings and d = D both are the raw backbone, bit for bit up to rounding.
+ * <p>It starts as an affine map \( A x + c \) computed in closed form ({@link HeadStarts}: the raw
+ * backbone, its PCA basis, or a within-person whitening): the linear head at \( W = A, b = c \),
+ * the MLP at \( W_1 = [A; -A], b_1 = [c; -c], W_2 = [I, -I] \), which is exactly \( A x + c \)
+ * because \( \mathrm{relu}(z) - \mathrm{relu}(-z) = z \). With the identity both are the raw
+ * backbone, bit for bit up to rounding, on L2-normalised backbone embeddings.
  */
 public final class ProjectionHead implements AutoCloseable {
-
-  /** Below this norm an embedding is not scaled up (avoids 0/0). */
 
   /**
    * One affine layer, as the exporter needs it.
@@ -59,16 +57,28 @@ public final class ProjectionHead implements AutoCloseable {
   }
 
   /**
-   * A head of the given kind started from {@code basis}.
+   * A head of the given kind started from the affine map {@code start} ({@link HeadStarts}).
    *
-   * @param basis {@code outDim} orthonormal rows of length {@code inDim}; {@code null} = identity
-   *     (then {@code outDim == inDim})
+   * @param start {@code outDim x inDim} weight and bias, no ReLU; {@code null} = the identity (then
+   *     {@code outDim == inDim})
    */
   public static ProjectionHead create(
-      FinetuneOptions.HeadKind kind, int inDim, int outDim, float[][] basis) {
-    if (basis == null && outDim != inDim) {
+      FinetuneOptions.HeadKind kind, int inDim, int outDim, Dense start) {
+    if (start == null && outDim != inDim) {
       throw new IllegalArgumentException(
-          "a head of " + outDim + " from " + inDim + " values needs a basis");
+          "a head of " + outDim + " from " + inDim + " values needs a start map");
+    }
+    if (start != null && (start.in() != inDim || start.out() != outDim || start.reluAfter())) {
+      throw new IllegalArgumentException(
+          "start map is "
+              + start.out()
+              + " x "
+              + start.in()
+              + (start.reluAfter() ? " with a ReLU" : "")
+              + ", the head needs an affine "
+              + outDim
+              + " x "
+              + inDim);
     }
     SequentialBlock block = new SequentialBlock();
     if (kind == FinetuneOptions.HeadKind.LINEAR) {
@@ -84,7 +94,7 @@ public final class ProjectionHead implements AutoCloseable {
       model.setBlock(block);
       block.initialize(model.getNDManager(), DataType.FLOAT32, new Shape(1, inDim));
       ProjectionHead head = new ProjectionHead(model, kind, inDim, outDim);
-      head.start(basis == null ? identity(inDim) : basis);
+      head.start(start == null ? HeadStarts.identity(inDim) : start);
       return head;
     } catch (RuntimeException e) {
       model.close();
@@ -92,24 +102,29 @@ public final class ProjectionHead implements AutoCloseable {
     }
   }
 
-  private void start(float[][] p) {
+  private void start(Dense map) {
     List<Linear> linears = linears();
     if (kind == FinetuneOptions.HeadKind.LINEAR) {
-      set(linears.get(0), flatten(p), new float[outDim]);
+      set(linears.get(0), map.weight().clone(), map.bias().clone());
     } else {
-      float[] w1 = new float[2 * outDim * inDim];
+      // relu(z) - relu(-z) = z: the MLP starts as exactly the map
+      int n = outDim * inDim;
+      float[] w1 = new float[2 * n];
+      float[] b1 = new float[2 * outDim];
+      for (int i = 0; i < n; i++) {
+        w1[i] = map.weight()[i];
+        w1[n + i] = -map.weight()[i];
+      }
       for (int r = 0; r < outDim; r++) {
-        for (int c = 0; c < inDim; c++) {
-          w1[r * inDim + c] = p[r][c];
-          w1[(outDim + r) * inDim + c] = -p[r][c];
-        }
+        b1[r] = map.bias()[r];
+        b1[outDim + r] = -map.bias()[r];
       }
       float[] w2 = new float[outDim * 2 * outDim];
       for (int r = 0; r < outDim; r++) {
         w2[r * 2 * outDim + r] = 1f;
         w2[r * 2 * outDim + outDim + r] = -1f;
       }
-      set(linears.get(0), w1, new float[2 * outDim]);
+      set(linears.get(0), w1, b1);
       set(linears.get(1), w2, new float[outDim]);
     }
   }
@@ -125,23 +140,6 @@ public final class ProjectionHead implements AutoCloseable {
       if (child.getValue() instanceof Linear l) {
         out.add(l);
       }
-    }
-    return out;
-  }
-
-  private static float[][] identity(int n) {
-    float[][] m = new float[n][n];
-    for (int i = 0; i < n; i++) {
-      m[i][i] = 1f;
-    }
-    return m;
-  }
-
-  private static float[] flatten(float[][] rows) {
-    int c = rows[0].length;
-    float[] out = new float[rows.length * c];
-    for (int r = 0; r < rows.length; r++) {
-      System.arraycopy(rows[r], 0, out, r * c, c);
     }
     return out;
   }

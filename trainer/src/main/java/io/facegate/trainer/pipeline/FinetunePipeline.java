@@ -139,6 +139,7 @@ public final class FinetunePipeline {
       float[][] valHead = head.embed(valRaw);
       float threshold = calibrate(valHead, valLabels);
       Map<String, String> hyper = hyperParameters(head.inDim());
+      hyper.put("head_init", result.start());
       ModelMetadata metadata =
           metadata(
               data,
@@ -158,8 +159,8 @@ public final class FinetunePipeline {
       double seconds = (System.nanoTime() - t0) / 1e9;
       String kept =
           result.bestEpoch() == 0
-              ? "starting head (no epoch beat it on validation EER)"
-              : "fine-tuned head, epoch " + result.bestEpoch();
+              ? "starting head, " + result.start() + " (no epoch beat it on validation EER)"
+              : "fine-tuned head from " + result.start() + ", epoch " + result.bestEpoch();
       writeCard(
           outDir.resolve(TrainPipeline.MODEL_CARD),
           modelFile,
@@ -296,6 +297,9 @@ public final class FinetunePipeline {
     card.put("epochs_run", epochs.size());
     card.put("best_epoch", result.bestEpoch());
     card.put("kept", kept);
+    card.putObject("head_start")
+        .put("chosen", result.start())
+        .put("validation_eer", result.startValidationEer());
     card.put("seed", options.seed());
     card.put("loss", options.asProvenance().get("loss"));
     ObjectNode bb = card.putObject("backbone");
@@ -316,7 +320,6 @@ public final class FinetunePipeline {
     ObjectNode rawNode = card.putObject("raw_backbone");
     rawNode.put("threshold", raw.threshold());
     rawNode.put("threshold_calibrated_on", "validation");
-    rawNode.put("validation_eer_as_epoch_0", result.startValidationEer());
     metricsNode(mapper, rawNode.putObject("metrics"), raw);
     card.put("onnx_parity_max_abs_diff", parity);
     ObjectNode hp = card.putObject("hyper_parameters");

@@ -65,7 +65,12 @@ class BackboneHeadExporterTest {
       try (ProjectionHead head =
           randomised(
               ProjectionHead.create(
-                  kind, TinyBackbone.DIM, 8, ProjectionBasis.top(cache.rows(faces), 8, 3)))) {
+                  kind,
+                  TinyBackbone.DIM,
+                  8,
+                  HeadStarts.project(
+                      ProjectionBasis.top(cache.rows(faces), 8, 3),
+                      HeadStarts.identity(TinyBackbone.DIM))))) {
         ModelMetadata meta =
             new ModelMetadata(
                 "combined",

@@ -71,9 +71,12 @@ class FinetuneSmokeTest {
   }
 
   private static FinetuneOptions finetune(
-      Path backboneDir, FinetuneOptions.HeadKind head, Integer dim) {
+      Path backboneDir,
+      FinetuneOptions.HeadKind head,
+      Integer dim,
+      FinetuneOptions.HeadStart start) {
     return new FinetuneOptions(
-        Backbone.resolve(backboneDir.toString(), tmp), head, dim, true, DeviceSpec.cpu(), 1);
+        Backbone.resolve(backboneDir.toString(), tmp), head, dim, start, true, DeviceSpec.cpu(), 1);
   }
 
   @Test
@@ -83,7 +86,11 @@ class FinetuneSmokeTest {
     FinetunePipeline.Summary s =
         new FinetunePipeline(
                 options(LossKind.TRIPLET, 3, 4),
-                finetune(backbone.getParent(), FinetuneOptions.HeadKind.LINEAR, null),
+                finetune(
+                    backbone.getParent(),
+                    FinetuneOptions.HeadKind.LINEAR,
+                    null,
+                    FinetuneOptions.HeadStart.RAW),
                 QUIET)
             .run(List.of(faces), out);
 
@@ -106,7 +113,7 @@ class FinetuneSmokeTest {
       assertEquals(TinyBackbone.VERSION, m.provenance().get("backbone.model_version"));
       assertEquals("TinyOnnxModel", m.provenance().get("backbone.builder"));
       assertEquals("linear", m.provenance().get("head"));
-      assertEquals("identity", m.provenance().get("head_init"));
+      assertEquals("raw", m.provenance().get("head_init"));
       assertEquals("5", m.provenance().get("seed"));
       assertTrue(m.provenance().containsKey("data_fingerprint"));
       assertTrue(m.threshold() > 0 && m.threshold() < 2);
@@ -125,11 +132,13 @@ class FinetuneSmokeTest {
             "data",
             "history",
             "kept",
+            "head_start",
             "backbone",
             "raw_backbone")) {
       assertTrue(card.has(f), "model card has " + f);
     }
     assertEquals(60, card.path("backbone").path("images_embedded").asInt());
+    assertEquals("raw", card.path("head_start").path("chosen").asText());
     for (JsonNode metrics :
         List.of(card.path("metrics"), card.path("raw_backbone").path("metrics"))) {
       JsonNode test = metrics.path("test_by_dataset").path("synthetic");
@@ -147,13 +156,18 @@ class FinetuneSmokeTest {
     FinetunePipeline.Summary s =
         new FinetunePipeline(
                 options(LossKind.CONTRASTIVE, 2, 3),
-                finetune(backbone.getParent(), FinetuneOptions.HeadKind.MLP, 16),
+                finetune(
+                    backbone.getParent(),
+                    FinetuneOptions.HeadKind.MLP,
+                    16,
+                    FinetuneOptions.HeadStart.WHITENED),
                 QUIET)
             .run(List.of(faces), out);
     assertTrue(s.parity() < 1e-4, "ONNX Runtime vs DJL " + s.parity());
     try (OnnxEmbedder model = OnnxEmbedder.open(s.modelFile(), DeviceSpec.cpu(), 1)) {
       assertEquals(16, model.metadata().embeddingDim());
-      assertEquals("uncentred-pca", model.metadata().provenance().get("head_init"));
+      String init = model.metadata().provenance().get("head_init");
+      assertTrue(init.startsWith("whitened a="), init);
     }
   }
 
@@ -171,7 +185,10 @@ class FinetuneSmokeTest {
                         new FinetunePipeline(
                                 options(LossKind.TRIPLET, 2, 2),
                                 finetune(
-                                    backbone.getParent(), FinetuneOptions.HeadKind.LINEAR, null),
+                                    backbone.getParent(),
+                                    FinetuneOptions.HeadKind.LINEAR,
+                                    null,
+                                    FinetuneOptions.HeadStart.BEST),
                                 QUIET)
                             .run(List.of(faces), out)));
     assertTrue(e.getMessage().contains("non-finite embedding"), e.getMessage());

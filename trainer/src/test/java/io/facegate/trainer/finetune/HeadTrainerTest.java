@@ -88,10 +88,15 @@ class HeadTrainerTest {
   }
 
   private static FinetuneOptions linear() {
+    return linear(FinetuneOptions.HeadStart.RAW);
+  }
+
+  private static FinetuneOptions linear(FinetuneOptions.HeadStart start) {
     return new FinetuneOptions(
         new Backbone("synthetic", Path.of("model.onnx")),
         FinetuneOptions.HeadKind.LINEAR,
         null,
+        start,
         false,
         DeviceSpec.cpu(),
         1);
@@ -179,5 +184,43 @@ class HeadTrainerTest {
                                 QUIET)
                             .train(p.cache(), p.train(), p.val())));
     assertTrue(e.getMessage().contains("fine-tuning diverged"), e.getMessage());
+  }
+
+  @Test
+  void theBestStartIsTheWhiteningThatSuppressesTheNuisanceWhenItWinsOnValidation() {
+    Problem p = problem(false);
+    TrainingOptions o = FinetuneSmokeTest.options(LossKind.TRIPLET, 1, 1);
+    HeadTrainer.Result raw =
+        new HeadTrainer(o, linear(FinetuneOptions.HeadStart.RAW), QUIET)
+            .train(p.cache(), p.train(), p.val());
+    HeadTrainer.Result best =
+        new HeadTrainer(o, linear(FinetuneOptions.HeadStart.BEST), QUIET)
+            .train(p.cache(), p.train(), p.val());
+    raw.head().close();
+    try (ProjectionHead head = best.head()) {
+      assertEquals("raw", raw.start());
+      assertTrue(best.start().startsWith("whitened a="), best.start());
+      assertTrue(
+          best.startValidationEer() < raw.startValidationEer() - 0.05,
+          "start val-EER raw " + raw.startValidationEer() + " vs " + best.startValidationEer());
+      if (best.bestEpoch() == 0) {
+        assertEquals(best.startValidationEer(), valEer(head, p), 1e-9);
+      }
+    }
+  }
+
+  @Test
+  void aNonFiniteTrainingEmbeddingStopsTheWhiteningWithAnError() {
+    Problem p = problem(true);
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                new HeadTrainer(
+                        FinetuneSmokeTest.options(LossKind.TRIPLET, 1, 1),
+                        linear(FinetuneOptions.HeadStart.WHITENED),
+                        QUIET)
+                    .train(p.cache(), p.train(), p.val()));
+    assertTrue(e.getMessage().contains("non-finite"), e.getMessage());
   }
 }

@@ -1,6 +1,7 @@
 package io.facegate.trainer.finetune;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.facegate.model.embedding.EuclideanDistance;
@@ -70,7 +71,8 @@ class ProjectionHeadTest {
     }
     float[][] fitted = ProjectionBasis.top(rows, 4, 5);
     for (FinetuneOptions.HeadKind kind : FinetuneOptions.HeadKind.values()) {
-      try (ProjectionHead head = ProjectionHead.create(kind, 16, 4, fitted)) {
+      try (ProjectionHead head =
+          ProjectionHead.create(kind, 16, 4, HeadStarts.project(fitted, HeadStarts.identity(16)))) {
         float[][] out = head.embed(rows);
         assertEquals(4, out[0].length);
         for (int i = 0; i < rows.length; i++) {
@@ -84,5 +86,45 @@ class ProjectionHeadTest {
         }
       }
     }
+  }
+
+  @Test
+  void bothHeadKindsStartAsExactlyTheGivenAffineMap() {
+    Random random = new Random(7);
+    float[] w = new float[6 * 10];
+    float[] b = new float[6];
+    for (int i = 0; i < w.length; i++) {
+      w[i] = (float) random.nextGaussian();
+    }
+    for (int i = 0; i < b.length; i++) {
+      b[i] = (float) random.nextGaussian();
+    }
+    ProjectionHead.Dense map = new ProjectionHead.Dense(10, 6, w, b, false);
+    float[][] rows = unitRows(12, 10, 8);
+    float[][] expected = HeadStarts.apply(map, rows);
+    for (float[] e : expected) {
+      double n = 0;
+      for (float v : e) {
+        n += v * v;
+      }
+      for (int k = 0; k < e.length; k++) {
+        e[k] /= (float) Math.sqrt(n);
+      }
+    }
+    for (FinetuneOptions.HeadKind kind : FinetuneOptions.HeadKind.values()) {
+      try (ProjectionHead head = ProjectionHead.create(kind, 10, 6, map)) {
+        assertTrue(maxAbsDiff(expected, head.embed(rows)) < 1e-5, kind + " starts as L2(A x + c)");
+      }
+    }
+  }
+
+  @Test
+  void aStartMapOfTheWrongShapeIsRefused() {
+    ProjectionHead.Dense map = HeadStarts.identity(8);
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> ProjectionHead.create(FinetuneOptions.HeadKind.LINEAR, 10, 8, map));
+    assertTrue(e.getMessage().contains("8 x 8"), e.getMessage());
   }
 }
