@@ -34,6 +34,15 @@ public final class EmbeddingCache {
   /** Skip reason: the face stage found no face. */
   public static final String NO_FACE = "no face found";
 
+  /**
+   * Skip reason: the network's descriptor is all zeros (faceres on an almost black image), which
+   * has no direction to compare; the processor denies such an image too.
+   */
+  public static final String EMPTY_EMBEDDING = "empty embedding (zero norm)";
+
+  /** Below this L2 norm an embedding is empty. */
+  private static final double EMPTY_NORM = 1e-6;
+
   private static final int CHUNK = 32;
   private static final int PROGRESS_EVERY = 512;
 
@@ -117,6 +126,12 @@ public final class EmbeddingCache {
       float[][] out = embedder.embed(batch, rows.size());
       for (int i = 0; i < out.length; i++) {
         requireFinite(out[i], rowRefs.get(i), rowFlipped.get(i));
+        if (!(norm(out[i]) > EMPTY_NORM)) {
+          if (!rowFlipped.get(i)) {
+            skipped.merge(EMPTY_EMBEDDING, 1, Integer::sum);
+          }
+          continue;
+        }
         (rowFlipped.get(i) ? flipped : plain).put(rowRefs.get(i), out[i]);
       }
       int done = from + part.size();
@@ -127,6 +142,8 @@ public final class EmbeddingCache {
         nextReport = done + PROGRESS_EVERY;
       }
     }
+    // a mirrored copy whose original was empty is left out with it
+    flipped.keySet().retainAll(plain.keySet());
     return new EmbeddingCache(
         Collections.unmodifiableMap(plain),
         Collections.unmodifiableMap(flipped),
@@ -137,6 +154,14 @@ public final class EmbeddingCache {
   /** A cache over embeddings computed elsewhere (no mirrored copies, nothing skipped). */
   static EmbeddingCache of(Map<FaceImageRef, float[]> plain, int dim) {
     return new EmbeddingCache(Map.copyOf(plain), Map.of(), Map.of(), dim);
+  }
+
+  private static double norm(float[] v) {
+    double s = 0;
+    for (float x : v) {
+      s += (double) x * x;
+    }
+    return Math.sqrt(s);
   }
 
   private static void requireFinite(float[] v, FaceImageRef ref, boolean mirrored) {
