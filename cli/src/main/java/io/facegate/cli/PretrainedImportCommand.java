@@ -84,6 +84,13 @@ public final class PretrainedImportCommand implements Callable<Integer> {
   Double targetFar;
 
   @Option(
+      names = "--no-mirror-average",
+      description =
+          "faceres only: import the network alone, without averaging each face with its mirror "
+              + "image (half the compute, a little less accurate; docs/pretrained.md).")
+  boolean noMirrorAverage;
+
+  @Option(
       names = "--cache",
       description = "Pretrained cache folder (default: ${DEFAULT-VALUE}).",
       defaultValue = ".facegate/pretrained")
@@ -157,6 +164,10 @@ public final class PretrainedImportCommand implements Callable<Integer> {
       }
       return importLandmarks(faceApi.get());
     }
+    if (noMirrorAverage && !EmbeddingImport.shippedMirrorAverage(network)) {
+      throw new CommandFailedException(
+          "--no-mirror-average applies to faceres only; " + network + " has no mirror average");
+    }
     ThresholdSource source;
     if (threshold != null && calibrateOn.isEmpty()) {
       if (!(threshold > 0) || !Float.isFinite(threshold)) {
@@ -184,7 +195,14 @@ public final class PretrainedImportCommand implements Callable<Integer> {
     }
     try {
       EmbeddingImport.Imported result =
-          EmbeddingImport.run(network, this::fetch, source, producerVersion(), out, System.out);
+          EmbeddingImport.run(
+              network,
+              this::fetch,
+              source,
+              EmbeddingImport.shippedMirrorAverage(network) && !noMirrorAverage,
+              producerVersion(),
+              out,
+              System.out);
       System.out.println(
           "wrote "
               + result.modelFile()

