@@ -143,6 +143,9 @@ public final class FinetunePipeline {
       float threshold = calibrate(valHead, valLabels);
       Map<String, String> hyper = hyperParameters(head.inDim());
       hyper.put("head_init", result.start());
+      if (MirrorAverage.appliedIn(embedded.metadata())) {
+        hyper.put("flip_augment", "false (the backbone averages each face with its mirror image)");
+      }
       ModelMetadata metadata =
           metadata(
               data,
