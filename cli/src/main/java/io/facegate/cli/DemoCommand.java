@@ -106,12 +106,12 @@ public final class DemoCommand implements Callable<Integer> {
 
   @Option(
       names = "--rate",
-      defaultValue = "20",
+      defaultValue = "10",
       paramLabel = "R",
       description =
-          "Camera events per second during the replay, below what a 2-core CPU decides with the "
-              + "pretrained model (about 25/s), so latency shows the pipeline, not a queue; 0 = as "
-              + "fast as possible (default: ${DEFAULT-VALUE}).")
+          "Camera events per second during the replay, well below what a 2-core CPU decides with "
+              + "the pretrained model next to the demo's broker (about 20/s), so latency shows the "
+              + "pipeline, not a queue; 0 = as fast as possible (default: ${DEFAULT-VALUE}).")
   private double rate;
 
   @Option(
