@@ -51,8 +51,14 @@ public record Backbone(String name, Path modelFile) {
 
   private static Map<String, String> knownBackbones() {
     Map<String, String> m = new LinkedHashMap<>();
-    m.put(RECOMMENDED, "human-models face descriptor, 1024-d, landmark-aligned (recommended)");
-    m.put("dlib-resnet", "face-api's dlib ResNet-34 descriptor, 128-d, landmark-aligned");
+    m.put(
+        RECOMMENDED,
+        "human-models face descriptor (HSE FaceRes), 1024-d, whole face crop averaged with its "
+            + "mirror image (recommended)");
+    m.put(
+        "dlib-resnet",
+        "face-api's dlib ResNet-34 descriptor, 128-d, whole face crop (weak without dlib's "
+            + "alignment, docs/pretrained-face-api.md)");
     return Collections.unmodifiableMap(m);
   }
 
