@@ -188,6 +188,8 @@ class FaceresImportTest {
         javax.imageio.ImageIO.write(img, "png", person.resolve(k + ".png").toFile());
       }
     }
+    // a corrupt file is left out of the calibration and counted, as evaluate would
+    Files.write(people.resolve("p0").resolve("broken.png"), new byte[] {(byte) 0x89, 'P', 'N', 'G'});
     FaceresImport.Result result =
         FaceresImport.write(
             pkg,
@@ -202,6 +204,7 @@ class FaceresImportTest {
     assertEquals("0.0", m.provenance().get("calibration.eer"));
     assertEquals("3", m.provenance().get("calibration.identities"));
     assertEquals("9", m.provenance().get("calibration.images"));
+    assertEquals("1", m.provenance().get("calibration.images_left_out"));
     // at the EER threshold every pair of these people is decided right
     try (OnnxEmbedder embedder = OnnxEmbedder.open(result.modelFile(), DeviceSpec.cpu(), 1)) {
       assertEquals(m.threshold(), embedder.metadata().threshold());
