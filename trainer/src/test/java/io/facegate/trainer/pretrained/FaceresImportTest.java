@@ -189,7 +189,8 @@ class FaceresImportTest {
       }
     }
     // a corrupt file is left out of the calibration and counted, as evaluate would
-    Files.write(people.resolve("p0").resolve("broken.png"), new byte[] {(byte) 0x89, 'P', 'N', 'G'});
+    Files.write(
+        people.resolve("p0").resolve("broken.png"), new byte[] {(byte) 0x89, 'P', 'N', 'G'});
     FaceresImport.Result result =
         FaceresImport.write(
             pkg,
