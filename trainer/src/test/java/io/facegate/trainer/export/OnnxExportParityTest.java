@@ -100,7 +100,10 @@ class OnnxExportParityTest {
         0.25,
         0.25,
         null,
-        TripletLoss.Mining.SEMI_HARD);
+        // the default recipe's mining. With SEMI_HARD, the scratch network's first block gets NaN
+        // gradients in about one module run in four (an open bug, see docs/trainer.md "Known
+        // bug"); this test is about export parity, not that bug
+        TripletLoss.Mining.HARD);
   }
 
   // a few real steps, so batch-norm running statistics and weights are not at their initial values
