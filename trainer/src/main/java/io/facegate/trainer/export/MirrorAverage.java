@@ -3,7 +3,6 @@ package io.facegate.trainer.export;
 import io.facegate.model.metadata.ModelMetadata;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * Test-time mirroring inside an embedding graph: the network embeds each face and its left-right
@@ -56,16 +55,7 @@ public final class MirrorAverage {
    * L2-normalised.
    */
   public static void average(OnnxGraphWriter w, String descriptors, int dim, String output) {
-    Map<String, Object> l2 = new TreeMap<>();
-    l2.put("axis", 1L);
-    l2.put("p", 2L);
-    String unit =
-        w.node(
-            CnnOperator.LP_NORMALIZATION,
-            "mirror/l2_each",
-            List.of(descriptors),
-            "mirror/unit",
-            l2);
+    String unit = w.l2NormalizeRows("mirror/l2_each", descriptors, "mirror/unit");
     String shape = w.longs("mirror/pair_shape", new long[] {2, -1, dim}, 3);
     String pairs =
         w.node(CnnOperator.RESHAPE, "mirror/pair", List.of(unit, shape), "mirror/pairs", Map.of());
@@ -77,7 +67,7 @@ public final class MirrorAverage {
             List.of(pairs, axis),
             "mirror/summed",
             Map.of("keepdims", 0L));
-    w.node(CnnOperator.LP_NORMALIZATION, "mirror/l2_sum", List.of(sum), output, l2);
+    w.l2NormalizeRows("mirror/l2_sum", sum, output);
   }
 
   /** Whether a model's graph (or its backbone's) averages each face with its mirror image. */

@@ -118,10 +118,7 @@ public final class OnnxExporter {
         attrs.put("transB", 1L);
         graph.node(CnnOperator.GEMM, prefix + "gemm", List.of(x, w, b), out, attrs);
       } else if (layer instanceof Layer.L2Normalize) {
-        Map<String, Object> attrs = new TreeMap<>();
-        attrs.put("axis", 1L);
-        attrs.put("p", 2L);
-        graph.node(CnnOperator.LP_NORMALIZATION, prefix + "l2norm", List.of(x), out, attrs);
+        graph.l2NormalizeRows(prefix + "l2norm", x, out);
       } else {
         throw new IllegalStateException("no ONNX mapping for " + layer);
       }

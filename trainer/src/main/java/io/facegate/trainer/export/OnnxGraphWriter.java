@@ -61,6 +61,17 @@ public final class OnnxGraphWriter {
     return output;
   }
 
+  /**
+   * Adds a node that scales each row of a {@code [N, D]} tensor to unit L2 length (ONNX {@code
+   * LpNormalization}, axis 1, p 2).
+   *
+   * @return {@code output}
+   */
+  public String l2NormalizeRows(String name, String input, String output) {
+    return node(
+        CnnOperator.LP_NORMALIZATION, name, List.of(input), output, Map.of("axis", 1L, "p", 2L));
+  }
+
   /** Adds a float32 initializer; returns its name. */
   public String floats(String name, float[] values, long... dims) {
     checkSize(name, values.length, dims);

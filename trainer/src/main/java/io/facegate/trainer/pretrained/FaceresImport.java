@@ -301,15 +301,7 @@ public final class FaceresImport {
     if (variant.mirrorAverage()) {
       MirrorAverage.average(w, descriptor.name(), EMBEDDING_DIM, OnnxExporter.OUTPUT);
     } else {
-      Map<String, Object> l2 = new TreeMap<>();
-      l2.put("axis", 1L);
-      l2.put("p", 2L);
-      w.node(
-          CnnOperator.LP_NORMALIZATION,
-          "embedding/l2norm",
-          List.of(descriptor.name()),
-          OnnxExporter.OUTPUT,
-          l2);
+      w.l2NormalizeRows("embedding/l2norm", descriptor.name(), OnnxExporter.OUTPUT);
     }
     w.output(OnnxExporter.OUTPUT, -1, EMBEDDING_DIM);
     if (rawOutput) {
