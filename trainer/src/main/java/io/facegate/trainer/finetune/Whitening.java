@@ -22,6 +22,9 @@ import org.ejml.interfaces.decomposition.EigenDecomposition_F64;
  */
 final class Whitening {
 
+  /** Rows per block when accumulating the scatter. */
+  private static final int SCATTER_BLOCK = 2048;
+
   private final int dim;
   private final double[] mean;
   private final double[] eigenvalues;
@@ -79,16 +82,20 @@ final class Whitening {
     for (int j = 0; j < d; j++) {
       mean[j] /= n;
     }
-    DMatrixRMaj centred = new DMatrixRMaj(n, d);
-    for (int i = 0; i < n; i++) {
-      double[] s = sums.get(labels[i]);
-      double c = counts.get(labels[i]);
-      for (int j = 0; j < d; j++) {
-        centred.unsafe_set(i, j, rows[i][j] - s[j] / c);
-      }
-    }
+    // accumulated in blocks of rows, so memory stays at one block however many images there are
     DMatrixRMaj scatter = new DMatrixRMaj(d, d);
-    CommonOps_DDRM.multTransA(centred, centred, scatter);
+    for (int from = 0; from < n; from += SCATTER_BLOCK) {
+      int count = Math.min(SCATTER_BLOCK, n - from);
+      DMatrixRMaj centred = new DMatrixRMaj(count, d);
+      for (int i = 0; i < count; i++) {
+        double[] s = sums.get(labels[from + i]);
+        double c = counts.get(labels[from + i]);
+        for (int j = 0; j < d; j++) {
+          centred.unsafe_set(i, j, rows[from + i][j] - s[j] / c);
+        }
+      }
+      CommonOps_DDRM.multAddTransA(centred, centred, scatter);
+    }
     CommonOps_DDRM.divide(scatter, n);
     double meanVar = CommonOps_DDRM.trace(scatter) / d;
     if (!(meanVar > 0) || !Double.isFinite(meanVar)) {

@@ -19,9 +19,13 @@ class WhiteningTest {
 
   /** Each person a random centre; within-person noise with very different scales per axis. */
   private static float[][] rows(int[] labels, Random random) {
-    float[][] rows = new float[PEOPLE * IMAGES][DIM];
+    return rows(PEOPLE, labels, random);
+  }
+
+  private static float[][] rows(int people, int[] labels, Random random) {
+    float[][] rows = new float[people * IMAGES][DIM];
     double[] noise = {2.0, 0.05, 0.5, 1.0, 0.1, 0.3};
-    for (int p = 0; p < PEOPLE; p++) {
+    for (int p = 0; p < people; p++) {
       double[] centre = new double[DIM];
       for (int k = 0; k < DIM; k++) {
         centre[k] = random.nextGaussian() + 3;
@@ -40,7 +44,7 @@ class WhiteningTest {
   /** Within-person scatter of {@code rows}. */
   private static double[][] withinScatter(float[][] rows, int[] labels) {
     double[][] s = new double[DIM][DIM];
-    for (int p = 0; p < PEOPLE; p++) {
+    for (int p = 0; p < rows.length / IMAGES; p++) {
       double[] m = new double[DIM];
       for (int i = 0; i < IMAGES; i++) {
         for (int k = 0; k < DIM; k++) {
@@ -61,7 +65,17 @@ class WhiteningTest {
   @Test
   void aWeakRegulariserMakesThePeoplesOwnScatterIsotropic() {
     int[] labels = new int[PEOPLE * IMAGES];
-    float[][] rows = rows(labels, new Random(3));
+    assertIsotropicAfterWhitening(rows(labels, new Random(3)), labels);
+  }
+
+  @Test
+  void theScatterOfMoreRowsThanOneBlockIsAccumulatedWhole() {
+    int people = 400; // 3,200 rows: more than one accumulation block
+    int[] labels = new int[people * IMAGES];
+    assertIsotropicAfterWhitening(rows(people, labels, new Random(4)), labels);
+  }
+
+  private static void assertIsotropicAfterWhitening(float[][] rows, int[] labels) {
     float[][] out = HeadStarts.apply(Whitening.fit(rows, labels).affine(1e-6), rows);
     double[][] s = withinScatter(out, labels);
     double diag = 0;
