@@ -80,15 +80,18 @@ public final class DashboardCommand implements Callable<Integer> {
         verifyKeys == null ? null : DecisionVerifier.fromDirectory(verifyKeys);
     Map<String, String> settings = cluster.settings();
     PrintWriter out = spec.commandLine().getOut();
-    // closed in reverse: the dashboard (its reader, prober and server), the clients, then the hold
-    try (ShutdownHold hold = ShutdownHold.register();
-        FacegateClients clients = FacegateClients.connect(settings, List.of());
-        Dashboard dashboard = Dashboard.start(clients, options(settings, verifier))) {
-      announce(dashboard, out);
-      hold.awaitStop();
+    try (ShutdownHold hold = ShutdownHold.register()) {
+      // closed in reverse: the dashboard (its reader, prober and server), then the clients
+      try (FacegateClients clients = FacegateClients.connect(settings, List.of());
+          Dashboard dashboard = Dashboard.start(clients, options(settings, verifier))) {
+        announce(dashboard, out);
+        hold.awaitStop();
+      }
+      // said while the hold still keeps the JVM up: once it is closed, a shutdown may halt
+      // the JVM before another line is written
+      out.println("dashboard: stopped");
+      out.flush();
     }
-    out.println("dashboard: stopped");
-    out.flush();
     return CommandLine.ExitCode.OK;
   }
 

@@ -182,6 +182,7 @@ public final class DemoCommand implements Callable<Integer> {
             + modelDir);
     Map<String, String> processor =
         Map.of(ProcessorConfig.MODEL_DIR, modelDir.toString(), ProcessorConfig.DEVICE, "cpu");
+    DashboardCommand.ShutdownHold hold = null;
     try (LocalPipeline pipeline = LocalPipeline.start(processor, 2, stateDir, "demo");
         DemoDashboard dashboard = DemoDashboard.start(pipeline, dashboardPort, o)) {
       ProcessorApp app = pipeline.app();
@@ -215,12 +216,15 @@ public final class DemoCommand implements Callable<Integer> {
       result.report().summaryLines().forEach(line -> o.println("  " + line));
       o.println("report: " + result.html().toAbsolutePath() + " (and report.json beside it)");
       o.flush();
-      dashboard.holdUntilInterrupted();
+      hold = dashboard.holdUntilInterrupted();
       return result.report().decidedExactlyOnce()
           ? CommandLine.ExitCode.OK
           : CommandLine.ExitCode.SOFTWARE;
     } finally {
       deleteQuietly(stateDir);
+      if (hold != null) {
+        hold.close(); // last: the pipeline is stopped and its state deleted
+      }
     }
   }
 

@@ -15,7 +15,6 @@ final class DemoDashboard implements AutoCloseable {
   private final FacegateClients clients;
   private final Dashboard dashboard;
   private final PrintWriter out;
-  private DashboardCommand.ShutdownHold hold;
 
   private DemoDashboard(FacegateClients clients, Dashboard dashboard, PrintWriter out) {
     this.clients = clients;
@@ -51,13 +50,20 @@ final class DemoDashboard implements AutoCloseable {
     }
   }
 
-  /** After the replay: keeps everything running until Ctrl-C (no-op without a dashboard). */
-  void holdUntilInterrupted() throws InterruptedException {
-    if (dashboard != null) {
-      hold = DashboardCommand.ShutdownHold.register();
-      DashboardCommand.announce(dashboard, out);
-      hold.awaitStop();
+  /**
+   * After the replay: keeps everything running until Ctrl-C (no-op without a dashboard).
+   *
+   * @return the hold on the JVM's shutdown, for the caller to close once everything else is closed
+   *     and cleaned up (closing it lets a shutdown halt the JVM), or null without a dashboard
+   */
+  DashboardCommand.ShutdownHold holdUntilInterrupted() throws InterruptedException {
+    if (dashboard == null) {
+      return null;
     }
+    DashboardCommand.ShutdownHold hold = DashboardCommand.ShutdownHold.register();
+    DashboardCommand.announce(dashboard, out);
+    hold.awaitStop();
+    return hold;
   }
 
   @Override
@@ -65,9 +71,6 @@ final class DemoDashboard implements AutoCloseable {
     if (dashboard != null) {
       dashboard.close();
       clients.close();
-    }
-    if (hold != null) {
-      hold.close();
     }
   }
 }
