@@ -9,6 +9,7 @@ import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -17,9 +18,10 @@ import java.util.TreeMap;
  * Writes backbone + head as one ONNX graph that meets the model contract: the backbone's graph
  * unchanged except that its {@code embedding} output becomes an internal value, followed by the
  * head as {@code Gemm} (+ {@code Relu}) nodes and an {@code LpNormalization}, whose output is the
- * new {@code embedding [batch, d]}. The backbone's opsets, input and companions stay valid: a
- * landmark model named by the metadata's alignment is copied beside the new file. All {@code
- * facegate.*} metadata is replaced by the given metadata; other metadata entries are kept.
+ * new {@code embedding [batch, d]}. The backbone's opsets, input and companions stay valid: the
+ * landmark model named by the metadata's alignment and the face detector named by its detection are
+ * copied beside the new file. All {@code facegate.*} metadata is replaced by the given metadata;
+ * other metadata entries are kept.
  */
 public final class BackboneHeadExporter {
 
@@ -47,11 +49,17 @@ public final class BackboneHeadExporter {
       throws IOException {
     OnnxMl.ModelProto backbone = OnnxMl.ModelProto.parseFrom(Files.readAllBytes(backboneFile));
     Files.write(outFile, combine(backbone, layers, metadata, producerVersion).toByteArray());
+    List<String> companions = new ArrayList<>();
     if (metadata.alignment() != null) {
-      String companion = metadata.alignment().landmarksModel();
+      companions.add(metadata.alignment().landmarksModel());
+    }
+    if (metadata.detection() != null) {
+      companions.add(metadata.detection().detectorModel());
+    }
+    for (String companion : companions) {
       Path source = backboneFile.toAbsolutePath().getParent().resolve(companion);
       if (!Files.isRegularFile(source)) {
-        throw new IOException("the backbone's landmark model " + source + " is missing");
+        throw new IOException("the backbone's companion model " + source + " is missing");
       }
       Path target = outFile.toAbsolutePath().getParent().resolve(companion);
       if (!source.normalize().equals(target.normalize())) {

@@ -334,7 +334,7 @@ public final class FinetunePipeline {
     card.put("run_seconds", seconds);
     card.set("host", HostInfo.host(mapper));
     card.put("code_version", metadata.provenance().get("code_version"));
-    MetricsJson.cost(card, modelFile);
+    MetricsJson.cost(card, modelFile, metadata.alignment());
     mapper.writeValue(file.toFile(), card);
   }
 
@@ -452,7 +452,8 @@ public final class FinetunePipeline {
         threshold,
         options.operatingPoint(),
         provenance,
-        backboneMeta.alignment());
+        backboneMeta.alignment(),
+        backboneMeta.detection());
   }
 
   private Map<String, String> hyperParameters(int backboneDim) {

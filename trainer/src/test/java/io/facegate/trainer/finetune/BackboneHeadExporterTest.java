@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.onnx.proto.OnnxMl;
 import io.facegate.model.face.AlignmentSpec;
 import io.facegate.model.face.AlignmentTemplate;
+import io.facegate.model.face.DetectionSpec;
 import io.facegate.model.face.FaceStage;
 import io.facegate.model.metadata.ModelMetadata;
 import io.facegate.model.onnx.DeviceSpec;
@@ -17,6 +18,7 @@ import io.facegate.trainer.SyntheticFaces;
 import io.facegate.trainer.data.FaceDataset;
 import io.facegate.trainer.data.FaceImageRef;
 import io.facegate.trainer.data.ImageStore;
+import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -32,7 +34,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The exported backbone + head graph computes what DJL computes from the cached backbone
  * embeddings, within 1e-4 per value, for batch 1 and batch 5 and both head shapes with non-trivial
- * weights; metadata (input, alignment, provenance) and the landmark companion come along.
+ * weights; metadata (input, alignment, detection, provenance) and the companions (landmark network,
+ * face detector) come along.
  */
 class BackboneHeadExporterTest {
 
@@ -44,6 +47,7 @@ class BackboneHeadExporterTest {
   void theCombinedGraphMatchesTheDjlHeadOnCachedEmbeddings() throws Exception {
     Path backbone = TinyBackbone.write(tmp.resolve("backbone"));
     Files.writeString(backbone.resolveSibling("landmarks.onnx"), "companion bytes");
+    Files.writeString(backbone.resolveSibling("detector.onnx"), "detector bytes");
     FaceDataset data =
         FaceDataset.scan(List.of(SyntheticFaces.write(tmp.resolve("synthetic"), 3, 3, 40, 1)));
     List<FaceImageRef> faces = data.images(data.identities());
@@ -80,11 +84,13 @@ class BackboneHeadExporterTest {
                 0.8f,
                 "eer",
                 Map.of("backbone.model_version", backboneMeta.modelVersion(), "seed", "3"),
-                new AlignmentSpec(AlignmentTemplate.arcface(32, 1.0), "landmarks.onnx", 1, 0.25));
+                new AlignmentSpec(AlignmentTemplate.arcface(32, 1.0), "landmarks.onnx", 1, 0.25),
+                new DetectionSpec("detector.onnx", 0.1));
         Path file = outDir.resolve("model.onnx");
         BackboneHeadExporter.write(backbone, head.layers(), meta, "test", file);
 
         assertEquals("companion bytes", Files.readString(outDir.resolve("landmarks.onnx")));
+        assertEquals("detector bytes", Files.readString(outDir.resolve("detector.onnx")));
         ImageStore store = new ImageStore(new Preprocessor(backboneMeta.input()));
         try (OnnxEmbedder combined = OnnxEmbedder.open(file, DeviceSpec.cpu(), 1)) {
           assertEquals(meta.toProperties(), combined.metadata().toProperties());
@@ -99,6 +105,29 @@ class BackboneHeadExporterTest {
         }
       }
     }
+  }
+
+  @Test
+  void aMissingCompanionIsRefusedByName() throws Exception {
+    Path backbone = TinyBackbone.write(tmp.resolve("lonely"));
+    ModelMetadata meta;
+    try (OnnxEmbedder embedder = OnnxEmbedder.open(backbone, DeviceSpec.cpu(), 1)) {
+      meta = embedder.metadata().withDetection(new DetectionSpec("detector.onnx", 0.1));
+    }
+    Path out = Files.createDirectories(tmp.resolve("lonely-out")).resolve("model.onnx");
+    IOException e =
+        assertThrows(
+            IOException.class,
+            () ->
+                BackboneHeadExporter.write(
+                    backbone,
+                    List.of(
+                        new ProjectionHead.Dense(
+                            TinyBackbone.DIM, 1, new float[TinyBackbone.DIM], new float[1], false)),
+                    meta,
+                    "test",
+                    out));
+    assertTrue(e.getMessage().contains("detector.onnx"), e.getMessage());
   }
 
   @Test
