@@ -91,6 +91,13 @@ public final class PretrainedImportCommand implements Callable<Integer> {
   boolean noMirrorAverage;
 
   @Option(
+      names = "--no-alignment",
+      description =
+          "faceres only: embed the whole face crop, without aligning it by landmarks first (no "
+              + "landmark network per face, a little less accurate; docs/trainer.md).")
+  boolean noAlignment;
+
+  @Option(
       names = "--cache",
       description = "Pretrained cache folder (default: ${DEFAULT-VALUE}).",
       defaultValue = ".facegate/pretrained")
@@ -164,10 +171,17 @@ public final class PretrainedImportCommand implements Callable<Integer> {
       }
       return importLandmarks(faceApi.get());
     }
-    if (noMirrorAverage && !EmbeddingImport.shippedMirrorAverage(network)) {
+    EmbeddingImport.Recipe shipped = EmbeddingImport.shippedRecipe(network);
+    if ((noMirrorAverage || noAlignment) && !"faceres".equals(network)) {
       throw new CommandFailedException(
-          "--no-mirror-average applies to faceres only; " + network + " has no mirror average");
+          (noMirrorAverage ? "--no-mirror-average" : "--no-alignment")
+              + " applies to faceres only; "
+              + network
+              + " is imported as published");
     }
+    EmbeddingImport.Recipe recipe =
+        new EmbeddingImport.Recipe(
+            shipped.mirrorAverage() && !noMirrorAverage, shipped.aligned() && !noAlignment);
     ThresholdSource source;
     if (threshold != null && calibrateOn.isEmpty()) {
       if (!(threshold > 0) || !Float.isFinite(threshold)) {
@@ -196,13 +210,7 @@ public final class PretrainedImportCommand implements Callable<Integer> {
     try {
       EmbeddingImport.Imported result =
           EmbeddingImport.run(
-              network,
-              this::fetch,
-              source,
-              EmbeddingImport.shippedMirrorAverage(network) && !noMirrorAverage,
-              producerVersion(),
-              out,
-              System.out);
+              network, this::fetch, source, recipe, producerVersion(), out, System.out);
       System.out.println(
           "wrote "
               + result.modelFile()

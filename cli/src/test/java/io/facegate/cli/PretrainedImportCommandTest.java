@@ -75,6 +75,26 @@ class PretrainedImportCommandTest {
   }
 
   @Test
+  void theRecipeSwitchesAreForFaceresOnly() {
+    for (String flag : new String[] {"--no-alignment", "--no-mirror-average"}) {
+      err.getBuffer().setLength(0);
+      int code =
+          run(
+              new PretrainedImportCommand(dir.resolve("no-npm").toString()),
+              "dlib-resnet",
+              flag,
+              "--out",
+              dir.resolve("out").toString(),
+              "--threshold",
+              "0.9",
+              "--operating-point",
+              "x");
+      assertEquals(1, code, flag);
+      assertTrue(err.toString().contains(flag + " applies to faceres only"), flag + ": " + err);
+    }
+  }
+
+  @Test
   void namesTheSupportedNetworks() {
     int code =
         run(

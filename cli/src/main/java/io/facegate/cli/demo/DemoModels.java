@@ -129,7 +129,7 @@ public final class DemoModels {
             network,
             weights,
             threshold,
-            EmbeddingImport.shippedMirrorAverage(network),
+            EmbeddingImport.shippedRecipe(network),
             producerVersion,
             outDir,
             System.out);

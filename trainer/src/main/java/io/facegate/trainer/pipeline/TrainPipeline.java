@@ -194,7 +194,7 @@ public final class TrainPipeline {
       MetricsJson.history(card.putArray("history"), epochs);
       card.set("host", HostInfo.host(mapper));
       card.put("code_version", provenance.get("code_version"));
-      MetricsJson.cost(card, modelFile);
+      MetricsJson.cost(card, modelFile, null);
       mapper.writeValue(outDir.resolve(MODEL_CARD).toFile(), card);
 
       Plots.lossAllEpochs(epochs, outDir.resolve("loss-all-epochs.png"));

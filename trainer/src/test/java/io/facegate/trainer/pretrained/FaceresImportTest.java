@@ -8,10 +8,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.facegate.model.face.AlignmentSpec;
 import io.facegate.model.face.DetectionSpec;
 import io.facegate.model.face.FaceDetectorOptions;
 import io.facegate.model.metadata.ModelMetadata;
 import io.facegate.model.onnx.DeviceSpec;
+import io.facegate.model.onnx.FaceStages;
 import io.facegate.model.onnx.OnnxEmbedder;
 import io.facegate.model.onnx.OnnxFaceDetector;
 import io.facegate.trainer.export.MirrorAverage;
@@ -19,6 +21,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Random;
+import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -62,11 +65,23 @@ class FaceresImportTest {
     return new FetchedPackage(PretrainedCatalogue.HUMAN_MODELS, pkgDir, sha);
   }
 
-  /** A stand-in face-api package holding only the SSD detector's (zero) weights. */
+  /**
+   * A stand-in face-api package holding the SSD detector's (zero) weights and small random weights
+   * of the 68-point landmark network (4 blocks of 2 channels).
+   */
   private FetchedPackage faceApi() throws Exception {
     Path pkgDir = dir.resolve("face-api");
-    return new FetchedPackage(
-        PretrainedCatalogue.FACE_API, pkgDir, SyntheticSsdWeights.write(pkgDir));
+    String landmarks = FaceresImport.LANDMARKS.modelName();
+    FaceApiGraphsTest.landmarkWeights(4, new int[] {2, 2, 2, 2})
+        .write(Files.createDirectories(pkgDir.resolve("model")), landmarks);
+    Map<String, String> sha = new TreeMap<>(SyntheticSsdWeights.write(pkgDir));
+    for (String file :
+        new String[] {
+          PretrainedCard.manifestFile(landmarks), PretrainedCard.weightsFile(landmarks)
+        }) {
+      sha.put(file, PretrainedFetch.sha256(pkgDir.resolve(file)));
+    }
+    return new FetchedPackage(PretrainedCatalogue.FACE_API, pkgDir, sha);
   }
 
   @Test
@@ -76,7 +91,7 @@ class FaceresImportTest {
             standIn("input_1"),
             faceApi(),
             new ThresholdSource.Given(0.85f, "far=0.001 on test faces"),
-            false,
+            EmbeddingImport.Recipe.AS_PUBLISHED,
             "test",
             dir.resolve("out"),
             System.out);
@@ -107,7 +122,7 @@ class FaceresImportTest {
             pkg,
             faceApi(),
             new ThresholdSource.Given(0.85f, "far=0.001 on test faces"),
-            false,
+            EmbeddingImport.Recipe.AS_PUBLISHED,
             "test",
             dir.resolve("out"),
             System.out);
@@ -196,7 +211,7 @@ class FaceresImportTest {
             pkg,
             faceApi(),
             new ThresholdSource.CalibratedOn(java.util.List.of(people), null),
-            false,
+            EmbeddingImport.Recipe.AS_PUBLISHED,
             "test",
             dir.resolve("out"),
             System.out);
@@ -230,7 +245,7 @@ class FaceresImportTest {
                     pkg,
                     faceApi(),
                     new ThresholdSource.Given(0.85f, "x"),
-                    true,
+                    FaceresImport.SHIPPED_RECIPE,
                     "test",
                     dir.resolve("out"),
                     System.out));
@@ -242,13 +257,20 @@ class FaceresImportTest {
     FetchedPackage pkg = standIn("input_1");
     ThresholdSource t = new ThresholdSource.Given(0.85f, "x");
     FaceresImport.Result plain =
-        FaceresImport.write(pkg, faceApi(), t, false, "test", dir.resolve("plain"), System.out);
+        FaceresImport.write(
+            pkg,
+            faceApi(),
+            t,
+            EmbeddingImport.Recipe.AS_PUBLISHED,
+            "test",
+            dir.resolve("plain"),
+            System.out);
     FaceresImport.Result mirrored =
         FaceresImport.write(
             pkg,
             faceApi(),
             t,
-            FaceresImport.SHIPPED_MIRROR_AVERAGE,
+            new EmbeddingImport.Recipe(true, false),
             "test",
             dir.resolve("mirrored"),
             System.out);
@@ -273,6 +295,47 @@ class FaceresImportTest {
         assertEquals(x[o], y[o], 1e-5, "component " + o);
       }
     }
+  }
+
+  @Test
+  void theShippedRecipeAlignsEachFaceWithFaceApisLandmarkNetworkBesideTheModel() throws Exception {
+    FetchedPackage faceApi = faceApi();
+    FaceresImport.Result result =
+        FaceresImport.write(
+            standIn("input_1"),
+            faceApi,
+            new ThresholdSource.Given(0.85f, "x"),
+            FaceresImport.SHIPPED_RECIPE,
+            "test",
+            dir.resolve("aligned"),
+            System.out);
+    AlignmentSpec spec = result.metadata().alignment();
+    assertEquals(FaceresImport.ALIGNMENT, spec);
+    assertEquals(224, spec.template().width(), "aligned onto the network's own input size");
+    Path landmarks = dir.resolve("aligned").resolve(spec.landmarksModel());
+    assertTrue(Files.isRegularFile(landmarks), "the landmark network is written beside the model");
+    try (OnnxEmbedder embedder = OnnxEmbedder.open(result.modelFile(), DeviceSpec.cpu(), 1);
+        FaceStages.Loaded stage =
+            FaceStages.open(result.modelFile(), embedder.metadata(), DeviceSpec.cpu(), 1)) {
+      assertEquals(spec, embedder.metadata().alignment(), "the alignment survives in model.onnx");
+      assertEquals(DetectionSpec.faceApiSsd(), embedder.metadata().detection());
+      assertNotNull(stage, "the face stage loads the landmark network");
+    }
+    Map<String, String> provenance = result.metadata().provenance();
+    assertEquals(faceApi.pkg().name(), provenance.get("companions.source.package"));
+    assertEquals(faceApi.pkg().integrity(), provenance.get("companions.source.integrity"));
+
+    JsonNode card = new ObjectMapper().readTree(result.cardFile().toFile());
+    assertEquals(spec.landmarksModel(), card.path("alignment").path("landmarks_model").asText());
+    assertEquals(spec.template().toProperty(), card.path("alignment").path("template").asText());
+    JsonNode cost = card.path("cost");
+    long perPass = cost.path("landmarks").path("multiply_adds_per_pass").asLong();
+    assertTrue(perPass > 0, cost.toString());
+    assertEquals(2, cost.path("landmarks").path("passes_per_face").asInt(), "one refinement");
+    assertEquals(
+        cost.path("multiply_adds_per_image").asLong() + 2 * perPass,
+        cost.path("multiply_adds_per_face").asLong(),
+        "a face costs the descriptor and both landmark passes");
   }
 
   private static JsonNode cost(FaceresImport.Result result) throws Exception {

@@ -65,7 +65,8 @@ class FaceresParityIT {
 
     TfGraphImporter importer = TfGraphImporter.read(fetched.file(FaceresImport.MODEL_FILE));
     ModelMetadata metadata =
-        FaceresImport.metadata(fetched, importer, 1f, "parity test only", Map.of(), HUMAN_PLAIN);
+        FaceresImport.metadata(
+            fetched, importer, 1f, "parity test only", Map.of(), HUMAN_PLAIN, null);
     byte[] onnx = FaceresImport.onnx(importer, metadata, "test", true, HUMAN_PLAIN);
     Preprocessor preprocessor = new Preprocessor(metadata.input());
     ImageDecoder decoder = new ImageDecoder(ImageLimits.defaults());
