@@ -216,6 +216,9 @@ public final class DemoModels {
             + PretrainedCatalogue.HUMAN_MODELS.spec()
             + " integrity="
             + PretrainedCatalogue.HUMAN_MODELS.integrity()
+            // how the network is imported: a model cached before the recipe changed is rebuilt
+            + " import="
+            + EmbeddingImport.shippedRecipe(network)
             + " calibrate-on="
             + calibration
             + " target-far="

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.facegate.cli.CommandFailedException;
+import io.facegate.trainer.pretrained.EmbeddingImport;
 import io.facegate.trainer.pretrained.PretrainedFetch;
 import io.facegate.trainer.pretrained.ThresholdSource;
 import java.io.IOException;
@@ -197,6 +198,23 @@ class DemoModelsTest {
     assertEquals(2, imported.size());
     assertEquals(
         List.of(other.toRealPath()), ((ThresholdSource.CalibratedOn) imported.get(1)).dataRoots());
+  }
+
+  @Test
+  void aModelImportedByAnotherRecipeIsNotReused() throws IOException {
+    Path first = withFakes().obtain(Optional.empty(), replayed, 1, false, out);
+    Path key = first.resolve("demo-key.txt");
+    String written = Files.readString(key);
+    String recipe = "import=" + EmbeddingImport.shippedRecipe("faceres");
+    assertTrue(written.contains(recipe), written);
+    // what a cache from before the alignment shipped says
+    Files.writeString(
+        key, written.replace(recipe, "import=" + new EmbeddingImport.Recipe(true, false)));
+
+    withFakes().obtain(Optional.empty(), replayed, 1, false, out);
+
+    assertEquals(2, imported.size(), "re-imported");
+    assertEquals(written, Files.readString(key));
   }
 
   @Test
