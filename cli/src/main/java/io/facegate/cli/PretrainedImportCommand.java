@@ -98,6 +98,13 @@ public final class PretrainedImportCommand implements Callable<Integer> {
   boolean noAlignment;
 
   @Option(
+      names = "--no-exposure-normalisation",
+      description =
+          "faceres only: feed each face with the exposure it has, without first bringing its mean "
+              + "luminance to one half (less accurate under harsh light; docs/pretrained.md).")
+  boolean noExposureNormalisation;
+
+  @Option(
       names = "--cache",
       description = "Pretrained cache folder (default: ${DEFAULT-VALUE}).",
       defaultValue = ".facegate/pretrained")
@@ -172,16 +179,20 @@ public final class PretrainedImportCommand implements Callable<Integer> {
       return importLandmarks(faceApi.get());
     }
     EmbeddingImport.Recipe shipped = EmbeddingImport.shippedRecipe(network);
-    if ((noMirrorAverage || noAlignment) && !"faceres".equals(network)) {
+    if ((noMirrorAverage || noAlignment || noExposureNormalisation) && !"faceres".equals(network)) {
       throw new CommandFailedException(
-          (noMirrorAverage ? "--no-mirror-average" : "--no-alignment")
+          (noMirrorAverage
+                  ? "--no-mirror-average"
+                  : noAlignment ? "--no-alignment" : "--no-exposure-normalisation")
               + " applies to faceres only; "
               + network
               + " is imported as published");
     }
     EmbeddingImport.Recipe recipe =
         new EmbeddingImport.Recipe(
-            shipped.mirrorAverage() && !noMirrorAverage, shipped.aligned() && !noAlignment);
+            shipped.mirrorAverage() && !noMirrorAverage,
+            shipped.aligned() && !noAlignment,
+            shipped.exposureNormalised() && !noExposureNormalisation);
     ThresholdSource source;
     if (threshold != null && calibrateOn.isEmpty()) {
       if (!(threshold > 0) || !Float.isFinite(threshold)) {

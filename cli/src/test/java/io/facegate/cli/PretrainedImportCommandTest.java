@@ -76,7 +76,8 @@ class PretrainedImportCommandTest {
 
   @Test
   void theRecipeSwitchesAreForFaceresOnly() {
-    for (String flag : new String[] {"--no-alignment", "--no-mirror-average"}) {
+    for (String flag :
+        new String[] {"--no-alignment", "--no-mirror-average", "--no-exposure-normalisation"}) {
       err.getBuffer().setLength(0);
       int code =
           run(

@@ -209,7 +209,7 @@ class DemoModelsTest {
     assertTrue(written.contains(recipe), written);
     // what a cache from before the alignment shipped says
     Files.writeString(
-        key, written.replace(recipe, "import=" + new EmbeddingImport.Recipe(true, false)));
+        key, written.replace(recipe, "import=" + new EmbeddingImport.Recipe(true, false, false)));
 
     withFakes().obtain(Optional.empty(), replayed, 1, false, out);
 

@@ -46,7 +46,11 @@ public enum CnnOperator implements ONNXOperator {
   IDENTITY("Identity", 1, 0),
   /** Variadic; 64 inputs is more than any facegate graph joins. */
   CONCAT("Concat", 1, 63),
-  GATHER("Gather", 2, 0);
+  GATHER("Gather", 2, 0),
+  LOG("Log", 1, 0),
+  POW("Pow", 2, 0),
+  /** Opset 13+: starts and ends, optional axes and steps, all as inputs. */
+  SLICE("Slice", 3, 2);
 
   /** The opset every node is written for. */
   public static final int OPSET = 17;

@@ -60,10 +60,12 @@ public final class EmbeddingImport {
    *     io.facegate.trainer.export.MirrorAverage})
    * @param aligned whether each face is aligned by landmarks to the template the network is given
    *     ({@link io.facegate.model.face.AlignmentSpec}) before it is embedded
+   * @param exposureNormalised whether the graph brings each face to a standard exposure first
+   *     ({@link io.facegate.trainer.export.ExposureNormalisation})
    */
-  public record Recipe(boolean mirrorAverage, boolean aligned) {
+  public record Recipe(boolean mirrorAverage, boolean aligned, boolean exposureNormalised) {
     /** The network alone, on the whole face crop, as its package publishes it. */
-    public static final Recipe AS_PUBLISHED = new Recipe(false, false);
+    public static final Recipe AS_PUBLISHED = new Recipe(false, false, false);
   }
 
   /**
@@ -113,7 +115,8 @@ public final class EmbeddingImport {
     }
     if (!Recipe.AS_PUBLISHED.equals(recipe)) {
       throw new IllegalArgumentException(
-          "the mirror average and the alignment are built for faceres only; "
+          "the mirror average, the alignment and the exposure normalisation are built for faceres "
+              + "only; "
               + network
               + " is imported as published");
     }

@@ -9,6 +9,7 @@ import io.facegate.model.face.DetectionSpec;
 import io.facegate.model.metadata.ModelMetadata;
 import io.facegate.model.preprocess.PreprocessSpec;
 import io.facegate.trainer.export.CnnOperator;
+import io.facegate.trainer.export.ExposureNormalisation;
 import io.facegate.trainer.export.MirrorAverage;
 import io.facegate.trainer.export.OnnxExporter;
 import io.facegate.trainer.export.OnnxGraphWriter;
@@ -94,7 +95,7 @@ public final class FaceresImport {
       Path outDir,
       PrintStream out)
       throws IOException {
-    Variant variant = new Variant(SHIPPED, recipe.mirrorAverage());
+    Variant variant = new Variant(SHIPPED, recipe.mirrorAverage(), recipe.exposureNormalised());
     if (!fetched.pkg().name().equals(PretrainedCatalogue.HUMAN_MODELS.name())) {
       throw new IllegalArgumentException(
           "faceres comes from "
@@ -198,7 +199,7 @@ public final class FaceresImport {
    * (docs/trainer.md) for a landmark network per face.
    */
   public static final EmbeddingImport.Recipe SHIPPED_RECIPE =
-      new EmbeddingImport.Recipe(true, true);
+      new EmbeddingImport.Recipe(true, true, true);
 
   /** The landmark network of the aligned recipe. */
   static final FaceApiImport.Network LANDMARKS = FaceApiImport.Network.LANDMARKS68;
@@ -219,8 +220,10 @@ public final class FaceresImport {
    * @param convention the network's input convention
    * @param mirrorAverage whether each face is averaged with its mirror image ({@link
    *     MirrorAverage})
+   * @param exposureNormalised whether each face is brought to a standard exposure first ({@link
+   *     ExposureNormalisation})
    */
-  record Variant(InputConvention convention, boolean mirrorAverage) {}
+  record Variant(InputConvention convention, boolean mirrorAverage, boolean exposureNormalised) {}
 
   /** The metadata: the project's contract plus where the weights came from. */
   static ModelMetadata metadata(
@@ -245,6 +248,9 @@ public final class FaceresImport {
     provenance.put("source.output", DESCRIPTOR_NODE);
     provenance.put("input_conversion", variant.convention().description);
     provenance.put(MirrorAverage.PROVENANCE_KEY, Boolean.toString(variant.mirrorAverage()));
+    if (variant.exposureNormalised()) {
+      provenance.put(ExposureNormalisation.PROVENANCE_KEY, ExposureNormalisation.description());
+    }
     provenance.put("embedding_dim", Integer.toString(EMBEDDING_DIM));
     provenance.put(
         "parameters",
@@ -271,9 +277,10 @@ public final class FaceresImport {
       String producerVersion,
       boolean rawOutput,
       Variant variant) {
-    if (rawOutput && variant.mirrorAverage()) {
+    if (rawOutput && (variant.mirrorAverage() || variant.exposureNormalised())) {
       throw new IllegalArgumentException(
-          "the raw descriptor is the network's own output: build it without the mirror average");
+          "the raw descriptor is the network's own output: build it without the mirror average "
+              + "and the exposure normalisation");
     }
     long[] placeholder = importer.placeholders().get(PLACEHOLDER);
     if (placeholder == null || !Arrays.equals(placeholder, new long[] {-1, SIZE, SIZE, 3})) {
@@ -290,6 +297,9 @@ public final class FaceresImport {
     OnnxGraphWriter w = new OnnxGraphWriter("facegate-faceres");
     String in = OnnxExporter.INPUT;
     w.input(in, -1, 3, SIZE, SIZE);
+    if (variant.exposureNormalised()) {
+      in = ExposureNormalisation.apply(w, in, SIZE);
+    }
     String batch = variant.mirrorAverage() ? MirrorAverage.withMirrors(w, in, SIZE) : in;
     String nhwc =
         w.node(

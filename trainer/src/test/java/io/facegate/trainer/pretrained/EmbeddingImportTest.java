@@ -96,11 +96,15 @@ class EmbeddingImportTest {
   }
 
   @Test
-  void onlyFaceresIsShippedMirrorAveragedAndAlignedAndNoOtherNetworkCanBeAskedToBe() {
-    assertEquals(new EmbeddingImport.Recipe(true, true), EmbeddingImport.shippedRecipe("faceres"));
+  void onlyFaceresIsShippedWithARecipeAndNoOtherNetworkCanBeAskedForOne() {
+    assertEquals(
+        new EmbeddingImport.Recipe(true, true, true), EmbeddingImport.shippedRecipe("faceres"));
     assertEquals(EmbeddingImport.Recipe.AS_PUBLISHED, EmbeddingImport.shippedRecipe("dlib-resnet"));
     for (EmbeddingImport.Recipe recipe :
-        List.of(new EmbeddingImport.Recipe(true, false), new EmbeddingImport.Recipe(false, true))) {
+        List.of(
+            new EmbeddingImport.Recipe(true, false, false),
+            new EmbeddingImport.Recipe(false, true, false),
+            new EmbeddingImport.Recipe(false, false, true))) {
       IllegalArgumentException e =
           assertThrows(
               IllegalArgumentException.class,

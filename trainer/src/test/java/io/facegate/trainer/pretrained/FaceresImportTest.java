@@ -1,6 +1,7 @@
 package io.facegate.trainer.pretrained;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -16,6 +17,7 @@ import io.facegate.model.onnx.DeviceSpec;
 import io.facegate.model.onnx.FaceStages;
 import io.facegate.model.onnx.OnnxEmbedder;
 import io.facegate.model.onnx.OnnxFaceDetector;
+import io.facegate.trainer.export.ExposureNormalisation;
 import io.facegate.trainer.export.MirrorAverage;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -270,7 +272,7 @@ class FaceresImportTest {
             pkg,
             faceApi(),
             t,
-            new EmbeddingImport.Recipe(true, false),
+            new EmbeddingImport.Recipe(true, false, false),
             "test",
             dir.resolve("mirrored"),
             System.out);
@@ -336,6 +338,53 @@ class FaceresImportTest {
         cost.path("multiply_adds_per_image").asLong() + 2 * perPass,
         cost.path("multiply_adds_per_face").asLong(),
         "a face costs the descriptor and both landmark passes");
+  }
+
+  @Test
+  void theExposureNormalisationGivesADarkAndALightGreyFaceTheSameEmbedding() throws Exception {
+    FetchedPackage pkg = standIn("input_1");
+    ThresholdSource t = new ThresholdSource.Given(0.85f, "x");
+    FaceresImport.Result plain =
+        FaceresImport.write(
+            pkg,
+            faceApi(),
+            t,
+            EmbeddingImport.Recipe.AS_PUBLISHED,
+            "test",
+            dir.resolve("plain"),
+            System.out);
+    FaceresImport.Result exposed =
+        FaceresImport.write(
+            pkg,
+            faceApi(),
+            t,
+            new EmbeddingImport.Recipe(false, false, true),
+            "test",
+            dir.resolve("exposed"),
+            System.out);
+    assertEquals(
+        ExposureNormalisation.description(),
+        exposed.metadata().provenance().get(ExposureNormalisation.PROVENANCE_KEY));
+    assertFalse(plain.metadata().provenance().containsKey(ExposureNormalisation.PROVENANCE_KEY));
+    float[] dark = new float[3 * 224 * 224];
+    float[] light = new float[dark.length];
+    java.util.Arrays.fill(dark, 0.3f);
+    java.util.Arrays.fill(light, 0.7f);
+    try (OnnxEmbedder a = OnnxEmbedder.open(plain.modelFile(), DeviceSpec.cpu(), 1);
+        OnnxEmbedder b = OnnxEmbedder.open(exposed.modelFile(), DeviceSpec.cpu(), 1)) {
+      double plainApart = distance(a.embed(dark, 1)[0], a.embed(light, 1)[0]);
+      double exposedApart = distance(b.embed(dark, 1)[0], b.embed(light, 1)[0]);
+      assertTrue(plainApart > 0.1, "the stand-in tells the two greys apart: " + plainApart);
+      assertTrue(exposedApart < 1e-3, "both reach mean luminance 1/2 first: " + exposedApart);
+    }
+  }
+
+  private static double distance(float[] x, float[] y) {
+    double s = 0;
+    for (int i = 0; i < x.length; i++) {
+      s += (x[i] - y[i]) * (x[i] - y[i]);
+    }
+    return Math.sqrt(s);
   }
 
   private static JsonNode cost(FaceresImport.Result result) throws Exception {

@@ -36,7 +36,7 @@ class FaceresParityIT {
 
   /** What the golden tfjs run computed: Human's input convention, no mirror average. */
   private static final FaceresImport.Variant HUMAN_PLAIN =
-      new FaceresImport.Variant(FaceresImport.InputConvention.HUMAN_RGB255, false);
+      new FaceresImport.Variant(FaceresImport.InputConvention.HUMAN_RGB255, false, false);
 
   private static final double TOLERANCE = 1e-4;
 
