@@ -53,8 +53,8 @@ public record Backbone(String name, Path modelFile) {
     Map<String, String> m = new LinkedHashMap<>();
     m.put(
         RECOMMENDED,
-        "human-models face descriptor (HSE FaceRes), 1024-d, face aligned by 68 landmarks and "
-            + "averaged with its mirror image (recommended)");
+        "human-models face descriptor (HSE FaceRes), 1024-d, face aligned by 68 landmarks, "
+            + "exposure-normalised and averaged with its mirror image (recommended)");
     m.put(
         "dlib-resnet",
         "face-api's dlib ResNet-34 descriptor, 128-d, whole face crop (weak without dlib's "
