@@ -179,7 +179,9 @@ public final class PretrainedImportCommand implements Callable<Integer> {
       return importLandmarks(faceApi.get());
     }
     EmbeddingImport.Recipe shipped = EmbeddingImport.shippedRecipe(network);
-    if ((noMirrorAverage || noAlignment || noExposureNormalisation) && !"faceres".equals(network)) {
+    // a network imported as published has nothing to switch off
+    if ((noMirrorAverage || noAlignment || noExposureNormalisation)
+        && shipped.equals(EmbeddingImport.Recipe.AS_PUBLISHED)) {
       throw new CommandFailedException(
           (noMirrorAverage
                   ? "--no-mirror-average"
