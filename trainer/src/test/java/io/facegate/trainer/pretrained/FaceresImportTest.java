@@ -242,40 +242,17 @@ class FaceresImportTest {
     TfjsFormatException e =
         assertThrows(
             TfjsFormatException.class,
-            () ->
-                FaceresImport.write(
-                    pkg,
-                    faceApi(),
-                    new ThresholdSource.Given(0.85f, "x"),
-                    FaceresImport.SHIPPED_RECIPE,
-                    "test",
-                    dir.resolve("out"),
-                    System.out));
+            () -> importWithThreshold(pkg, FaceresImport.SHIPPED_RECIPE, "out"));
     assertTrue(e.getMessage().contains("input_1"), e.getMessage());
   }
 
   @Test
   void theShippedMirrorAverageRunsTheNetworkTwiceAndSaysSo() throws Exception {
     FetchedPackage pkg = standIn("input_1");
-    ThresholdSource t = new ThresholdSource.Given(0.85f, "x");
     FaceresImport.Result plain =
-        FaceresImport.write(
-            pkg,
-            faceApi(),
-            t,
-            EmbeddingImport.Recipe.AS_PUBLISHED,
-            "test",
-            dir.resolve("plain"),
-            System.out);
+        importWithThreshold(pkg, EmbeddingImport.Recipe.AS_PUBLISHED, "plain");
     FaceresImport.Result mirrored =
-        FaceresImport.write(
-            pkg,
-            faceApi(),
-            t,
-            new EmbeddingImport.Recipe(true, false, false),
-            "test",
-            dir.resolve("mirrored"),
-            System.out);
+        importWithThreshold(pkg, new EmbeddingImport.Recipe(true, false, false), "mirrored");
     assertEquals("false", plain.metadata().provenance().get(MirrorAverage.PROVENANCE_KEY));
     assertEquals("true", mirrored.metadata().provenance().get(MirrorAverage.PROVENANCE_KEY));
     assertTrue(MirrorAverage.appliedIn(mirrored.metadata()));
@@ -343,25 +320,10 @@ class FaceresImportTest {
   @Test
   void theExposureNormalisationGivesADarkAndALightGreyFaceTheSameEmbedding() throws Exception {
     FetchedPackage pkg = standIn("input_1");
-    ThresholdSource t = new ThresholdSource.Given(0.85f, "x");
     FaceresImport.Result plain =
-        FaceresImport.write(
-            pkg,
-            faceApi(),
-            t,
-            EmbeddingImport.Recipe.AS_PUBLISHED,
-            "test",
-            dir.resolve("plain"),
-            System.out);
+        importWithThreshold(pkg, EmbeddingImport.Recipe.AS_PUBLISHED, "plain");
     FaceresImport.Result exposed =
-        FaceresImport.write(
-            pkg,
-            faceApi(),
-            t,
-            new EmbeddingImport.Recipe(false, false, true),
-            "test",
-            dir.resolve("exposed"),
-            System.out);
+        importWithThreshold(pkg, new EmbeddingImport.Recipe(false, false, true), "exposed");
     assertEquals(
         ExposureNormalisation.description(),
         exposed.metadata().provenance().get(ExposureNormalisation.PROVENANCE_KEY));
@@ -377,6 +339,19 @@ class FaceresImportTest {
       assertTrue(plainApart > 0.1, "the stand-in tells the two greys apart: " + plainApart);
       assertTrue(exposedApart < 1e-3, "both reach mean luminance 1/2 first: " + exposedApart);
     }
+  }
+
+  /** Imports {@code pkg} with a given threshold into {@code dir/out}. */
+  private FaceresImport.Result importWithThreshold(
+      FetchedPackage pkg, EmbeddingImport.Recipe recipe, String out) throws Exception {
+    return FaceresImport.write(
+        pkg,
+        faceApi(),
+        new ThresholdSource.Given(0.85f, "x"),
+        recipe,
+        "test",
+        dir.resolve(out),
+        System.out);
   }
 
   private static double distance(float[] x, float[] y) {
